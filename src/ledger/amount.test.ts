@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { formatAmount, parseAmount, parsePositiveAmount, parseSignedAmount } from './amount.js';
+import { LedgerError } from './errors.js';
+
+const refusal = (code: string) => (error: unknown) => error instanceof LedgerError && error.code === code;
+
+test('parseAmount reads decimal strings into exact base units', () => {
+  assert.equal(parseAmount('1.5', 8), 150_000_000n);
+  assert.equal(parseAmount('0', 6), 0n);
+  assert.equal(parseAmount('0.000001', 6), 1n);
+  assert.equal(parseAmount('1.500000000000000000', 18), 1_500_000_000_000_000_000n);
+  assert.equal(parseAmount('123456789012345678901234567890', 0), 123456789012345678901234567890n);
+});
+
+test('parseAmount accepts trailing zeros past the scale but refuses over-precise amounts', () => {
+  assert.equal(parseAmount('2.1000', 2), 210n);
+  assert.throws(() => parseAmount('0.001', 2), refusal('INVALID_AMOUNT'));
+});
+
+test('parseAmount refuses numbers, negatives, exponents, blanks, signs, leading zeros and huge inputs', () => {
+  for (const bad of [1, -1, null, undefined, '', ' 1', '-1', '+1', '1e3', '01', '1.', '.5', '0x10', '1,5', 'NaN', '9'.repeat(61)]) {
+    assert.throws(() => parseAmount(bad, 8), refusal('INVALID_AMOUNT'), `accepted ${String(bad)}`);
+  }
+});
+
+test('parsePositiveAmount refuses zero; parseSignedAmount takes a sign but not zero', () => {
+  assert.throws(() => parsePositiveAmount('0.0', 8), refusal('INVALID_AMOUNT'));
+  assert.equal(parseSignedAmount('-0.5', 1), -5n);
+  assert.equal(parseSignedAmount('0.5', 1), 5n);
+  assert.throws(() => parseSignedAmount('-0', 1), refusal('INVALID_AMOUNT'));
+  assert.throws(() => parseSignedAmount('--1', 1), refusal('INVALID_AMOUNT'));
+});
+
+test('formatAmount renders the shortest exact form, or pads and cuts to fixed places', () => {
+  assert.equal(formatAmount(150_000_000n, 8), '1.5');
+  assert.equal(formatAmount(0n, 8), '0');
+  assert.equal(formatAmount(1n, 18), '0.000000000000000001');
+  assert.equal(formatAmount(-5n, 1), '-0.5');
+  assert.equal(formatAmount(150_000_000n, 8, 8), '1.50000000');
+  assert.equal(formatAmount(7_0000n, 4, 4), '7.0000');
+  assert.equal(formatAmount(1_999n, 3, 2), '1.99', 'cut toward zero, never rounded up');
+  assert.equal(formatAmount(5n, 0), '5');
+  assert.equal(formatAmount(5n, 0, 2), '5.00');
+  assert.equal(formatAmount(-1n, 3, 2), '0.00', 'a cut negative that shows as zero has no sign');
+});
+
+test('formatAmount and parseAmount are inverse for every amount and scale', () => {
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: 10n ** 40n }), fc.integer({ min: 0, max: 30 }), (units, scale) => {
+      assert.equal(parseAmount(formatAmount(units, scale), scale), units);
+      assert.equal(parseAmount(formatAmount(units, scale, scale), scale), units);
+    }),
+  );
+});

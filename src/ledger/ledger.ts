@@ -1,0 +1,63 @@
+import type { LedgerStore } from '../store/store.js';
+import { LedgerError } from './errors.js';
+import type { OperationRequest } from './operations.js';
+import { LedgerSession, isId, type ApplyResult } from './session.js';
+import type { Balance } from './types.js';
+import { verifyStore, type VerifyReport } from './verify.js';
+
+export const BATCH_SIZE_MAX = 1000;
+export const JOURNAL_PAGE_MAX = 500;
+
+/**
+ * The ledger: the one place balances change. Every write runs in one store transaction through a
+ * `LedgerSession`; reads go straight to the store.
+ */
+export class Ledger {
+  constructor(
+    readonly store: LedgerStore,
+    private readonly clockMs: () => number = Date.now,
+  ) {}
+
+  /** Runs `fn` with a session in one transaction: all of it lands, or none of it. */
+  session<T>(fn: (session: LedgerSession) => Promise<T>): Promise<T> {
+    return this.store.transaction((tx) => fn(new LedgerSession(tx, this.clockMs())));
+  }
+
+  apply(request: OperationRequest): Promise<ApplyResult> {
+    return this.session((s) => s.apply(request));
+  }
+
+  /** Applies many operations in one transaction: all land, or the first refusal refuses the batch. */
+  async applyBatch(requests: readonly OperationRequest[]): Promise<ApplyResult[]> {
+    if (requests.length === 0 || requests.length > BATCH_SIZE_MAX) {
+      throw new LedgerError('INVALID_ARGUMENT', `a batch holds 1 to ${BATCH_SIZE_MAX} operations`, 'operations');
+    }
+    return this.session(async (s) => {
+      const results: ApplyResult[] = [];
+      for (const [i, request] of requests.entries()) {
+        try {
+          results.push(await s.apply(request));
+        } catch (error) {
+          if (error instanceof LedgerError) throw new LedgerError(error.code, `operations/${i}: ${error.message}`, `operations/${i}/${error.path ?? ''}`);
+          throw error;
+        }
+      }
+      return results;
+    });
+  }
+
+  async balances(account: number): Promise<Balance[]> {
+    if (!isId(account) || !(await this.store.getAccount(account))) {
+      throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${account}`, 'account');
+    }
+    return this.store.readBalances(account);
+  }
+
+  journal(afterId: number, limit: number) {
+    return this.store.listJournal(afterId, Math.min(Math.max(limit, 1), JOURNAL_PAGE_MAX));
+  }
+
+  verify(): Promise<VerifyReport> {
+    return verifyStore(this.store);
+  }
+}

@@ -1,0 +1,176 @@
+import { buildAccount, buildAsset, checkUserName, type AccountIdentityInput, type AssetInput } from './catalog.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { LedgerError, assert } from './errors.js';
+import { planOperation, type OperationRequest, type Pending, type PendingKind, type PlanContext } from './operations.js';
+import { BUCKETS, SYSTEM_ACCOUNT, type Account, type Asset, type JournalEntry, type Posting, type User } from './types.js';
+import {
+  balanceKeyId,
+  compareBalanceKeys,
+  type BalanceKey,
+  type BalanceWrite,
+  type NewCredential,
+  type StoreTx,
+} from '../store/store.js';
+
+export const OPERATION_KEY = /^[\x21-\x7e]{1,128}$/;
+
+export interface ApplyResult {
+  readonly entry: JournalEntry;
+  /** True when the key had been applied before and this is the original result. */
+  readonly replayed: boolean;
+}
+
+export interface UserInput {
+  readonly name: string;
+  readonly bitgetBroker?: boolean;
+  readonly main?: AccountIdentityInput;
+}
+
+/**
+ * Everything that writes, inside one store transaction. `Ledger` opens one per call; a scenario
+ * load keeps one open across its whole file so that the file lands whole or not at all.
+ */
+export class LedgerSession {
+  constructor(
+    private readonly tx: StoreTx,
+    private readonly nowMs: number,
+  ) {}
+
+  async createAsset(input: AssetInput): Promise<Asset> {
+    const existing = await this.tx.listAssets();
+    const asset = buildAsset(input, existing);
+    if (existing.some((a) => a.symbol === asset.symbol)) {
+      throw new LedgerError('ASSET_EXISTS', `asset ${asset.symbol} exists already`, 'symbol');
+    }
+    await this.tx.insertAsset(asset, this.nowMs);
+    return asset;
+  }
+
+  async createUser(input: UserInput): Promise<{ user: User; main: Account }> {
+    const name = checkUserName(input.name);
+    if (input.bitgetBroker !== undefined && typeof input.bitgetBroker !== 'boolean') {
+      throw new LedgerError('INVALID_ARGUMENT', 'bitgetBroker must be a boolean', 'bitgetBroker');
+    }
+    const fields = { name, bitgetBroker: input.bitgetBroker ?? false, createdAtMs: this.nowMs };
+    const id = await this.tx.insertUser(fields);
+    const main = await this.insertAccount(id, 'main', input.main ?? {});
+    return { user: { id, ...fields }, main };
+  }
+
+  async createSubAccount(userId: number, input: AccountIdentityInput): Promise<Account> {
+    if (!(await this.tx.getUser(userId))) throw new LedgerError('USER_NOT_FOUND', `no user ${userId}`, 'userId');
+    return this.insertAccount(userId, 'sub', input);
+  }
+
+  async createCredential(credential: Omit<NewCredential, 'createdAtMs'>): Promise<number> {
+    return this.tx.insertCredential({ ...credential, createdAtMs: this.nowMs });
+  }
+
+  private async insertAccount(userId: number, kind: 'main' | 'sub', input: AccountIdentityInput): Promise<Account> {
+    const id = await this.tx.allocateAccountId();
+    const account = buildAccount(id, userId, kind, input, this.nowMs);
+    await this.tx.insertAccount(account);
+    return account;
+  }
+
+  /**
+   * Applies one operation: the idempotency check, the plan, the balance check on the netted
+   * postings, then the writes. Any refusal throws before the transaction commits, so nothing of it
+   * is written.
+   */
+  async apply(request: OperationRequest): Promise<ApplyResult> {
+    const key = request.key;
+    if (typeof key !== 'string' || !OPERATION_KEY.test(key)) {
+      throw new LedgerError('INVALID_ARGUMENT', 'key must be 1 to 128 printable ASCII characters without spaces', 'key');
+    }
+    const { key: _key, ...content } = request;
+    const hash = sha256Hex(canonicalJson(content));
+    const previous = await this.tx.getOperation(key);
+    if (previous) {
+      if (previous.hash !== hash) {
+        throw new LedgerError('IDEMPOTENCY_CONFLICT', `key ${key} was used before for a different operation`, 'key');
+      }
+      return { entry: previous.entry, replayed: true };
+    }
+    const plan = await planOperation(request, this.context());
+    const postings = plan.postings;
+    assert(isZeroSumPerAsset(postings), `planned postings of ${request.type} sum to zero per asset`);
+    await this.applyPostings(postings);
+    if (plan.opens) await this.tx.insertPending({ ...plan.opens, key, state: 'open' });
+    if (plan.closes) {
+      const closed = await this.tx.closePending(plan.closes.key, plan.closes.state);
+      if (!closed) throw new LedgerError('PENDING_CLOSED', `pending ${plan.closes.key} is already settled`, 'pending');
+    }
+    const operation = { key, hash, type: request.type, atMs: this.nowMs, request: plan.normalized, postings };
+    const id = await this.tx.insertOperation(operation);
+    return { entry: { id, ...operation }, replayed: false };
+  }
+
+  /** Nets the postings per book, locks those books in a stable order, refuses any overdraft, writes. */
+  private async applyPostings(postings: readonly Posting[]): Promise<void> {
+    const net = new Map<string, { key: BalanceKey; delta: bigint }>();
+    for (const p of postings) {
+      const id = balanceKeyId(p);
+      const slot = net.get(id) ?? { key: { account: p.account, bucket: p.bucket, asset: p.asset }, delta: 0n };
+      slot.delta += p.amount;
+      net.set(id, slot);
+    }
+    const touched = [...net.values()].sort((a, b) => compareBalanceKeys(a.key, b.key));
+    const current = await this.tx.lockBalances(touched.map((t) => t.key));
+    const writes: BalanceWrite[] = touched.map((t, i) => {
+      const amount = (current[i] ?? 0n) + t.delta;
+      if (amount < 0n && t.key.account !== SYSTEM_ACCOUNT) {
+        throw new LedgerError(
+          'INSUFFICIENT_FUNDS',
+          `account ${t.key.account} has too little ${t.key.asset} in ${t.key.bucket}`,
+          undefined,
+        );
+      }
+      return { ...t.key, amount, atMs: this.nowMs };
+    });
+    await this.tx.writeBalances(writes);
+  }
+
+  private context(): PlanContext {
+    const tx = this.tx;
+    return {
+      async asset(symbol: unknown, path: string): Promise<Asset> {
+        const asset = typeof symbol === 'string' && symbol.length <= 20 ? await tx.getAsset(symbol) : undefined;
+        if (!asset) throw new LedgerError('ASSET_NOT_FOUND', `${path}: no asset ${describe(symbol)}`, path);
+        return asset;
+      },
+      async account(id: unknown, path: string): Promise<Account> {
+        const account = isId(id) ? await tx.getAccount(id) : undefined;
+        if (!account) throw new LedgerError('ACCOUNT_NOT_FOUND', `${path}: no account ${describe(id)}`, path);
+        return account;
+      },
+      async pending(key: unknown, kind: PendingKind, path: string): Promise<Pending> {
+        const pending = typeof key === 'string' && OPERATION_KEY.test(key) ? await tx.getPending(key) : undefined;
+        if (!pending || pending.kind !== kind) {
+          throw new LedgerError('PENDING_NOT_FOUND', `${path}: no pending ${kind} opened with key ${describe(key)}`, path);
+        }
+        if (pending.state !== 'open') {
+          throw new LedgerError('PENDING_CLOSED', `${path}: pending ${kind} ${pending.key} is already ${pending.state}`, path);
+        }
+        return pending;
+      },
+    };
+  }
+}
+
+export function isId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function describe(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+export function isZeroSumPerAsset(postings: readonly Posting[]): boolean {
+  const sums = new Map<string, bigint>();
+  for (const p of postings) sums.set(p.asset, (sums.get(p.asset) ?? 0n) + p.amount);
+  return [...sums.values()].every((sum) => sum === 0n);
+}
+
+export const ACCOUNT_BUCKETS = BUCKETS;

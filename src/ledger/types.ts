@@ -1,0 +1,106 @@
+/**
+ * The ledger's vocabulary. Amounts are `bigint` base units everywhere in this folder.
+ */
+
+/** The per-(account, asset) balances a venue can show. Each is a book of its own in the journal. */
+export const BUCKETS = [
+  'available', // free to use
+  'held', // reserved by open orders (Bitget frozen, part of Bullish locked)
+  'locked', // other locks: merchant deposits, launchpad, AMM (Bitget locked)
+  'restricted', // usable only for copy trading (Bitget limitAvailable)
+  'borrowed', // the account's debt to the lending pool (Bullish borrowed)
+  'loaned', // the account's funds lent out (Bullish loaned)
+  'pendingDeposit', // deposits seen but not yet credited (Loopring pending.deposit)
+  'pendingWithdrawal', // withdrawals requested but not yet sent (Loopring pending.withdraw)
+] as const;
+export type Bucket = (typeof BUCKETS)[number];
+
+/**
+ * The venue's own books, one per asset, against which user buckets move. They may go negative:
+ * `world` is negative by exactly what the venue holds for its users.
+ */
+export const SYSTEM_BOOKS = [
+  'world', // outside the venue: deposits come from it, withdrawals go to it
+  'pool', // the lending pool: borrowings come from it, repayments go to it
+  'debt', // the offset of every account's `borrowed` bucket
+  'fees', // trading and withdrawal fees collected
+  'adjustments', // operator corrections, each with a reason
+] as const;
+export type SystemBook = (typeof SYSTEM_BOOKS)[number];
+
+/** Account id 0 owns the system books; real accounts start at 1. */
+export const SYSTEM_ACCOUNT = 0;
+
+/** One line of a journal entry: a signed amount moved into (or out of) a book. */
+export interface Posting {
+  readonly account: number;
+  readonly bucket: Bucket | SystemBook;
+  readonly asset: string;
+  readonly amount: bigint;
+}
+
+export interface VenueIdentityBitget {
+  readonly coin: string;
+}
+export interface VenueIdentityBullish {
+  readonly assetId: string;
+  readonly precision: number;
+}
+export interface VenueIdentityLoopring {
+  readonly tokenId: number;
+  readonly address: string;
+  readonly decimals: number;
+}
+
+export interface Asset {
+  readonly symbol: string;
+  readonly name: string;
+  /** Decimal places of the smallest unit the ledger keeps (8 for BTC, 18 for ETH). */
+  readonly scale: number;
+  readonly bitget: VenueIdentityBitget;
+  readonly bullish: VenueIdentityBullish;
+  readonly loopring: VenueIdentityLoopring;
+}
+
+export interface User {
+  readonly id: number;
+  readonly name: string;
+  /** A Bitget ND broker: refused by the sub-account assets endpoint, as on the venue. */
+  readonly bitgetBroker: boolean;
+  readonly createdAtMs: number;
+}
+
+export type AccountKind = 'main' | 'sub';
+
+export interface Account {
+  readonly id: number;
+  readonly userId: number;
+  readonly kind: AccountKind;
+  readonly label: string;
+  readonly bitgetUid: string;
+  readonly bullishTradingAccountId: string;
+  readonly loopringAccountId: number;
+  readonly loopringAddress: string;
+  /** The account's layer-2 EdDSA public key, when one is registered. */
+  readonly loopringPublicKey: { readonly x: string; readonly y: string } | null;
+  readonly createdAtMs: number;
+}
+
+export interface Balance {
+  readonly account: number;
+  readonly asset: string;
+  readonly bucket: Bucket;
+  readonly amount: bigint;
+  readonly updatedAtMs: number;
+}
+
+/** A committed journal entry: what an operation did, forever. */
+export interface JournalEntry {
+  readonly id: number;
+  readonly key: string;
+  readonly type: string;
+  readonly atMs: number;
+  /** The request as the ledger understood it (amounts normalized), as JSON. */
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly postings: readonly Posting[];
+}

@@ -1,0 +1,108 @@
+/**
+ * Versioned migrations, applied in order inside one transaction each. Never edit a released
+ * migration: add the next one.
+ */
+/** Refuses any edit of the journal; `reset` drops and recreates these around its wipe. */
+export const APPEND_ONLY_TRIGGERS = `
+CREATE TRIGGER operations_append_only_update BEFORE UPDATE ON operations BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER operations_append_only_delete BEFORE DELETE ON operations BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER postings_append_only_update BEFORE UPDATE ON postings BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER postings_append_only_delete BEFORE DELETE ON postings BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+`;
+
+export const APPEND_ONLY_TRIGGER_NAMES = ['operations_append_only_update', 'operations_append_only_delete', 'postings_append_only_update', 'postings_append_only_delete'] as const;
+
+export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
+  {
+    version: 1,
+    name: 'ledger core',
+    sql: `
+CREATE TABLE assets (
+  symbol TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  scale INTEGER NOT NULL,
+  bitget_coin TEXT NOT NULL UNIQUE,
+  bullish_asset_id TEXT NOT NULL UNIQUE,
+  bullish_precision INTEGER NOT NULL,
+  loopring_token_id INTEGER NOT NULL UNIQUE,
+  loopring_address TEXT NOT NULL,
+  loopring_decimals INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  bitget_broker INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL CHECK (kind IN ('main', 'sub')),
+  label TEXT NOT NULL,
+  bitget_uid TEXT NOT NULL UNIQUE,
+  bullish_trading_account_id TEXT NOT NULL UNIQUE,
+  loopring_account_id INTEGER NOT NULL UNIQUE,
+  loopring_address TEXT NOT NULL UNIQUE,
+  loopring_public_key_x TEXT,
+  loopring_public_key_y TEXT,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX accounts_one_main_per_user ON accounts (user_id) WHERE kind = 'main';
+CREATE INDEX accounts_by_user ON accounts (user_id, id);
+CREATE TABLE credentials (
+  id INTEGER PRIMARY KEY,
+  venue TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  public_id TEXT NOT NULL,
+  secret_sealed TEXT,
+  passphrase_hash TEXT,
+  rsa_public_key_pem TEXT,
+  label TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (venue, public_id)
+);
+-- Amounts are decimal integer text: SQLite integers stop at 2^63, an 18-decimal asset does not.
+CREATE TABLE balances (
+  account_id INTEGER NOT NULL,
+  asset TEXT NOT NULL,
+  bucket TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (account_id, asset, bucket)
+) WITHOUT ROWID;
+CREATE TABLE operations (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL,
+  type TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  request TEXT NOT NULL
+);
+CREATE TABLE postings (
+  operation_id INTEGER NOT NULL REFERENCES operations(id),
+  seq INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  bucket TEXT NOT NULL,
+  asset TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  PRIMARY KEY (operation_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE pendings (
+  key TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  account_id INTEGER NOT NULL,
+  asset TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  fee TEXT NOT NULL,
+  state TEXT NOT NULL
+);
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+${APPEND_ONLY_TRIGGERS}
+`,
+  },
+];
+
+/** The tables `reset` empties, children before parents. Settings (keys, token hash) survive a reset. */
+export const SQLITE_LEDGER_TABLES = ['postings', 'operations', 'pendings', 'balances', 'credentials', 'accounts', 'users', 'assets'] as const;

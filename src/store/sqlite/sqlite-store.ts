@@ -1,0 +1,395 @@
+import Database from 'better-sqlite3';
+import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.js';
+import { LedgerError } from '../../ledger/errors.js';
+import type { Pending, PendingState } from '../../ledger/operations.js';
+import { Mutex } from '../mutex.js';
+import type {
+  AccountFilter,
+  BalanceKey,
+  BalanceWrite,
+  CredentialRecord,
+  CredentialVenue,
+  JournalPage,
+  LedgerStore,
+  NewCredential,
+  NewOperation,
+  StoreReader,
+  StoredOperation,
+  StoreTx,
+} from '../store.js';
+import { APPEND_ONLY_TRIGGERS, APPEND_ONLY_TRIGGER_NAMES, SQLITE_LEDGER_TABLES, SQLITE_MIGRATIONS } from './migrations.js';
+import * as rows from './rows.js';
+
+/**
+ * How much an acknowledged write survives (SQLite `synchronous` in WAL mode):
+ * - `full`: fsync at every commit; a crash of the process or the machine loses nothing acknowledged.
+ * - `normal`: fsync at checkpoints; a process crash loses nothing, a power cut or OS crash may lose
+ *   the last commits (the database stays consistent).
+ * - `off`: no fsync; a power cut may lose recent commits or corrupt the file. For load tests only.
+ */
+export type SqliteDurability = 'full' | 'normal' | 'off';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for a store that lives as long as the process. */
+  readonly path: string;
+  readonly durability?: SqliteDurability;
+  /** How long a write waits for another process's write lock before failing. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** The reads, prepared once per connection. */
+class Reads implements StoreReader {
+  private readonly s;
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      asset: db.prepare<[string], rows.AssetRow>('SELECT * FROM assets WHERE symbol = ?'),
+      assets: db.prepare<[], rows.AssetRow>('SELECT * FROM assets ORDER BY rowid'),
+      user: db.prepare<[number], rows.UserRow>('SELECT * FROM users WHERE id = ?'),
+      userByName: db.prepare<[string], rows.UserRow>('SELECT * FROM users WHERE name = ?'),
+      users: db.prepare<[], rows.UserRow>('SELECT * FROM users ORDER BY id'),
+      account: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE id = ?'),
+      accounts: db.prepare<[], rows.AccountRow>('SELECT * FROM accounts ORDER BY id'),
+      accountsOfUser: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE user_id = ? ORDER BY id'),
+      credential: db.prepare<[string, string], rows.CredentialRow>('SELECT * FROM credentials WHERE venue = ? AND public_id = ?'),
+      credentials: db.prepare<[], rows.CredentialRow>('SELECT * FROM credentials ORDER BY id'),
+      credentialsOfUser: db.prepare<[number], rows.CredentialRow>('SELECT * FROM credentials WHERE user_id = ? ORDER BY id'),
+      operation: db.prepare<[string], rows.OperationRow>('SELECT * FROM operations WHERE key = ?'),
+      postingsOf: db.prepare<[number], rows.PostingRow>(
+        'SELECT operation_id, account_id, bucket, asset, amount FROM postings WHERE operation_id = ? ORDER BY seq',
+      ),
+      pending: db.prepare<[string], rows.PendingRow>('SELECT * FROM pendings WHERE key = ?'),
+      setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?'),
+      balances: db.prepare<[number], rows.BalanceRow>(
+        'SELECT account_id, asset, bucket, amount, updated_at_ms FROM balances WHERE account_id = ?',
+      ),
+      journal: db.prepare<[number, number], rows.OperationRow>('SELECT * FROM operations WHERE id > ? ORDER BY id LIMIT ?'),
+      postingsBetween: db.prepare<[number, number], rows.PostingRow>(
+        'SELECT operation_id, account_id, bucket, asset, amount FROM postings WHERE operation_id BETWEEN ? AND ? ORDER BY operation_id, seq',
+      ),
+    };
+  }
+
+  getAsset = async (symbol: string): Promise<Asset | undefined> => this.assetSync(symbol);
+  assetSync(symbol: string): Asset | undefined {
+    const row = this.s.asset.get(symbol);
+    return row && rows.toAsset(row);
+  }
+  listAssets = async (): Promise<Asset[]> => this.s.assets.all().map(rows.toAsset);
+  getUser = async (id: number): Promise<User | undefined> => {
+    const row = this.s.user.get(id);
+    return row && rows.toUser(row);
+  };
+  getUserByName = async (name: string): Promise<User | undefined> => {
+    const row = this.s.userByName.get(name);
+    return row && rows.toUser(row);
+  };
+  listUsers = async (): Promise<User[]> => this.s.users.all().map(rows.toUser);
+  getAccount = async (id: number): Promise<Account | undefined> => {
+    const row = this.s.account.get(id);
+    return row && rows.toAccount(row);
+  };
+  listAccounts = async (filter: AccountFilter = {}): Promise<Account[]> =>
+    (filter.userId === undefined ? this.s.accounts.all() : this.s.accountsOfUser.all(filter.userId)).map(rows.toAccount);
+  getCredential = async (venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined> => {
+    const row = this.s.credential.get(venue, publicId);
+    return row && rows.toCredential(row);
+  };
+  listCredentials = async (userId?: number): Promise<CredentialRecord[]> =>
+    (userId === undefined ? this.s.credentials.all() : this.s.credentialsOfUser.all(userId)).map(rows.toCredential);
+  getOperation = async (key: string): Promise<StoredOperation | undefined> => {
+    const row = this.s.operation.get(key);
+    if (!row) return undefined;
+    return { entry: rows.toEntry(row, this.s.postingsOf.all(row.id).map(rows.toPosting).map(stripOperationId)), hash: row.hash };
+  };
+  getPending = async (key: string): Promise<Pending | undefined> => {
+    const row = this.s.pending.get(key);
+    return row && rows.toPending(row);
+  };
+  getSetting = async (name: string): Promise<string | undefined> => this.s.setting.get(name)?.value;
+
+  balancesSync(account: number): Balance[] {
+    return this.s.balances.all(account).map(rows.toBalance);
+  }
+
+  journalSync(afterId: number, limit: number): JournalPage {
+    const ops = this.s.journal.all(afterId, limit + 1);
+    const page = ops.slice(0, limit);
+    const first = page[0];
+    const last = page.at(-1);
+    const byOperation = new Map<number, Posting[]>();
+    if (first && last) {
+      for (const p of this.s.postingsBetween.all(first.id, last.id)) {
+        const list = byOperation.get(p.operation_id) ?? [];
+        list.push(stripOperationId(rows.toPosting(p)));
+        byOperation.set(p.operation_id, list);
+      }
+    }
+    return {
+      entries: page.map((op) => rows.toEntry(op, byOperation.get(op.id) ?? [])),
+      next: ops.length > limit && last ? last.id : null,
+    };
+  }
+
+  get database(): Database.Database {
+    return this.db;
+  }
+}
+
+function stripOperationId(p: Posting & { operationId: number }): Posting {
+  return { account: p.account, bucket: p.bucket, asset: p.asset, amount: p.amount };
+}
+
+/** The writes, bound to the writer connection; used only inside `transaction`. */
+class SqliteTx extends Reads implements StoreTx {
+  private readonly w;
+  constructor(db: Database.Database) {
+    super(db);
+    this.w = {
+      nextAccountId: db.prepare<[], { next: number }>('SELECT coalesce(max(id), 0) + 1 AS next FROM accounts'),
+      insertAsset: db.prepare(
+        `INSERT INTO assets (symbol, name, scale, bitget_coin, bullish_asset_id, bullish_precision, loopring_token_id, loopring_address, loopring_decimals, created_at_ms)
+         VALUES (@symbol, @name, @scale, @bitget_coin, @bullish_asset_id, @bullish_precision, @loopring_token_id, @loopring_address, @loopring_decimals, @created_at_ms)`,
+      ),
+      insertUser: db.prepare('INSERT INTO users (name, bitget_broker, created_at_ms) VALUES (?, ?, ?)'),
+      insertAccount: db.prepare(
+        `INSERT INTO accounts (id, user_id, kind, label, bitget_uid, bullish_trading_account_id, loopring_account_id, loopring_address, loopring_public_key_x, loopring_public_key_y, created_at_ms)
+         VALUES (@id, @user_id, @kind, @label, @bitget_uid, @bullish_trading_account_id, @loopring_account_id, @loopring_address, @loopring_public_key_x, @loopring_public_key_y, @created_at_ms)`,
+      ),
+      insertCredential: db.prepare(
+        `INSERT INTO credentials (venue, user_id, account_id, public_id, secret_sealed, passphrase_hash, rsa_public_key_pem, label, created_at_ms)
+         VALUES (@venue, @user_id, @account_id, @public_id, @secret_sealed, @passphrase_hash, @rsa_public_key_pem, @label, @created_at_ms)`,
+      ),
+      balance: db.prepare<[number, string, string], { amount: string }>(
+        'SELECT amount FROM balances WHERE account_id = ? AND asset = ? AND bucket = ?',
+      ),
+      upsertBalance: db.prepare(
+        `INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms`,
+      ),
+      insertPending: db.prepare(
+        'INSERT INTO pendings (key, kind, account_id, asset, amount, fee, state) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      closePending: db.prepare("UPDATE pendings SET state = ? WHERE key = ? AND state = 'open'"),
+      insertOperation: db.prepare('INSERT INTO operations (key, hash, type, at_ms, request) VALUES (?, ?, ?, ?, ?)'),
+      insertPosting: db.prepare(
+        'INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      setSetting: db.prepare(
+        'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+      ),
+    };
+  }
+
+  allocateAccountId = async (): Promise<number> => this.w.nextAccountId.get()?.next ?? 1;
+
+  insertAsset = async (a: Asset, atMs: number): Promise<void> => {
+    translateConstraint(() =>
+      this.w.insertAsset.run({
+        symbol: a.symbol,
+        name: a.name,
+        scale: a.scale,
+        bitget_coin: a.bitget.coin,
+        bullish_asset_id: a.bullish.assetId,
+        bullish_precision: a.bullish.precision,
+        loopring_token_id: a.loopring.tokenId,
+        loopring_address: a.loopring.address,
+        loopring_decimals: a.loopring.decimals,
+        created_at_ms: atMs,
+      }),
+    );
+  };
+
+  insertUser = async (u: Omit<User, 'id'>): Promise<number> =>
+    Number(translateConstraint(() => this.w.insertUser.run(u.name, u.bitgetBroker ? 1 : 0, u.createdAtMs)).lastInsertRowid);
+
+  insertAccount = async (a: Account): Promise<void> => {
+    translateConstraint(() =>
+      this.w.insertAccount.run({
+        id: a.id,
+        user_id: a.userId,
+        kind: a.kind,
+        label: a.label,
+        bitget_uid: a.bitgetUid,
+        bullish_trading_account_id: a.bullishTradingAccountId,
+        loopring_account_id: a.loopringAccountId,
+        loopring_address: a.loopringAddress,
+        loopring_public_key_x: a.loopringPublicKey?.x ?? null,
+        loopring_public_key_y: a.loopringPublicKey?.y ?? null,
+        created_at_ms: a.createdAtMs,
+      }),
+    );
+  };
+
+  insertCredential = async (c: NewCredential): Promise<number> =>
+    Number(
+      translateConstraint(() =>
+        this.w.insertCredential.run({
+          venue: c.venue,
+          user_id: c.userId,
+          account_id: c.accountId,
+          public_id: c.publicId,
+          secret_sealed: c.secretSealed,
+          passphrase_hash: c.passphraseHash,
+          rsa_public_key_pem: c.rsaPublicKeyPem,
+          label: c.label,
+          created_at_ms: c.createdAtMs,
+        }),
+      ).lastInsertRowid,
+    );
+
+  /** SQLite has one writer at a time (BEGIN IMMEDIATE), so a plain read is already a lock. */
+  lockBalances = async (keys: readonly BalanceKey[]): Promise<bigint[]> =>
+    keys.map((k) => BigInt(this.w.balance.get(k.account, k.asset, k.bucket)?.amount ?? '0'));
+
+  writeBalances = async (writes: readonly BalanceWrite[]): Promise<void> => {
+    for (const b of writes) this.w.upsertBalance.run(b.account, b.asset, b.bucket, b.amount.toString(), b.atMs);
+  };
+
+  insertPending = async (p: Pending): Promise<void> => {
+    this.w.insertPending.run(p.key, p.kind, p.account, p.asset, p.amount.toString(), p.fee.toString(), p.state);
+  };
+
+  closePending = async (key: string, state: Exclude<PendingState, 'open'>): Promise<boolean> =>
+    this.w.closePending.run(state, key).changes === 1;
+
+  insertOperation = async (op: NewOperation): Promise<number> => {
+    const id = Number(this.w.insertOperation.run(op.key, op.hash, op.type, op.atMs, JSON.stringify(op.request)).lastInsertRowid);
+    op.postings.forEach((p, seq) => this.w.insertPosting.run(id, seq, p.account, p.bucket, p.asset, p.amount.toString()));
+    return id;
+  };
+
+  setSetting = async (name: string, value: string): Promise<void> => {
+    this.w.setSetting.run(name, value);
+  };
+}
+
+const CONSTRAINT_CODES: Record<string, LedgerError['code']> = {
+  'assets.symbol': 'ASSET_EXISTS',
+  'users.name': 'USER_EXISTS',
+  'credentials.venue, credentials.public_id': 'CREDENTIAL_EXISTS',
+};
+
+function translateConstraint<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      const columns = String((error as Error).message).replace(/^UNIQUE constraint failed: /, '');
+      const domainCode = CONSTRAINT_CODES[columns] ?? 'IDENTITY_TAKEN';
+      throw new LedgerError(domainCode, `already taken: ${columns.replace(/\b\w+\./g, '')}`);
+    }
+    throw error;
+  }
+}
+
+export class SqliteStore extends Reads implements LedgerStore {
+  readonly engine = 'sqlite';
+  private readonly writer: Database.Database;
+  private readonly tx: SqliteTx;
+  private readonly writes = new Mutex();
+  /** A ':memory:' store has one connection, so reads wait for an open transaction to end. */
+  private readonly sharedConnection: boolean;
+
+  private constructor(writer: Database.Database, reader: Database.Database) {
+    super(reader);
+    this.writer = writer;
+    this.tx = new SqliteTx(writer);
+    this.sharedConnection = writer === reader;
+  }
+
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const writer = connect(options);
+    migrate(writer);
+    const reader = options.path === ':memory:' ? writer : connect(options);
+    if (reader !== writer) reader.pragma('query_only = ON');
+    return new SqliteStore(writer, reader);
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.writes.run(async () => {
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.tx);
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async readBalances(account: number): Promise<Balance[]> {
+    if (this.sharedConnection && this.writes.busy) return this.writes.run(async () => this.balancesSync(account));
+    return this.balancesSync(account);
+  }
+
+  async listJournal(afterId: number, limit: number): Promise<JournalPage> {
+    if (this.sharedConnection && this.writes.busy) return this.writes.run(async () => this.journalSync(afterId, limit));
+    return this.journalSync(afterId, limit);
+  }
+
+  async *scanPostings(): AsyncIterable<Posting & { readonly operationId: number }> {
+    const statement = this.database.prepare<[], rows.PostingRow>(
+      'SELECT operation_id, account_id, bucket, asset, amount FROM postings ORDER BY operation_id, seq',
+    );
+    for (const row of statement.iterate()) yield rows.toPosting(row);
+  }
+
+  async *scanBalances(): AsyncIterable<BalanceWrite> {
+    const statement = this.database.prepare<[], rows.BalanceRow>('SELECT * FROM balances ORDER BY account_id, asset, bucket');
+    for (const row of statement.iterate()) {
+      yield { account: row.account_id, asset: row.asset, bucket: row.bucket, amount: BigInt(row.amount), atMs: row.updated_at_ms };
+    }
+  }
+
+  async reset(): Promise<void> {
+    await this.writes.run(async () => {
+      this.writer.transaction(() => {
+        for (const name of APPEND_ONLY_TRIGGER_NAMES) this.writer.exec(`DROP TRIGGER ${name}`);
+        for (const table of SQLITE_LEDGER_TABLES) this.writer.exec(`DELETE FROM ${table}`);
+        this.writer.exec(APPEND_ONLY_TRIGGERS);
+      })();
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.database.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    await this.writes.run(async () => {
+      if (this.database !== this.writer) this.database.close();
+      this.writer.close();
+    });
+  }
+}
+
+function connect(options: SqliteStoreOptions): Database.Database {
+  const db = new Database(options.path);
+  if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${(options.durability ?? 'full').toUpperCase()}`);
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
+  const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
+  for (const migration of SQLITE_MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    })();
+  }
+  const newest = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));
+  const known = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations').get()?.v ?? 0;
+  if (known > newest) throw new Error(`database schema version ${known} is newer than this assetbook understands (${newest})`);
+}

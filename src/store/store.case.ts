@@ -1,0 +1,167 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Ledger } from '../ledger/ledger.js';
+import { LedgerError } from '../ledger/errors.js';
+import type { LedgerStore } from './store.js';
+
+/**
+ * The one suite every store engine passes, unchanged. An engine's test file calls
+ * `runStoreSuite` with a factory for fresh, empty stores and adds only engine-specific cases.
+ */
+export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerStore>): void {
+  const withLedger = (name: string, fn: (ledger: Ledger, store: LedgerStore) => Promise<void>) =>
+    test(`[${engine}] ${name}`, async () => {
+      const store = await openEmpty();
+      try {
+        await fn(new Ledger(store, () => 1_700_000_000_000), store);
+      } finally {
+        await store.close();
+      }
+    });
+
+  const seed = (ledger: Ledger) =>
+    ledger.session(async (s) => {
+      await s.createAsset({ symbol: 'ETH', scale: 18 });
+      const { main } = await s.createUser({ name: 'alice' });
+      const sub = await s.createSubAccount(main.userId, { label: 'bot' });
+      return { main, sub };
+    });
+
+  const code = (expected: string) => (error: unknown) => error instanceof LedgerError && error.code === expected;
+
+  withLedger('a transaction that throws writes nothing, catalog and journal alike', async (ledger, store) => {
+    const { main } = await seed(ledger);
+    await assert.rejects(
+      ledger.session(async (s) => {
+        await s.createAsset({ symbol: 'BTC', scale: 8 });
+        await s.apply({ key: 'd1', type: 'deposit', account: main.id, asset: 'ETH', amount: '1' });
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal(await store.getAsset('BTC'), undefined);
+    assert.equal(await store.getOperation('d1'), undefined);
+    assert.deepEqual(await store.readBalances(main.id), []);
+  });
+
+  withLedger('a committed transaction is read back whole, with exact 18-decimal amounts past 2^64', async (ledger, store) => {
+    const { main } = await seed(ledger);
+    const huge = '123456789012.123456789012345678'; // 1.2e29 base units
+    await ledger.apply({ key: 'd1', type: 'deposit', account: main.id, asset: 'ETH', amount: huge });
+    const balances = await store.readBalances(main.id);
+    assert.deepEqual(
+      balances.map((b) => [b.bucket, b.amount]),
+      [['available', 123456789012123456789012345678n]],
+    );
+    const stored = await store.getOperation('d1');
+    assert.equal(stored?.entry.postings.length, 2);
+    assert.equal(stored?.entry.request.amount, huge);
+  });
+
+  withLedger('catalog clashes surface as domain codes, never driver errors', async (ledger) => {
+    await seed(ledger);
+    await assert.rejects(ledger.session((s) => s.createAsset({ symbol: 'ETH', scale: 18 })), code('ASSET_EXISTS'));
+    await assert.rejects(ledger.session((s) => s.createUser({ name: 'alice' })), code('USER_EXISTS'));
+    await assert.rejects(
+      ledger.session((s) => s.createAsset({ symbol: 'WETH', scale: 18, bitget: { coin: 'ETH' } })),
+      code('IDENTITY_TAKEN'),
+    );
+    await assert.rejects(
+      ledger.session((s) => s.createUser({ name: 'bob', main: { bitgetUid: '6000000001' } })),
+      code('IDENTITY_TAKEN'),
+    );
+  });
+
+  withLedger('credentials are unique per venue and public id', async (ledger, store) => {
+    const { main } = await seed(ledger);
+    const credential = {
+      venue: 'bitget' as const,
+      userId: main.userId,
+      accountId: main.id,
+      publicId: 'bg_key',
+      secretSealed: 'sealed',
+      passphraseHash: 'hash',
+      rsaPublicKeyPem: null,
+      label: 'default',
+    };
+    await ledger.session((s) => s.createCredential(credential));
+    await assert.rejects(ledger.session((s) => s.createCredential(credential)), code('CREDENTIAL_EXISTS'));
+    await ledger.session((s) => s.createCredential({ ...credential, venue: 'bullish' }));
+    assert.equal((await store.getCredential('bitget', 'bg_key'))?.passphraseHash, 'hash');
+    assert.equal((await store.listCredentials(main.userId)).length, 2);
+  });
+
+  withLedger('a pending closes once: the second settlement is refused', async (ledger) => {
+    const { main } = await seed(ledger);
+    await ledger.apply({ key: 'p1', type: 'deposit.pending', account: main.id, asset: 'ETH', amount: '2' });
+    await ledger.apply({ key: 'c1', type: 'deposit.confirm', pending: 'p1' });
+    await assert.rejects(ledger.apply({ key: 'c2', type: 'deposit.cancel', pending: 'p1' }), code('PENDING_CLOSED'));
+  });
+
+  withLedger('the journal pages by cursor, oldest first, and every entry appears once', async (ledger) => {
+    const { main } = await seed(ledger);
+    for (let i = 0; i < 7; i += 1) {
+      await ledger.apply({ key: `d${i}`, type: 'deposit', account: main.id, asset: 'ETH', amount: '1' });
+    }
+    const seen: string[] = [];
+    let cursor = 0;
+    for (;;) {
+      const page = await ledger.journal(cursor, 3);
+      seen.push(...page.entries.map((e) => e.key));
+      if (page.next === null) break;
+      cursor = page.next;
+    }
+    assert.deepEqual(seen, ['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6']);
+    assert.deepEqual((await ledger.journal(cursor, 3)).entries.length, 1);
+  });
+
+  withLedger('reset empties the ledger but keeps settings', async (ledger, store) => {
+    const { main } = await seed(ledger);
+    await ledger.apply({ key: 'd1', type: 'deposit', account: main.id, asset: 'ETH', amount: '1' });
+    await store.transaction((tx) => tx.setSetting('operator_token_sha256', 'abc'));
+    await store.reset();
+    assert.deepEqual(await store.listAssets(), []);
+    assert.deepEqual(await store.listUsers(), []);
+    assert.equal(await store.getOperation('d1'), undefined);
+    assert.equal(await store.getSetting('operator_token_sha256'), 'abc');
+    assert.equal((await ledger.verify()).entries, 0);
+    await seed(ledger);
+    assert.equal((await ledger.verify()).ok, true, 'the store is usable again after a reset');
+  });
+
+  withLedger('concurrent operations on one balance lose no update and never overdraw', async (ledger, store) => {
+    const { main, sub } = await seed(ledger);
+    await ledger.apply({ key: 'fund', type: 'deposit', account: main.id, asset: 'ETH', amount: '10' });
+    const attempts = Array.from({ length: 40 }, (_, i) =>
+      ledger.apply({ key: `t${i}`, type: 'transfer', from: main.id, to: sub.id, asset: 'ETH', amount: '0.5' }).then(
+        () => 'ok',
+        (error: unknown) => (error instanceof LedgerError ? error.code : 'crash'),
+      ),
+    );
+    const outcomes = await Promise.all(attempts);
+    assert.equal(outcomes.filter((o) => o === 'ok').length, 20);
+    assert.equal(outcomes.filter((o) => o === 'INSUFFICIENT_FUNDS').length, 20);
+    const sub_ = await store.readBalances(sub.id);
+    assert.equal(sub_.find((b) => b.bucket === 'available')?.amount, 10n * 10n ** 18n);
+    assert.equal((await ledger.verify()).ok, true);
+  });
+
+  withLedger('one key applied concurrently lands once, and every caller gets the first result', async (ledger) => {
+    const { main } = await seed(ledger);
+    const request = { key: 'same', type: 'deposit', account: main.id, asset: 'ETH', amount: '1' };
+    const results = await Promise.all(Array.from({ length: 10 }, () => ledger.apply(request)));
+    assert.equal(new Set(results.map((r) => r.entry.id)).size, 1);
+    assert.equal(results.filter((r) => !r.replayed).length, 1);
+    const report = await ledger.verify();
+    assert.equal(report.entries, 1);
+  });
+
+  withLedger('verify recomputes balances from scanned postings and finds nothing wrong', async (ledger) => {
+    const { main, sub } = await seed(ledger);
+    await ledger.apply({ key: 'd', type: 'deposit', account: main.id, asset: 'ETH', amount: '3' });
+    await ledger.apply({ key: 'h', type: 'hold', account: main.id, asset: 'ETH', amount: '1' });
+    await ledger.apply({ key: 't', type: 'transfer', from: main.id, to: sub.id, asset: 'ETH', amount: '1' });
+    const report = await ledger.verify();
+    assert.deepEqual(report, { ok: true, entries: 3, postings: 6, balances: 4, mismatches: [] });
+  });
+}

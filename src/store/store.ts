@@ -1,0 +1,146 @@
+import type { Account, Asset, Balance, JournalEntry, Posting, User } from '../ledger/types.js';
+import type { Pending, PendingState } from '../ledger/operations.js';
+
+/**
+ * The store interface, owned by the ledger that calls it. An engine is one folder beside this
+ * file that implements it and passes the shared suite in `store.case.ts`.
+ *
+ * Guarantees every engine gives:
+ * - `transaction(fn)` runs `fn` in one database transaction: everything it wrote commits together
+ *   when `fn` resolves, and nothing commits when it throws (the error is rethrown unchanged).
+ *   Transactions are serializable with respect to the balances they lock (see `lockBalances`).
+ * - Reads outside a transaction see only committed data.
+ * - Unique identities (asset symbol and venue ids, user name, account venue ids, credential
+ *   public ids, operation keys) are enforced by the engine; a clash surfaces as a `LedgerError`
+ *   with code ASSET_EXISTS, USER_EXISTS, IDENTITY_TAKEN or CREDENTIAL_EXISTS, never as a driver error.
+ * - The journal (operations and postings) is append-only: no method updates or deletes it except
+ *   `reset`, which empties the whole store.
+ */
+
+export type CredentialVenue = 'bitget' | 'bullish' | 'loopring';
+
+export interface CredentialRecord {
+  readonly id: number;
+  readonly venue: CredentialVenue;
+  readonly userId: number;
+  readonly accountId: number;
+  /** What the client presents to name the credential: Bitget apiKey, Bullish public key, or the hash of a Loopring API key. */
+  readonly publicId: string;
+  /** An HMAC secret (or Loopring API key), sealed with the configured encryption key. */
+  readonly secretSealed: string | null;
+  /** A keyed hash of the Bitget passphrase. */
+  readonly passphraseHash: string | null;
+  /** A PEM public key, for Bitget RSA credentials. */
+  readonly rsaPublicKeyPem: string | null;
+  readonly label: string;
+  readonly createdAtMs: number;
+}
+
+export type NewCredential = Omit<CredentialRecord, 'id'>;
+
+export interface StoredOperation {
+  readonly entry: JournalEntry;
+  /** The content hash the idempotency check compares a replay against. */
+  readonly hash: string;
+}
+
+export interface NewOperation {
+  readonly key: string;
+  readonly hash: string;
+  readonly type: string;
+  readonly atMs: number;
+  readonly request: Record<string, unknown>;
+  readonly postings: readonly Posting[];
+}
+
+/** Names one book of one asset: an account's bucket, or a system book under account 0. */
+export interface BalanceKey {
+  readonly account: number;
+  readonly bucket: string;
+  readonly asset: string;
+}
+
+export interface BalanceWrite extends BalanceKey {
+  readonly amount: bigint;
+  readonly atMs: number;
+}
+
+export interface AccountFilter {
+  readonly userId?: number;
+}
+
+/** Reads that are valid both inside and outside a transaction. */
+export interface StoreReader {
+  getAsset(symbol: string): Promise<Asset | undefined>;
+  /** Every asset, in the order they were created. */
+  listAssets(): Promise<Asset[]>;
+  getUser(id: number): Promise<User | undefined>;
+  getUserByName(name: string): Promise<User | undefined>;
+  listUsers(): Promise<User[]>;
+  getAccount(id: number): Promise<Account | undefined>;
+  /** Accounts in id order; a user's main account comes before its sub-accounts. */
+  listAccounts(filter?: AccountFilter): Promise<Account[]>;
+  getCredential(venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined>;
+  listCredentials(userId?: number): Promise<CredentialRecord[]>;
+  getOperation(key: string): Promise<StoredOperation | undefined>;
+  getPending(key: string): Promise<Pending | undefined>;
+  getSetting(name: string): Promise<string | undefined>;
+}
+
+/** What a transaction may do. Only the ledger calls these. */
+export interface StoreTx extends StoreReader {
+  /** Reserves the id the next `insertAccount` must use, so venue identities can derive from it. */
+  allocateAccountId(): Promise<number>;
+  insertAsset(asset: Asset, atMs: number): Promise<void>;
+  insertUser(user: Omit<User, 'id'>): Promise<number>;
+  insertAccount(account: Account): Promise<void>;
+  insertCredential(credential: NewCredential): Promise<number>;
+  /**
+   * Reads the current amounts of these books (0 for a book never written) and holds them until the
+   * transaction ends, so that no concurrent transaction can change them in between. Callers pass
+   * keys in a stable order (`compareBalanceKeys`) so that engines that lock rows never deadlock.
+   */
+  lockBalances(keys: readonly BalanceKey[]): Promise<bigint[]>;
+  writeBalances(rows: readonly BalanceWrite[]): Promise<void>;
+  insertPending(pending: Pending): Promise<void>;
+  /** Moves an open pending to a final state; resolves false if it was not open any more. */
+  closePending(key: string, state: Exclude<PendingState, 'open'>): Promise<boolean>;
+  /** Appends one journal entry; resolves its id. A duplicate key is a programmer error here (checked before). */
+  insertOperation(operation: NewOperation): Promise<number>;
+  setSetting(name: string, value: string): Promise<void>;
+}
+
+export interface JournalPage {
+  readonly entries: JournalEntry[];
+  /** The cursor for the next page, or null at the end of the journal. */
+  readonly next: number | null;
+}
+
+export interface LedgerStore extends StoreReader {
+  readonly engine: string;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** The hot path: every bucket of every asset one account holds (rows written at least once). */
+  readBalances(account: number): Promise<Balance[]>;
+  /** Journal entries with id greater than `afterId`, oldest first. */
+  listJournal(afterId: number, limit: number): Promise<JournalPage>;
+  /** Every posting ever written, in journal order, for `verify`. */
+  scanPostings(): AsyncIterable<Posting & { readonly operationId: number }>;
+  /** Every stored balance row, system books included. */
+  scanBalances(): AsyncIterable<BalanceWrite>;
+  /** Empties every table (sandbox use): the store is as after its first migration. */
+  reset(): Promise<void>;
+  /** Resolves when the store can answer queries. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function balanceKeyId(key: BalanceKey): string {
+  return `${key.account}\u0000${key.bucket}\u0000${key.asset}`;
+}
+
+export function compareBalanceKeys(a: BalanceKey, b: BalanceKey): number {
+  if (a.account !== b.account) return a.account - b.account;
+  if (a.asset !== b.asset) return a.asset < b.asset ? -1 : 1;
+  if (a.bucket !== b.bucket) return a.bucket < b.bucket ? -1 : 1;
+  return 0;
+}
