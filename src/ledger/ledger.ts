@@ -2,7 +2,7 @@ import type { LedgerStore } from '../store/store.js';
 import { LedgerError } from './errors.js';
 import type { OperationRequest } from './operations.js';
 import { LedgerSession, isId, type ApplyResult } from './session.js';
-import type { Balance } from './types.js';
+import type { Asset, Balance } from './types.js';
 import { verifyStore, type VerifyReport } from './verify.js';
 
 export const BATCH_SIZE_MAX = 1000;
@@ -13,6 +13,9 @@ export const JOURNAL_PAGE_MAX = 500;
  * `LedgerSession`; reads go straight to the store.
  */
 export class Ledger {
+  /** Assets never change once created, so a hit is always right; a miss asks the store. */
+  private readonly assetCache = new Map<string, Asset>();
+
   constructor(
     readonly store: LedgerStore,
     private readonly clockMs: () => number = Date.now,
@@ -55,6 +58,20 @@ export class Ledger {
 
   journal(afterId: number, limit: number) {
     return this.store.listJournal(afterId, Math.min(Math.max(limit, 1), JOURNAL_PAGE_MAX));
+  }
+
+  async asset(symbol: string): Promise<Asset | undefined> {
+    const cached = this.assetCache.get(symbol);
+    if (cached) return cached;
+    const asset = await this.store.getAsset(symbol);
+    if (asset) this.assetCache.set(symbol, asset);
+    return asset;
+  }
+
+  /** Empties the store (sandbox use). */
+  async reset(): Promise<void> {
+    await this.store.reset();
+    this.assetCache.clear();
   }
 
   verify(): Promise<VerifyReport> {

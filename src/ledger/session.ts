@@ -135,16 +135,19 @@ export class LedgerSession {
     const tx = this.tx;
     return {
       async asset(symbol: unknown, path: string): Promise<Asset> {
+        if (symbol === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
         const asset = typeof symbol === 'string' && symbol.length <= 20 ? await tx.getAsset(symbol) : undefined;
         if (!asset) throw new LedgerError('ASSET_NOT_FOUND', `${path}: no asset ${describe(symbol)}`, path);
         return asset;
       },
       async account(id: unknown, path: string): Promise<Account> {
+        if (id === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
         const account = isId(id) ? await tx.getAccount(id) : undefined;
         if (!account) throw new LedgerError('ACCOUNT_NOT_FOUND', `${path}: no account ${describe(id)}`, path);
         return account;
       },
       async pending(key: unknown, kind: PendingKind, path: string): Promise<Pending> {
+        if (key === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
         const pending = typeof key === 'string' && OPERATION_KEY.test(key) ? await tx.getPending(key) : undefined;
         if (!pending || pending.kind !== kind) {
           throw new LedgerError('PENDING_NOT_FOUND', `${path}: no pending ${kind} opened with key ${describe(key)}`, path);

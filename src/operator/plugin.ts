@@ -1,0 +1,25 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Runtime } from '../server/runtime.js';
+import { errorBody, operatorErrorHandler } from './errors.js';
+import { operatorRoutes } from './routes.js';
+
+export const OPERATOR_PREFIX = '/_assetbook/v1';
+
+/**
+ * The operator API: native JSON under a prefix no venue path can collide with, behind a bearer
+ * token. An encapsulated plugin, so its error handler and auth hook cover only its own routes.
+ */
+export const operatorPlugin = (runtime: Runtime): FastifyPluginAsync => async (app) => {
+  app.setErrorHandler(operatorErrorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(errorBody('NOT_FOUND', `no operator route ${request.method} ${request.url.split('?')[0]}`));
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : null;
+    if (token === null || !runtime.checkOperatorToken(token)) {
+      return reply.status(401).header('www-authenticate', 'Bearer').send(errorBody('UNAUTHENTICATED', 'a valid operator bearer token is required'));
+    }
+  });
+  await app.register(operatorRoutes(runtime));
+};

@@ -1,0 +1,54 @@
+import { formatAmount } from '../ledger/amount.js';
+import { assert } from '../ledger/errors.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { BUCKETS, type Balance, type Bucket, type JournalEntry } from '../ledger/types.js';
+import type { CredentialRecord } from '../store/store.js';
+
+/** Ledger values to operator wire values: amounts as decimal strings in the asset's unit. */
+
+async function scaleOf(ledger: Ledger, symbol: string): Promise<number> {
+  const asset = await ledger.asset(symbol);
+  assert(asset, `journal names a known asset (${symbol})`);
+  return asset.scale;
+}
+
+export async function renderEntry(ledger: Ledger, entry: JournalEntry) {
+  const postings = [];
+  for (const p of entry.postings) {
+    postings.push({ account: p.account, bucket: p.bucket, asset: p.asset, amount: formatAmount(p.amount, await scaleOf(ledger, p.asset)) });
+  }
+  return { id: entry.id, key: entry.key, type: entry.type, atMs: entry.atMs, request: entry.request, postings };
+}
+
+type AssetBalances = { asset: string; updatedAtMs: Partial<Record<Bucket, number>> } & Record<Bucket, string>;
+
+/** One row per asset the account has ever held, every bucket present (zero when never written). */
+export async function renderBalances(ledger: Ledger, account: number, balances: readonly Balance[]) {
+  const byAsset = new Map<string, Balance[]>();
+  for (const b of balances) byAsset.set(b.asset, [...(byAsset.get(b.asset) ?? []), b]);
+  const assets: AssetBalances[] = [];
+  for (const [symbol, rows] of [...byAsset].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const scale = await scaleOf(ledger, symbol);
+    const row = { asset: symbol, updatedAtMs: {} } as AssetBalances;
+    for (const bucket of BUCKETS) row[bucket] = '0';
+    for (const b of rows) {
+      row[b.bucket] = formatAmount(b.amount, scale);
+      row.updatedAtMs[b.bucket] = b.updatedAtMs;
+    }
+    assets.push(row);
+  }
+  return { account, assets };
+}
+
+export function renderCredential(c: CredentialRecord) {
+  return {
+    id: c.id,
+    venue: c.venue,
+    userId: c.userId,
+    accountId: c.accountId,
+    label: c.label,
+    publicId: c.publicId,
+    rsa: c.rsaPublicKeyPem !== null,
+    createdAtMs: c.createdAtMs,
+  };
+}

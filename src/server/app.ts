@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { errorBody, operatorErrorHandler } from '../operator/errors.js';
+import { OPERATOR_PREFIX, operatorPlugin } from '../operator/plugin.js';
+import { VENUES } from '../venues/index.js';
+import type { VenueDialect } from '../venues/venue.js';
+import type { Runtime } from './runtime.js';
+
+export interface AppOptions {
+  readonly logger?: boolean | { level: string };
+  readonly venues?: readonly VenueDialect[];
+}
+
+/**
+ * Composes the server: health probes, the OpenAPI document, the operator API and every venue
+ * dialect, each an encapsulated plugin with its own error handler.
+ */
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: runtime.config.logLevel },
+    bodyLimit: runtime.config.bodyLimitBytes,
+    // Amounts are strings: a number must never be coerced into one, nor an unknown field dropped silently.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'assetbook operator API', version: '1', description: 'Native JSON API of assetbook. Venue APIs are documented in docs/venues/.' },
+      components: { securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer' } } },
+      security: [{ operatorToken: [] }],
+    },
+  });
+
+  app.setErrorHandler(operatorErrorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await runtime.store.ping();
+      return { status: 'ready', store: runtime.store.engine };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', store: runtime.store.engine });
+    }
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(operatorPlugin(runtime), { prefix: OPERATOR_PREFIX });
+  for (const venue of options.venues ?? VENUES) await app.register(venue.plugin(runtime));
+  return app;
+}

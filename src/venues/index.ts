@@ -1,0 +1,4 @@
+import type { VenueDialect } from './venue.js';
+
+/** The venues served. Adding a venue is a folder beside this file and one entry here. */
+export const VENUES: readonly VenueDialect[] = [];
