@@ -49,13 +49,18 @@ function loadKeyring(config: Config): Keyring {
   return new Keyring(Keyring.parseKey(readFileSync(file, 'utf8')));
 }
 
-export async function openRuntime(config: Config): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** Generate an operator token when none is configured or stored: only `serve` does. */
+  readonly generateOperatorToken?: boolean;
+}
+
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const keyring = loadKeyring(config);
   const store = openStore(config);
   const ledger = new Ledger(store);
   let generated: string | null = null;
   let tokenFile: string | null = null;
-  if (config.operatorToken === null && (await store.getSetting(OPERATOR_TOKEN_SETTING)) === undefined) {
+  if (options.generateOperatorToken && config.operatorToken === null && (await store.getSetting(OPERATOR_TOKEN_SETTING)) === undefined) {
     generated = `abk_${randomBytes(24).toString('base64url')}`;
     const hash = keyring.hash(generated);
     await store.transaction((tx) => tx.setSetting(OPERATOR_TOKEN_SETTING, hash));

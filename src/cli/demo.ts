@@ -1,0 +1,62 @@
+import type { IssuedCredential } from '../credentials/issue.js';
+import { OPERATOR_PREFIX } from '../operator/plugin.js';
+import type { LoadedUser } from '../scenario/load.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { Runtime } from '../server/runtime.js';
+
+/**
+ * On a restart the scenario's users are already stored and their secrets are not readable in
+ * plaintext any more; the scenario file still names every fixed credential, so those are shown.
+ */
+export async function usersFromStore(runtime: Runtime, scenario: Scenario): Promise<LoadedUser[]> {
+  const out: LoadedUser[] = [];
+  for (const spec of scenario.users) {
+    const user = await runtime.store.getUserByName(spec.name);
+    if (!user) continue;
+    const accounts = await runtime.store.listAccounts({ userId: user.id });
+    const byRef = (ref: string | undefined) => accounts.find((a) => (ref === undefined || ref === 'main' ? a.kind === 'main' : a.label === ref));
+    const credentials: IssuedCredential[] = [];
+    const add = (venue: IssuedCredential['venue'], ref: string | undefined, secrets: Record<string, string | undefined>) => {
+      const account = byRef(ref);
+      const known = Object.fromEntries(Object.entries(secrets).filter((e): e is [string, string] => e[1] !== undefined));
+      if (account) credentials.push({ id: 0, venue, userId: user.id, accountId: account.id, secrets: known });
+    };
+    for (const c of spec.credentials?.bitget ?? []) add('bitget', c.account, { apiKey: c.apiKey, secretKey: c.secretKey, passphrase: c.passphrase });
+    for (const c of spec.credentials?.bullish ?? []) add('bullish', 'main', { publicKey: c.publicKey, secret: c.secret });
+    for (const c of spec.credentials?.loopring ?? []) add('loopring', c.account, { apiKey: c.apiKey });
+    out.push({ user, accounts, credentials });
+  }
+  return out;
+}
+
+/** What `serve --demo` prints: every user's venue credentials and requests to try at once. */
+export function describeDemo(url: string, users: readonly LoadedUser[], operatorToken: string | null, restarted: boolean): string {
+  const state = restarted ? 'Demo data already in the database' : 'Demo data loaded';
+  const lines = ['', `${state}. Credentials (fixed, from examples/demo.json):`];
+  for (const { user, accounts, credentials } of users) {
+    lines.push(`  ${user.name}${user.bitgetBroker ? ' (Bitget ND broker)' : ''}`);
+    for (const c of credentials) {
+      const account = accounts.find((a) => a.id === c.accountId);
+      const where = account?.kind === 'main' ? 'main' : `sub-account ${account?.label ?? c.accountId}`;
+      const ids =
+        c.venue === 'bitget'
+          ? ` uid=${account?.bitgetUid}`
+          : c.venue === 'bullish'
+            ? ` tradingAccountIds=${accounts.map((a) => a.bullishTradingAccountId).join(',')}`
+            : ` accountId=${account?.loopringAccountId} address=${account?.loopringAddress}`;
+      const secrets = Object.entries(c.secrets).map(([k, v]) => `${k}=${v}`).join(' ');
+      lines.push(`    ${c.venue.padEnd(8)} ${where}:${ids} ${secrets}`);
+    }
+  }
+  const token = operatorToken ?? '<operator token>';
+  const alice = users[0]?.accounts[0]?.id ?? 1;
+  lines.push(
+    '',
+    'Try:',
+    `  curl -s -H 'authorization: Bearer ${token}' ${url}${OPERATOR_PREFIX}/accounts/${alice}/balances`,
+    `  curl -s -H 'authorization: Bearer ${token}' -H 'content-type: application/json' \\`,
+    `       -d '{"key":"try-1","type":"deposit","account":${alice},"asset":"BTC","amount":"0.5"}' ${url}${OPERATOR_PREFIX}/operations`,
+    `  curl -s ${url}/openapi.json`,
+  );
+  return lines.join('\n');
+}

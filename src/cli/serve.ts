@@ -1,0 +1,84 @@
+import { Option, type Command } from 'commander';
+import { buildApp } from '../server/app.js';
+import { openRuntime, type Runtime } from '../server/runtime.js';
+import { OPERATOR_PREFIX } from '../operator/plugin.js';
+import { buildCredentialsFile } from '../scenario/credentials-file.js';
+import { checkScenario, loadScenario, type LoadedUser } from '../scenario/load.js';
+import { DEMO_SCENARIO_PATH, configFrom, readJsonFile, withStoreOptions, writeJsonFile } from './shared.js';
+import { describeDemo, usersFromStore } from './demo.js';
+
+interface ServeOptions {
+  host?: string;
+  port?: string;
+  db?: string;
+  dataDir?: string;
+  durability?: string;
+  secretKey?: string;
+  operatorToken?: string;
+  rateLimits?: string;
+  logLevel?: string;
+  scenario?: string;
+  demo?: boolean;
+  credentialsFile?: string;
+}
+
+export function serveCommand(program: Command): void {
+  withStoreOptions(program.command('serve').description('start the HTTP server (operator API and venue APIs)'))
+    .addOption(new Option('--host <host>', 'address to listen on (default 127.0.0.1)').env('ASSETBOOK_HOST'))
+    .addOption(new Option('--port <port>', 'port to listen on, 0 for any free port (default 8080)').env('ASSETBOOK_PORT'))
+    .addOption(new Option('--operator-token <token>', 'bearer token of the operator API (generated on first start if none)').env('ASSETBOOK_OPERATOR_TOKEN'))
+    .addOption(new Option('--rate-limits <on|off>', 'venue rate limits; off for load tests').env('ASSETBOOK_RATE_LIMITS'))
+    .addOption(new Option('--log-level <level>', 'pino level: fatal, error, warn, info, debug').env('ASSETBOOK_LOG_LEVEL'))
+    .option('--scenario <file>', 'load this scenario file at start (when its users are not there yet)')
+    .option('--demo', 'load the built-in demo scenario and print ready-to-use credentials')
+    .option('--credentials-file <path>', 'write the operator token and the loaded users\' venue credentials here, as JSON')
+    .action(async (options: ServeOptions) => {
+      const runtime = await openRuntime(configFrom(options), { generateOperatorToken: true });
+      const { users, restarted } = await loadStartupScenarios(runtime, options);
+      const app = await buildApp(runtime);
+      const address = await app.listen({ host: runtime.config.host, port: runtime.config.port });
+      const url = address.replace('[::1]', 'localhost');
+      if (options.credentialsFile) {
+        writeJsonFile(options.credentialsFile, buildCredentialsFile(runtime.generatedOperatorToken ?? runtime.config.operatorToken, users));
+      }
+      console.log(`assetbook listening on ${url}`);
+      printOperatorToken(runtime);
+      if (options.demo) console.log(describeDemo(url, users, runtime.generatedOperatorToken ?? runtime.config.operatorToken, restarted));
+      const stop = async () => {
+        await app.close();
+        await runtime.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}
+
+function printOperatorToken(runtime: Runtime): void {
+  if (runtime.generatedOperatorToken !== null) {
+    console.log(`operator token (generated, shown once): ${runtime.generatedOperatorToken}`);
+    if (runtime.operatorTokenFile) console.log(`  also written to ${runtime.operatorTokenFile} (mode 600)`);
+  } else if (runtime.config.operatorToken === null && runtime.operatorTokenFile) {
+    console.log(`operator token: see ${runtime.operatorTokenFile}`);
+  }
+}
+
+/** Loads --scenario and --demo unless their users exist already (a restart), and says who is there. */
+async function loadStartupScenarios(runtime: Runtime, options: ServeOptions): Promise<{ users: LoadedUser[]; restarted: boolean }> {
+  const users: LoadedUser[] = [];
+  let restarted = false;
+  const paths = [...(options.demo ? [DEMO_SCENARIO_PATH] : []), ...(options.scenario ? [options.scenario] : [])];
+  for (const path of paths) {
+    const scenario = checkScenario(readJsonFile(path));
+    const first = scenario.users[0];
+    if (first && (await runtime.store.getUserByName(first.name))) {
+      users.push(...(await usersFromStore(runtime, scenario)));
+      restarted = true;
+      continue;
+    }
+    users.push(...(await loadScenario(runtime.ledger, runtime.keyring, scenario)).users);
+  }
+  return { users, restarted };
+}
+
+export { OPERATOR_PREFIX };

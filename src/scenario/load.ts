@@ -1,0 +1,153 @@
+import { Ajv } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { issueCredential, type CredentialInput, type IssuedCredential } from '../credentials/issue.js';
+import type { Keyring } from '../credentials/keyring.js';
+import { LedgerError, isLedgerError } from '../ledger/errors.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { OperationRequest } from '../ledger/operations.js';
+import type { LedgerSession } from '../ledger/session.js';
+import type { Account, Bucket, User } from '../ledger/types.js';
+import { ScenarioSchema, type Scenario, type ScenarioAccountInput } from './schema.js';
+
+/** What a load created, with every credential's plaintext: the one time it is known. */
+export interface LoadedUser {
+  readonly user: User;
+  readonly accounts: readonly Account[];
+  readonly credentials: readonly IssuedCredential[];
+}
+export interface LoadResult {
+  readonly assets: number;
+  readonly users: readonly LoadedUser[];
+  readonly operations: number;
+}
+
+const validate = new Ajv({ allErrors: false, strict: false }).compile<Scenario>(ScenarioSchema);
+
+function describeSchemaError(error: ErrorObject | undefined): LedgerError {
+  const path = error?.instancePath.replace(/^\//, '') ?? '';
+  const extra = error?.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
+  return new LedgerError('INVALID_ARGUMENT', `${path || 'scenario'} ${error?.message ?? 'is invalid'}${extra}`, path);
+}
+
+/** Re-throws a ledger error with the scenario location in front of its path. */
+async function at<T>(path: string, fn: () => Promise<T>, exact = false): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isLedgerError(error)) {
+      const full = error.path && !exact ? `${path}/${error.path}` : path;
+      throw new LedgerError(error.code, `${full}: ${error.message}`, full);
+    }
+    throw error;
+  }
+}
+
+/** Checks a parsed scenario against the schema; throws INVALID_ARGUMENT naming the first bad field. */
+export function checkScenario(value: unknown): Scenario {
+  if (!validate(value)) throw describeSchemaError(validate.errors?.[0]);
+  return value;
+}
+
+/**
+ * Loads a scenario in one transaction: assets, users with their accounts, credentials, then
+ * opening balances as real ledger operations with keys `scenario/<user>/<account>/<asset>/<step>`
+ * (so an opening pending deposit can later be confirmed by that key). A bad file writes nothing.
+ */
+export async function loadScenario(ledger: Ledger, keyring: Keyring, value: unknown): Promise<LoadResult> {
+  const scenario = checkScenario(value);
+  return ledger.session(async (s) => {
+    for (const [i, asset] of scenario.assets.entries()) await at(`assets/${i}`, () => s.createAsset(asset));
+    let operations = 0;
+    const users: LoadedUser[] = [];
+    for (const [u, spec] of scenario.users.entries()) {
+      const where = `users/${u}`;
+      const { user, main } = await at(where, () =>
+        s.createUser({ name: spec.name, bitgetBroker: spec.bitgetBroker, main: identities(spec.main) }),
+      );
+      const accounts = [main];
+      for (const [i, sub] of (spec.subAccounts ?? []).entries()) {
+        accounts.push(await at(`${where}/subAccounts/${i}`, () => s.createSubAccount(user.id, identities(sub))));
+      }
+      const specs = [spec.main, ...(spec.subAccounts ?? [])];
+      for (const [i, account] of accounts.entries()) {
+        const path = i === 0 ? `${where}/main/balances` : `${where}/subAccounts/${i - 1}/balances`;
+        for (const { bucket, request } of openingOperations(spec.name, account, specs[i]?.balances ?? {})) {
+          await at(`${path}/${request.asset as string}/${bucket}`, () => s.apply(request), true);
+          operations += 1;
+        }
+      }
+      const credentials = await issueAll(s, keyring, accounts, spec.credentials ?? {}, `${where}/credentials`);
+      users.push({ user, accounts, credentials });
+    }
+    return { assets: scenario.assets.length, users, operations };
+  });
+}
+
+function identities(spec: ScenarioAccountInput | undefined) {
+  if (!spec) return {};
+  const { balances: _balances, ...rest } = spec;
+  return rest;
+}
+
+const SHIFTS: readonly [Bucket, string][] = [
+  ['held', 'hold'],
+  ['locked', 'lock'],
+  ['restricted', 'restrict'],
+  ['loaned', 'lend'],
+];
+
+/** The operations that give an account its opening buckets, exactly. */
+export function openingOperations(
+  user: string,
+  account: Account,
+  balances: Readonly<Record<string, Readonly<Partial<Record<Bucket, string>>>>>,
+): { bucket: Bucket; request: OperationRequest }[] {
+  const out: { bucket: Bucket; request: OperationRequest }[] = [];
+  const label = account.kind === 'main' ? 'main' : account.label;
+  for (const [asset, buckets] of Object.entries(balances)) {
+    const key = (step: string) => `scenario/${user}/${label}/${asset}/${step}`;
+    const op = (bucket: Bucket, step: string, type: string, fields: Record<string, unknown>) =>
+      out.push({ bucket, request: { key: key(step), type, account: account.id, asset, ...fields } });
+    const funded = (['available', 'held', 'locked', 'restricted', 'loaned', 'pendingWithdrawal'] as const).filter(
+      (b) => buckets[b] !== undefined && !/^0(\.0*)?$/.test(buckets[b] ?? ''),
+    );
+    // One deposit per funded bucket keeps every amount exact without adding decimals here.
+    for (const bucket of funded) op(bucket, `deposit-${bucket}`, 'deposit', { amount: buckets[bucket] });
+    for (const [bucket, type] of SHIFTS) {
+      if (funded.includes(bucket as (typeof funded)[number])) op(bucket, type, type, { amount: buckets[bucket] });
+    }
+    if (funded.includes('pendingWithdrawal')) {
+      op('pendingWithdrawal', 'pendingWithdrawal', 'withdrawal.request', { amount: buckets.pendingWithdrawal });
+    }
+    if (buckets.borrowed !== undefined && !/^0(\.0*)?$/.test(buckets.borrowed)) {
+      op('borrowed', 'borrowed', 'adjust', { bucket: 'borrowed', amount: buckets.borrowed, reason: 'scenario opening balance' });
+    }
+    if (buckets.pendingDeposit !== undefined && !/^0(\.0*)?$/.test(buckets.pendingDeposit)) {
+      op('pendingDeposit', 'pendingDeposit', 'deposit.pending', { amount: buckets.pendingDeposit });
+    }
+  }
+  return out;
+}
+
+type CredentialSpecs = NonNullable<Scenario['users'][number]['credentials']>;
+
+async function issueAll(
+  s: LedgerSession,
+  keyring: Keyring,
+  accounts: readonly Account[],
+  specs: CredentialSpecs,
+  where: string,
+): Promise<IssuedCredential[]> {
+  const byRef = (ref: string | undefined, path: string): Account => {
+    const found = ref === undefined || ref === 'main' ? accounts[0] : accounts.find((a) => a.kind === 'sub' && a.label === ref);
+    if (!found) throw new LedgerError('ACCOUNT_NOT_FOUND', `${path}: no account labelled ${ref}`, path);
+    return found;
+  };
+  const issued: IssuedCredential[] = [];
+  const issue = async (path: string, ref: string | undefined, input: CredentialInput) =>
+    issued.push(await at(path, async () => issueCredential(s, keyring, byRef(ref, 'account'), input)));
+  for (const [i, { account, ...rest }] of (specs.bitget ?? []).entries()) await issue(`${where}/bitget/${i}`, account, { venue: 'bitget', ...rest });
+  for (const [i, rest] of (specs.bullish ?? []).entries()) await issue(`${where}/bullish/${i}`, 'main', { venue: 'bullish', ...rest });
+  for (const [i, { account, ...rest }] of (specs.loopring ?? []).entries()) await issue(`${where}/loopring/${i}`, account, { venue: 'loopring', ...rest });
+  return issued;
+}
