@@ -57,6 +57,18 @@ export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (a
     },
   );
 
+  api.get(
+    '/accounts',
+    {
+      schema: {
+        tags: ['catalog'],
+        querystring: Type.Object({ userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$' })) }, { additionalProperties: false }),
+        response: { 200: Type.Array(S.AccountBody), ...errors },
+      },
+    },
+    async (req) => store.listAccounts(req.query.userId === undefined ? {} : { userId: Number(req.query.userId) }),
+  );
+
   api.get('/accounts/:id', { schema: { tags: ['catalog'], params: S.IdParams, response: { 200: S.AccountBody, ...errors } } }, async (req) =>
     accountOr404(Number(req.params.id)),
   );
