@@ -41,7 +41,10 @@ export class Ledger {
         try {
           results.push(await s.apply(request));
         } catch (error) {
-          if (error instanceof LedgerError) throw new LedgerError(error.code, `operations/${i}: ${error.message}`, `operations/${i}/${error.path ?? ''}`);
+          if (error instanceof LedgerError) {
+            const path = error.path ? `operations/${i}/${error.path}` : `operations/${i}`;
+            throw new LedgerError(error.code, `operations/${i}: ${error.message}`, path);
+          }
           throw error;
         }
       }

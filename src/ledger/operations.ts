@@ -1,4 +1,4 @@
-import { formatAmount, parsePositiveAmount, parseSignedAmount } from './amount.js';
+import { formatAmount, parseAmount, parsePositiveAmount, parseSignedAmount } from './amount.js';
 import { LedgerError } from './errors.js';
 import { BUCKETS, SYSTEM_ACCOUNT, type Account, type Asset, type Bucket, type Posting, type SystemBook } from './types.js';
 
@@ -95,9 +95,9 @@ function bucketShift(from: Bucket, to: Bucket): Planner {
   };
 }
 
+/** A withdrawal fee: absent or any spelling of zero means none. */
 function optionalFee(request: OperationRequest, asset: Asset): bigint {
-  if (request.fee === undefined || request.fee === '0') return 0n;
-  return parsePositiveAmount(request.fee, asset.scale, 'fee');
+  return request.fee === undefined ? 0n : parseAmount(request.fee, asset.scale, 'fee');
 }
 
 function settle(kind: PendingKind, state: Exclude<PendingState, 'open'>, postings: (p: Pending) => Posting[]): Planner {
@@ -240,7 +240,7 @@ async function planTrade(request: OperationRequest, ctx: PlanContext): Promise<P
     if (from.id === to.id) throw new LedgerError('INVALID_ARGUMENT', 'a leg must join two different accounts', `legs/${i}/to`);
     const asset = await ctx.asset(leg.asset, `legs/${i}/asset`);
     const amount = parsePositiveAmount(leg.amount, asset.scale, `legs/${i}/amount`);
-    const source = leg.fromBucket ?? 'available';
+    const source = leg.fromBucket === undefined ? 'available' : leg.fromBucket;
     if (!(TRADE_SOURCES as readonly unknown[]).includes(source)) {
       throw new LedgerError('INVALID_ARGUMENT', 'fromBucket must be available or held', `legs/${i}/fromBucket`);
     }

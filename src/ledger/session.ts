@@ -101,9 +101,9 @@ export class LedgerSession {
       const closed = await this.tx.closePending(plan.closes.key, plan.closes.state);
       if (!closed) throw new LedgerError('PENDING_CLOSED', `pending ${plan.closes.key} is already settled`, 'pending');
     }
-    const operation = { key, hash, type: request.type, atMs: this.nowMs, request: plan.normalized, postings };
-    const id = await this.tx.insertOperation(operation);
-    return { entry: { id, ...operation }, replayed: false };
+    const entry = { key, type: request.type, atMs: this.nowMs, request: plan.normalized, postings };
+    const id = await this.tx.insertOperation({ ...entry, hash });
+    return { entry: { id, ...entry }, replayed: false };
   }
 
   /** Nets the postings per book, locks those books in a stable order, refuses any overdraft, writes. */
