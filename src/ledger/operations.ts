@@ -274,6 +274,33 @@ function asObject(value: unknown, path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+const SINGLE = ['account', 'asset', 'amount'] as const;
+const SETTLE = ['pending'] as const;
+
+/** The fields each type reads, besides key and type. Any other field is refused, not ignored. */
+const FIELDS: Record<OperationType, readonly string[]> = {
+  deposit: SINGLE,
+  'deposit.pending': SINGLE,
+  'deposit.confirm': SETTLE,
+  'deposit.cancel': SETTLE,
+  'withdrawal.request': [...SINGLE, 'fee'],
+  'withdrawal.complete': SETTLE,
+  'withdrawal.cancel': SETTLE,
+  hold: SINGLE,
+  release: SINGLE,
+  lock: SINGLE,
+  unlock: SINGLE,
+  restrict: SINGLE,
+  unrestrict: SINGLE,
+  borrow: SINGLE,
+  repay: SINGLE,
+  lend: SINGLE,
+  recall: SINGLE,
+  transfer: ['from', 'to', 'asset', 'amount'],
+  trade: ['legs', 'fees'],
+  adjust: [...SINGLE, 'bucket', 'reason'],
+};
+
 export function isOperationType(type: unknown): type is OperationType {
   return typeof type === 'string' && (OPERATION_TYPES as readonly string[]).includes(type);
 }
@@ -282,6 +309,12 @@ export function isOperationType(type: unknown): type is OperationType {
 export async function planOperation(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
   if (!isOperationType(request.type)) {
     throw new LedgerError('INVALID_ARGUMENT', `type must be one of ${OPERATION_TYPES.join(', ')}`, 'type');
+  }
+  const allowed = FIELDS[request.type];
+  for (const field of Object.keys(request)) {
+    if (field !== 'key' && field !== 'type' && !allowed.includes(field)) {
+      throw new LedgerError('INVALID_ARGUMENT', `${field} does not apply to ${request.type}`, field);
+    }
   }
   return PLANNERS[request.type](request, ctx);
 }

@@ -51,9 +51,12 @@ export function operatorErrorHandler(error: FastifyError | Error, request: Fasti
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
+    // Paths are relative to the body, as the ledger's are; other parts of the request are named.
     const first = fastifyError.validation[0];
-    const path = first ? `${fastifyError.validationContext ?? ''}${first.instancePath}` : undefined;
-    void reply.status(400).send(errorBody('BAD_REQUEST', `${path ?? 'request'} ${first?.message ?? 'is invalid'}`, path));
+    const context = fastifyError.validationContext ?? 'body';
+    const pointer = (first?.instancePath ?? '').replace(/^\//, '');
+    const path = context === 'body' ? pointer : `${context}${pointer === '' ? '' : `/${pointer}`}`;
+    void reply.status(400).send(errorBody('BAD_REQUEST', `${path || context} ${first?.message ?? 'is invalid'}`, path));
     return;
   }
   const known = fastifyError.code ? FASTIFY_CLIENT_ERRORS[fastifyError.code] : undefined;

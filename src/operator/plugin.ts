@@ -16,7 +16,7 @@ export const operatorPlugin = (runtime: Runtime): FastifyPluginAsync => async (a
   });
   app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : null;
+    const token = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : null;
     if (token === null || !runtime.checkOperatorToken(token)) {
       return reply.status(401).header('www-authenticate', 'Bearer').send(errorBody('UNAUTHENTICATED', 'a valid operator bearer token is required'));
     }

@@ -32,6 +32,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     },
   });
 
+  // Every body is JSON: a text/plain body is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(operatorErrorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
