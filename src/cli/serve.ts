@@ -39,7 +39,8 @@ export function serveCommand(program: Command): void {
       const address = await app.listen({ host: runtime.config.host, port: runtime.config.port });
       const url = address.replace('[::1]', 'localhost');
       if (options.credentialsFile) {
-        writeJsonFile(options.credentialsFile, buildCredentialsFile(runtime.generatedOperatorToken ?? runtime.config.operatorToken, users));
+        const token = runtime.generatedOperatorToken ?? runtime.config.operatorToken;
+        writeJsonFile(options.credentialsFile, buildCredentialsFile(token, users, token === null ? (runtime.operatorTokenFile ?? undefined) : undefined));
       }
       console.log(`assetbook listening on ${url}`);
       printOperatorToken(runtime);

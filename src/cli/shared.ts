@@ -37,7 +37,7 @@ export function readJsonFile(path: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new CliError(`${path} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`);
   }
 }
 

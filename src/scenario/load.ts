@@ -24,9 +24,13 @@ export interface LoadResult {
 const validate = new Ajv({ allErrors: false, strict: false }).compile<Scenario>(ScenarioSchema);
 
 function describeSchemaError(error: ErrorObject | undefined): LedgerError {
-  const path = error?.instancePath.replace(/^\//, '') ?? '';
-  const extra = error?.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
-  return new LedgerError('INVALID_ARGUMENT', `${path || 'scenario'} ${error?.message ?? 'is invalid'}${extra}`, path);
+  const parent = error?.instancePath.replace(/^\//, '') ?? '';
+  if (error?.keyword === 'additionalProperties') {
+    const field = String(error.params.additionalProperty);
+    const path = parent === '' ? field : `${parent}/${field}`;
+    return new LedgerError('INVALID_ARGUMENT', `${path} is not a known field`, path);
+  }
+  return new LedgerError('INVALID_ARGUMENT', `${parent || 'scenario'} ${error?.message ?? 'is invalid'}`, parent);
 }
 
 /** Re-throws a ledger error with the scenario location in front of its path. */
@@ -140,7 +144,7 @@ async function issueAll(
 ): Promise<IssuedCredential[]> {
   const byRef = (ref: string | undefined, path: string): Account => {
     const found = ref === undefined || ref === 'main' ? accounts[0] : accounts.find((a) => a.kind === 'sub' && a.label === ref);
-    if (!found) throw new LedgerError('ACCOUNT_NOT_FOUND', `${path}: no account labelled ${ref}`, path);
+    if (!found) throw new LedgerError('ACCOUNT_NOT_FOUND', `no account labelled ${ref}`, path);
     return found;
   };
   const issued: IssuedCredential[] = [];

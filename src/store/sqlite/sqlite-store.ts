@@ -263,6 +263,19 @@ class SqliteTx extends Reads implements StoreTx {
   };
 }
 
+/** The input field each unique column comes from, for the error's path. */
+const CONSTRAINT_FIELDS: Record<string, string> = {
+  'assets.symbol': 'symbol',
+  'assets.bitget_coin': 'bitget/coin',
+  'assets.bullish_asset_id': 'bullish/assetId',
+  'assets.loopring_token_id': 'loopring/tokenId',
+  'users.name': 'name',
+  'accounts.bitget_uid': 'bitgetUid',
+  'accounts.bullish_trading_account_id': 'bullishTradingAccountId',
+  'accounts.loopring_account_id': 'loopringAccountId',
+  'accounts.loopring_address': 'loopringAddress',
+};
+
 const CONSTRAINT_CODES: Record<string, LedgerError['code']> = {
   'assets.symbol': 'ASSET_EXISTS',
   'users.name': 'USER_EXISTS',
@@ -277,7 +290,8 @@ function translateConstraint<T>(fn: () => T): T {
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       const columns = String((error as Error).message).replace(/^UNIQUE constraint failed: /, '');
       const domainCode = CONSTRAINT_CODES[columns] ?? 'IDENTITY_TAKEN';
-      throw new LedgerError(domainCode, `already taken: ${columns.replace(/\b\w+\./g, '')}`);
+      const field = CONSTRAINT_FIELDS[columns];
+      throw new LedgerError(domainCode, `already taken: ${field ?? columns.replace(/\b\w+\./g, '')}`, field);
     }
     throw error;
   }

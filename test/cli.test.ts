@@ -1,0 +1,527 @@
+import { after, afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+/**
+ * The real CLI, run as a child process exactly as a user would: `node --import tsx src/cli/main.ts`.
+ * Every test works in a temp dir of its own; every child is killed, even when a test fails.
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = 'src/cli/main.ts';
+const RUN_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 30_000;
+
+/* ------------------------------------------------------------------------------------------------
+ * Helpers
+ * --------------------------------------------------------------------------------------------- */
+
+const children = new Set<ChildProcess>();
+const tempDirs: string[] = [];
+
+function killAll(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+}
+afterEach(killAll);
+after(() => {
+  killAll();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'assetbook-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** The environment without any ASSETBOOK_* variable (or test-runner context) from outside. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith('ASSETBOOK_') || name === 'NODE_TEST_CONTEXT') continue;
+    env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+function spawnCli(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+interface RunResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI to its end (killed after RUN_TIMEOUT_MS). */
+function cli(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawnCli(args, env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`assetbook ${args.join(' ')} did not finish in ${RUN_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, RUN_TIMEOUT_MS);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+const show = (r: RunResult) => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
+
+/** A failure the CLI reports itself: one line on stderr, no stack trace. */
+function assertCleanFailure(r: RunResult): void {
+  assert.ok(!r.stderr.includes('    at '), `no stack trace\n${show(r)}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr\n${show(r)}`);
+  assert.match(lines[0] ?? '', /^assetbook: /, show(r));
+}
+
+/** Loads examples/demo.json into `<dir>/a.db` and returns the db path. */
+async function demoDb(dir: string): Promise<string> {
+  const db = join(dir, 'a.db');
+  const r = await cli(['scenario', 'load', 'examples/demo.json', '--db', db]);
+  assert.equal(r.code, 0, show(r));
+  return db;
+}
+
+interface Server {
+  readonly child: ChildProcess;
+  readonly url: string;
+  stdout(): string;
+  stderr(): string;
+  /** Waits until stdout satisfies `predicate` (or fails after `ms`). */
+  waitForStdout(predicate: (text: string) => boolean, ms?: number): Promise<void>;
+  /** SIGTERM, then the exit code (fails if it does not exit in time). */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const LISTENING = /assetbook listening on (http:\/\/\S+)/;
+
+function startServe(args: readonly string[], env: Record<string, string> = {}): Promise<Server> {
+  const child = spawnCli(['serve', ...args], env);
+  let out = '';
+  let err = '';
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    }),
+  );
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+
+  const waitForStdout = (predicate: (text: string) => boolean, ms = START_TIMEOUT_MS) =>
+    new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const poll = () => {
+        if (predicate(out)) return resolve();
+        if (exited) return reject(new Error(`serve exited (${JSON.stringify(exited)})\nstdout: ${out}\nstderr: ${err}`));
+        if (Date.now() - started > ms) return reject(new Error(`serve: stdout did not show what was expected in ${ms} ms\nstdout: ${out}\nstderr: ${err}`));
+        setTimeout(poll, 25);
+      };
+      poll();
+    });
+
+  return waitForStdout((text) => LISTENING.test(text)).then(() => {
+    const url = LISTENING.exec(out)?.[1];
+    assert.ok(url);
+    return {
+      child,
+      url,
+      stdout: () => out,
+      stderr: () => err,
+      waitForStdout,
+      stop: async () => {
+        if (!exited) child.kill('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`serve did not exit within 10 s of SIGTERM\nstderr: ${err}`)), 10_000);
+        });
+        try {
+          return await Promise.race([exit, timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    };
+  });
+}
+
+const OPERATOR = '/_assetbook/v1';
+
+async function getJson(url: string, token?: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function assertStrings(value: unknown, keys: readonly string[], where: string): void {
+  assert.ok(isRecord(value), `${where} is an object`);
+  for (const key of keys) assert.equal(typeof value[key], 'string', `${where}.${key} is a string`);
+  for (const key of keys) assert.notEqual(value[key], '', `${where}.${key} is not empty`);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Help
+ * --------------------------------------------------------------------------------------------- */
+
+test('--help exits 0 and lists every command', async () => {
+  const r = await cli(['--help']);
+  assert.equal(r.code, 0, show(r));
+  for (const command of ['serve', 'scenario', 'verify', 'op', 'balances', 'migrate']) {
+    assert.match(r.stdout, new RegExp(`^\\s+${command}\\b`, 'm'), `--help lists ${command}\n${r.stdout}`);
+  }
+});
+
+test('serve --help shows its flags', async () => {
+  const r = await cli(['serve', '--help']);
+  assert.equal(r.code, 0, show(r));
+  for (const flag of ['--demo', '--credentials-file', '--rate-limits', '--db', '--port', '--host', '--scenario']) {
+    assert.ok(r.stdout.includes(flag), `serve --help shows ${flag}\n${r.stdout}`);
+  }
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * scenario load
+ * --------------------------------------------------------------------------------------------- */
+
+test('scenario load writes a credentials file with every user\'s venue keys', async () => {
+  const dir = tempDir();
+  const credentials = join(dir, 'c.json');
+  const r = await cli(['scenario', 'load', 'examples/demo.json', '--db', join(dir, 'a.db'), '--credentials-file', credentials]);
+  assert.equal(r.code, 0, show(r));
+  assert.match(r.stdout, /loaded examples\/demo\.json/);
+
+  const file = JSON.parse(readFileSync(credentials, 'utf8')) as unknown;
+  assert.ok(isRecord(file));
+  assert.ok(isRecord(file.operator), 'operator is an object');
+  assert.ok('token' in file.operator, 'operator.token is present');
+  assert.ok(Array.isArray(file.users), 'users is an array');
+
+  const demo = JSON.parse(readFileSync(join(ROOT, 'examples/demo.json'), 'utf8')) as { users: { name: string }[] };
+  assert.deepEqual(
+    file.users.map((u: unknown) => (isRecord(u) ? u.name : undefined)),
+    demo.users.map((u) => u.name),
+  );
+  for (const [i, user] of (file.users as unknown[]).entries()) {
+    assert.ok(isRecord(user));
+    const where = `users[${i}] (${String(user.name)})`;
+    assertStrings(user.bitget, ['uid', 'apiKey', 'secretKey', 'passphrase'], `${where}.bitget`);
+    assertStrings(user.bullish, ['publicKey', 'secret'], `${where}.bullish`);
+    assert.ok(isRecord(user.bullish));
+    const ids = user.bullish.tradingAccountIds;
+    assert.ok(Array.isArray(ids) && ids.length > 0, `${where}.bullish.tradingAccountIds is a non-empty array`);
+    for (const id of ids) assert.equal(typeof id, 'string');
+    assertStrings(user.loopring, ['address', 'apiKey'], `${where}.loopring`);
+    assert.ok(isRecord(user.loopring));
+    assert.equal(typeof user.loopring.accountId, 'number', `${where}.loopring.accountId is a number`);
+  }
+  const alice = file.users[0] as Record<string, Record<string, unknown>>;
+  assert.equal(alice.bitget?.apiKey, 'bg_demo_alice');
+  assert.equal(alice.bullish?.publicKey, 'HMAC-demo-alice');
+  assert.equal(alice.loopring?.apiKey, 'demo-alice-loopring-api-key');
+});
+
+test('scenario load of a missing file exits non-zero with one clear line', async () => {
+  const dir = tempDir();
+  const r = await cli(['scenario', 'load', join(dir, 'no-such-file.json'), '--db', join(dir, 'a.db')]);
+  assert.notEqual(r.code, 0, show(r));
+  assertCleanFailure(r);
+  assert.match(r.stderr, /no-such-file\.json/);
+});
+
+test('scenario load of a non-JSON file exits non-zero with one clear line', async () => {
+  const dir = tempDir();
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, 'this is not json at all, not even close');
+  const r = await cli(['scenario', 'load', bad, '--db', join(dir, 'a.db')]);
+  assert.notEqual(r.code, 0, show(r));
+  assertCleanFailure(r);
+  assert.match(r.stderr, /bad\.json is not valid JSON/);
+  assert.ok(!existsSync(join(dir, 'a.db')), 'nothing was opened or written');
+});
+
+test(
+  'scenario load of a multi-line file with a syntax error still reports one line',
+  async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'trailing-comma.json');
+    writeFileSync(bad, '{\n  "assets": [],\n  "users": [,\n  ]\n}\n');
+    const r = await cli(['scenario', 'load', bad, '--db', join(dir, 'a.db')]);
+    assert.notEqual(r.code, 0, show(r));
+    assert.match(r.stderr, /not valid JSON/);
+    assertCleanFailure(r);
+  },
+);
+
+/* ------------------------------------------------------------------------------------------------
+ * verify
+ * --------------------------------------------------------------------------------------------- */
+
+test('verify prints ok, and after a balances row is tampered with exits 1 with MISMATCH', async () => {
+  const dir = tempDir();
+  const db = await demoDb(dir);
+  const ok = await cli(['verify', '--db', db]);
+  assert.equal(ok.code, 0, show(ok));
+  assert.match(ok.stdout, /\bok\b/);
+  assert.ok(!ok.stdout.includes('MISMATCH'), show(ok));
+
+  const sqlite = new Database(db);
+  try {
+    const changed = sqlite
+      .prepare(
+        `UPDATE balances SET amount = '5'
+         WHERE (account_id, asset, bucket) IN (SELECT account_id, asset, bucket FROM balances WHERE account_id = 1 AND amount <> '5' LIMIT 1)`,
+      )
+      .run();
+    assert.equal(changed.changes, 1, 'one balances row tampered with');
+  } finally {
+    sqlite.close();
+  }
+
+  const bad = await cli(['verify', '--db', db]);
+  assert.equal(bad.code, 1, show(bad));
+  assert.match(bad.stdout, /MISMATCH/);
+  assert.ok(!/^ok\b/m.test(bad.stdout), show(bad));
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * op
+ * --------------------------------------------------------------------------------------------- */
+
+test('op applies JSON, replays it, accepts flags, refuses overdrafts and malformed JSON cleanly', async () => {
+  const dir = tempDir();
+  const db = await demoDb(dir);
+  const json = '{"key":"k1","type":"deposit","account":1,"asset":"BTC","amount":"0.5"}';
+
+  const first = await cli(['op', json, '--db', db]);
+  assert.equal(first.code, 0, show(first));
+  assert.match(first.stdout, /^applied\b/m);
+
+  const again = await cli(['op', json, '--db', db]);
+  assert.equal(again.code, 0, show(again));
+  assert.match(again.stdout, /^replayed\b/m);
+
+  const flags = await cli(['op', '--key', 'k2', '--type', 'hold', '--account', '1', '--asset', 'BTC', '--amount', '0.1', '--db', db]);
+  assert.equal(flags.code, 0, show(flags));
+  assert.match(flags.stdout, /^applied\b.*\bhold\b.*\(k2\)/m);
+
+  // The demo gives alice 1.25 BTC available; +0.5 -0.1 leaves 1.65: holding 1000 overdraws.
+  const overdraft = await cli(['op', '--key', 'k3', '--type', 'hold', '--account', '1', '--asset', 'BTC', '--amount', '1000', '--db', db]);
+  assert.equal(overdraft.code, 1, show(overdraft));
+  assert.match(overdraft.stderr, /INSUFFICIENT_FUNDS/);
+  assert.ok(!overdraft.stderr.includes('    at '), `no stack trace\n${show(overdraft)}`);
+  assertCleanFailure(overdraft);
+
+  const malformed = await cli(['op', '{"key":"k4",', '--db', db]);
+  assert.equal(malformed.code, 2, show(malformed));
+  assertCleanFailure(malformed);
+
+  // What landed: the deposit and the hold, and nothing from the refusals.
+  const table = await cli(['balances', '--db', db, '--account', '1']);
+  assert.equal(table.code, 0, show(table));
+  const btc = table.stdout.split('\n').find((line) => line.split(/\s+/)[2] === 'BTC');
+  assert.ok(btc, table.stdout);
+  const cells = btc.trim().split(/\s+/);
+  assert.equal(cells[3], '1.65', `available\n${table.stdout}`);
+  assert.equal(cells[4], '0.2', `held\n${table.stdout}`);
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * balances, migrate
+ * --------------------------------------------------------------------------------------------- */
+
+test('balances --user prints a table with available and held, and a BTC row', async () => {
+  const dir = tempDir();
+  const db = await demoDb(dir);
+  const r = await cli(['balances', '--db', db, '--user', 'alice']);
+  assert.equal(r.code, 0, show(r));
+  const lines = r.stdout.trimEnd().split('\n');
+  const header = (lines[0] ?? '').trim().split(/\s+/);
+  assert.ok(header.includes('available'), `header ${lines[0]}`);
+  assert.ok(header.includes('held'), `header ${lines[0]}`);
+  const available = header.indexOf('available');
+  const held = header.indexOf('held');
+  const mainBtc = lines.slice(1).map((l) => l.trim().split(/\s+/)).find((cells) => cells[1] === 'main' && cells[2] === 'BTC');
+  assert.ok(mainBtc, r.stdout);
+  assert.equal(mainBtc[available], '1.25');
+  assert.equal(mainBtc[held], '0.1');
+});
+
+test('migrate --db exits 0', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'm.db');
+  const r = await cli(['migrate', '--db', db]);
+  assert.equal(r.code, 0, show(r));
+  assert.match(r.stdout, /migrated/);
+  assert.ok(existsSync(db), 'the database file exists');
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * serve: bad configuration
+ * --------------------------------------------------------------------------------------------- */
+
+test('serve --port 99999 exits 2 with a message about the port', async () => {
+  const r = await cli(['serve', '--port', '99999', '--db', ':memory:']);
+  assert.equal(r.code, 2, show(r));
+  assert.match(r.stderr, /port/);
+  assertCleanFailure(r);
+});
+
+test('serve --rate-limits maybe exits 2', async () => {
+  const r = await cli(['serve', '--rate-limits', 'maybe', '--db', ':memory:', '--port', '0']);
+  assert.equal(r.code, 2, show(r));
+  assert.match(r.stderr, /rate-limits/);
+  assertCleanFailure(r);
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * serve: running
+ * --------------------------------------------------------------------------------------------- */
+
+test('serve --demo answers, authenticates with the written token, prints demo credentials, and restarts cleanly', async () => {
+  const dir = tempDir();
+  const db = join(dir, 's.db');
+  const credentialsPath = join(dir, 'creds.json');
+  const tokenFile = join(dir, 'operator-token');
+
+  // First start.
+  const first = await startServe(['--demo', '--db', db, '--port', '0', '--credentials-file', credentialsPath]);
+  let userCount: number;
+  let token: string;
+  try {
+    const health = await getJson(`${first.url}/healthz`);
+    assert.equal(health.status, 200);
+
+    const credentials = JSON.parse(readFileSync(credentialsPath, 'utf8')) as { operator?: { token?: unknown } };
+    assert.equal(typeof credentials.operator?.token, 'string', 'the credentials file holds the generated operator token');
+    token = credentials.operator?.token as string;
+
+    const balances = await getJson(`${first.url}${OPERATOR}/accounts/1/balances`, token);
+    assert.equal(balances.status, 200, JSON.stringify(balances.body));
+    assert.ok(isRecord(balances.body) && Array.isArray(balances.body.assets));
+    assert.ok(
+      balances.body.assets.some((a: unknown) => isRecord(a) && a.asset === 'BTC'),
+      `BTC listed: ${JSON.stringify(balances.body)}`,
+    );
+    const unauthenticated = await getJson(`${first.url}${OPERATOR}/accounts/1/balances`);
+    assert.equal(unauthenticated.status, 401);
+
+    await first.waitForStdout((text) => ['bg_demo_alice', 'HMAC-demo-alice', 'demo-alice-loopring-api-key'].every((s) => text.includes(s)), 10_000);
+
+    const users = await getJson(`${first.url}${OPERATOR}/users`, token);
+    assert.equal(users.status, 200);
+    assert.ok(Array.isArray(users.body));
+    userCount = users.body.length;
+    assert.ok(userCount >= 3, `demo users present (${userCount})`);
+
+    assert.ok(existsSync(tokenFile), 'the generated token is written beside the database');
+    assert.equal(readFileSync(tokenFile, 'utf8').trim(), token);
+  } finally {
+    const stopped = await first.stop();
+    assert.equal(stopped.code, 0, `exit after SIGTERM: ${JSON.stringify(stopped)}\nstderr: ${first.stderr()}`);
+  }
+
+  // Restart on the same database: the demo is not loaded twice, the token file still works.
+  const second = await startServe(['--demo', '--db', db, '--port', '0']);
+  try {
+    const health = await getJson(`${second.url}/healthz`);
+    assert.equal(health.status, 200);
+    const fileToken = readFileSync(tokenFile, 'utf8').trim();
+    const users = await getJson(`${second.url}${OPERATOR}/users`, fileToken);
+    assert.equal(users.status, 200, JSON.stringify(users.body));
+    assert.ok(Array.isArray(users.body));
+    assert.equal(users.body.length, userCount, 'no duplicated users after a restart');
+    const names = users.body.map((u: unknown) => (isRecord(u) ? u.name : undefined));
+    assert.equal(new Set(names).size, names.length, `user names are unique: ${names.join(', ')}`);
+    const balances = await getJson(`${second.url}${OPERATOR}/accounts/1/balances`, fileToken);
+    assert.equal(balances.status, 200);
+    await second.waitForStdout((text) => text.includes('bg_demo_alice'), 10_000);
+    assert.ok(!second.stdout().includes('generated, shown once'), `no new token on restart\n${second.stdout()}`);
+  } finally {
+    const stopped = await second.stop();
+    assert.equal(stopped.code, 0, `exit after SIGTERM: ${JSON.stringify(stopped)}\nstderr: ${second.stderr()}`);
+  }
+});
+
+test('serve --demo is configured by ASSETBOOK_PORT and ASSETBOOK_DB alone', async () => {
+  const server = await startServe(['--demo'], { ASSETBOOK_PORT: '0', ASSETBOOK_DB: ':memory:' });
+  try {
+    assert.doesNotMatch(server.url, /:8080\b/, `a free port, not the default: ${server.url}`);
+    const health = await getJson(`${server.url}/healthz`);
+    assert.equal(health.status, 200);
+    const token = /operator token \(generated, shown once\): (\S+)/.exec(server.stdout())?.[1];
+    assert.ok(token, `the generated token is printed\n${server.stdout()}`);
+    const users = await getJson(`${server.url}${OPERATOR}/users`, token);
+    assert.equal(users.status, 200, JSON.stringify(users.body));
+    assert.ok(Array.isArray(users.body) && users.body.length >= 3, 'the demo is loaded into the in-memory store');
+    assert.ok(!existsSync(join(ROOT, ':memory:')), 'no file named :memory: was created');
+  } finally {
+    const stopped = await server.stop();
+    assert.equal(stopped.code, 0, `exit after SIGTERM: ${JSON.stringify(stopped)}`);
+  }
+});
+
+test(
+  'serve restarted with --credentials-file still says how to authenticate as operator',
+  async () => {
+    const dir = tempDir();
+    const db = join(dir, 's.db');
+    const first = await startServe(['--demo', '--db', db, '--port', '0']);
+    assert.equal((await first.stop()).code, 0);
+
+    const credentialsPath = join(dir, 'creds-after-restart.json');
+    const second = await startServe(['--demo', '--db', db, '--port', '0', '--credentials-file', credentialsPath]);
+    try {
+      const file = JSON.parse(readFileSync(credentialsPath, 'utf8')) as { operator?: { token?: unknown; tokenFile?: unknown } };
+      const operator = file.operator ?? {};
+      const token =
+        typeof operator.token === 'string'
+          ? operator.token
+          : typeof operator.tokenFile === 'string'
+            ? readFileSync(operator.tokenFile, 'utf8').trim()
+            : undefined;
+      assert.ok(token !== undefined, `operator.token or operator.tokenFile is given: ${JSON.stringify(file.operator)}`);
+      const users = await getJson(`${second.url}${OPERATOR}/users`, token);
+      assert.equal(users.status, 200);
+    } finally {
+      assert.equal((await second.stop()).code, 0);
+    }
+  },
+);
