@@ -36,6 +36,14 @@ export function serveCommand(program: Command): void {
       const runtime = await openRuntime(configFrom(options), { generateOperatorToken: true });
       const { users, restarted } = await loadStartupScenarios(runtime, options);
       const app = await buildApp(runtime);
+      // Before anything is printed: a supervisor may signal as soon as it reads the first line.
+      const stop = async () => {
+        await app.close();
+        await runtime.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
       const address = await app.listen({ host: runtime.config.host, port: runtime.config.port });
       const url = address.replace('[::1]', 'localhost');
       if (options.credentialsFile) {
@@ -45,13 +53,6 @@ export function serveCommand(program: Command): void {
       console.log(`assetbook listening on ${url}`);
       printOperatorToken(runtime);
       if (options.demo) console.log(describeDemo(url, users, runtime.generatedOperatorToken ?? runtime.config.operatorToken, restarted));
-      const stop = async () => {
-        await app.close();
-        await runtime.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
     });
 }
 
