@@ -1,0 +1,57 @@
+/**
+ * The baseline for bench/read.ts: a bare Fastify 5 server (logger off, no plugins, no hooks) with
+ * one route, GET /balances, whose body is the file given by --body-file, byte for byte.
+ *
+ * --mode string  (default) the body is pre-built: the file's text is sent as a string with
+ *                content-type application/json, so no serialization happens per request.
+ * --mode schema  the file is parsed once, and each request returns that object through a response
+ *                schema (fast-json-stringify), as assetbook's routes do; the schema is assetbook's
+ *                own BalancesBody, so the bytes are the same.
+ *
+ * Prints one JSON line once it listens; stops on SIGTERM/SIGINT and when its stdin closes.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { BalancesBody } from '../src/operator/schemas.js';
+
+const { values } = parseArgs({
+  options: {
+    'body-file': { type: 'string' },
+    mode: { type: 'string', default: 'string' },
+  },
+});
+const bodyFile = values['body-file'];
+const mode = values.mode;
+if (bodyFile === undefined || (mode !== 'string' && mode !== 'schema')) {
+  console.error('usage: bare-server.ts --body-file <file> [--mode string|schema]');
+  process.exit(2);
+}
+
+const text = readFileSync(bodyFile, 'utf8');
+const app = Fastify({ logger: false });
+if (mode === 'string') {
+  app.get('/balances', async (_request, reply) => reply.type('application/json; charset=utf-8').send(text));
+} else {
+  const body = JSON.parse(text) as unknown;
+  app.get('/balances', { schema: { response: { 200: BalancesBody } } }, async () => body);
+}
+const url = await app.listen({ host: '127.0.0.1', port: 0 });
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  try {
+    await app.close();
+  } finally {
+    process.exit(0);
+  }
+};
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());
+process.stdin.on('end', () => void stop());
+process.stdin.on('error', () => void stop());
+process.stdin.resume();
+
+console.log(JSON.stringify({ ready: true, url, pid: process.pid, mode, bodyBytes: Buffer.byteLength(text) }));
