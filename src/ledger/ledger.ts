@@ -23,7 +23,7 @@ export class Ledger {
 
   /** Runs `fn` with a session in one transaction: all of it lands, or none of it. */
   session<T>(fn: (session: LedgerSession) => Promise<T>): Promise<T> {
-    return this.store.transaction((tx) => fn(new LedgerSession(tx, this.clockMs())));
+    return this.store.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.assetCache)));
   }
 
   apply(request: OperationRequest): Promise<ApplyResult> {
@@ -52,11 +52,13 @@ export class Ledger {
     });
   }
 
+  /** An account's balances; only an account with none costs a second query, to tell "empty" from "unknown". */
   async balances(account: number): Promise<Balance[]> {
-    if (!isId(account) || !(await this.store.getAccount(account))) {
+    const balances = isId(account) ? await this.store.readBalances(account) : [];
+    if (balances.length === 0 && !(isId(account) && (await this.store.getAccount(account)))) {
       throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${account}`, 'account');
     }
-    return this.store.readBalances(account);
+    return balances;
   }
 
   journal(afterId: number, limit: number) {

@@ -34,6 +34,8 @@ export class LedgerSession {
   constructor(
     private readonly tx: StoreTx,
     private readonly nowMs: number,
+    /** Assets read outside this transaction, after they committed: a hit is always right. Never written here. */
+    private readonly committedAssets: ReadonlyMap<string, Asset> = new Map(),
   ) {}
 
   async createAsset(input: AssetInput): Promise<Asset> {
@@ -133,10 +135,11 @@ export class LedgerSession {
 
   private context(): PlanContext {
     const tx = this.tx;
+    const committed = this.committedAssets;
     return {
       async asset(symbol: unknown, path: string): Promise<Asset> {
         if (symbol === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const asset = typeof symbol === 'string' && symbol.length <= 20 ? await tx.getAsset(symbol) : undefined;
+        const asset = typeof symbol === 'string' && symbol.length <= 20 ? (committed.get(symbol) ?? (await tx.getAsset(symbol))) : undefined;
         if (!asset) throw new LedgerError('ASSET_NOT_FOUND', `${path}: no asset ${describe(symbol)}`, path);
         return asset;
       },

@@ -1,4 +1,4 @@
-import type { Account, Asset, Balance, Bucket, JournalEntry, Posting, SystemBook, User } from '../../ledger/types.js';
+import type { Account, Asset, Bucket, JournalEntry, Posting, SystemBook, User } from '../../ledger/types.js';
 import type { Pending, PendingKind, PendingState } from '../../ledger/operations.js';
 import type { CredentialRecord, CredentialVenue } from '../store.js';
 
@@ -91,13 +91,6 @@ export interface BalanceRow {
   amount: string;
   updated_at_ms: number;
 }
-export const toBalance = (r: BalanceRow): Balance => ({
-  account: r.account_id,
-  asset: r.asset,
-  bucket: r.bucket as Bucket,
-  amount: BigInt(r.amount),
-  updatedAtMs: r.updated_at_ms,
-});
 
 export interface PostingRow {
   operation_id: number;

@@ -59,9 +59,10 @@ class Reads implements StoreReader {
       ),
       pending: db.prepare<[string], rows.PendingRow>('SELECT * FROM pendings WHERE key = ?'),
       setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?'),
-      balances: db.prepare<[number], rows.BalanceRow>(
-        'SELECT account_id, asset, bucket, amount, updated_at_ms FROM balances WHERE account_id = ?',
-      ),
+      // The hot read: array rows, because building one object per row is most of its cost.
+      balances: db
+        .prepare<[number], [string, string, string, number]>('SELECT asset, bucket, amount, updated_at_ms FROM balances WHERE account_id = ?')
+        .raw(true),
       journal: db.prepare<[number, number], rows.OperationRow>('SELECT * FROM operations WHERE id > ? ORDER BY id LIMIT ?'),
       postingsBetween: db.prepare<[number, number], rows.PostingRow>(
         'SELECT operation_id, account_id, bucket, asset, amount FROM postings WHERE operation_id BETWEEN ? AND ? ORDER BY operation_id, seq',
@@ -108,7 +109,13 @@ class Reads implements StoreReader {
   getSetting = async (name: string): Promise<string | undefined> => this.s.setting.get(name)?.value;
 
   balancesSync(account: number): Balance[] {
-    return this.s.balances.all(account).map(rows.toBalance);
+    return this.s.balances.all(account).map(([asset, bucket, amount, updatedAtMs]) => ({
+      account,
+      asset,
+      bucket: bucket as Balance['bucket'],
+      amount: BigInt(amount),
+      updatedAtMs,
+    }));
   }
 
   journalSync(afterId: number, limit: number): JournalPage {
