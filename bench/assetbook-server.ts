@@ -13,6 +13,7 @@ import { buildApp } from '../src/server/app.js';
 import { resolveConfig } from '../src/server/config.js';
 import { openRuntime } from '../src/server/runtime.js';
 import { loadScenario } from '../src/scenario/load.js';
+import { exitOnStop } from './exit-on-stop.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,22 +47,10 @@ const loaded = await loadScenario(runtime.ledger, runtime.keyring, demo);
 const app = await buildApp(runtime, { logger: false });
 const url = await app.listen({ host: config.host, port: config.port });
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  try {
-    await app.close();
-    await runtime.close();
-  } finally {
-    process.exit(0);
-  }
-};
-process.once('SIGTERM', () => void stop());
-process.once('SIGINT', () => void stop());
-process.stdin.on('end', () => void stop());
-process.stdin.on('error', () => void stop());
-process.stdin.resume();
+exitOnStop(async () => {
+  await app.close();
+  await runtime.close();
+});
 
 console.log(
   JSON.stringify({

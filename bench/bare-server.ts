@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { BalancesBody } from '../src/operator/schemas.js';
+import { exitOnStop } from './exit-on-stop.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,20 +39,6 @@ if (mode === 'string') {
 }
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  try {
-    await app.close();
-  } finally {
-    process.exit(0);
-  }
-};
-process.once('SIGTERM', () => void stop());
-process.once('SIGINT', () => void stop());
-process.stdin.on('end', () => void stop());
-process.stdin.on('error', () => void stop());
-process.stdin.resume();
+exitOnStop(() => app.close());
 
 console.log(JSON.stringify({ ready: true, url, pid: process.pid, mode, bodyBytes: Buffer.byteLength(text) }));

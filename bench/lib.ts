@@ -392,8 +392,9 @@ export function gitRevision(): string {
   }
 }
 
-export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; json: unknown }> {
-  const response = await fetch(url, { headers });
+type JsonResponse = { status: number; text: string; json: unknown };
+
+async function readJson(response: Response): Promise<JsonResponse> {
   const text = await response.text();
   let json: unknown = undefined;
   try {
@@ -404,14 +405,10 @@ export async function getJson(url: string, headers: Record<string, string> = {})
   return { status: response.status, text, json };
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; text: string; json: unknown }> {
-  const response = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await response.text();
-  let json: unknown = undefined;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, text, json };
+export async function getJson(url: string, headers: Record<string, string> = {}): Promise<JsonResponse> {
+  return readJson(await fetch(url, { headers }));
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<JsonResponse> {
+  return readJson(await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 }
