@@ -211,30 +211,25 @@ export async function startServer(name: string, cpu: number, script: string, arg
 // ---------------------------------------------------------------------------------------------
 // The load generator: bench/load.ts in a child pinned to the client CPU.
 
+interface LoadTarget {
+  readonly serverPid: number;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly connections: number;
+  readonly durationS: number;
+  readonly warmupS: number;
+}
+
 export type LoadSpec =
-  | {
-      readonly kind: 'get';
-      readonly serverPid: number;
-      readonly url: string;
-      readonly headers: Record<string, string>;
-      readonly connections: number;
-      readonly durationS: number;
-      readonly warmupS: number;
-    }
-  | {
+  | (LoadTarget & { readonly kind: 'get' })
+  | (LoadTarget & {
       readonly kind: 'operations';
-      readonly serverPid: number;
-      readonly url: string;
-      readonly headers: Record<string, string>;
-      readonly connections: number;
-      readonly durationS: number;
-      readonly warmupS: number;
       /** 0: one operation per POST /operations; N: POST /operations/batch with N operations. */
       readonly batch: number;
       readonly keyPrefix: string;
       /** Operations without keys, used in turn. */
       readonly pattern: readonly Record<string, unknown>[];
-    };
+    });
 
 /**
  * What bench/load.ts reports. Everything but `result.warmup` covers the measured run only: the

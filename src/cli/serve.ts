@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { buildApp } from '../server/app.js';
 import { openRuntime, type Runtime } from '../server/runtime.js';
-import { OPERATOR_PREFIX } from '../operator/plugin.js';
 import { buildCredentialsFile } from '../scenario/credentials-file.js';
 import { checkScenario, loadScenario, type LoadedUser } from '../scenario/load.js';
 import { DEMO_SCENARIO_PATH, configFrom, readJsonFile, withStoreOptions, writeJsonFile } from './shared.js';
@@ -82,5 +81,3 @@ async function loadStartupScenarios(runtime: Runtime, options: ServeOptions): Pr
   }
   return { users, restarted };
 }
-
-export { OPERATOR_PREFIX };

@@ -2,7 +2,7 @@ import { buildAccount, buildAsset, checkUserName, type AccountIdentityInput, typ
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { LedgerError, assert } from './errors.js';
 import { planOperation, type OperationRequest, type Pending, type PendingKind, type PlanContext } from './operations.js';
-import { BUCKETS, SYSTEM_ACCOUNT, type Account, type Asset, type JournalEntry, type Posting, type User } from './types.js';
+import { SYSTEM_ACCOUNT, type Account, type Asset, type JournalEntry, type Posting, type User } from './types.js';
 import {
   balanceKeyId,
   compareBalanceKeys,
@@ -178,5 +178,3 @@ export function isZeroSumPerAsset(postings: readonly Posting[]): boolean {
   for (const p of postings) sums.set(p.asset, (sums.get(p.asset) ?? 0n) + p.amount);
   return [...sums.values()].every((sum) => sum === 0n);
 }
-
-export const ACCOUNT_BUCKETS = BUCKETS;

@@ -25,7 +25,11 @@ type AssetBalances = { asset: string; updatedAtMs: Partial<Record<Bucket, number
 /** One row per asset the account has ever held, every bucket present (zero when never written). */
 export async function renderBalances(ledger: Ledger, account: number, balances: readonly Balance[]) {
   const byAsset = new Map<string, Balance[]>();
-  for (const b of balances) byAsset.set(b.asset, [...(byAsset.get(b.asset) ?? []), b]);
+  for (const b of balances) {
+    const rows = byAsset.get(b.asset);
+    if (rows) rows.push(b);
+    else byAsset.set(b.asset, [b]);
+  }
   const assets: AssetBalances[] = [];
   for (const [symbol, rows] of [...byAsset].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const scale = await scaleOf(ledger, symbol);

@@ -62,7 +62,7 @@ export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (a
     {
       schema: {
         tags: ['catalog'],
-        querystring: Type.Object({ userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$' })) }, { additionalProperties: false }),
+        querystring: S.UserIdQuery,
         response: { 200: Type.Array(S.AccountBody), ...errors },
       },
     },
@@ -98,7 +98,7 @@ export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (a
     {
       schema: {
         tags: ['credentials'],
-        querystring: Type.Object({ userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$' })) }, { additionalProperties: false }),
+        querystring: S.UserIdQuery,
         response: { 200: Type.Array(S.CredentialBody), ...errors },
       },
     },

@@ -214,6 +214,11 @@ export const JournalQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const UserIdQuery = Type.Object(
+  { userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$' })) },
+  { additionalProperties: false },
+);
+
 export const IdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) });
 
 export const VerifyBody = Type.Object({

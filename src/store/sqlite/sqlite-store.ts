@@ -70,11 +70,10 @@ class Reads implements StoreReader {
     };
   }
 
-  getAsset = async (symbol: string): Promise<Asset | undefined> => this.assetSync(symbol);
-  assetSync(symbol: string): Asset | undefined {
+  getAsset = async (symbol: string): Promise<Asset | undefined> => {
     const row = this.s.asset.get(symbol);
     return row && rows.toAsset(row);
-  }
+  };
   listAssets = async (): Promise<Asset[]> => this.s.assets.all().map(rows.toAsset);
   getUser = async (id: number): Promise<User | undefined> => {
     const row = this.s.user.get(id);
@@ -341,14 +340,18 @@ export class SqliteStore extends Reads implements LedgerStore {
     });
   }
 
-  async readBalances(account: number): Promise<Balance[]> {
-    if (this.sharedConnection && this.writes.busy) return this.writes.run(async () => this.balancesSync(account));
-    return this.balancesSync(account);
+  /** Runs a read at once, unless a ':memory:' store's one connection is inside a transaction. */
+  private async committedRead<T>(read: () => T): Promise<T> {
+    if (this.sharedConnection && this.writes.busy) return this.writes.run(async () => read());
+    return read();
   }
 
-  async listJournal(afterId: number, limit: number): Promise<JournalPage> {
-    if (this.sharedConnection && this.writes.busy) return this.writes.run(async () => this.journalSync(afterId, limit));
-    return this.journalSync(afterId, limit);
+  readBalances(account: number): Promise<Balance[]> {
+    return this.committedRead(() => this.balancesSync(account));
+  }
+
+  listJournal(afterId: number, limit: number): Promise<JournalPage> {
+    return this.committedRead(() => this.journalSync(afterId, limit));
   }
 
   async *scanPostings(): AsyncIterable<Posting & { readonly operationId: number }> {
