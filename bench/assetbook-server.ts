@@ -39,7 +39,8 @@ const config = resolveConfig(
     rateLimits: 'off',
     logLevel: 'silent',
   },
-  {},
+  // Venue settings (a Bitget signature window, say) come from ASSETBOOK_* variables a read target sets.
+  process.env,
 );
 const runtime = await openRuntime(config);
 const demo = JSON.parse(readFileSync(new URL('../examples/demo.json', import.meta.url), 'utf8')) as unknown;

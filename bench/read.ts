@@ -1,8 +1,8 @@
 /**
- * Read benchmark: the operator hot read, GET /_assetbook/v1/accounts/:id/balances with the operator
- * bearer token, against a bare Fastify route serving a body of the same bytes.
+ * Read benchmark: one authenticated balance read (the operator API's, or a venue's: `--target`)
+ * against a bare Fastify route serving a body of the same bytes.
  *
- *   npm run bench:read [-- --duration 10 --connections 10 --warmup 2 --account 1 --bare both]
+ *   npm run bench:read [-- --target operator --duration 10 --connections 10 --warmup 2 --bare both]
  *
  * Servers run one after the other, each alone, pinned to --server-cpu; autocannon runs in a child
  * pinned to --load-cpu. Every run must be all 2xx with no errors, or the script fails.
@@ -14,7 +14,6 @@ import { parseArgs } from 'node:util';
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
-  OPERATOR_PREFIX,
   assertClean,
   commonFlags,
   fmt,
@@ -23,7 +22,6 @@ import {
   makeTempDir,
   markdownTable,
   otherLoad,
-  positiveInt,
   removeTempDir,
   runLoad,
   runMain,
@@ -32,10 +30,11 @@ import {
   type LoadResult,
   type RunningServer,
 } from './lib.js';
+import { READ_TARGETS } from './targets/index.js';
 
 const HELP = `Usage: npm run bench:read -- [options]
 ${COMMON_HELP}
-  --account <id>      account whose balances are read (default 1, alice's main account)
+  --target <name>     the read to measure: ${READ_TARGETS.map((t) => t.name).join(', ')} (default operator)
   --bare <mode>       baseline: string (pre-built body), schema (response schema), both (default)`;
 
 interface Row {
@@ -66,20 +65,19 @@ async function measure(name: string, server: RunningServer, path: string, header
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, account: { type: 'string', default: '1' }, bare: { type: 'string', default: 'both' } } });
+  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string', default: 'both' } } });
   if (values.help) {
     console.log(HELP);
     return;
   }
   const flags = commonFlags(values);
-  const account = positiveInt('account', values.account);
+  const target = READ_TARGETS.find((t) => t.name === values.target);
+  if (!target) throw new Error(`--target must be one of ${READ_TARGETS.map((t) => t.name).join(', ')} (got ${values.target})`);
   const bareModes = values.bare === 'both' ? (['string', 'schema'] as const) : values.bare === 'string' || values.bare === 'schema' ? [values.bare] : null;
   if (bareModes === null) throw new Error(`--bare must be string, schema or both (got ${values.bare})`);
 
   const dir = makeTempDir('assetbook-bench-read-');
   const token = `bench_${randomBytes(18).toString('base64url')}`;
-  const auth = { authorization: `Bearer ${token}` };
-  const path = `${OPERATOR_PREFIX}/accounts/${account}/balances`;
   const rows: Row[] = [];
   console.log(`read benchmark: ${flags.durationS} s measured after ${flags.warmupS} s warm-up, ${flags.connections} connections, revision ${gitRevision()}`);
 
@@ -87,18 +85,16 @@ async function main(): Promise<void> {
   let body: string;
   const assetbook = await startServer('assetbook', flags.serverCpu, 'bench/assetbook-server.ts', ['--data-dir', dir, '--durability', 'full'], {
     BENCH_OPERATOR_TOKEN: token,
+    ...target.serverEnv,
   });
   try {
     console.log(`assetbook pid ${assetbook.pid} on CPU ${assetbook.affinity}, ${assetbook.url}, durability full, demo loaded, store ${String(assetbook.info.db)}`);
-    const unauthenticated = await getJson(`${assetbook.url}${path}`);
-    if (unauthenticated.status !== 401) throw new Error(`the balance read without a token answered ${unauthenticated.status}, not 401`);
-    const first = await getJson(`${assetbook.url}${path}`, auth);
+    const { path, headers, description } = await target.prepare(assetbook, token);
+    const first = await getJson(`${assetbook.url}${path}`, { ...headers });
     if (first.status !== 200) throw new Error(`GET ${path} answered ${first.status}: ${first.text}`);
-    const assets = (first.json as { assets?: unknown[] }).assets;
-    if (!Array.isArray(assets) || assets.length === 0) throw new Error(`account ${account} has no balances to read: ${first.text}`);
     body = first.text;
-    console.log(`  GET ${path} -> 200, ${Buffer.byteLength(body)} bytes, ${assets.length} assets (and 401 without the token)`);
-    rows.push({ target: 'assetbook, GET balances with bearer token', load: await measure('assetbook', assetbook, path, auth, flags), bodyBytes: Buffer.byteLength(body) });
+    console.log(`  ${description} -> 200, ${Buffer.byteLength(body)} bytes (and refused without credentials)`);
+    rows.push({ target: `assetbook, ${description}`, load: await measure('assetbook', assetbook, path, { ...headers }, flags), bodyBytes: Buffer.byteLength(body) });
   } finally {
     await assetbook.stop();
   }

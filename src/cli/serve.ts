@@ -15,6 +15,10 @@ interface ServeOptions {
   secretKey?: string;
   operatorToken?: string;
   rateLimits?: string;
+  rateLimit?: string[];
+  bitgetTimestampWindow?: string;
+  bullishTokenTtl?: string;
+  loopringKeyScope?: string;
   logLevel?: string;
   scenario?: string;
   demo?: boolean;
@@ -27,6 +31,14 @@ export function serveCommand(program: Command): void {
     .addOption(new Option('--port <port>', 'port to listen on, 0 for any free port (default 8080)').env('ASSETBOOK_PORT'))
     .addOption(new Option('--operator-token <token>', 'bearer token of the operator API (generated on first start if none)').env('ASSETBOOK_OPERATOR_TOKEN'))
     .addOption(new Option('--rate-limits <on|off>', 'venue rate limits; off for load tests').env('ASSETBOOK_RATE_LIMITS'))
+    .addOption(
+      new Option('--rate-limit <rule>', 'replace one venue rate-limit rule, e.g. bitget.account=20/1s (repeatable; see docs/configuration.md)')
+        .env('ASSETBOOK_RATE_LIMIT')
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .addOption(new Option('--bitget-timestamp-window <seconds>', 'how far ACCESS-TIMESTAMP may be from the server clock (default 30)').env('ASSETBOOK_BITGET_TIMESTAMP_WINDOW'))
+    .addOption(new Option('--bullish-token-ttl <seconds>', 'lifetime of a Bullish session token (default 86400)').env('ASSETBOOK_BULLISH_TOKEN_TTL'))
+    .addOption(new Option('--loopring-key-scope <any|own>', 'any: a Loopring API key reads any account, as the venue documents; own: only its own').env('ASSETBOOK_LOOPRING_KEY_SCOPE'))
     .addOption(new Option('--log-level <level>', 'pino level: fatal, error, warn, info, debug').env('ASSETBOOK_LOG_LEVEL'))
     .option('--scenario <file>', 'load this scenario file at start (when its users are not there yet)')
     .option('--demo', 'load the built-in demo scenario and print ready-to-use credentials')

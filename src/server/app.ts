@@ -4,6 +4,7 @@ import { errorBody, operatorErrorHandler } from '../operator/errors.js';
 import { OPERATOR_PREFIX, operatorPlugin } from '../operator/plugin.js';
 import { VENUES } from '../venues/index.js';
 import type { VenueDialect } from '../venues/venue.js';
+import { ConfigError } from './config.js';
 import type { Runtime } from './runtime.js';
 
 export interface AppOptions {
@@ -51,6 +52,18 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(operatorPlugin(runtime), { prefix: OPERATOR_PREFIX });
-  for (const venue of options.venues ?? VENUES) await app.register(venue.plugin(runtime));
+  const venues = options.venues ?? VENUES;
+  checkRateLimitOverrides(runtime, venues);
+  for (const venue of venues) await app.register(venue.plugin(runtime));
   return app;
+}
+
+/** A `--rate-limit` rule that names no venue rule is a typo: refuse to start rather than ignore it. */
+function checkRateLimitOverrides(runtime: Runtime, venues: readonly VenueDialect[]): void {
+  const known = new Set(venues.flatMap((v) => v.rateLimits.map((r) => r.name)));
+  for (const name of runtime.config.rateLimitOverrides.keys()) {
+    if (!known.has(name)) {
+      throw new ConfigError(`rate-limit: no venue rule is named "${name}" (known: ${[...known].sort().join(', ') || 'none'})`);
+    }
+  }
 }

@@ -18,9 +18,27 @@ export interface Config {
   readonly secretKey: string | null;
   /** Off turns every venue rate limit off (load tests). */
   readonly rateLimits: boolean;
+  /** Venue rate-limit rules replaced by name (`bitget.account=20/1s`); the rest keep the venue's documented values. */
+  readonly rateLimitOverrides: ReadonlyMap<string, RateLimitOverride>;
+  readonly venues: VenueSettings;
   readonly logLevel: string;
   /** The most bytes a request body may carry. */
   readonly bodyLimitBytes: number;
+}
+
+export interface RateLimitOverride {
+  readonly points: number;
+  readonly durationMs: number;
+}
+
+/** Settings that only one venue dialect reads. */
+export interface VenueSettings {
+  /** How far a Bitget ACCESS-TIMESTAMP may be from the server clock, either way. */
+  readonly bitgetTimestampWindowMs: number;
+  /** How long a Bullish session token (JWT) from the HMAC login stays valid. */
+  readonly bullishTokenTtlMs: number;
+  /** `any`: any valid Loopring API key reads any account, as the venue documents; `own`: only its own. */
+  readonly loopringKeyScope: 'any' | 'own';
 }
 
 export interface ConfigFlags {
@@ -32,6 +50,11 @@ export interface ConfigFlags {
   readonly operatorToken?: string;
   readonly secretKey?: string;
   readonly rateLimits?: string;
+  /** Comma-separated `name=points/<n>s` rules; the CLI folds repeated flags into one list. */
+  readonly rateLimit?: string | readonly string[];
+  readonly bitgetTimestampWindow?: string;
+  readonly bullishTokenTtl?: string;
+  readonly loopringKeyScope?: string;
   readonly logLevel?: string;
 }
 
@@ -52,6 +75,30 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
+/** Parses `name=points/durations` rules, e.g. `bitget.account=10/1s,bullish.ip=500/10s`. */
+export function parseRateLimitOverrides(text: string | readonly string[] | undefined): Map<string, RateLimitOverride> {
+  const out = new Map<string, RateLimitOverride>();
+  const items = (typeof text === 'string' ? [text] : (text ?? [])).flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+  for (const item of items) {
+    const match = /^([a-z][a-z0-9.-]*)=([0-9]{1,7})\/([0-9]{1,6})(ms|s)$/.exec(item);
+    const points = Number(match?.[2]);
+    const durationMs = Number(match?.[3]) * (match?.[4] === 's' ? 1000 : 1);
+    if (!match || points < 1 || durationMs < 1) {
+      throw new ConfigError(`rate-limit must look like name=points/<n>s or name=points/<n>ms, e.g. bitget.account=10/1s (got "${item}")`);
+    }
+    out.set(match[1]!, { points, durationMs });
+  }
+  return out;
+}
+
+function seconds(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^[0-9]{1,9}(\.[0-9]{1,3})?$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number of seconds from ${min} to ${max} (got "${text}")`);
+  }
+  return Math.round(value * 1000);
+}
+
 export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
   const portText = pick(flags.port, env.ASSETBOOK_PORT) ?? '8080';
   const port = Number(portText);
@@ -69,6 +116,12 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     operatorToken: pick(flags.operatorToken, env.ASSETBOOK_OPERATOR_TOKEN) ?? null,
     secretKey: pick(flags.secretKey, env.ASSETBOOK_SECRET_KEY) ?? null,
     rateLimits: rateLimits === 'on',
+    rateLimitOverrides: parseRateLimitOverrides(flags.rateLimit ?? env.ASSETBOOK_RATE_LIMIT),
+    venues: {
+      bitgetTimestampWindowMs: seconds('bitget-timestamp-window', pick(flags.bitgetTimestampWindow, env.ASSETBOOK_BITGET_TIMESTAMP_WINDOW) ?? '30', 1, 86_400),
+      bullishTokenTtlMs: seconds('bullish-token-ttl', pick(flags.bullishTokenTtl, env.ASSETBOOK_BULLISH_TOKEN_TTL) ?? '86400', 1, 30 * 86_400),
+      loopringKeyScope: oneOf('loopring-key-scope', pick(flags.loopringKeyScope, env.ASSETBOOK_LOOPRING_KEY_SCOPE) ?? 'any', ['any', 'own'] as const),
+    },
     logLevel: pick(flags.logLevel, env.ASSETBOOK_LOG_LEVEL) ?? 'warn',
     bodyLimitBytes: 1_048_576,
   };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Keyring } from '../credentials/keyring.js';
 import { Ledger } from '../ledger/ledger.js';
+import { memoryRateLimiters, type RateLimiterFactory } from '../rate-limit/rate-limiter.js';
 import type { LedgerStore } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { ConfigError, type Config } from './config.js';
@@ -13,6 +14,8 @@ export interface Runtime {
   readonly store: LedgerStore;
   readonly ledger: Ledger;
   readonly keyring: Keyring;
+  /** Where venue dialects get their rate limiters. */
+  readonly rateLimiters: RateLimiterFactory;
   /** Set when this start generated the operator token: the only time it can be shown. */
   readonly generatedOperatorToken: string | null;
   /** Where the operator token was written when generated, if anywhere. */
@@ -80,6 +83,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     store,
     ledger,
     keyring,
+    rateLimiters: memoryRateLimiters(config.rateLimits, config.rateLimitOverrides),
     generatedOperatorToken: generated,
     operatorTokenFile: tokenFile,
     checkOperatorToken: (presented) => {

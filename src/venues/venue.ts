@@ -1,17 +1,28 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { LedgerErrorCode } from '../ledger/errors.js';
+import type { RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { Runtime } from '../server/runtime.js';
+import type { CredentialVenue } from '../store/store.js';
 
 /**
  * The contract every venue dialect implements: one folder beside this file, one line in
- * `index.ts`. A dialect is an encapsulated Fastify plugin mounted at its own base path, so its
- * authentication hook, rate limits and error handler (which renders every ledger error code in
- * the venue's own shape) cover its routes and nothing else.
+ * `index.ts`. A dialect is an encapsulated Fastify plugin that mounts its own routes under its
+ * base paths, so its authentication hook, rate limits and error handler (which renders every
+ * ledger error code in the venue's own shape) cover its routes and nothing else.
  */
 export interface VenueDialect {
-  /** Short lower-case name: 'bitget', 'bullish', 'loopring'. */
-  readonly id: string;
+  /** Short lower-case name, also the credential venue: 'bitget', 'bullish', 'loopring'. */
+  readonly id: CredentialVenue;
   /** Path prefixes the dialect owns; they must not overlap another dialect's or the operator API's. */
   readonly basePaths: readonly string[];
+  /** Every rate-limit rule it enforces, with the venue's documented values; `--rate-limit` overrides them by name. */
+  readonly rateLimits: readonly RateLimitRule[];
   /** Registers the dialect's routes, auth and error rendering. */
   plugin(runtime: Runtime): FastifyPluginAsync;
 }
+
+/**
+ * Tier two of the error design: how one venue answers each domain error. Declaring a venue's
+ * map with this type makes the compiler refuse it until every ledger error code has an answer.
+ */
+export type LedgerErrorMap<T> = { readonly [Code in LedgerErrorCode]: T };

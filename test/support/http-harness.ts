@@ -1,8 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
-import { resolveConfig } from '../../src/server/config.js';
+import { readFileSync } from 'node:fs';
+import type { Account } from '../../src/ledger/types.js';
+import type { OperationRequest } from '../../src/ledger/operations.js';
+import { loadScenario, type LoadResult } from '../../src/scenario/load.js';
+import { resolveConfig, type ConfigFlags } from '../../src/server/config.js';
 import { openRuntime, type Runtime } from '../../src/server/runtime.js';
+import type { CredentialVenue } from '../../src/store/store.js';
 
 /**
  * A real assetbook server on 127.0.0.1 (an ephemeral port) over an in-memory store, and a small
@@ -30,20 +35,53 @@ export interface HttpResponse<T = unknown> {
   readonly body: T;
 }
 
+export interface HarnessOptions {
+  /** Settings as the CLI would give them (`rateLimits: 'off'`, `bitgetTimestampWindow: '5'`, ...). */
+  readonly flags?: ConfigFlags;
+  /** A scenario file to load before listening: `DEMO` for examples/demo.json. */
+  readonly scenario?: string;
+}
+
+export const DEMO = new URL('../../examples/demo.json', import.meta.url).pathname;
+
 export class HttpHarness {
   private constructor(
     readonly app: FastifyInstance,
     readonly runtime: Runtime,
     readonly baseUrl: string,
     readonly token: string,
+    /** What the scenario load created, with every credential's plaintext; null without a scenario. */
+    readonly loaded: LoadResult | null,
   ) {}
 
-  static async start(operatorToken: string): Promise<HttpHarness> {
-    const runtime = await openRuntime(resolveConfig({ db: ':memory:', operatorToken }, {}));
+  static async start(operatorToken: string, options: HarnessOptions = {}): Promise<HttpHarness> {
+    const runtime = await openRuntime(resolveConfig({ db: ':memory:', operatorToken, ...options.flags }, {}));
+    const loaded = options.scenario === undefined ? null : await loadScenario(runtime.ledger, runtime.keyring, JSON.parse(readFileSync(options.scenario, 'utf8')));
     const app = await buildApp(runtime, { logger: false });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
-    return new HttpHarness(app, runtime, `http://127.0.0.1:${port}`, operatorToken);
+    return new HttpHarness(app, runtime, `http://127.0.0.1:${port}`, operatorToken, loaded);
+  }
+
+  /** A loaded account by user name and label (`main` for the main account). */
+  account(user: string, label = 'main'): Account {
+    const found = this.loaded?.users.find((u) => u.user.name === user)?.accounts.find((a) => (label === 'main' ? a.kind === 'main' : a.label === label));
+    if (!found) throw new Error(`harness: no loaded account ${user}/${label}`);
+    return found;
+  }
+
+  /** The plaintext secrets of a loaded credential of `user` on `venue`, for the given account label. */
+  secrets(user: string, venue: CredentialVenue, label = 'main'): Readonly<Record<string, string>> {
+    const account = this.account(user, label);
+    const found = this.loaded?.users.find((u) => u.user.name === user)?.credentials.find((c) => c.venue === venue && c.accountId === account.id);
+    if (!found) throw new Error(`harness: no ${venue} credential for ${user}/${label}`);
+    return found.secrets;
+  }
+
+  /** Applies one operation through the operator API, as an operator would; fails loudly when refused. */
+  async operate(request: OperationRequest): Promise<void> {
+    const response = await this.post('/_assetbook/v1/operations', request);
+    if (response.status !== 201 && response.status !== 200) throw new Error(`harness: operation refused ${response.status} ${response.text}`);
   }
 
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {

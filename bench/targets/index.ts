@@ -1,0 +1,5 @@
+import { operatorTarget } from './operator.js';
+import type { ReadTarget } from './target.js';
+
+/** Every read the benchmark can measure, by `--target` name. */
+export const READ_TARGETS: readonly ReadTarget[] = [operatorTarget];

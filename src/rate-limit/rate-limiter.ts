@@ -1,0 +1,90 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimitOverride } from '../server/config.js';
+
+/**
+ * Venue rate limits. A venue declares its rules with the values the venue documents; the
+ * operator can replace any rule by name (`--rate-limit bitget.account=20/1s`) or switch every
+ * limit off (`--rate-limits off`). Counting is done by rate-limiter-flexible: fixed windows of
+ * `durationMs`, in memory per process here (a shared store can back the same interface).
+ */
+
+export interface RateLimitRule {
+  /** `<venue>.<what>`, the name `--rate-limit` uses: `bitget.account`, `bullish.ip`. */
+  readonly name: string;
+  readonly points: number;
+  readonly durationMs: number;
+  /** Once over the limit, refuse for this long (the venue's penalty box); 0 or absent: until the window ends. */
+  readonly blockMs?: number;
+}
+
+export interface RateLimitVerdict {
+  readonly allowed: boolean;
+  readonly limit: number;
+  readonly remaining: number;
+  /** Milliseconds until the window (or the block) ends. */
+  readonly resetMs: number;
+}
+
+export interface RateLimiter {
+  readonly rule: RateLimitRule;
+  /** Counts one request for `key` and says whether it is within the limit. */
+  consume(key: string): Promise<RateLimitVerdict>;
+}
+
+export interface RateLimiterFactory {
+  readonly enabled: boolean;
+  /** A limiter for the rule, with any configured override applied. */
+  create(rule: RateLimitRule): RateLimiter;
+}
+
+function verdictOf(rule: RateLimitRule, res: RateLimiterRes, allowed: boolean): RateLimitVerdict {
+  return { allowed, limit: rule.points, remaining: Math.max(0, res.remainingPoints), resetMs: Math.max(0, res.msBeforeNext) };
+}
+
+class MemoryRateLimiter implements RateLimiter {
+  private readonly limiter: RateLimiterMemory;
+
+  constructor(readonly rule: RateLimitRule) {
+    this.limiter = new RateLimiterMemory({
+      keyPrefix: rule.name,
+      points: rule.points,
+      duration: rule.durationMs / 1000,
+      blockDuration: (rule.blockMs ?? 0) / 1000,
+    });
+  }
+
+  async consume(key: string): Promise<RateLimitVerdict> {
+    try {
+      return verdictOf(this.rule, await this.limiter.consume(key), true);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return verdictOf(this.rule, rejection, false);
+      throw rejection;
+    }
+  }
+}
+
+/** Used when limits are off: always allowed, and the headers still show the configured rule. */
+class DisabledRateLimiter implements RateLimiter {
+  private readonly verdict: RateLimitVerdict;
+  constructor(readonly rule: RateLimitRule) {
+    this.verdict = { allowed: true, limit: rule.points, remaining: rule.points, resetMs: rule.durationMs };
+  }
+  consume(): Promise<RateLimitVerdict> {
+    return Promise.resolve(this.verdict);
+  }
+}
+
+export function applyOverride(rule: RateLimitRule, overrides: ReadonlyMap<string, RateLimitOverride>): RateLimitRule {
+  const override = overrides.get(rule.name);
+  return override ? { ...rule, ...override } : rule;
+}
+
+export function memoryRateLimiters(enabled: boolean, overrides: ReadonlyMap<string, RateLimitOverride> = new Map()): RateLimiterFactory {
+  return {
+    enabled,
+    create: (rule) => {
+      const effective = applyOverride(rule, overrides);
+      return enabled ? new MemoryRateLimiter(effective) : new DisabledRateLimiter(effective);
+    },
+  };
+}

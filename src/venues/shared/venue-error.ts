@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isLedgerError, type LedgerError } from '../../ledger/errors.js';
+
+/**
+ * A refusal already in the venue's own shape: the status and the body the venue would send.
+ * Venue code throws it; the venue's error handler sends it as it is.
+ */
+export class VenueError extends Error {
+  override readonly name = 'VenueError';
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    message: string,
+    /** Headers the refusal carries (a rate limit's reset time, say). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** How one venue renders everything that can go wrong on its routes. */
+export interface VenueErrorRenderer {
+  /** Tier two: a ledger refusal, through the venue's `LedgerErrorMap`. */
+  ledger(error: LedgerError): VenueError;
+  /** Input refused before a handler ran: schema, body parser, content type, size. `status` is the HTTP status Fastify chose. */
+  badRequest(message: string, status: number): VenueError;
+  /** No route for this method and path under the venue's base paths. */
+  notFound(method: string, path: string): VenueError;
+  /** Tier three, a bug: the client sees the venue's internal-error shape and nothing of the cause. */
+  internal(): VenueError;
+}
+
+/**
+ * Installs the venue's error and not-found handlers on its encapsulated plugin, so nothing under
+ * its base paths answers in another shape, and nothing a client sends produces a stack trace.
+ */
+export function installVenueErrors(app: FastifyInstance, renderer: VenueErrorRenderer): void {
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const refusal = toVenueError(error, renderer);
+    if (refusal.status >= 500) request.log.error({ err: error }, 'internal error');
+    return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const refusal = renderer.notFound(request.method, request.url.split('?')[0] ?? '');
+    return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
+  });
+}
+
+export function toVenueError(error: unknown, renderer: VenueErrorRenderer): VenueError {
+  if (error instanceof VenueError) return error;
+  if (isLedgerError(error)) return renderer.ledger(error);
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const first = fastifyError.validation[0];
+    const where = `${fastifyError.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
+    return renderer.badRequest(`${where} ${first?.message ?? 'is invalid'}`, 400);
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return renderer.badRequest(fastifyError.message, fastifyError.statusCode);
+  }
+  return renderer.internal();
+}

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Asset } from '../../src/ledger/types.js';
+import type { ConfigFlags } from '../../src/server/config.js';
+import type { VenueDialect } from '../../src/venues/venue.js';
+import { DEMO, HttpHarness, type HttpRequest, type HttpResponse } from '../support/http-harness.js';
+
+/**
+ * The claims every venue dialect must make good, whatever its wire shape: one suite, run by each
+ * venue's test file with that venue's data. `VenueCaseData` is typed so that a new venue does not
+ * compile until it says what it answers in every shared case.
+ */
+
+/** The refusals every venue has, each answered in the venue's own status and code. */
+export const SHARED_REFUSALS = ['missingCredentials', 'unknownCredentials', 'unknownRoute', 'oversizedQuery', 'rateLimited'] as const;
+export type SharedRefusal = (typeof SHARED_REFUSALS)[number];
+
+export interface VenueRefusal {
+  readonly status: number;
+  readonly code: string | number;
+}
+
+export interface VenueCaseData {
+  readonly venue: VenueDialect;
+  /** The venue's authenticated balance read of `user`'s main account, with its credentials from the demo scenario. */
+  balanceRead(h: HttpHarness, user: string, query?: Readonly<Record<string, string>>): Promise<HttpRequest>;
+  /** The same read without any credentials. */
+  withoutCredentials(h: HttpHarness): Promise<HttpRequest>;
+  /** The same read with credentials the server never issued. */
+  withUnknownCredentials(h: HttpHarness): Promise<HttpRequest>;
+  /** A read of `victim`'s balances made with `intruder`'s credentials, however the venue lets a caller name an account. */
+  crossTenantRead(h: HttpHarness, intruder: string, victim: string): Promise<HttpRequest>;
+  /** What the venue answers to `crossTenantRead`, under `flags` when the venue's default allows such reads. */
+  readonly crossTenant: { readonly refusal: VenueRefusal; readonly flags?: ConfigFlags };
+  /** The available amount of `asset` in a successful balance-read body, in base units; undefined when the asset is not listed. */
+  availableIn(body: unknown, asset: Asset): bigint | undefined;
+  /** The venue error code in an error body; throws when the body is not in the venue's error shape. */
+  errorCodeOf(response: HttpResponse): string | number;
+  /** A path under the venue's base path that has no route. */
+  readonly unknownRoutePath: string;
+  /** The rate-limit rule the balance read counts against. */
+  readonly balanceReadRule: string;
+  readonly refusals: { readonly [R in SharedRefusal]: VenueRefusal };
+}
+
+/** Query strings no client should send: each must get a clear venue answer, never a 500. */
+const HOSTILE_QUERIES = ['%zz', 'a=%E0%A4%A', '__proto__=1', 'constructor=x&toString=y', `a=${'%00'.repeat(20)}`, '&&&==&', 'x[]=1&x[]=2'];
+
+export function runVenueSuite(data: VenueCaseData): void {
+  const { venue } = data;
+
+  describe(`${venue.id}: shared venue claims`, () => {
+    let h: HttpHarness;
+    before(async () => {
+      h = await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimits: 'off' } });
+    });
+    after(async () => h.close());
+
+    const expectRefusal = (response: HttpResponse, expected: VenueRefusal, what: string) => {
+      assert.equal(response.status, expected.status, `${what}: status (body ${response.text})`);
+      assert.equal(data.errorCodeOf(response), expected.code, `${what}: venue code`);
+    };
+
+    test('an authenticated balance read shows what the ledger holds, and follows a deposit', async () => {
+      const usdt = (await h.runtime.ledger.asset('USDT'))!;
+      const alice = h.account('alice');
+      const before = await h.request(await data.balanceRead(h, 'alice'));
+      assert.equal(before.status, 200, before.text);
+      const held = (await h.runtime.ledger.balances(alice.id)).find((b) => b.asset === 'USDT' && b.bucket === 'available')!.amount;
+      assert.equal(data.availableIn(before.body, usdt), held);
+      await h.operate({ type: 'deposit', key: `suite/${venue.id}/deposit`, account: alice.id, asset: 'USDT', amount: '12.345678' });
+      const afterDeposit = await h.request(await data.balanceRead(h, 'alice'));
+      assert.equal(data.availableIn(afterDeposit.body, usdt), held + 12_345_678n);
+    });
+
+    test('a read without credentials is refused in the venue shape', async () => {
+      expectRefusal(await h.request(await data.withoutCredentials(h)), data.refusals.missingCredentials, 'no credentials');
+    });
+
+    test('a read with credentials the server never issued is refused in the venue shape', async () => {
+      expectRefusal(await h.request(await data.withUnknownCredentials(h)), data.refusals.unknownCredentials, 'unknown credentials');
+    });
+
+    test("one tenant's credentials never read another tenant's balances", async () => {
+      const isolated = data.crossTenant.flags
+        ? await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimits: 'off', ...data.crossTenant.flags } })
+        : h;
+      try {
+        const response = await isolated.request(await data.crossTenantRead(isolated, 'bob', 'alice'));
+        expectRefusal(response, data.crossTenant.refusal, 'bob reading alice');
+        assert.doesNotMatch(response.text, /25000|1111111111/);
+      } finally {
+        if (isolated !== h) await isolated.close();
+      }
+    });
+
+    test('a path under the venue base with no route answers in the venue shape', async () => {
+      expectRefusal(await h.get(data.unknownRoutePath, null), data.refusals.unknownRoute, 'unknown route');
+    });
+
+    test('an oversized query is refused in the venue shape before anything reads it', async () => {
+      const request = await data.balanceRead(h, 'alice', { pad: 'x'.repeat(5000) });
+      expectRefusal(await h.request(request), data.refusals.oversizedQuery, 'oversized query');
+    });
+
+    test('no hostile query string produces a 500, and none writes anything', async () => {
+      const journalBefore = (await h.runtime.store.listJournal(0, 1000)).entries.length;
+      const base = await data.balanceRead(h, 'alice');
+      const path = base.path.split('?')[0]!;
+      for (const query of HOSTILE_QUERIES) {
+        const response = await h.request({ ...base, path: `${path}?${query}` });
+        assert.ok(response.status < 500, `?${query} answered ${response.status}: ${response.text}`);
+        assert.doesNotMatch(response.text, /at .*\.(ts|js):\d+/, 'no stack trace');
+        if (response.status >= 400) data.errorCodeOf(response);
+      }
+      assert.equal((await h.runtime.store.listJournal(0, 1000)).entries.length, journalBefore);
+      assert.equal((await h.runtime.ledger.verify()).ok, true);
+    });
+  });
+
+  describe(`${venue.id}: shared rate-limit claim`, () => {
+    let h: HttpHarness;
+    before(async () => {
+      h = await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimit: `${data.balanceReadRule}=3/60s` } });
+    });
+    after(async () => h.close());
+
+    test('a burst over the balance-read limit is refused with 429 in the venue shape', async () => {
+      const statuses: number[] = [];
+      let last: HttpResponse | undefined;
+      for (let i = 0; i < 5; i++) {
+        last = await h.request(await data.balanceRead(h, 'alice'));
+        statuses.push(last.status);
+      }
+      assert.deepEqual(statuses.slice(0, 3), [200, 200, 200]);
+      assert.equal(last!.status, data.refusals.rateLimited.status);
+      assert.equal(data.errorCodeOf(last!), data.refusals.rateLimited.code);
+    });
+  });
+}
