@@ -33,13 +33,16 @@ export interface VenueErrorRenderer {
 /**
  * Installs the venue's error and not-found handlers on its encapsulated plugin, so nothing under
  * its base paths answers in another shape, and nothing a client sends produces a stack trace.
+ * `notFound: false` is for a plugin without a prefix of its own (a single route outside the
+ * venue's base path), where the not-found handler belongs to whoever owns that prefix.
  */
-export function installVenueErrors(app: FastifyInstance, renderer: VenueErrorRenderer): void {
+export function installVenueErrors(app: FastifyInstance, renderer: VenueErrorRenderer, options: { readonly notFound?: boolean } = {}): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const refusal = toVenueError(error, renderer);
     if (refusal.status >= 500) request.log.error({ err: error }, 'internal error');
     return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
   });
+  if (options.notFound === false) return;
   app.setNotFoundHandler((request, reply) => {
     const refusal = renderer.notFound(request.method, request.url.split('?')[0] ?? '');
     return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { VenueDialect } from '../venue.js';
+import { installVenueErrors } from '../shared/venue-error.js';
+import { BitgetContext } from './context.js';
+import { bitgetError, bitgetErrorRenderer } from './errors.js';
+import { BITGET_RATE_LIMITS } from './rate-limits.js';
+import { accountRoutes } from './routes-account.js';
+import { publicRoutes } from './routes-public.js';
+
+/** The one path Bitget owns outside `/api/v2`: ccxt's signed probe for a unified (UTA) account. */
+export const UTA_PROBE_PATH = '/api/v3/account/settings';
+
+/**
+ * Bitget REST v2: spot account assets, sub-account assets, and the public endpoints ccxt calls
+ * around a balance fetch. See docs/venues/bitget.md.
+ */
+export const bitget: VenueDialect = {
+  id: 'bitget',
+  basePaths: ['/api/v2', UTA_PROBE_PATH],
+  rateLimits: Object.values(BITGET_RATE_LIMITS),
+  plugin: (runtime) => async (app) => {
+    const ctx = new BitgetContext(runtime);
+    const guarded = (scope: FastifyInstance) => scope.addHook('onRequest', async (request) => ctx.guard(request));
+
+    await app.register(
+      async (v2) => {
+        installVenueErrors(v2, bitgetErrorRenderer);
+        guarded(v2);
+        await v2.register(publicRoutes(ctx));
+        await v2.register(accountRoutes(ctx));
+      },
+      { prefix: '/api/v2' },
+    );
+
+    // Every assetbook account is a classic account: the probe authenticates like any private
+    // call, then answers the venue's "classic account" error, so ccxt keeps the v2 paths.
+    await app.register(async (v3) => {
+      installVenueErrors(v3, bitgetErrorRenderer, { notFound: false });
+      guarded(v3);
+      v3.get(UTA_PROBE_PATH, async (request, reply) => {
+        await ctx.authorize(request, reply);
+        throw bitgetError('classicAccount');
+      });
+    });
+  },
+};

@@ -1,0 +1,11 @@
+/** Bitget's success envelope. `msg` must be exactly "success": ccxt treats any other text as an error. */
+export interface BitgetEnvelope<T> {
+  readonly code: '00000';
+  readonly msg: 'success';
+  readonly requestTime: number;
+  readonly data: T;
+}
+
+export function success<T>(data: T): BitgetEnvelope<T> {
+  return { code: '00000', msg: 'success', requestTime: Date.now(), data };
+}

@@ -1,0 +1,89 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Asset } from '../../ledger/types.js';
+import { holdingsByAsset } from '../shared/holdings.js';
+import { param, type BitgetContext } from './context.js';
+import { success } from './envelope.js';
+import { bitgetError } from './errors.js';
+import { isHeldOnBitget, renderAssetItem, type BitgetAssetItem } from './render.js';
+import * as S from './schemas.js';
+
+export const SUB_ACCOUNT_PAGE_DEFAULT = 10;
+export const SUB_ACCOUNT_PAGE_MAX = 50;
+
+const byCoin = (a: BitgetAssetItem, b: BitgetAssetItem) => (a.coin < b.coin ? -1 : a.coin > b.coin ? 1 : 0);
+
+/** The two account-asset endpoints. Each authenticates, then counts against the caller's UID budget. */
+export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (app) => {
+  const { store, ledger } = ctx.runtime;
+
+  /** The asset a `coin` parameter names (Bitget coin names are upper case; any case is accepted). */
+  const assetOfCoin = async (coin: string): Promise<Asset> => {
+    const wanted = coin.toUpperCase();
+    const direct = await ledger.asset(wanted);
+    if (direct && direct.bitget.coin === wanted) return direct;
+    const found = (await store.listAssets()).find((a) => a.bitget.coin === wanted);
+    if (!found) throw bitgetError('parameterUnknown', 'coin');
+    return found;
+  };
+
+  /** The coins one account holds on Bitget (any shown field non-zero), by coin name. */
+  const heldItems = async (accountId: number, createdAtMs: number): Promise<BitgetAssetItem[]> => {
+    const items: BitgetAssetItem[] = [];
+    for (const holdings of holdingsByAsset(await store.readBalances(accountId)).values()) {
+      if (!isHeldOnBitget(holdings)) continue;
+      const asset = await ledger.asset(holdings.asset);
+      if (asset) items.push(renderAssetItem(asset, holdings, createdAtMs));
+    }
+    return items.sort(byCoin);
+  };
+
+  app.get('/spot/account/assets', { schema: { response: { 200: S.envelope(S.AssetList) } } }, async (request, reply) => {
+    const { account } = await ctx.authorize(request, reply);
+    const coin = param(request.query, 'coin');
+    const assetType = param(request.query, 'assetType');
+    if (coin !== undefined && coin !== '') {
+      const asset = await assetOfCoin(coin);
+      const holdings = holdingsByAsset(await store.readBalances(account.id)).get(asset.symbol);
+      return success([renderAssetItem(asset, holdings, account.createdAtMs)]);
+    }
+    if (assetType === undefined || assetType === '' || assetType === 'hold_only') return success(await heldItems(account.id, account.createdAtMs));
+    if (assetType !== 'all') throw bitgetError('parameterError', 'assetType');
+    const holdings = holdingsByAsset(await store.readBalances(account.id));
+    const items = (await store.listAssets()).map((asset) => renderAssetItem(asset, holdings.get(asset.symbol), account.createdAtMs));
+    return success(items.sort(byCoin));
+  });
+
+  app.get('/spot/account/subaccount-assets', { schema: { response: { 200: S.envelope(S.SubAccountAssets) } } }, async (request, reply) => {
+    const { account } = await ctx.authorize(request, reply);
+    if (account.kind !== 'main') throw bitgetError('permissionDenied', 'main-account');
+    const user = await store.getUser(account.userId);
+    if (user?.bitgetBroker) throw bitgetError('permissionDenied', 'non-ND-broker');
+    const limit = pageLimit(param(request.query, 'limit'));
+    const cursor = idCursor(param(request.query, 'idLessThan'));
+
+    // Newest sub-account first; `id` is the cursor: the next page is everything below the last id.
+    const subs = (await store.listAccounts({ userId: account.userId }))
+      .filter((a) => a.kind === 'sub' && a.id < cursor)
+      .sort((a, b) => b.id - a.id);
+    const page = [];
+    for (const sub of subs) {
+      if (page.length === limit) break;
+      const assetsList = await heldItems(sub.id, sub.createdAtMs);
+      if (assetsList.length > 0) page.push({ id: sub.id, userId: Number(sub.bitgetUid), assetsList });
+    }
+    return success(page);
+  });
+};
+
+function pageLimit(text: string | undefined): number {
+  if (text === undefined || text === '') return SUB_ACCOUNT_PAGE_DEFAULT;
+  const limit = Number(text);
+  if (!/^[0-9]{1,3}$/.test(text) || limit < 1 || limit > SUB_ACCOUNT_PAGE_MAX) throw bitgetError('parameterError', 'limit');
+  return limit;
+}
+
+function idCursor(text: string | undefined): number {
+  if (text === undefined || text === '') return Number.MAX_SAFE_INTEGER;
+  if (!/^[0-9]{1,15}$/.test(text)) throw bitgetError('parameterError', 'idLessThan');
+  return Number(text);
+}
