@@ -35,6 +35,13 @@ export interface HttpResponse<T = unknown> {
   readonly body: T;
 }
 
+export interface SeenRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
 export interface HarnessOptions {
   /** Settings as the CLI would give them (`rateLimits: 'off'`, `bitgetTimestampWindow: '5'`, ...). */
   readonly flags?: ConfigFlags;
@@ -52,15 +59,21 @@ export class HttpHarness {
     readonly token: string,
     /** What the scenario load created, with every credential's plaintext; null without a scenario. */
     readonly loaded: LoadResult | null,
+    /** Every request the server answered, in order: what a real client actually called. */
+    readonly seen: SeenRequest[],
   ) {}
 
   static async start(operatorToken: string, options: HarnessOptions = {}): Promise<HttpHarness> {
     const runtime = await openRuntime(resolveConfig({ db: ':memory:', operatorToken, ...options.flags }, {}));
     const loaded = options.scenario === undefined ? null : await loadScenario(runtime.ledger, runtime.keyring, JSON.parse(readFileSync(options.scenario, 'utf8')));
     const app = await buildApp(runtime, { logger: false });
+    const seen: SeenRequest[] = [];
+    app.addHook('onResponse', async (request, reply) => {
+      seen.push({ method: request.method, url: request.url, status: reply.statusCode, headers: request.headers });
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
-    return new HttpHarness(app, runtime, `http://127.0.0.1:${port}`, operatorToken, loaded);
+    return new HttpHarness(app, runtime, `http://127.0.0.1:${port}`, operatorToken, loaded, seen);
   }
 
   /** A loaded account by user name and label (`main` for the main account). */
