@@ -34,6 +34,8 @@ export interface VenueCaseData {
   readonly crossTenant: { readonly refusal: VenueRefusal; readonly flags?: ConfigFlags };
   /** The available amount of `asset` in a successful balance-read body, in base units; undefined when the asset is not listed. */
   availableIn(body: unknown, asset: Asset): bigint | undefined;
+  /** What the venue can show of an exact amount, in base units, when it prints fewer places than the asset's scale (cut toward zero); exact when omitted. */
+  shownUnits?(units: bigint, asset: Asset): bigint;
   /** The venue error code in an error body; throws when the body is not in the venue's error shape. */
   errorCodeOf(response: HttpResponse): string | number;
   /** A path under the venue's base path that has no route. */
@@ -67,10 +69,11 @@ export function runVenueSuite(data: VenueCaseData): void {
       const before = await h.request(await data.balanceRead(h, 'alice'));
       assert.equal(before.status, 200, before.text);
       const held = (await h.runtime.ledger.balances(alice.id)).find((b) => b.asset === 'USDT' && b.bucket === 'available')!.amount;
-      assert.equal(data.availableIn(before.body, usdt), held);
+      const shown = (units: bigint) => (data.shownUnits ? data.shownUnits(units, usdt) : units);
+      assert.equal(data.availableIn(before.body, usdt), shown(held));
       await h.operate({ type: 'deposit', key: `suite/${venue.id}/deposit`, account: alice.id, asset: 'USDT', amount: '12.345678' });
       const afterDeposit = await h.request(await data.balanceRead(h, 'alice'));
-      assert.equal(data.availableIn(afterDeposit.body, usdt), held + 12_345_678n);
+      assert.equal(data.availableIn(afterDeposit.body, usdt), shown(held + 12_345_678n));
     });
 
     test('a read without credentials is refused in the venue shape', async () => {
