@@ -1,5 +1,6 @@
 import { bitget } from './bitget/dialect.js';
+import { bullish } from './bullish/dialect.js';
 import type { VenueDialect } from './venue.js';
 
 /** The venues served. Adding a venue is a folder beside this file and one entry here. */
-export const VENUES: readonly VenueDialect[] = [bitget];
+export const VENUES: readonly VenueDialect[] = [bitget, bullish];

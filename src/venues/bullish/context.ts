@@ -1,0 +1,47 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Runtime } from '../../server/runtime.js';
+import { LOGIN_TIMESTAMP_WINDOW_MS } from './login.js';
+import { NonceRegistry } from './nonce-registry.js';
+import { BULLISH_RATE_LIMITS, consumeOrRefuse, type BullishLimiters } from './rate-limits.js';
+import { SessionRevocations } from './revocations.js';
+import { SessionTokens, loadSigningKey, type SessionClaims } from './session-token.js';
+import { Sessions } from './sessions.js';
+import { TradingAccountDirectory } from './trading-accounts.js';
+
+/** Everything the Bullish routes share, built once when the dialect is registered. */
+export interface BullishContext {
+  readonly runtime: Runtime;
+  readonly limiters: BullishLimiters;
+  readonly tokens: SessionTokens;
+  readonly sessions: Sessions;
+  readonly nonces: NonceRegistry;
+  readonly accounts: TradingAccountDirectory;
+}
+
+export async function createBullishContext(runtime: Runtime): Promise<BullishContext> {
+  const tokens = await SessionTokens.create(await loadSigningKey(runtime.store, runtime.keyring), runtime.config.venues.bullishTokenTtlMs);
+  return {
+    runtime,
+    limiters: {
+      unauthenticated: runtime.rateLimiters.create(BULLISH_RATE_LIMITS.unauthenticated),
+      authenticated: runtime.rateLimiters.create(BULLISH_RATE_LIMITS.authenticated),
+      ip: runtime.rateLimiters.create(BULLISH_RATE_LIMITS.ip),
+    },
+    tokens,
+    sessions: new Sessions(tokens, new SessionRevocations(runtime.store), runtime.store),
+    nonces: new NonceRegistry(LOGIN_TIMESTAMP_WINDOW_MS),
+    accounts: new TradingAccountDirectory(runtime.store),
+  };
+}
+
+/** A public request (and the login): counted per IP in the unauthenticated category. */
+export async function admitUnauthenticated(ctx: BullishContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  await consumeOrRefuse(ctx.limiters.unauthenticated, request.ip, reply);
+}
+
+/** A private request: the bearer token must be good; then it is counted per user in the authenticated category. */
+export async function admitAuthenticated(ctx: BullishContext, request: FastifyRequest, reply: FastifyReply): Promise<SessionClaims> {
+  const session = await ctx.sessions.authenticate(request.headers.authorization);
+  await consumeOrRefuse(ctx.limiters.authenticated, `user:${session.userId}`, reply);
+  return session;
+}

@@ -1,0 +1,43 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Runtime } from '../../server/runtime.js';
+import { QUERY_LENGTH_MAX, rawQueryOf } from '../shared/query.js';
+import { installVenueErrors } from '../shared/venue-error.js';
+import type { VenueDialect } from '../venue.js';
+import { createBullishContext } from './context.js';
+import { bullishError, bullishErrorRenderer } from './errors.js';
+import { BULLISH_RATE_LIMITS, consumeOrRefuse } from './rate-limits.js';
+import { registerAccountRoutes } from './routes-accounts.js';
+import { registerPublicRoutes } from './routes-public.js';
+import { registerSessionRoutes } from './routes-session.js';
+
+export const BULLISH_PREFIX = '/trading-api';
+
+/**
+ * Everything under /trading-api: Bullish's error shape on every answer (unknown paths included),
+ * the per-IP limit and the query-length check before any route, then the routes, each of which
+ * admits itself into its rate-limit category (and, when private, checks the bearer token).
+ */
+const bullishApi =
+  (runtime: Runtime): FastifyPluginAsync =>
+  async (app) => {
+    installVenueErrors(app, bullishErrorRenderer);
+    const ctx = await createBullishContext(runtime);
+    app.addHook('onRequest', async (request, reply) => {
+      await consumeOrRefuse(ctx.limiters.ip, request.ip, reply);
+      if (rawQueryOf(request.url).length > QUERY_LENGTH_MAX) {
+        throw bullishError('BAD_INCOMING_REQUEST', `Query string longer than ${QUERY_LENGTH_MAX} characters`);
+      }
+    });
+    registerPublicRoutes(app, ctx);
+    registerSessionRoutes(app, ctx);
+    registerAccountRoutes(app, ctx);
+  };
+
+export const bullish: VenueDialect = {
+  id: 'bullish',
+  basePaths: [BULLISH_PREFIX],
+  rateLimits: Object.values(BULLISH_RATE_LIMITS),
+  plugin: (runtime) => async (app) => {
+    await app.register(bullishApi(runtime), { prefix: BULLISH_PREFIX });
+  },
+};

@@ -1,0 +1,43 @@
+import type { FastifyReply } from 'fastify';
+import type { RateLimiter, RateLimitRule, RateLimitVerdict } from '../../rate-limit/rate-limiter.js';
+import { bullishError } from './errors.js';
+
+/**
+ * Bullish's documented limits (REST docs, "Rate Limits"): each category 50 requests per second,
+ * applied independently; every IP 500 requests per 10 s, after which the IP is refused for 60 s.
+ * Unauthenticated requests (public data and the login, which the docs mark "Authentication
+ * Required: No") count per IP; authenticated ones per user. The `/orders` category is not served.
+ */
+export const BULLISH_RATE_LIMITS = {
+  unauthenticated: { name: 'bullish.unauthenticated', points: 50, durationMs: 1_000 },
+  authenticated: { name: 'bullish.authenticated', points: 50, durationMs: 1_000 },
+  ip: { name: 'bullish.ip', points: 500, durationMs: 10_000, blockMs: 60_000 },
+} as const satisfies Record<string, RateLimitRule>;
+
+export interface BullishLimiters {
+  readonly unauthenticated: RateLimiter;
+  readonly authenticated: RateLimiter;
+  readonly ip: RateLimiter;
+}
+
+/** The `x-ratelimit-*` headers for a verdict. `reset` is the epoch millisecond at which the window (or block) ends. */
+export function rateLimitHeaders(verdict: RateLimitVerdict, nowMs: number): Record<string, string> {
+  return {
+    'x-ratelimit-limit': String(verdict.limit),
+    'x-ratelimit-remaining': String(verdict.remaining),
+    'x-ratelimit-reset': String(nowMs + verdict.resetMs),
+    // There is no exchange-wide order flow to breach here.
+    'x-ratelimit-global-breach': 'false',
+  };
+}
+
+/**
+ * Counts one request against `limiter` for `key`, puts the headers on the reply (so every answer
+ * carries them, refusals included), and throws Bullish's 429 when over the limit.
+ */
+export async function consumeOrRefuse(limiter: RateLimiter, key: string, reply: FastifyReply): Promise<void> {
+  const verdict = await limiter.consume(key);
+  const headers = rateLimitHeaders(verdict, Date.now());
+  void reply.headers(headers);
+  if (!verdict.allowed) throw bullishError('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', headers);
+}

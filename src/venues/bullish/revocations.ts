@@ -1,0 +1,84 @@
+import type { LedgerStore } from '../../store/store.js';
+import type { SessionClaims } from './session-token.js';
+
+/**
+ * Sessions ended by logout, per user, kept in the store's settings so that a logged-out token stays
+ * refused after a restart and on every instance sharing the store. Each entry lives until its
+ * token would have expired anyway. A user has at most `REVOKED_PER_USER_MAX` entries: a logout
+ * beyond that ends every session of the user issued up to that second instead (never weaker than
+ * asked), so one client cannot grow the record without bound.
+ */
+
+export const REVOKED_PER_USER_MAX = 1000;
+
+export interface RevocationState {
+  /** Tokens issued (`iat`, seconds) before this are refused. */
+  readonly notBeforeS: number;
+  /** Session id → its token's expiry (seconds). */
+  readonly revoked: Readonly<Record<string, number>>;
+}
+
+export const NO_REVOCATIONS: RevocationState = { notBeforeS: 0, revoked: {} };
+
+export function settingName(userId: number): string {
+  return `bullish.revoked_sessions.${userId}`;
+}
+
+/** Reads a stored state; anything unreadable counts as none (the setting is only ever written here). */
+export function parseRevocations(text: string | undefined): RevocationState {
+  if (text === undefined) return NO_REVOCATIONS;
+  try {
+    const value = JSON.parse(text) as Partial<RevocationState>;
+    const notBeforeS = typeof value.notBeforeS === 'number' ? value.notBeforeS : 0;
+    const revoked: Record<string, number> = {};
+    for (const [id, exp] of Object.entries(value.revoked ?? {})) if (typeof exp === 'number') revoked[id] = exp;
+    return { notBeforeS, revoked };
+  } catch {
+    return NO_REVOCATIONS;
+  }
+}
+
+export function isRevoked(state: RevocationState, claims: SessionClaims): boolean {
+  return claims.issuedAtS < state.notBeforeS || Object.prototype.hasOwnProperty.call(state.revoked, claims.sessionId);
+}
+
+/** The state after revoking `claims` at `nowS`: expired entries dropped, the cap applied. */
+export function withRevocation(state: RevocationState, claims: SessionClaims, nowS: number, max = REVOKED_PER_USER_MAX): RevocationState {
+  const revoked: Record<string, number> = {};
+  let count = 0;
+  for (const [id, exp] of Object.entries(state.revoked)) {
+    if (exp > nowS) {
+      revoked[id] = exp;
+      count++;
+    }
+  }
+  if (count >= max) return { notBeforeS: nowS + 1, revoked: {} };
+  revoked[claims.sessionId] = Math.ceil(claims.expiresAtMs / 1000);
+  return { notBeforeS: state.notBeforeS, revoked };
+}
+
+export class SessionRevocations {
+  private readonly byUser = new Map<number, RevocationState>();
+
+  constructor(private readonly store: LedgerStore) {}
+
+  /** Re-reads the user's stored state (another instance may have written it). */
+  async refresh(userId: number): Promise<void> {
+    this.byUser.set(userId, parseRevocations(await this.store.getSetting(settingName(userId))));
+  }
+
+  /** From memory: cheap enough for every request. `refresh` keeps it current. */
+  isRevoked(claims: SessionClaims): boolean {
+    return isRevoked(this.byUser.get(claims.userId) ?? NO_REVOCATIONS, claims);
+  }
+
+  async revoke(claims: SessionClaims, nowMs: number): Promise<void> {
+    const name = settingName(claims.userId);
+    const next = await this.store.transaction(async (tx) => {
+      const state = withRevocation(parseRevocations(await tx.getSetting(name)), claims, Math.floor(nowMs / 1000));
+      await tx.setSetting(name, JSON.stringify(state));
+      return state;
+    });
+    this.byUser.set(claims.userId, next);
+  }
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import { assert } from '../../ledger/errors.js';
+import { BUCKETS, type Account, type Bucket } from '../../ledger/types.js';
+import { holdingsByAsset } from '../shared/holdings.js';
+import { singleParam } from '../shared/query.js';
+import { admitAuthenticated, type BullishContext } from './context.js';
+import { bullishError } from './errors.js';
+import { renderAssetAccount, renderTradingAccount } from './render.js';
+import * as S from './schemas.js';
+
+/** A decimal id without leading zeros, as Bullish writes numeric ids. */
+const TRADING_ACCOUNT_ID = /^[1-9][0-9]{0,19}$/;
+const ASSET_SYMBOL = /^[A-Z0-9]{1,20}$/;
+
+function zeroAmounts(): Record<Bucket, bigint> {
+  const amounts = {} as Record<Bucket, bigint>;
+  for (const bucket of BUCKETS) amounts[bucket] = 0n;
+  return amounts;
+}
+
+/** `tradingAccountId` from the query: required, one value, a decimal id. Other parameters are ignored (ccxt sends `code`). */
+function tradingAccountIdOf(query: unknown): string {
+  const id = singleParam(query, 'tradingAccountId');
+  if (id === undefined) throw bullishError('BAD_INCOMING_REQUEST', 'Missing required query parameter tradingAccountId');
+  if (id === null || !TRADING_ACCOUNT_ID.test(id)) throw bullishError('BAD_INCOMING_REQUEST', 'tradingAccountId must be one decimal trading account id');
+  return id;
+}
+
+/** Trading accounts, and the asset accounts of one trading account. */
+export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext): void {
+  const { ledger, keyring } = ctx.runtime;
+
+  /** One of the caller's accounts; another user's and a nonexistent one get the same 403. */
+  const callerAccount = async (userId: number, tradingAccountId: string): Promise<Account> => {
+    const account = await ctx.accounts.find(userId, tradingAccountId);
+    if (!account) throw bullishError('ACCOUNT_DOES_NOT_EXIST', 'Trading account not found');
+    return account;
+  };
+
+  const tradingAccount = async (account: Account) => {
+    const balances = await ledger.balances(account.id);
+    const isBorrowing = balances.some((b) => b.bucket === 'borrowed' && b.amount > 0n);
+    const isLending = balances.some((b) => b.bucket === 'loaned' && b.amount > 0n);
+    return renderTradingAccount(account, { isBorrowing, isLending }, keyring.hash(`bullish/rate-limit-token/${account.id}`));
+  };
+
+  app.get('/v1/accounts/trading-accounts', { schema: { hide: true, response: { 200: S.TradingAccountsBody } } }, async (request, reply) => {
+    const session = await admitAuthenticated(ctx, request, reply);
+    const accounts = await ctx.accounts.ofUser(session.userId);
+    return Promise.all(accounts.map(tradingAccount));
+  });
+
+  app.get<{ Params: { tradingAccountId: string } }>(
+    '/v1/accounts/trading-accounts/:tradingAccountId',
+    { schema: { hide: true, response: { 200: S.TradingAccountBody } } },
+    async (request, reply) => {
+      const session = await admitAuthenticated(ctx, request, reply);
+      const id = request.params.tradingAccountId;
+      if (!TRADING_ACCOUNT_ID.test(id)) throw bullishError('BAD_INCOMING_REQUEST', 'tradingAccountId must be a decimal trading account id');
+      return tradingAccount(await callerAccount(session.userId, id));
+    },
+  );
+
+  // The hot read: every asset the trading account has held, all of them (see docs/venues/bullish.md on maxItems).
+  app.get('/v1/accounts/asset', { schema: { hide: true, response: { 200: S.AssetAccountsBody } } }, async (request, reply) => {
+    const session = await admitAuthenticated(ctx, request, reply);
+    const account = await callerAccount(session.userId, tradingAccountIdOf(request.query));
+    const rows = [];
+    for (const holdings of holdingsByAsset(await ledger.balances(account.id)).values()) {
+      const asset = await ledger.asset(holdings.asset);
+      assert(asset, `balances name a known asset (${holdings.asset})`);
+      rows.push(renderAssetAccount(account.bullishTradingAccountId, asset, holdings.amounts, holdings.updatedAtMs));
+    }
+    return rows;
+  });
+
+  app.get<{ Params: { symbol: string } }>(
+    '/v1/accounts/asset/:symbol',
+    { schema: { hide: true, response: { 200: S.AssetAccountBody } } },
+    async (request, reply) => {
+      const session = await admitAuthenticated(ctx, request, reply);
+      const account = await callerAccount(session.userId, tradingAccountIdOf(request.query));
+      const { symbol } = request.params;
+      const asset = ASSET_SYMBOL.test(symbol) ? await ledger.asset(symbol) : undefined;
+      if (!asset) throw bullishError('INVALID_SYMBOL', 'Invalid symbol provided');
+      const holdings = holdingsByAsset(await ledger.balances(account.id)).get(symbol);
+      // A listed asset the account never held reads as zero since the account opened, not as unknown.
+      if (!holdings) return renderAssetAccount(account.bullishTradingAccountId, asset, zeroAmounts(), account.createdAtMs);
+      return renderAssetAccount(account.bullishTradingAccountId, asset, holdings.amounts, holdings.updatedAtMs);
+    },
+  );
+}

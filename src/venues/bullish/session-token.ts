@@ -1,0 +1,107 @@
+import { randomBytes, webcrypto } from 'node:crypto';
+import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { Keyring } from '../../credentials/keyring.js';
+import type { LedgerStore } from '../../store/store.js';
+import { bullishError } from './errors.js';
+
+/**
+ * The session token the HMAC login hands out: a JWT (HS256) that assetbook signs with one key,
+ * generated on first start and kept sealed in the store's settings. Every instance that shares the
+ * store (and the master key) accepts every token, before and after a restart.
+ */
+
+export const SIGNING_KEY_SETTING = 'bullish.jwt_signing_key';
+export const TOKEN_ISSUER = 'assetbook/bullish';
+const ALGORITHM = 'HS256';
+
+/** What a verified token says. */
+export interface SessionClaims {
+  readonly userId: number;
+  readonly credentialId: number;
+  /** The BX-PUBLIC-KEY that logged in. */
+  readonly publicKey: string;
+  /** Unique per login: what logout revokes. */
+  readonly sessionId: string;
+  readonly issuedAtS: number;
+  readonly expiresAtMs: number;
+}
+
+export interface SessionSubject {
+  readonly userId: number;
+  readonly credentialId: number;
+  readonly publicKey: string;
+}
+
+/** The signing key: read from the settings, or generated, sealed and stored once (the first instance to start wins). */
+export async function loadSigningKey(store: LedgerStore, keyring: Keyring): Promise<Uint8Array> {
+  const sealed =
+    (await store.getSetting(SIGNING_KEY_SETTING)) ??
+    (await store.transaction(async (tx) => {
+      const existing = await tx.getSetting(SIGNING_KEY_SETTING);
+      if (existing !== undefined) return existing;
+      const fresh = keyring.seal(randomBytes(32).toString('hex'));
+      await tx.setSetting(SIGNING_KEY_SETTING, fresh);
+      return fresh;
+    }));
+  try {
+    return Buffer.from(keyring.open(sealed), 'hex');
+  } catch {
+    throw new Error('bullish: the stored session signing key cannot be opened with this secret key (was the store created with another one?)');
+  }
+}
+
+const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
+
+/** The claims, when every one is present and of the right type; null otherwise. */
+export function claimsOf(payload: JWTPayload): SessionClaims | null {
+  const { sub, cid, pk, jti, iat, exp } = payload as JWTPayload & { cid?: unknown; pk?: unknown };
+  if (typeof sub !== 'string' || !POSITIVE_INT.test(sub)) return null;
+  if (typeof cid !== 'number' || !Number.isSafeInteger(cid) || cid < 1) return null;
+  if (typeof pk !== 'string' || pk === '' || typeof jti !== 'string' || jti === '') return null;
+  if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isSafeInteger(exp)) return null;
+  return { userId: Number(sub), credentialId: cid, publicKey: pk, sessionId: jti, issuedAtS: iat, expiresAtMs: exp * 1000 };
+}
+
+export class SessionTokens {
+  private constructor(
+    private readonly key: webcrypto.CryptoKey,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Imports the key once: jose then signs and verifies without converting it on every call. */
+  static async create(keyBytes: Uint8Array, ttlMs: number): Promise<SessionTokens> {
+    const key = await webcrypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    return new SessionTokens(key, ttlMs);
+  }
+
+  /** A new token for the subject. `exp` is rounded up to the second, so a token lives at least the configured time. */
+  async issue(subject: SessionSubject, nowMs: number): Promise<{ token: string; claims: SessionClaims }> {
+    const issuedAtS = Math.floor(nowMs / 1000);
+    const expiresAtS = Math.ceil((nowMs + this.ttlMs) / 1000);
+    const sessionId = randomBytes(16).toString('base64url');
+    const token = await new SignJWT({ cid: subject.credentialId, pk: subject.publicKey })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setIssuer(TOKEN_ISSUER)
+      .setSubject(String(subject.userId))
+      .setJti(sessionId)
+      .setIssuedAt(issuedAtS)
+      .setExpirationTime(expiresAtS)
+      .sign(this.key);
+    return { token, claims: { ...subject, sessionId, issuedAtS, expiresAtMs: expiresAtS * 1000 } };
+  }
+
+  /** Verifies signature, algorithm, issuer and expiry; throws Bullish's 401 saying which failed. */
+  async verify(token: string, nowMs: number): Promise<SessionClaims> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, { issuer: TOKEN_ISSUER, algorithms: [ALGORITHM], currentDate: new Date(nowMs) }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw bullishError('UNAUTHORIZED_COMMAND', 'Token expired: log in again');
+      if (error instanceof errors.JWSSignatureVerificationFailed) throw bullishError('UNAUTHORIZED_COMMAND', 'Token signature is invalid');
+      throw bullishError('UNAUTHORIZED_COMMAND', 'Malformed token');
+    }
+    const claims = claimsOf(payload);
+    if (claims === null) throw bullishError('UNAUTHORIZED_COMMAND', 'Malformed token');
+    return claims;
+  }
+}
