@@ -411,6 +411,13 @@ test('serve --rate-limits maybe exits 2', async () => {
   assertCleanFailure(r);
 });
 
+test('serve --rate-limit with a rule no venue has exits 2 naming it', async () => {
+  const r = await cli(['serve', '--rate-limit', 'bitget.acount=5/1s', '--db', ':memory:', '--port', '0']);
+  assert.equal(r.code, 2, show(r));
+  assert.match(r.stderr, /bitget\.acount/);
+  assertCleanFailure(r);
+});
+
 /* ------------------------------------------------------------------------------------------------
  * serve: running
  * --------------------------------------------------------------------------------------------- */

@@ -1,5 +1,6 @@
+import { bitgetTarget } from './bitget.js';
 import { operatorTarget } from './operator.js';
 import type { ReadTarget } from './target.js';
 
 /** Every read the benchmark can measure, by `--target` name. */
-export const READ_TARGETS: readonly ReadTarget[] = [operatorTarget];
+export const READ_TARGETS: readonly ReadTarget[] = [operatorTarget, bitgetTarget];

@@ -58,5 +58,23 @@ export function describeDemo(url: string, users: readonly LoadedUser[], operator
     `       -d '{"key":"try-1","type":"deposit","account":${alice},"asset":"BTC","amount":"0.5"}' ${url}${OPERATOR_PREFIX}/operations`,
     `  curl -s ${url}/openapi.json`,
   );
+  lines.push(...venueExamples(url, users));
   return lines.join('\n');
+}
+
+/** Ready-to-paste requests against each venue dialect, with the first user's demo credentials. */
+function venueExamples(url: string, users: readonly LoadedUser[]): string[] {
+  const first = users[0];
+  const bitget = first?.credentials.find((c) => c.venue === 'bitget')?.secrets;
+  const lines: string[] = [];
+  if (bitget) {
+    const path = '/api/v2/spot/account/assets';
+    lines.push(
+      '',
+      `Bitget, as ${first?.user.name} (HMAC-signed; docs/venues/bitget.md shows ccxt and bitget-api):`,
+      `  TS=$(date +%s000); SIG=$(printf '%s' "\${TS}GET${path}" | openssl dgst -sha256 -hmac '${bitget.secretKey}' -binary | base64)`,
+      `  curl -s -H 'ACCESS-KEY: ${bitget.apiKey}' -H "ACCESS-SIGN: $SIG" -H "ACCESS-TIMESTAMP: $TS" -H 'ACCESS-PASSPHRASE: ${bitget.passphrase}' ${url}${path}`,
+    );
+  }
+  return lines;
 }

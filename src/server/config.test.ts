@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, parseRateLimitOverrides, resolveConfig } from './config.js';
+import { buildApp } from './app.js';
+import { openRuntime } from './runtime.js';
+
+test('rate-limit rules parse from repeated flags and comma lists, in seconds or milliseconds', () => {
+  const rules = parseRateLimitOverrides(['bitget.account=20/1s', 'bullish.ip=500/10s, loopring.balances=5/250ms']);
+  assert.deepEqual(Object.fromEntries(rules), {
+    'bitget.account': { points: 20, durationMs: 1000 },
+    'bullish.ip': { points: 500, durationMs: 10_000 },
+    'loopring.balances': { points: 5, durationMs: 250 },
+  });
+  assert.equal(parseRateLimitOverrides(undefined).size, 0);
+});
+
+test('a malformed rate-limit rule is a ConfigError naming the rule', () => {
+  for (const bad of ['bitget.account', 'bitget.account=0/1s', 'bitget.account=10/0s', 'bitget.account=10/1m', 'Bitget=1/1s', '=1/1s', 'x=1.5/1s']) {
+    assert.throws(() => parseRateLimitOverrides(bad), (e: unknown) => e instanceof ConfigError && e.message.includes(bad.split(',')[0]!), bad);
+  }
+});
+
+test('venue settings have their documented defaults and refuse nonsense', () => {
+  const config = resolveConfig({}, {});
+  assert.deepEqual(config.venues, { bitgetTimestampWindowMs: 30_000, bullishTokenTtlMs: 86_400_000, loopringKeyScope: 'any' });
+  assert.equal(resolveConfig({ bitgetTimestampWindow: '2.5' }, {}).venues.bitgetTimestampWindowMs, 2500);
+  assert.equal(resolveConfig({}, { ASSETBOOK_LOOPRING_KEY_SCOPE: 'own' }).venues.loopringKeyScope, 'own');
+  assert.throws(() => resolveConfig({ bitgetTimestampWindow: '0' }, {}), ConfigError);
+  assert.throws(() => resolveConfig({ bullishTokenTtl: 'soon' }, {}), ConfigError);
+  assert.throws(() => resolveConfig({ loopringKeyScope: 'some' }, {}), ConfigError);
+});
+
+test('a rate-limit rule that names no venue rule stops the app from being built', async () => {
+  const runtime = await openRuntime(resolveConfig({ db: ':memory:', rateLimit: 'bitget.acount=1/1s' }, {}));
+  try {
+    await assert.rejects(buildApp(runtime, { logger: false }), (e: unknown) => e instanceof ConfigError && /bitget\.acount/.test(e.message));
+  } finally {
+    await runtime.close();
+  }
+});
