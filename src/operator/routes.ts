@@ -73,6 +73,25 @@ export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (a
     accountOr404(Number(req.params.id)),
   );
 
+  api.put(
+    '/accounts/:id/loopring-key',
+    {
+      schema: {
+        tags: ['catalog'],
+        description: "Registers or replaces the account's Loopring layer-2 public key (the venue's updateAccount): /api/v3/apiKey verifies signatures with it.",
+        params: S.IdParams,
+        body: S.LoopringKeyBody,
+        response: { 200: S.AccountBody, ...errors },
+      },
+    },
+    async (req) => {
+      const id = Number(req.params.id);
+      const updated = await store.transaction((tx) => tx.setLoopringPublicKey(id, { x: req.body.x, y: req.body.y }));
+      if (!updated) throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${id}`, 'id');
+      return accountOr404(id);
+    },
+  );
+
   api.get(
     '/accounts/:id/balances',
     { schema: { tags: ['balances'], params: S.IdParams, response: { 200: S.BalancesBody, ...errors } } },

@@ -59,6 +59,13 @@ export const AssetBody = Type.Object({
 
 const PublicKey = Type.Object({ x: Type.String({ maxLength: 80 }), y: Type.String({ maxLength: 80 }) }, { additionalProperties: false });
 
+const FieldElement = Type.String({ pattern: '^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$', description: 'A field element: 0x-hex or decimal' });
+
+export const LoopringKeyBody = Type.Object(
+  { x: FieldElement, y: FieldElement },
+  { additionalProperties: false, description: "The account's Loopring layer-2 (EdDSA) public key, as the SDK's key pair gives it" },
+);
+
 export const AccountInputBody = Type.Object(
   {
     label: Type.Optional(Name),

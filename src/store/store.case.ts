@@ -91,6 +91,21 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.equal((await store.listCredentials(main.userId)).length, 2);
   });
 
+  withLedger('a Loopring layer-2 public key is registered, replaced and removed, and nothing else of the account changes', async (ledger, store) => {
+    const { main, sub } = await seed(ledger);
+    assert.equal(main.loopringPublicKey, null);
+    const first = { x: '0x01', y: '0x02' };
+    assert.equal(await store.transaction((tx) => tx.setLoopringPublicKey(main.id, first)), true);
+    assert.deepEqual(await store.getAccount(main.id), { ...main, loopringPublicKey: first });
+    const second = { x: '123', y: '456' };
+    await store.transaction((tx) => tx.setLoopringPublicKey(main.id, second));
+    assert.deepEqual((await store.getAccount(main.id))?.loopringPublicKey, second);
+    assert.equal((await store.getAccount(sub.id))?.loopringPublicKey, null, 'other accounts keep theirs');
+    await store.transaction((tx) => tx.setLoopringPublicKey(main.id, null));
+    assert.equal((await store.getAccount(main.id))?.loopringPublicKey, null);
+    assert.equal(await store.transaction((tx) => tx.setLoopringPublicKey(999_999, first)), false, 'no such account');
+  });
+
   withLedger('a pending closes once: the second settlement is refused', async (ledger) => {
     const { main } = await seed(ledger);
     await ledger.apply({ key: 'p1', type: 'deposit.pending', account: main.id, asset: 'ETH', amount: '2' });

@@ -96,6 +96,11 @@ export interface StoreTx extends StoreReader {
   insertAccount(account: Account): Promise<void>;
   insertCredential(credential: NewCredential): Promise<number>;
   /**
+   * Registers (or replaces, or with null removes) an account's Loopring layer-2 public key, the
+   * one identity field that may change after creation. Resolves false when there is no such account.
+   */
+  setLoopringPublicKey(accountId: number, key: { readonly x: string; readonly y: string } | null): Promise<boolean>;
+  /**
    * Reads the current amounts of these books (0 for a book never written) and holds them until the
    * transaction ends, so that no concurrent transaction can change them in between. Callers pass
    * keys in a stable order (`compareBalanceKeys`) so that engines that lock rows never deadlock.

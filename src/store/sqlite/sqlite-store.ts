@@ -165,6 +165,9 @@ class SqliteTx extends Reads implements StoreTx {
         `INSERT INTO credentials (venue, user_id, account_id, public_id, secret_sealed, passphrase_hash, rsa_public_key_pem, label, created_at_ms)
          VALUES (@venue, @user_id, @account_id, @public_id, @secret_sealed, @passphrase_hash, @rsa_public_key_pem, @label, @created_at_ms)`,
       ),
+      setLoopringPublicKey: db.prepare<[string | null, string | null, number]>(
+        'UPDATE accounts SET loopring_public_key_x = ?, loopring_public_key_y = ? WHERE id = ?',
+      ),
       balance: db.prepare<[number, string, string], { amount: string }>(
         'SELECT amount FROM balances WHERE account_id = ? AND asset = ? AND bucket = ?',
       ),
@@ -242,6 +245,9 @@ class SqliteTx extends Reads implements StoreTx {
         }),
       ).lastInsertRowid,
     );
+
+  setLoopringPublicKey = async (accountId: number, key: { readonly x: string; readonly y: string } | null): Promise<boolean> =>
+    this.w.setLoopringPublicKey.run(key?.x ?? null, key?.y ?? null, accountId).changes === 1;
 
   /** SQLite has one writer at a time (BEGIN IMMEDIATE), so a plain read is already a lock. */
   lockBalances = async (keys: readonly BalanceKey[]): Promise<bigint[]> =>
