@@ -1,0 +1,35 @@
+import type { VenueDialect } from '../venue.js';
+import { installVenueErrors } from '../shared/venue-error.js';
+import { LoopringContext } from './context.js';
+import { loopringErrorRenderer } from './errors.js';
+import { LOOPRING_RATE_LIMITS } from './rate-limits.js';
+import { accountRoutes } from './routes-account.js';
+import { balanceRoutes } from './routes-balances.js';
+import { exchangeRoutes } from './routes-exchange.js';
+
+/** Loopring's prefix. Bitget owns one path below it (`/api/v3/account/settings`), registered outside this prefix's handlers. */
+export const LOOPRING_PREFIX = '/api/v3';
+
+/**
+ * Loopring DEX API v3: user balances, the token list, accounts with their layer-2 keys, the
+ * EdDSA-signed API key request and the server time, as the Loopring SDK calls them.
+ * This plugin owns the not-found handler of `/api/v3`. See docs/venues/loopring.md.
+ */
+export const loopring: VenueDialect = {
+  id: 'loopring',
+  basePaths: [LOOPRING_PREFIX],
+  rateLimits: Object.values(LOOPRING_RATE_LIMITS),
+  plugin: (runtime) => async (app) => {
+    const ctx = new LoopringContext(runtime);
+    await app.register(
+      async (v3) => {
+        installVenueErrors(v3, loopringErrorRenderer);
+        v3.addHook('onRequest', async (request) => ctx.guard(request));
+        await v3.register(balanceRoutes(ctx));
+        await v3.register(exchangeRoutes(ctx));
+        await v3.register(accountRoutes(ctx));
+      },
+      { prefix: LOOPRING_PREFIX },
+    );
+  },
+};

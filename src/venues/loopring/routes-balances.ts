@@ -1,0 +1,44 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Asset } from '../../ledger/types.js';
+import { holdingsByAsset } from '../shared/holdings.js';
+import type { LoopringContext } from './context.js';
+import { loopringError } from './errors.js';
+import { accountSelector, tokenFilter } from './params.js';
+import { balanceRow, isEmptyRow } from './render.js';
+import { BalancesBody, type BalanceRow } from './schemas.js';
+
+/**
+ * `GET /api/v3/user/balances`: an account's layer-2 balances, named by `accountId` or `address`,
+ * read with any valid API key (or only the account's own: `--loopring-key-scope own`).
+ * Without `tokens`, every token the account has something of; with it, exactly those tokens.
+ */
+export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async (app) => {
+  const { ledger, store } = ctx.runtime;
+
+  app.get('/user/balances', { onRequest: ctx.limit('balances'), schema: { response: { 200: BalancesBody } } }, async (request) => {
+    const caller = await ctx.authenticate(request);
+    const selector = accountSelector(request.query, 'address');
+    const tokens = tokenFilter(request.query);
+    const account = await ctx.readableAccount(caller, selector);
+    const holdings = holdingsByAsset(await ledger.balances(account.id));
+    const accountId = account.loopringAccountId;
+
+    const rows: BalanceRow[] = [];
+    if (tokens === null) {
+      for (const held of holdings.values()) {
+        const asset = await ledger.asset(held.asset);
+        if (!asset) continue;
+        const row = balanceRow(accountId, asset, held.amounts);
+        if (!isEmptyRow(row)) rows.push(row);
+      }
+    } else {
+      const byTokenId = new Map<number, Asset>((await store.listAssets()).map((a) => [a.loopring.tokenId, a]));
+      for (const tokenId of tokens) {
+        const asset = byTokenId.get(tokenId);
+        if (!asset) throw loopringError('unsupportedTokenId', `no token ${tokenId}`);
+        rows.push(balanceRow(accountId, asset, holdings.get(asset.symbol)?.amounts));
+      }
+    }
+    return rows.sort((a, b) => a.tokenId - b.tokenId);
+  });
+};

@@ -1,0 +1,50 @@
+import type { Asset } from '../../src/ledger/types.js';
+import { loopring } from '../../src/venues/loopring/dialect.js';
+import type { HttpHarness, HttpRequest, HttpResponse } from '../support/http-harness.js';
+import { runVenueSuite } from './venue.case.js';
+
+/** Loopring's answers to the shared venue claims. */
+
+interface Row {
+  readonly tokenId: number;
+  readonly total: string;
+  readonly locked: string;
+}
+
+function balances(h: HttpHarness, accountId: number, apiKey: string | null, query: Readonly<Record<string, string>> = {}): HttpRequest {
+  const search = new URLSearchParams({ accountId: String(accountId), tokens: '', ...query });
+  return { method: 'GET', path: `/api/v3/user/balances?${search}`, token: null, headers: apiKey === null ? {} : { 'X-API-KEY': apiKey } };
+}
+
+const apiKeyOf = (h: HttpHarness, user: string) => h.secrets(user, 'loopring').apiKey!;
+
+runVenueSuite({
+  venue: loopring,
+  balanceRead: async (h, user, query) => balances(h, h.account(user).loopringAccountId, apiKeyOf(h, user), query),
+  withoutCredentials: async (h) => balances(h, h.account('alice').loopringAccountId, null),
+  withUnknownCredentials: async (h) => balances(h, h.account('alice').loopringAccountId, 'never-issued-loopring-api-key'),
+  crossTenantRead: async (h, intruder, victim) => balances(h, h.account(victim).loopringAccountId, apiKeyOf(h, intruder)),
+  // The venue lets any valid key read any account; `--loopring-key-scope own` is the isolating switch.
+  crossTenant: { refusal: { status: 400, code: 104002 }, flags: { loopringKeyScope: 'own' } },
+  availableIn: (body: unknown, asset: Asset) => {
+    const row = (body as Row[]).find((r) => r.tokenId === asset.loopring.tokenId);
+    if (!row) return undefined;
+    const available = BigInt(row.total) - BigInt(row.locked);
+    const { decimals } = asset.loopring;
+    return decimals >= asset.scale ? available / 10n ** BigInt(decimals - asset.scale) : available * 10n ** BigInt(asset.scale - decimals);
+  },
+  errorCodeOf: (response: HttpResponse) => {
+    const code = (response.body as { resultInfo?: { code?: unknown } } | undefined)?.resultInfo?.code;
+    if (typeof code !== 'number') throw new Error(`not a Loopring error body: ${response.text}`);
+    return code;
+  },
+  unknownRoutePath: '/api/v3/no-such-endpoint',
+  balanceReadRule: 'loopring.balances',
+  refusals: {
+    missingCredentials: { status: 400, code: 104001 },
+    unknownCredentials: { status: 400, code: 104002 },
+    unknownRoute: { status: 400, code: 100000 },
+    oversizedQuery: { status: 400, code: 100001 },
+    rateLimited: { status: 429, code: 100000 },
+  },
+});
