@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { CredentialRecord, LedgerStore, StoreTx } from '../../store/store.js';
+import { VenueError } from '../shared/venue-error.js';
+import { SessionRevocations } from './revocations.js';
+import { SessionTokens } from './session-token.js';
+import { REVALIDATE_MS, Sessions, bearerTokenOf } from './sessions.js';
+
+const CREDENTIAL: CredentialRecord = {
+  id: 9,
+  venue: 'bullish',
+  userId: 3,
+  accountId: 30,
+  publicId: 'HMAC-k',
+  secretSealed: 'sealed',
+  passphraseHash: null,
+  rsaPublicKeyPem: null,
+  label: 'default',
+  createdAtMs: 0,
+};
+
+/** The few store calls sessions make, counted; settings kept in a map. */
+function fakeStore() {
+  const settings = new Map<string, string>();
+  const calls = { getCredential: 0, getSetting: 0 };
+  let credential: CredentialRecord | undefined = CREDENTIAL;
+  const reader = {
+    getCredential: async (_venue: string, publicId: string) => {
+      calls.getCredential++;
+      return credential?.publicId === publicId ? credential : undefined;
+    },
+    getSetting: async (name: string) => {
+      calls.getSetting++;
+      return settings.get(name);
+    },
+    setSetting: async (name: string, value: string) => void settings.set(name, value),
+  };
+  const store = { ...reader, transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => fn(reader as unknown as StoreTx) } as unknown as LedgerStore;
+  return { store, calls, removeCredential: () => (credential = undefined) };
+}
+
+async function refusalMessage(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof VenueError);
+    assert.equal(error.status, 401);
+    assert.equal((error.body as { errorCode: number }).errorCode, 6105);
+    return error.message;
+  }
+  assert.fail('expected a refusal');
+}
+
+async function setUp(ttlMs = 60_000) {
+  let nowMs = 1_700_000_000_000;
+  const clock = { now: () => nowMs, advance: (ms: number) => (nowMs += ms) };
+  const fake = fakeStore();
+  const tokens = await SessionTokens.create(new Uint8Array(32).fill(5), ttlMs);
+  const sessions = new Sessions(tokens, new SessionRevocations(fake.store), fake.store, clock.now);
+  const { token } = await tokens.issue({ userId: 3, credentialId: 9, publicKey: 'HMAC-k' }, nowMs);
+  return { ...fake, clock, tokens, sessions, token };
+}
+
+describe('bullish bearer header', () => {
+  const cases: [string, string | undefined, RegExp][] = [
+    ['no header', undefined, /Missing Authorization/],
+    ['an empty header', '', /Missing Authorization/],
+    ['another scheme', 'Basic abc', /must be Bearer/],
+    ['Bearer and nothing', 'Bearer ', /must be Bearer/],
+    ['two tokens', 'Bearer a.b.c d.e.f', /must be Bearer/],
+    ['not a JWT', 'Bearer abc', /Malformed/],
+    ['a JWT with bad characters', 'Bearer a.b+.c', /Malformed/],
+    ['a token over 4096 characters', `Bearer ${'a'.repeat(4000)}.${'b'.repeat(100)}.c`, /Malformed/],
+  ];
+  for (const [what, header, message] of cases) {
+    test(`${what} is refused with 6105`, () => {
+      assert.throws(() => bearerTokenOf(header), (e: unknown) => e instanceof VenueError && e.status === 401 && message.test(e.message));
+    });
+  }
+  test('the scheme is case-insensitive', () => {
+    assert.equal(bearerTokenOf('bearer a.b.c'), 'a.b.c');
+    assert.equal(bearerTokenOf('BEARER  a.b.c'), 'a.b.c');
+  });
+});
+
+describe('bullish sessions', () => {
+  test('a token is verified against the store once, then served from memory until the revalidation interval', async () => {
+    const { sessions, token, calls, clock } = await setUp();
+    for (let i = 0; i < 5; i++) assert.equal((await sessions.authenticate(`Bearer ${token}`)).userId, 3);
+    assert.equal(calls.getCredential, 1);
+    clock.advance(REVALIDATE_MS);
+    await sessions.authenticate(`Bearer ${token}`);
+    assert.equal(calls.getCredential, 2);
+  });
+
+  test('a remembered token is refused from its expiry on, without asking the store', async () => {
+    const { sessions, token, calls, clock } = await setUp(2_000);
+    await sessions.authenticate(`Bearer ${token}`);
+    clock.advance(2_000);
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /expired/);
+    assert.equal(calls.getCredential, 1);
+  });
+
+  test('after logout the token is refused at once, and a new login works', async () => {
+    const { sessions, tokens, token, clock } = await setUp();
+    const claims = await sessions.authenticate(`Bearer ${token}`);
+    await sessions.logout(claims);
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /logout/);
+    const fresh = await tokens.issue({ userId: 3, credentialId: 9, publicKey: 'HMAC-k' }, clock.now());
+    assert.equal((await sessions.authenticate(`Bearer ${fresh.token}`)).userId, 3);
+  });
+
+  test('a logout written by another instance reaches this one at the next revalidation', async () => {
+    const { sessions, tokens, token, store, clock } = await setUp();
+    const claims = await sessions.authenticate(`Bearer ${token}`);
+    const elsewhere = new Sessions(tokens, new SessionRevocations(store), store, clock.now);
+    await elsewhere.logout(claims);
+    await sessions.authenticate(`Bearer ${token}`);
+    clock.advance(REVALIDATE_MS);
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /logout/);
+  });
+
+  test('a token whose key is gone (a sandbox reset) is refused at the next revalidation', async () => {
+    const { sessions, token, clock, removeCredential } = await setUp();
+    await sessions.authenticate(`Bearer ${token}`);
+    removeCredential();
+    clock.advance(REVALIDATE_MS);
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /no longer exists/);
+  });
+
+  test('a tampered copy of a remembered token is not served from memory', async () => {
+    const { sessions, token } = await setUp();
+    await sessions.authenticate(`Bearer ${token}`);
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const flipped = `${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`;
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${flipped}`)), /signature|Malformed/);
+  });
+});
