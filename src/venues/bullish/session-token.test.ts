@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, describe, test } from 'node:test';
+import type { JWTPayload } from 'jose';
 import { Keyring } from '../../credentials/keyring.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { VenueError } from '../shared/venue-error.js';
@@ -97,7 +98,7 @@ describe('bullish session tokens', () => {
     const base = { sub: '3', cid: 9, pk: 'p', jti: 'j', iat: 1, exp: 2 };
     assert.notEqual(claimsOf(base), null);
     for (const broken of [{ sub: '03' }, { sub: '0' }, { cid: '9' }, { cid: 0 }, { pk: '' }, { jti: 5 }, { exp: 2.5 }, { iat: undefined }]) {
-      assert.equal(claimsOf({ ...base, ...broken }), null, JSON.stringify(broken));
+      assert.equal(claimsOf({ ...base, ...broken } as JWTPayload), null, JSON.stringify(broken));
     }
   });
 });
