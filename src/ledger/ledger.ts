@@ -15,6 +15,7 @@ export const JOURNAL_PAGE_MAX = 500;
 export class Ledger {
   /** Assets never change once created, so a hit is always right; a miss asks the store. */
   private readonly assetCache = new Map<string, Asset>();
+  private resets = 0;
 
   constructor(
     readonly store: LedgerStore,
@@ -77,6 +78,16 @@ export class Ledger {
   async reset(): Promise<void> {
     await this.store.reset();
     this.assetCache.clear();
+    this.resets++;
+  }
+
+  /**
+   * Changes whenever this process empties the store: a cache of credentials or accounts keyed on
+   * it never outlives a reset made here. (A reset made by another process is bounded by the
+   * cache's own time limit.)
+   */
+  get generation(): number {
+    return this.resets;
   }
 
   verify(): Promise<VerifyReport> {

@@ -179,3 +179,23 @@ describe('the timestamp window is configurable', () => {
     }
   });
 });
+
+describe('keys are remembered briefly, never past a reset', () => {
+  test('a key used a moment ago is unknown (40037) right after the operator resets the ledger', async () => {
+    const own = await HttpHarness.start('bitget-reset-operator-token', { scenario: DEMO, flags: { rateLimits: 'off' } });
+    try {
+      const key = demoBitgetKey(own.secrets('alice', 'bitget'));
+      assert.equal((await own.request<Envelope>(signedBitgetRequest(key, ASSETS))).body.code, '00000');
+      assert.equal((await own.post('/_assetbook/v1/reset')).status, 204);
+      assert.equal((await own.request<Envelope>(signedBitgetRequest(key, ASSETS))).body.code, '40037');
+    } finally {
+      await own.close();
+    }
+  });
+
+  test('a wrong passphrase is refused even right after the right one was accepted', async () => {
+    assert.equal((await h.request<Envelope>(signedBitgetRequest(alice, ASSETS))).body.code, '00000');
+    const wrong = await h.request<Envelope>(signedBitgetRequest({ ...alice, passphrase: `${alice.passphrase}x` }, ASSETS));
+    assert.equal(wrong.body.code, '40012');
+  });
+});

@@ -1,10 +1,9 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
 import type { Runtime } from '../../server/runtime.js';
 import type { CredentialRecord } from '../../store/store.js';
-import { rawQueryOf } from '../shared/query.js';
 import { bitgetError } from './errors.js';
 import { verifyHmac, verifyRsa, type SignedParts } from './signature.js';
 
@@ -14,6 +13,24 @@ export interface BitgetCaller {
   readonly account: Account;
 }
 
+/** A known key with everything its checks need, kept for a short while (see `KEY_CACHE_TTL_MS`). */
+interface KnownKey extends BitgetCaller {
+  readonly hmacSecret: string | null;
+  readonly rsaKey: KeyObject | null;
+  /** The last passphrase that matched the stored hash: compared directly instead of re-hashed. */
+  acceptedPassphrase: string | null;
+  readonly generation: number;
+  readonly expiresAtMs: number;
+}
+
+/**
+ * How long a known key's record, account and opened secret are reused without asking the store.
+ * Keys are never edited, only created or wiped by a reset: a reset in this process drops the cache
+ * at once (the ledger's generation), one made by another process is seen within this time.
+ */
+export const KEY_CACHE_TTL_MS = 5000;
+const KEY_CACHE_MAX = 10_000;
+
 const TIMESTAMP = /^[0-9]{1,15}$/;
 const API_KEY = /^[\x21-\x7e]{1,128}$/;
 
@@ -22,15 +39,17 @@ function header(request: FastifyRequest, name: string): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
+function sameText(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
 /**
  * Checks a private request in the venue's order: each header present, the timestamp well formed
- * and inside the window, the key known, the signature, then the passphrase. Every failure is its
- * own Bitget code. Opened secrets and parsed RSA keys are kept per credential, since neither
- * changes while the credential exists.
+ * and inside the window, the key well formed and known, the signature, then the passphrase. Every
+ * failure is its own Bitget code.
  */
 export class BitgetAuthenticator {
-  private readonly secrets = new Map<number, { readonly sealed: string; readonly secret: string }>();
-  private readonly rsaKeys = new Map<number, { readonly pem: string; readonly key: KeyObject }>();
+  private readonly known = new Map<string, KnownKey>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -46,44 +65,57 @@ export class BitgetAuthenticator {
     if (signature === '') throw bitgetError('accessSignEmpty');
     if (passphrase === '') throw bitgetError('passphraseEmpty');
     if (!TIMESTAMP.test(timestamp)) throw bitgetError('timestampInvalid');
-    if (Math.abs(this.clockMs() - Number(timestamp)) > this.runtime.config.venues.bitgetTimestampWindowMs) throw bitgetError('timestampExpired');
+    const nowMs = this.clockMs();
+    if (Math.abs(nowMs - Number(timestamp)) > this.runtime.config.venues.bitgetTimestampWindowMs) throw bitgetError('timestampExpired');
     if (!API_KEY.test(apiKey)) throw bitgetError('accessKeyInvalid');
 
-    const credential = await this.runtime.store.getCredential('bitget', apiKey);
-    if (!credential) throw bitgetError('apiKeyUnknown');
+    const key = await this.lookUp(apiKey, nowMs);
     const url = request.url;
     const query = url.indexOf('?');
     const parts: SignedParts = {
       timestamp,
       method: request.method,
       path: query === -1 ? url : url.slice(0, query),
-      rawQuery: rawQueryOf(url),
+      rawQuery: query === -1 ? '' : url.slice(query + 1),
       body: typeof request.body === 'string' ? request.body : request.body === undefined ? '' : JSON.stringify(request.body),
     };
-    if (!this.signatureMatches(credential, parts, signature)) throw bitgetError('signatureWrong');
-    assert(credential.passphraseHash !== null, 'a Bitget credential has a passphrase');
-    if (!this.runtime.keyring.matches(passphrase, credential.passphraseHash)) throw bitgetError('passphraseWrong');
-
-    const account = await this.runtime.store.getAccount(credential.accountId);
-    assert(account, `credential ${credential.id} names an existing account`);
-    return { credential, account };
+    const signed = key.rsaKey !== null ? verifyRsa(key.rsaKey, parts, signature) : verifyHmac(key.hmacSecret!, parts, signature);
+    if (!signed) throw bitgetError('signatureWrong');
+    if (!this.passphraseMatches(key, passphrase)) throw bitgetError('passphraseWrong');
+    return key;
   }
 
-  private signatureMatches(credential: CredentialRecord, parts: SignedParts, signature: string): boolean {
-    if (credential.rsaPublicKeyPem !== null) {
-      let parsed = this.rsaKeys.get(credential.id);
-      if (!parsed || parsed.pem !== credential.rsaPublicKeyPem) {
-        parsed = { pem: credential.rsaPublicKeyPem, key: createPublicKey(credential.rsaPublicKeyPem) };
-        this.rsaKeys.set(credential.id, parsed);
-      }
-      return verifyRsa(parsed.key, parts, signature);
-    }
-    assert(credential.secretSealed !== null, 'an HMAC Bitget credential has a sealed secret');
-    let opened = this.secrets.get(credential.id);
-    if (!opened || opened.sealed !== credential.secretSealed) {
-      opened = { sealed: credential.secretSealed, secret: this.runtime.keyring.open(credential.secretSealed) };
-      this.secrets.set(credential.id, opened);
-    }
-    return verifyHmac(opened.secret, parts, signature);
+  private passphraseMatches(key: KnownKey, passphrase: string): boolean {
+    if (key.acceptedPassphrase !== null && sameText(key.acceptedPassphrase, passphrase)) return true;
+    assert(key.credential.passphraseHash !== null, 'a Bitget credential has a passphrase');
+    const ok = this.runtime.keyring.matches(passphrase, key.credential.passphraseHash);
+    if (ok) key.acceptedPassphrase = passphrase;
+    return ok;
+  }
+
+  private async lookUp(apiKey: string, nowMs: number): Promise<KnownKey> {
+    const generation = this.runtime.ledger.generation;
+    const cached = this.known.get(apiKey);
+    if (cached && cached.generation === generation && cached.expiresAtMs > nowMs) return cached;
+
+    const { store, keyring } = this.runtime;
+    const credential = await store.getCredential('bitget', apiKey);
+    if (!credential) throw bitgetError('apiKeyUnknown');
+    const account = await store.getAccount(credential.accountId);
+    assert(account, `credential ${credential.id} names an existing account`);
+    const rsa = credential.rsaPublicKeyPem;
+    assert(rsa !== null || credential.secretSealed !== null, 'an HMAC Bitget credential has a sealed secret');
+    const key: KnownKey = {
+      credential,
+      account,
+      hmacSecret: rsa === null ? keyring.open(credential.secretSealed!) : null,
+      rsaKey: rsa === null ? null : createPublicKey(rsa),
+      acceptedPassphrase: null,
+      generation,
+      expiresAtMs: nowMs + KEY_CACHE_TTL_MS,
+    };
+    if (this.known.size >= KEY_CACHE_MAX) this.known.clear();
+    this.known.set(apiKey, key);
+    return key;
   }
 }
