@@ -50,12 +50,13 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
     return Promise.all(accounts.map(tradingAccount));
   });
 
-  app.get<{ Params: { tradingAccountId: string } }>(
-    '/v1/accounts/trading-accounts/:tradingAccountId',
+  // Path parameters are wildcards: a `:param` over the router's length limit would get Fastify's own 414 body, not Bullish's.
+  app.get<{ Params: { '*': string } }>(
+    '/v1/accounts/trading-accounts/*',
     { schema: { hide: true, response: { 200: S.TradingAccountBody } } },
     async (request, reply) => {
       const session = await admitAuthenticated(ctx, request, reply);
-      const id = request.params.tradingAccountId;
+      const id = request.params['*'];
       if (!TRADING_ACCOUNT_ID.test(id)) throw bullishError('BAD_INCOMING_REQUEST', 'tradingAccountId must be a decimal trading account id');
       return tradingAccount(await callerAccount(session.userId, id));
     },
@@ -74,13 +75,13 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
     return rows;
   });
 
-  app.get<{ Params: { symbol: string } }>(
-    '/v1/accounts/asset/:symbol',
+  app.get<{ Params: { '*': string } }>(
+    '/v1/accounts/asset/*',
     { schema: { hide: true, response: { 200: S.AssetAccountBody } } },
     async (request, reply) => {
       const session = await admitAuthenticated(ctx, request, reply);
       const account = await callerAccount(session.userId, tradingAccountIdOf(request.query));
-      const { symbol } = request.params;
+      const symbol = request.params['*'];
       const asset = ASSET_SYMBOL.test(symbol) ? await ledger.asset(symbol) : undefined;
       if (!asset) throw bullishError('INVALID_SYMBOL', 'Invalid symbol provided');
       const holdings = holdingsByAsset(await ledger.balances(account.id)).get(symbol);
