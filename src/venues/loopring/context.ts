@@ -12,11 +12,15 @@ import { LOOPRING_RATE_LIMITS, type LoopringRateLimit } from './rate-limits.js';
 
 /** Longer API keys were never issued (credentials are 8 to 128 characters): refused without hashing. */
 const API_KEY_LENGTH_MAX = 128;
+/** How many presented keys' lookup hashes are remembered before the memo starts over. */
+const KEY_HASHES_MAX = 10_000;
 
 /** What one Loopring plugin instance shares between its routes: the runtime, its limiters, the account directory. */
 export class LoopringContext {
   readonly directory: AccountDirectory;
   private readonly limiters: Record<LoopringRateLimit, RateLimiter>;
+  /** The keyed hash of each API key presented: a client presents the same key on every read. */
+  private readonly keyHashes = new Map<string, string>();
 
   constructor(readonly runtime: Runtime) {
     this.directory = new AccountDirectory(runtime.store);
@@ -52,12 +56,23 @@ export class LoopringContext {
     const apiKey = request.headers['x-api-key'];
     if (apiKey === undefined || apiKey === '') throw loopringError('emptyApiKey');
     if (typeof apiKey !== 'string' || apiKey.length > API_KEY_LENGTH_MAX) throw loopringError('invalidApiKey');
-    const { store, keyring } = this.runtime;
-    const credential = await store.getCredential('loopring', keyring.hash(apiKey));
+    const { store } = this.runtime;
+    const credential = await store.getCredential('loopring', this.lookupHash(apiKey));
     if (!credential) throw loopringError('invalidApiKey');
     const account = await store.getAccount(credential.accountId);
     assert(account, `credential ${credential.id} names an existing account`);
     return account;
+  }
+
+  /** The keyed hash an API key is stored under. The hash never changes, so it is remembered (the memo is bounded). */
+  private lookupHash(apiKey: string): string {
+    let hash = this.keyHashes.get(apiKey);
+    if (hash === undefined) {
+      if (this.keyHashes.size >= KEY_HASHES_MAX) this.keyHashes.clear();
+      hash = this.runtime.keyring.hash(apiKey);
+      this.keyHashes.set(apiKey, hash);
+    }
+    return hash;
   }
 
   /**
