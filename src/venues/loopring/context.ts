@@ -92,7 +92,9 @@ export class LoopringContext {
 
   /**
    * The account's Loopring API key in plaintext, as `/api/v3/apiKey` returns it: its first key,
-   * or a new one when it has none yet (the venue creates a key on first request).
+   * or a new one when it has none yet (the venue creates a key on first request). Two first
+   * requests at the same moment may each issue one; both keys are then valid, and later requests
+   * answer the first.
    */
   async apiKeyOf(account: Account): Promise<string> {
     const { store, keyring, ledger } = this.runtime;
