@@ -477,3 +477,20 @@ describe('bullish token lifetime over HTTP', () => {
     expectAnswer(await h.request(get(assets(ALICE_MAIN), await loginAs(h, 'alice'))), 200);
   });
 });
+
+describe('bullish sessions and a sandbox reset', () => {
+  let h: HttpHarness;
+  before(async () => {
+    h = await HttpHarness.start('bullish-reset-operator', { scenario: DEMO, flags: { rateLimits: 'off' } });
+  });
+  after(async () => h.close());
+
+  test('after the operator empties the ledger, a token from before is refused at once (its key is gone)', async () => {
+    const token = await loginAs(h, 'alice');
+    expectAnswer(await h.request(get(assets(ALICE_MAIN), token)), 200);
+    expectAnswer(await h.post('/_assetbook/v1/reset'), 204);
+    const refused = await h.request(get(assets(ALICE_MAIN), token));
+    expectAnswer(refused, 401, 6105);
+    assert.match((refused.body as ErrorBody).message, /no longer exists/);
+  });
+});

@@ -20,6 +20,7 @@ export interface BullishContext {
 
 export async function createBullishContext(runtime: Runtime): Promise<BullishContext> {
   const tokens = await SessionTokens.create(await loadSigningKey(runtime.store, runtime.keyring), runtime.config.venues.bullishTokenTtlMs);
+  const generation = () => runtime.ledger.generation;
   return {
     runtime,
     limiters: {
@@ -28,9 +29,9 @@ export async function createBullishContext(runtime: Runtime): Promise<BullishCon
       ip: runtime.rateLimiters.create(BULLISH_RATE_LIMITS.ip),
     },
     tokens,
-    sessions: new Sessions(tokens, new SessionRevocations(runtime.store), runtime.store),
+    sessions: new Sessions(tokens, new SessionRevocations(runtime.store), runtime.store, Date.now, generation),
     nonces: new NonceRegistry(LOGIN_TIMESTAMP_WINDOW_MS),
-    accounts: new TradingAccountDirectory(runtime.store),
+    accounts: new TradingAccountDirectory(runtime.store, Date.now, generation),
   };
 }
 

@@ -53,12 +53,13 @@ async function refusalMessage(promise: Promise<unknown>): Promise<string> {
 
 async function setUp(ttlMs = 60_000) {
   let nowMs = 1_700_000_000_000;
+  let generation = 0;
   const clock = { now: () => nowMs, advance: (ms: number) => (nowMs += ms) };
   const fake = fakeStore();
   const tokens = await SessionTokens.create(new Uint8Array(32).fill(5), ttlMs);
-  const sessions = new Sessions(tokens, new SessionRevocations(fake.store), fake.store, clock.now);
+  const sessions = new Sessions(tokens, new SessionRevocations(fake.store), fake.store, clock.now, () => generation);
   const { token } = await tokens.issue({ userId: 3, credentialId: 9, publicKey: 'HMAC-k' }, nowMs);
-  return { ...fake, clock, tokens, sessions, token };
+  return { ...fake, clock, tokens, sessions, token, reset: () => generation++ };
 }
 
 describe('bullish bearer header', () => {
@@ -126,6 +127,15 @@ describe('bullish sessions', () => {
     removeCredential();
     clock.advance(REVALIDATE_MS);
     assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /no longer exists/);
+  });
+
+  test('a reset in this process (a new ledger generation) has a remembered token checked again at once', async () => {
+    const { sessions, token, calls, removeCredential, reset } = await setUp();
+    await sessions.authenticate(`Bearer ${token}`);
+    removeCredential();
+    reset();
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /no longer exists/);
+    assert.equal(calls.getCredential, 2);
   });
 
   test('a tampered copy of a remembered token is not served from memory', async () => {

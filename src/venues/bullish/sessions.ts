@@ -8,7 +8,8 @@ import type { SessionClaims, SessionTokens } from './session-token.js';
  * issuer, expiry, credential, revocations) is remembered by its exact text until it expires, so a
  * repeat costs a map lookup and a clock read. Every `REVALIDATE_MS` a remembered token is checked
  * against the store again, which is how a logout or a sandbox reset made elsewhere reaches this
- * instance. A different text (a tampered token) never matches a remembered one.
+ * instance; a sandbox reset made in this process (a new ledger generation) forgets them at once.
+ * A different text (a tampered token) never matches a remembered one.
  */
 
 /** How stale a remembered check may get before the store is asked again. */
@@ -22,6 +23,7 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 interface Remembered {
   readonly claims: SessionClaims;
   checkedAtMs: number;
+  generation: number;
 }
 
 /** The token in an `Authorization: Bearer <token>` header; throws Bullish's 401 when there is none or it is not a JWT. */
@@ -42,6 +44,8 @@ export class Sessions {
     private readonly revocations: SessionRevocations,
     private readonly store: LedgerStore,
     private readonly clockMs: () => number = Date.now,
+    /** The ledger's generation: it changes when this process empties the store. */
+    private readonly generationOf: () => number = () => 0,
   ) {}
 
   /** The session behind an Authorization header, or Bullish's 401 saying why not. */
@@ -50,13 +54,13 @@ export class Sessions {
     const nowMs = this.clockMs();
     let entry = this.remembered.get(token);
     if (entry === undefined) {
-      entry = { claims: await this.tokens.verify(token, nowMs), checkedAtMs: 0 };
+      entry = { claims: await this.tokens.verify(token, nowMs), checkedAtMs: 0, generation: -1 };
       await this.revalidate(entry, nowMs);
       this.remember(token, entry);
     } else if (nowMs >= entry.claims.expiresAtMs) {
       this.remembered.delete(token);
       throw bullishError('UNAUTHORIZED_COMMAND', 'Token expired: log in again');
-    } else if (nowMs - entry.checkedAtMs >= REVALIDATE_MS) {
+    } else if (nowMs - entry.checkedAtMs >= REVALIDATE_MS || entry.generation !== this.generationOf()) {
       try {
         await this.revalidate(entry, nowMs);
       } catch (error) {
@@ -76,12 +80,14 @@ export class Sessions {
   /** The credential must still be the one that logged in (a sandbox reset removes it); the user's revocations are re-read. */
   private async revalidate(entry: Remembered, nowMs: number): Promise<void> {
     const { claims } = entry;
+    const generation = this.generationOf();
     const credential = await this.store.getCredential('bullish', claims.publicKey);
     if (!credential || credential.id !== claims.credentialId || credential.userId !== claims.userId) {
       throw bullishError('UNAUTHORIZED_COMMAND', 'Token names a key that no longer exists: log in again');
     }
     await this.revocations.refresh(claims.userId);
     entry.checkedAtMs = nowMs;
+    entry.generation = generation;
   }
 
   private remember(token: string, entry: Remembered): void {
