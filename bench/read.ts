@@ -35,7 +35,7 @@ import { READ_TARGETS } from './targets/index.js';
 const HELP = `Usage: npm run bench:read -- [options]
 ${COMMON_HELP}
   --target <name>     the read to measure: ${READ_TARGETS.map((t) => t.name).join(', ')} (default operator)
-  --bare <mode>       baseline: string (pre-built body), schema (response schema), both (default)`;
+  --bare <mode>       baseline: string (pre-built body), schema (response schema, operator only), both (default for operator; string for venues)`;
 
 interface Row {
   readonly target: string;
@@ -65,7 +65,7 @@ async function measure(name: string, server: RunningServer, path: string, header
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string', default: 'both' } } });
+  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string' } } });
   if (values.help) {
     console.log(HELP);
     return;
@@ -73,8 +73,11 @@ async function main(): Promise<void> {
   const flags = commonFlags(values);
   const target = READ_TARGETS.find((t) => t.name === values.target);
   if (!target) throw new Error(`--target must be one of ${READ_TARGETS.map((t) => t.name).join(', ')} (got ${values.target})`);
-  const bareModes = values.bare === 'both' ? (['string', 'schema'] as const) : values.bare === 'string' || values.bare === 'schema' ? [values.bare] : null;
-  if (bareModes === null) throw new Error(`--bare must be string, schema or both (got ${values.bare})`);
+  // The schema baseline serializes through the operator API's schema, so it only fits the operator's body.
+  const bare = values.bare ?? (target.name === 'operator' ? 'both' : 'string');
+  const bareModes = bare === 'both' ? (['string', 'schema'] as const) : bare === 'string' || bare === 'schema' ? [bare] : null;
+  if (bareModes === null) throw new Error(`--bare must be string, schema or both (got ${bare})`);
+  if (target.name !== 'operator' && bareModes.includes('schema')) throw new Error('--bare schema fits only --target operator: a venue body has its own shape');
 
   const dir = makeTempDir('assetbook-bench-read-');
   const token = `bench_${randomBytes(18).toString('base64url')}`;

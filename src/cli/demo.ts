@@ -66,6 +66,9 @@ export function describeDemo(url: string, users: readonly LoadedUser[], operator
 function venueExamples(url: string, users: readonly LoadedUser[]): string[] {
   const first = users[0];
   const bitget = first?.credentials.find((c) => c.venue === 'bitget')?.secrets;
+  const bullish = first?.credentials.find((c) => c.venue === 'bullish')?.secrets;
+  const loopring = first?.credentials.find((c) => c.venue === 'loopring');
+  const main = first?.accounts.find((a) => a.kind === 'main');
   const lines: string[] = [];
   if (bitget) {
     const path = '/api/v2/spot/account/assets';
@@ -74,6 +77,23 @@ function venueExamples(url: string, users: readonly LoadedUser[]): string[] {
       `Bitget, as ${first?.user.name} (HMAC-signed; docs/venues/bitget.md shows ccxt and bitget-api):`,
       `  TS=$(date +%s000); SIG=$(printf '%s' "\${TS}GET${path}" | openssl dgst -sha256 -hmac '${bitget.secretKey}' -binary | base64)`,
       `  curl -s -H 'ACCESS-KEY: ${bitget.apiKey}' -H "ACCESS-SIGN: $SIG" -H "ACCESS-TIMESTAMP: $TS" -H 'ACCESS-PASSPHRASE: ${bitget.passphrase}' ${url}${path}`,
+    );
+  }
+  if (bullish && main) {
+    const login = '/trading-api/v1/users/hmac/login';
+    lines.push(
+      '',
+      `Bullish, as ${first?.user.name} (HMAC login, then the bearer token; docs/venues/bullish.md shows ccxt):`,
+      `  TS=$(date +%s000); NONCE=$((TS*1000)); SIG=$(printf '%s' "\${TS}\${NONCE}GET${login}" | openssl dgst -sha256 -hmac '${bullish.secret}' | sed 's/^.* //')`,
+      `  TOKEN=$(curl -s -H 'BX-PUBLIC-KEY: ${bullish.publicKey}' -H "BX-TIMESTAMP: $TS" -H "BX-NONCE: $NONCE" -H "BX-SIGNATURE: $SIG" ${url}${login} | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`,
+      `  curl -s -H "Authorization: Bearer $TOKEN" '${url}/trading-api/v1/accounts/asset?tradingAccountId=${main.bullishTradingAccountId}'`,
+    );
+  }
+  if (loopring && main) {
+    lines.push(
+      '',
+      `Loopring, as ${first?.user.name} (API key; docs/venues/loopring.md shows the SDK's signed apiKey flow):`,
+      `  curl -s -H 'X-API-KEY: ${loopring.secrets.apiKey}' '${url}/api/v3/user/balances?accountId=${main.loopringAccountId}&tokens='`,
     );
   }
   return lines;

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import { errorBody, operatorErrorHandler } from '../operator/errors.js';
 import { OPERATOR_PREFIX, operatorPlugin } from '../operator/plugin.js';
@@ -23,6 +23,17 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     // Amounts are strings: a number must never be coerced into one, nor an unknown field dropped silently.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    // A URL Fastify cannot decode never reaches a route: answer it in the shape of the venue
+    // whose base path it names, or the operator API's.
+    frameworkErrors: (error, request, frameworkReply) => {
+      const reply = frameworkReply as unknown as FastifyReply;
+      const venue = venueOfUrl(options.venues ?? VENUES, request.raw.url ?? '');
+      if (venue) {
+        const refusal = venue.errors.badRequest(`malformed request URL (${error.code})`, 400);
+        return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
+      }
+      return reply.status(400).send(errorBody('BAD_REQUEST', `malformed request URL (${error.code})`));
+    },
   });
 
   await app.register(swagger, {
@@ -56,6 +67,19 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   checkRateLimitOverrides(runtime, venues);
   for (const venue of venues) await app.register(venue.plugin(runtime));
   return app;
+}
+
+/** The venue owning a URL: the one with the longest base path the URL starts with. */
+function venueOfUrl(venues: readonly VenueDialect[], url: string): VenueDialect | undefined {
+  let best: { venue: VenueDialect; length: number } | undefined;
+  for (const venue of venues) {
+    for (const base of venue.basePaths) {
+      if ((url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`) || url.startsWith(`${base}%`)) && base.length > (best?.length ?? -1)) {
+        best = { venue, length: base.length };
+      }
+    }
+  }
+  return best?.venue;
 }
 
 /** A `--rate-limit` rule that names no venue rule is a typo: refuse to start rather than ignore it. */

@@ -3,6 +3,7 @@ import type { LedgerErrorCode } from '../ledger/errors.js';
 import type { RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { Runtime } from '../server/runtime.js';
 import type { CredentialVenue } from '../store/store.js';
+import type { VenueErrorRenderer } from './shared/venue-error.js';
 
 /**
  * The contract every venue dialect implements: one folder beside this file, one line in
@@ -15,6 +16,8 @@ export interface VenueDialect {
   readonly id: CredentialVenue;
   /** Path prefixes the dialect owns; they must not overlap another dialect's or the operator API's. */
   readonly basePaths: readonly string[];
+  /** How it shows every refusal; also used for requests refused before routing (a malformed URL). */
+  readonly errors: VenueErrorRenderer;
   /** Every rate-limit rule it enforces, with the venue's documented values; `--rate-limit` overrides them by name. */
   readonly rateLimits: readonly RateLimitRule[];
   /** Registers the dialect's routes, auth and error rendering. */

@@ -45,6 +45,9 @@ export interface VenueCaseData {
   readonly refusals: { readonly [R in SharedRefusal]: VenueRefusal };
 }
 
+/** Path tails no client should send after a venue path: undecodable escapes, traversal, a huge segment. */
+const HOSTILE_PATH_TAILS = ['%E0%A4%A', '/%FF', '/..%2F..%2Fetc%2Fpasswd', `/${'a'.repeat(600)}`, '%00'];
+
 /** Query strings no client should send: each must get a clear venue answer, never a 500. */
 const HOSTILE_QUERIES = ['%zz', 'a=%E0%A4%A', '__proto__=1', 'constructor=x&toString=y', `a=${'%00'.repeat(20)}`, '&&&==&', 'x[]=1&x[]=2'];
 
@@ -118,6 +121,16 @@ export function runVenueSuite(data: VenueCaseData): void {
       }
       assert.equal((await h.runtime.store.listJournal(0, 1000)).entries.length, journalBefore);
       assert.equal((await h.runtime.ledger.verify()).ok, true);
+    });
+
+    test('no hostile path produces a 500 or another shape than the venue error', async () => {
+      const base = await data.balanceRead(h, 'alice');
+      const path = base.path.split('?')[0]!;
+      for (const tail of HOSTILE_PATH_TAILS) {
+        const response = await h.request({ ...base, path: `${path}${tail}` });
+        assert.ok(response.status >= 400 && response.status < 500, `${tail.slice(0, 20)} answered ${response.status}: ${response.text}`);
+        data.errorCodeOf(response);
+      }
     });
   });
 

@@ -17,6 +17,7 @@ export const UTA_PROBE_PATH = '/api/v3/account/settings';
 export const bitget: VenueDialect = {
   id: 'bitget',
   basePaths: ['/api/v2', UTA_PROBE_PATH],
+  errors: bitgetErrorRenderer,
   rateLimits: Object.values(BITGET_RATE_LIMITS),
   plugin: (runtime) => async (app) => {
     const ctx = new BitgetContext(runtime);

@@ -36,6 +36,7 @@ const bullishApi =
 export const bullish: VenueDialect = {
   id: 'bullish',
   basePaths: [BULLISH_PREFIX],
+  errors: bullishErrorRenderer,
   rateLimits: Object.values(BULLISH_RATE_LIMITS),
   plugin: (runtime) => async (app) => {
     await app.register(bullishApi(runtime), { prefix: BULLISH_PREFIX });

@@ -18,6 +18,7 @@ export const LOOPRING_PREFIX = '/api/v3';
 export const loopring: VenueDialect = {
   id: 'loopring',
   basePaths: [LOOPRING_PREFIX],
+  errors: loopringErrorRenderer,
   rateLimits: Object.values(LOOPRING_RATE_LIMITS),
   plugin: (runtime) => async (app) => {
     const ctx = new LoopringContext(runtime);

@@ -6,6 +6,12 @@
 /** Longer queries are refused in the venue's shape before anything reads them. */
 export const QUERY_LENGTH_MAX = 2048;
 
+/** True when the URL's query is longer than any venue accepts. */
+export function isQueryTooLong(url: string): boolean {
+  const at = url.indexOf('?');
+  return at !== -1 && url.length - at - 1 > QUERY_LENGTH_MAX;
+}
+
 /** The query exactly as received: the text after the first `?`, without it; '' when there is none. */
 export function rawQueryOf(url: string): string {
   const at = url.indexOf('?');
