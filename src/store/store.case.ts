@@ -106,6 +106,22 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.equal(await store.transaction((tx) => tx.setLoopringPublicKey(999_999, first)), false, 'no such account');
   });
 
+  withLedger('an account is found by its Loopring account id or owner address, and by nothing else', async (ledger, store) => {
+    const { main, sub } = await seed(ledger);
+    assert.deepEqual(await store.getAccountByLoopring({ accountId: main.loopringAccountId }), main);
+    assert.deepEqual(await store.getAccountByLoopring({ accountId: sub.loopringAccountId }), sub);
+    assert.deepEqual(await store.getAccountByLoopring({ address: sub.loopringAddress }), sub);
+    assert.deepEqual(await store.getAccountByLoopring({ address: sub.loopringAddress.toUpperCase().replace('0X', '0x') }), sub, 'any case');
+    assert.deepEqual(await store.getAccountByLoopring({ accountId: sub.loopringAccountId, address: sub.loopringAddress }), sub, 'both, matching');
+    assert.equal(await store.getAccountByLoopring({ accountId: main.loopringAccountId, address: sub.loopringAddress }), undefined, 'both, naming two accounts');
+    assert.equal(await store.getAccountByLoopring({ accountId: 2_147_483_647 }), undefined);
+    assert.equal(await store.getAccountByLoopring({ address: `0x${'9'.repeat(40)}` }), undefined);
+    assert.equal(await store.getAccountByLoopring({}), undefined, 'an identity naming nothing');
+    assert.equal(await store.getAccountByLoopring({ accountId: main.id }), undefined, "the assetbook id is not a Loopring id");
+    await store.transaction((tx) => tx.setLoopringPublicKey(main.id, { x: '0x01', y: '0x02' }));
+    assert.deepEqual((await store.getAccountByLoopring({ accountId: main.loopringAccountId }))?.loopringPublicKey, { x: '0x01', y: '0x02' }, 'the current key');
+  });
+
   withLedger('a pending closes once: the second settlement is refused', async (ledger) => {
     const { main } = await seed(ledger);
     await ledger.apply({ key: 'p1', type: 'deposit.pending', account: main.id, asset: 'ETH', amount: '2' });

@@ -69,6 +69,13 @@ export interface AccountFilter {
   readonly userId?: number;
 }
 
+/** An account's Loopring identity, as a Loopring client names it: its account id, its owner address, or both. */
+export interface LoopringIdentity {
+  readonly accountId?: number;
+  /** 0x and 40 hex digits, in any case. */
+  readonly address?: string;
+}
+
 /** Reads that are valid both inside and outside a transaction. */
 export interface StoreReader {
   getAsset(symbol: string): Promise<Asset | undefined>;
@@ -80,6 +87,11 @@ export interface StoreReader {
   getAccount(id: number): Promise<Account | undefined>;
   /** Accounts in id order; a user's main account comes before its sub-accounts. */
   listAccounts(filter?: AccountFilter): Promise<Account[]>;
+  /**
+   * The account with this Loopring identity (both unique), in one indexed lookup: every field
+   * given must match; undefined when none does, or when the identity names nothing.
+   */
+  getAccountByLoopring(identity: LoopringIdentity): Promise<Account | undefined>;
   getCredential(venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined>;
   listCredentials(userId?: number): Promise<CredentialRecord[]>;
   getOperation(key: string): Promise<StoredOperation | undefined>;

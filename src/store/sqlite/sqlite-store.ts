@@ -11,6 +11,7 @@ import type {
   CredentialVenue,
   JournalPage,
   LedgerStore,
+  LoopringIdentity,
   NewCredential,
   NewOperation,
   StoreReader,
@@ -50,6 +51,8 @@ class Reads implements StoreReader {
       account: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE id = ?'),
       accounts: db.prepare<[], rows.AccountRow>('SELECT * FROM accounts ORDER BY id'),
       accountsOfUser: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE user_id = ? ORDER BY id'),
+      accountByLoopringId: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE loopring_account_id = ?'),
+      accountByLoopringAddress: db.prepare<[string], rows.AccountRow>('SELECT * FROM accounts WHERE loopring_address = ?'),
       credential: db.prepare<[string, string], rows.CredentialRow>('SELECT * FROM credentials WHERE venue = ? AND public_id = ?'),
       credentials: db.prepare<[], rows.CredentialRow>('SELECT * FROM credentials ORDER BY id'),
       credentialsOfUser: db.prepare<[number], rows.CredentialRow>('SELECT * FROM credentials WHERE user_id = ? ORDER BY id'),
@@ -90,6 +93,18 @@ class Reads implements StoreReader {
   };
   listAccounts = async (filter: AccountFilter = {}): Promise<Account[]> =>
     (filter.userId === undefined ? this.s.accounts.all() : this.s.accountsOfUser.all(filter.userId)).map(rows.toAccount);
+  /** Addresses are stored in lower case (the catalog writes them so), so the given one is lowered. */
+  getAccountByLoopring = async ({ accountId, address }: LoopringIdentity): Promise<Account | undefined> => {
+    const lowered = address?.toLowerCase();
+    const row =
+      accountId !== undefined
+        ? this.s.accountByLoopringId.get(accountId)
+        : lowered !== undefined
+          ? this.s.accountByLoopringAddress.get(lowered)
+          : undefined;
+    if (!row || (lowered !== undefined && row.loopring_address !== lowered)) return undefined;
+    return rows.toAccount(row);
+  };
   getCredential = async (venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined> => {
     const row = this.s.credential.get(venue, publicId);
     return row && rows.toCredential(row);
