@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import ccxt from 'ccxt';
-import { BULLISH_ERRORS, bullishErrorBody, type BullishErrorName } from '../../src/venues/bullish/errors.js';
+import { BULLISH_ERRORS, buildBullishErrorBody, type BullishErrorName } from '../../src/venues/bullish/errors.js';
 
 /**
  * The error catalogue is a promise in three places: the code (errors.ts), the client (which ccxt
@@ -27,14 +27,14 @@ describe('bullish error catalogue', () => {
   for (const name of NAMES) {
     const entry = BULLISH_ERRORS[name];
     test(`${entry.errorCode} (${name}, HTTP ${entry.status}) makes ccxt raise ${entry.ccxt}`, () => {
-      assert.equal(ccxtClassFor(entry.status, bullishErrorBody(name, 'test message')), entry.ccxt);
+      assert.equal(ccxtClassFor(entry.status, buildBullishErrorBody(name, 'test message')), entry.ccxt);
     });
   }
 
   test('each errorCode has one errorCodeName on the wire', () => {
     const nameOf = new Map<number, string>();
     for (const name of NAMES) {
-      const body = bullishErrorBody(name, 'm');
+      const body = buildBullishErrorBody(name, 'm');
       const seen = nameOf.get(body.errorCode);
       assert.ok(seen === undefined || seen === body.errorCodeName, `${body.errorCode}: ${seen} and ${body.errorCodeName}`);
       nameOf.set(body.errorCode, body.errorCodeName);
@@ -52,7 +52,7 @@ describe('bullish error catalogue', () => {
       })
       .sort();
     const expected = NAMES.map((name) => {
-      const { errorCode, errorCodeName } = bullishErrorBody(name, 'm');
+      const { errorCode, errorCodeName } = buildBullishErrorBody(name, 'm');
       return `${errorCode} ${errorCodeName} ${BULLISH_ERRORS[name].status} ${BULLISH_ERRORS[name].ccxt}`;
     }).sort();
     assert.deepEqual(rows, expected);

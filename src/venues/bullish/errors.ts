@@ -45,17 +45,17 @@ export interface BullishErrorBody {
 }
 
 /** The name on the wire: the catalogue key, except SERVICE_BUSY, which shares UNKNOWN_ERROR's code and name. */
-function wireName(name: BullishErrorName): string {
+function toWireName(name: BullishErrorName): string {
   return name === 'SERVICE_BUSY' ? 'UNKNOWN_ERROR' : name;
 }
 
-export function bullishErrorBody(name: BullishErrorName, message: string): BullishErrorBody {
-  return { message, errorCode: BULLISH_ERRORS[name].errorCode, errorCodeName: wireName(name), raw: null };
+export function buildBullishErrorBody(name: BullishErrorName, message: string): BullishErrorBody {
+  return { message, errorCode: BULLISH_ERRORS[name].errorCode, errorCodeName: toWireName(name), raw: null };
 }
 
 /** A refusal in Bullish's shape, ready to throw from a hook or a handler. */
 export function bullishError(name: BullishErrorName, message: string, headers: Readonly<Record<string, string>> = {}): VenueError {
-  return new VenueError(BULLISH_ERRORS[name].status, bullishErrorBody(name, message), message, headers);
+  return new VenueError(BULLISH_ERRORS[name].status, buildBullishErrorBody(name, message), message, headers);
 }
 
 /** Tier two: how Bullish answers every ledger refusal. The compiler refuses a new ledger code until it has a line here. */

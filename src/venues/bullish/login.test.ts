@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { VenueError } from '../shared/venue-error.js';
-import { checkLoginTimestamp, loginSignature, readLoginHeaders, signatureMatches } from './login.js';
+import { checkLoginTimestamp, computeLoginSignature, readLoginHeaders, signatureMatches } from './login.js';
 
 const GOOD = {
   'bx-public-key': 'HMAC-demo-alice',
@@ -23,7 +23,7 @@ function refusalOf(fn: () => unknown): { status: number; errorCode: number; mess
 
 describe('bullish login headers', () => {
   test('the signature is lower-case hex HMAC-SHA256 of timestamp + nonce + GET + the login path (fixed vector)', () => {
-    assert.equal(loginSignature('demo-alice-bullish-secret', '1700000000000', '1700000000000000'), GOOD['bx-signature']);
+    assert.equal(computeLoginSignature('demo-alice-bullish-secret', '1700000000000', '1700000000000000'), GOOD['bx-signature']);
   });
 
   test('well-formed headers are read as sent, the timestamp also as a number', () => {

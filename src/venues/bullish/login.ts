@@ -67,7 +67,7 @@ export function checkLoginTimestamp(timestampMs: number, nowMs: number, windowMs
 }
 
 /** The signature a client holding `secret` sends for this timestamp and nonce. */
-export function loginSignature(secret: string, timestamp: string, nonce: string): string {
+export function computeLoginSignature(secret: string, timestamp: string, nonce: string): string {
   return createHmac('sha256', secret).update(`${timestamp}${nonce}GET${LOGIN_PATH}`).digest('hex');
 }
 

@@ -21,7 +21,7 @@ export interface BullishLimiters {
 }
 
 /** The `x-ratelimit-*` headers for a verdict. `reset` is the epoch millisecond at which the window (or block) ends. */
-export function rateLimitHeaders(verdict: RateLimitVerdict, nowMs: number): Record<string, string> {
+export function buildRateLimitHeaders(verdict: RateLimitVerdict, nowMs: number): Record<string, string> {
   return {
     'x-ratelimit-limit': String(verdict.limit),
     'x-ratelimit-remaining': String(verdict.remaining),
@@ -37,7 +37,7 @@ export function rateLimitHeaders(verdict: RateLimitVerdict, nowMs: number): Reco
  */
 export async function consumeOrRefuse(limiter: RateLimiter, key: string, reply: FastifyReply): Promise<void> {
   const verdict = await limiter.consume(key);
-  const headers = rateLimitHeaders(verdict, Date.now());
+  const headers = buildRateLimitHeaders(verdict, Date.now());
   void reply.headers(headers);
   if (!verdict.allowed) throw bullishError('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', headers);
 }

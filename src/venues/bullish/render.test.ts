@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BUCKETS, type Account, type Asset, type Bucket } from '../../ledger/types.js';
-import { isoMillis, lockedUnits, renderAsset, renderAssetAccount, renderMarkets, renderNonceRange, renderTime, renderTradingAccount } from './render.js';
+import { formatIsoMillis, sumLockedUnits, renderAsset, renderAssetAccount, renderMarkets, renderNonceRange, renderTime, renderTradingAccount } from './render.js';
 
 const asset = (symbol: string, scale: number, assetId: string, precision: number): Asset => ({
   symbol,
@@ -43,7 +43,7 @@ describe('bullish asset account rendering', () => {
 
   test('lockedQuantity is held + locked + loaned + restricted + pending withdrawal; borrowed and pending deposit are not in it', () => {
     const values = amounts({ held: 1n, locked: 10n, loaned: 100n, restricted: 1000n, pendingWithdrawal: 10000n, borrowed: 7n, pendingDeposit: 9n, available: 5n });
-    assert.equal(lockedUnits(values), 11111n);
+    assert.equal(sumLockedUnits(values), 11111n);
     const row = renderAssetAccount('1', BTC, values, 0);
     assert.equal(row.lockedQuantity, '0.00011111');
     assert.equal(row.borrowedQuantity, '0.00000007');
@@ -66,8 +66,8 @@ describe('bullish asset account rendering', () => {
   });
 
   test('datetimes have exactly three millisecond digits and Z, even on a whole second and at the epoch', () => {
-    assert.equal(isoMillis(1_621_490_985_000), '2021-05-20T06:09:45.000Z');
-    assert.equal(isoMillis(0), '1970-01-01T00:00:00.000Z');
+    assert.equal(formatIsoMillis(1_621_490_985_000), '2021-05-20T06:09:45.000Z');
+    assert.equal(formatIsoMillis(0), '1970-01-01T00:00:00.000Z');
   });
 });
 

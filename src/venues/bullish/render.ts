@@ -7,7 +7,7 @@ import type { Account, Asset, Bucket } from '../../ledger/types.js';
  */
 
 /** ISO 8601 in UTC with exactly three millisecond digits and `Z`: `2025-05-20T01:01:01.000Z`. */
-export function isoMillis(ms: number): string {
+export function formatIsoMillis(ms: number): string {
   return new Date(ms).toISOString();
 }
 
@@ -18,7 +18,7 @@ export function isoMillis(ms: number): string {
  */
 export const LOCKED_BUCKETS = ['held', 'locked', 'loaned', 'restricted', 'pendingWithdrawal'] as const satisfies readonly Bucket[];
 
-export function lockedUnits(amounts: Readonly<Record<Bucket, bigint>>): bigint {
+export function sumLockedUnits(amounts: Readonly<Record<Bucket, bigint>>): bigint {
   let sum = 0n;
   for (const bucket of LOCKED_BUCKETS) sum += amounts[bucket];
   return sum;
@@ -51,9 +51,9 @@ export function renderAssetAccount(
     assetSymbol: asset.symbol,
     availableQuantity: formatAmount(amounts.available, scale, places),
     borrowedQuantity: formatAmount(amounts.borrowed, scale, places),
-    lockedQuantity: formatAmount(lockedUnits(amounts), scale, places),
+    lockedQuantity: formatAmount(sumLockedUnits(amounts), scale, places),
     loanedQuantity: formatAmount(amounts.loaned, scale, places),
-    updatedAtDatetime: isoMillis(updatedAtMs),
+    updatedAtDatetime: formatIsoMillis(updatedAtMs),
     updatedAtTimestamp: String(updatedAtMs),
   };
 }
@@ -174,7 +174,7 @@ export function renderTradingAccount(account: Account, flags: TradingAccountFlag
 
 /** `GET /v1/time`. `timestamp` is a string of milliseconds, as the venue documents it. */
 export function renderTime(nowMs: number) {
-  return { timestamp: String(nowMs), datetime: isoMillis(nowMs) };
+  return { timestamp: String(nowMs), datetime: formatIsoMillis(nowMs) };
 }
 
 const DAY_MS = 86_400_000;

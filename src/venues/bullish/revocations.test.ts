@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { NO_REVOCATIONS, isRevoked, parseRevocations, withRevocation } from './revocations.js';
+import { NO_REVOCATIONS, isRevoked, parseRevocations, addRevocation } from './revocations.js';
 import type { SessionClaims } from './session-token.js';
 
 const session = (sessionId: string, issuedAtS = 100, expiresAtS = 200): SessionClaims => ({
@@ -14,22 +14,22 @@ const session = (sessionId: string, issuedAtS = 100, expiresAtS = 200): SessionC
 
 describe('bullish session revocations', () => {
   test('a revoked session is refused and another session of the same user is not', () => {
-    const state = withRevocation(NO_REVOCATIONS, session('a'), 150);
+    const state = addRevocation(NO_REVOCATIONS, session('a'), 150);
     assert.equal(isRevoked(state, session('a')), true);
     assert.equal(isRevoked(state, session('b')), false);
   });
 
   test('an entry is dropped once its token would have expired anyway', () => {
-    let state = withRevocation(NO_REVOCATIONS, session('old', 100, 160), 150);
-    state = withRevocation(state, session('new', 150, 300), 170);
+    let state = addRevocation(NO_REVOCATIONS, session('old', 100, 160), 150);
+    state = addRevocation(state, session('new', 150, 300), 170);
     assert.deepEqual(Object.keys(state.revoked), ['new']);
   });
 
   test('beyond the cap, a logout ends every session of the user issued up to that second, and the list starts empty', () => {
     let state = NO_REVOCATIONS;
-    for (let i = 0; i < 3; i++) state = withRevocation(state, session(`s${i}`), 150, 3);
+    for (let i = 0; i < 3; i++) state = addRevocation(state, session(`s${i}`), 150, 3);
     assert.equal(Object.keys(state.revoked).length, 3);
-    state = withRevocation(state, session('s3'), 150, 3);
+    state = addRevocation(state, session('s3'), 150, 3);
     assert.deepEqual(state.revoked, {});
     assert.equal(isRevoked(state, session('s3', 150)), true, 'the session logged out');
     assert.equal(isRevoked(state, session('other', 149)), true, 'earlier sessions too');
@@ -37,7 +37,7 @@ describe('bullish session revocations', () => {
   });
 
   test('the stored form reads back; anything unreadable reads as no revocations', () => {
-    const state = withRevocation(NO_REVOCATIONS, session('a'), 150);
+    const state = addRevocation(NO_REVOCATIONS, session('a'), 150);
     assert.deepEqual(parseRevocations(JSON.stringify(state)), state);
     assert.deepEqual(parseRevocations(undefined), NO_REVOCATIONS);
     assert.deepEqual(parseRevocations('{not json'), NO_REVOCATIONS);

@@ -20,7 +20,7 @@ export interface RevocationState {
 
 export const NO_REVOCATIONS: RevocationState = { notBeforeS: 0, revoked: {} };
 
-export function settingName(userId: number): string {
+export function nameRevocationSetting(userId: number): string {
   return `bullish.revoked_sessions.${userId}`;
 }
 
@@ -43,7 +43,7 @@ export function isRevoked(state: RevocationState, claims: SessionClaims): boolea
 }
 
 /** The state after revoking `claims` at `nowS`: expired entries dropped, the cap applied. */
-export function withRevocation(state: RevocationState, claims: SessionClaims, nowS: number, max = REVOKED_PER_USER_MAX): RevocationState {
+export function addRevocation(state: RevocationState, claims: SessionClaims, nowS: number, max = REVOKED_PER_USER_MAX): RevocationState {
   const revoked: Record<string, number> = {};
   let count = 0;
   for (const [id, exp] of Object.entries(state.revoked)) {
@@ -64,7 +64,7 @@ export class SessionRevocations {
 
   /** Re-reads the user's stored state (another instance may have written it). */
   async refresh(userId: number): Promise<void> {
-    this.byUser.set(userId, parseRevocations(await this.store.getSetting(settingName(userId))));
+    this.byUser.set(userId, parseRevocations(await this.store.getSetting(nameRevocationSetting(userId))));
   }
 
   /** From memory: cheap enough for every request. `refresh` keeps it current. */
@@ -73,9 +73,9 @@ export class SessionRevocations {
   }
 
   async revoke(claims: SessionClaims, nowMs: number): Promise<void> {
-    const name = settingName(claims.userId);
+    const name = nameRevocationSetting(claims.userId);
     const next = await this.store.transaction(async (tx) => {
-      const state = withRevocation(parseRevocations(await tx.getSetting(name)), claims, Math.floor(nowMs / 1000));
+      const state = addRevocation(parseRevocations(await tx.getSetting(name)), claims, Math.floor(nowMs / 1000));
       await tx.setSetting(name, JSON.stringify(state));
       return state;
     });

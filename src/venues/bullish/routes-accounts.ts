@@ -12,14 +12,14 @@ import * as S from './schemas.js';
 const TRADING_ACCOUNT_ID = /^[1-9][0-9]{0,19}$/;
 const ASSET_SYMBOL = /^[A-Z0-9]{1,20}$/;
 
-function zeroAmounts(): Record<Bucket, bigint> {
+function createZeroAmounts(): Record<Bucket, bigint> {
   const amounts = {} as Record<Bucket, bigint>;
   for (const bucket of BUCKETS) amounts[bucket] = 0n;
   return amounts;
 }
 
 /** `tradingAccountId` from the query: required, one value, a decimal id. Other parameters are ignored (ccxt sends `code`). */
-function tradingAccountIdOf(query: unknown): string {
+function readTradingAccountId(query: unknown): string {
   const id = singleParam(query, 'tradingAccountId');
   if (id === undefined) throw bullishError('BAD_INCOMING_REQUEST', 'Missing required query parameter tradingAccountId');
   if (id === null || !TRADING_ACCOUNT_ID.test(id)) throw bullishError('BAD_INCOMING_REQUEST', 'tradingAccountId must be one decimal trading account id');
@@ -31,13 +31,13 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
   const { ledger, keyring } = ctx.runtime;
 
   /** One of the caller's accounts; another user's and a nonexistent one get the same 403. */
-  const callerAccount = async (userId: number, tradingAccountId: string): Promise<Account> => {
+  const findCallerAccount = async (userId: number, tradingAccountId: string): Promise<Account> => {
     const account = await ctx.accounts.find(userId, tradingAccountId);
     if (!account) throw bullishError('ACCOUNT_DOES_NOT_EXIST', 'Trading account not found');
     return account;
   };
 
-  const tradingAccount = async (account: Account) => {
+  const renderAccount = async (account: Account) => {
     const balances = await ledger.balances(account.id);
     const isBorrowing = balances.some((b) => b.bucket === 'borrowed' && b.amount > 0n);
     const isLending = balances.some((b) => b.bucket === 'loaned' && b.amount > 0n);
@@ -46,8 +46,8 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
 
   app.get('/v1/accounts/trading-accounts', { schema: { hide: true, response: { 200: S.TradingAccountsBody } } }, async (request, reply) => {
     const session = await admitAuthenticated(ctx, request, reply);
-    const accounts = await ctx.accounts.ofUser(session.userId);
-    return Promise.all(accounts.map(tradingAccount));
+    const accounts = await ctx.accounts.listOfUser(session.userId);
+    return Promise.all(accounts.map(renderAccount));
   });
 
   // Path parameters are wildcards: a `:param` over the router's length limit would get Fastify's own 414 body, not Bullish's.
@@ -58,14 +58,14 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
       const session = await admitAuthenticated(ctx, request, reply);
       const id = request.params['*'];
       if (!TRADING_ACCOUNT_ID.test(id)) throw bullishError('BAD_INCOMING_REQUEST', 'tradingAccountId must be a decimal trading account id');
-      return tradingAccount(await callerAccount(session.userId, id));
+      return renderAccount(await findCallerAccount(session.userId, id));
     },
   );
 
   // The hot read: every asset the trading account has held, all of them (see docs/venues/bullish.md on maxItems).
   app.get('/v1/accounts/asset', { schema: { hide: true, response: { 200: S.AssetAccountsBody } } }, async (request, reply) => {
     const session = await admitAuthenticated(ctx, request, reply);
-    const account = await callerAccount(session.userId, tradingAccountIdOf(request.query));
+    const account = await findCallerAccount(session.userId, readTradingAccountId(request.query));
     const rows = [];
     for (const holdings of holdingsByAsset(await ledger.balances(account.id)).values()) {
       const asset = await ledger.asset(holdings.asset);
@@ -80,13 +80,13 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
     { schema: { hide: true, response: { 200: S.AssetAccountBody } } },
     async (request, reply) => {
       const session = await admitAuthenticated(ctx, request, reply);
-      const account = await callerAccount(session.userId, tradingAccountIdOf(request.query));
+      const account = await findCallerAccount(session.userId, readTradingAccountId(request.query));
       const symbol = request.params['*'];
       const asset = ASSET_SYMBOL.test(symbol) ? await ledger.asset(symbol) : undefined;
       if (!asset) throw bullishError('INVALID_SYMBOL', 'Invalid symbol provided');
       const holdings = holdingsByAsset(await ledger.balances(account.id)).get(symbol);
       // A listed asset the account never held reads as zero since the account opened, not as unknown.
-      if (!holdings) return renderAssetAccount(account.bullishTradingAccountId, asset, zeroAmounts(), account.createdAtMs);
+      if (!holdings) return renderAssetAccount(account.bullishTradingAccountId, asset, createZeroAmounts(), account.createdAtMs);
       return renderAssetAccount(account.bullishTradingAccountId, asset, holdings.amounts, holdings.updatedAtMs);
     },
   );

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Keyring } from '../../credentials/keyring.js';
 import { admitAuthenticated, admitUnauthenticated, type BullishContext } from './context.js';
 import { bullishError } from './errors.js';
-import { checkLoginTimestamp, loginSignature, readLoginHeaders, signatureMatches } from './login.js';
+import { checkLoginTimestamp, computeLoginSignature, readLoginHeaders, signatureMatches } from './login.js';
 import * as S from './schemas.js';
 
 /** Bullish's authorizer is 32 upper-case hex digits; here a stable one per user, derived with the keyring's hash key. */
-export function authorizerOf(keyring: Keyring, userId: number): string {
+export function deriveAuthorizer(keyring: Keyring, userId: number): string {
   return keyring.hash(`bullish/authorizer/${userId}`).slice(0, 32).toUpperCase();
 }
 
@@ -21,7 +21,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: BullishContext)
     checkLoginTimestamp(login.timestampMs, nowMs);
     const credential = await store.getCredential('bullish', login.publicKey);
     if (!credential || credential.secretSealed === null) throw bullishError('INVALID_LOGIN', 'Invalid login: unknown BX-PUBLIC-KEY');
-    const expected = loginSignature(keyring.open(credential.secretSealed), login.timestamp, login.nonce);
+    const expected = computeLoginSignature(keyring.open(credential.secretSealed), login.timestamp, login.nonce);
     if (!signatureMatches(login.signature, expected)) {
       throw bullishError('INVALID_LOGIN', 'Invalid login: BX-SIGNATURE does not match timestamp + nonce + GET + /trading-api/v1/users/hmac/login');
     }
@@ -30,7 +30,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: BullishContext)
       throw bullishError('INVALID_NONCE', 'BX-NONCE was already used by this key');
     }
     const { token } = await ctx.tokens.issue({ userId: credential.userId, credentialId: credential.id, publicKey: credential.publicId }, nowMs);
-    const authorizer = authorizerOf(keyring, credential.userId);
+    const authorizer = deriveAuthorizer(keyring, credential.userId);
     return { authorizer, ownerAuthorizer: authorizer, token };
   });
 

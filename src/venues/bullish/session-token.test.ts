@@ -5,7 +5,7 @@ import type { JWTPayload } from 'jose';
 import { Keyring } from '../../credentials/keyring.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { VenueError } from '../shared/venue-error.js';
-import { SIGNING_KEY_SETTING, SessionTokens, claimsOf, loadSigningKey } from './session-token.js';
+import { SIGNING_KEY_SETTING, SessionTokens, readClaims, loadSigningKey } from './session-token.js';
 
 const KEY = new Uint8Array(32).fill(1);
 const NOW = 1_700_000_000_500;
@@ -96,9 +96,9 @@ describe('bullish session tokens', () => {
 
   test('claims need every field with its type', () => {
     const base = { sub: '3', cid: 9, pk: 'p', jti: 'j', iat: 1, exp: 2 };
-    assert.notEqual(claimsOf(base), null);
+    assert.notEqual(readClaims(base), null);
     for (const broken of [{ sub: '03' }, { sub: '0' }, { cid: '9' }, { cid: 0 }, { pk: '' }, { jti: 5 }, { exp: 2.5 }, { iat: undefined }]) {
-      assert.equal(claimsOf({ ...base, ...broken } as JWTPayload), null, JSON.stringify(broken));
+      assert.equal(readClaims({ ...base, ...broken } as JWTPayload), null, JSON.stringify(broken));
     }
   });
 });

@@ -53,7 +53,7 @@ export async function loadSigningKey(store: LedgerStore, keyring: Keyring): Prom
 const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
 
 /** The claims, when every one is present and of the right type; null otherwise. */
-export function claimsOf(payload: JWTPayload): SessionClaims | null {
+export function readClaims(payload: JWTPayload): SessionClaims | null {
   const { sub, cid, pk, jti, iat, exp } = payload as JWTPayload & { cid?: unknown; pk?: unknown };
   if (typeof sub !== 'string' || !POSITIVE_INT.test(sub)) return null;
   if (typeof cid !== 'number' || !Number.isSafeInteger(cid) || cid < 1) return null;
@@ -100,7 +100,7 @@ export class SessionTokens {
       if (error instanceof errors.JWSSignatureVerificationFailed) throw bullishError('UNAUTHORIZED_COMMAND', 'Token signature is invalid');
       throw bullishError('UNAUTHORIZED_COMMAND', 'Malformed token');
     }
-    const claims = claimsOf(payload);
+    const claims = readClaims(payload);
     if (claims === null) throw bullishError('UNAUTHORIZED_COMMAND', 'Malformed token');
     return claims;
   }

@@ -4,7 +4,7 @@ import type { CredentialRecord, LedgerStore, StoreTx } from '../../store/store.j
 import { VenueError } from '../shared/venue-error.js';
 import { SessionRevocations } from './revocations.js';
 import { SessionTokens } from './session-token.js';
-import { REVALIDATE_MS, Sessions, bearerTokenOf } from './sessions.js';
+import { REVALIDATE_MS, Sessions, readBearerToken } from './sessions.js';
 
 const CREDENTIAL: CredentialRecord = {
   id: 9,
@@ -75,12 +75,12 @@ describe('bullish bearer header', () => {
   ];
   for (const [what, header, message] of cases) {
     test(`${what} is refused with 6105`, () => {
-      assert.throws(() => bearerTokenOf(header), (e: unknown) => e instanceof VenueError && e.status === 401 && message.test(e.message));
+      assert.throws(() => readBearerToken(header), (e: unknown) => e instanceof VenueError && e.status === 401 && message.test(e.message));
     });
   }
   test('the scheme is case-insensitive', () => {
-    assert.equal(bearerTokenOf('bearer a.b.c'), 'a.b.c');
-    assert.equal(bearerTokenOf('BEARER  a.b.c'), 'a.b.c');
+    assert.equal(readBearerToken('bearer a.b.c'), 'a.b.c');
+    assert.equal(readBearerToken('BEARER  a.b.c'), 'a.b.c');
   });
 });
 

@@ -27,7 +27,7 @@ interface Remembered {
 }
 
 /** The token in an `Authorization: Bearer <token>` header; throws Bullish's 401 when there is none or it is not a JWT. */
-export function bearerTokenOf(header: string | undefined): string {
+export function readBearerToken(header: string | undefined): string {
   if (header === undefined || header === '') throw bullishError('UNAUTHORIZED_COMMAND', 'Missing Authorization header: log in and send Bearer <token>');
   const match = /^bearer +(\S+)$/i.exec(header.trim());
   if (!match) throw bullishError('UNAUTHORIZED_COMMAND', 'Authorization header must be Bearer <token>');
@@ -50,7 +50,7 @@ export class Sessions {
 
   /** The session behind an Authorization header, or Bullish's 401 saying why not. */
   async authenticate(authorization: string | undefined): Promise<SessionClaims> {
-    const token = bearerTokenOf(authorization);
+    const token = readBearerToken(authorization);
     const nowMs = this.clockMs();
     let entry = this.remembered.get(token);
     if (entry === undefined) {

@@ -23,7 +23,7 @@ export class TradingAccountDirectory {
     private readonly generationOf: () => number = () => 0,
   ) {}
 
-  async ofUser(userId: number): Promise<readonly Account[]> {
+  async listOfUser(userId: number): Promise<readonly Account[]> {
     const known = this.byUser.get(userId);
     if (known && this.isFresh(known)) return known.accounts;
     return this.read(userId);
