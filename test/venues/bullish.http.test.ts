@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { loadScenario } from '../../src/scenario/load.js';
 import { DEMO, HttpHarness, type HttpRequest, type HttpResponse } from '../support/http-harness.js';
 import { ASSETS, LOGIN, TRADING_ACCOUNTS, demoBullishKey, jwtPayload, loginAs, loginRequest, nextNonce } from '../support/bullish-client.js';
 
@@ -492,5 +494,26 @@ describe('bullish sessions and a sandbox reset', () => {
     const refused = await h.request(get(assets(ALICE_MAIN), token));
     expectAnswer(refused, 401, 6105);
     assert.match((refused.body as ErrorBody).message, /no longer exists/);
+  });
+
+  test('a token from before a reset stays refused when the same scenario is loaded again (same ids, same keys); a new login works', async () => {
+    const { publicKey } = demoBullishKey(h.secrets('alice', 'bullish'));
+    await h.post('/_assetbook/v1/reset');
+    await loadScenario(h.runtime.ledger, h.runtime.keyring, JSON.parse(readFileSync(DEMO, 'utf8')));
+    const before = await h.runtime.store.getCredential('bullish', publicKey);
+    const token = await loginAs(h, 'alice');
+    expectAnswer(await h.request(get(assets(ALICE_MAIN), token)), 200);
+
+    expectAnswer(await h.post('/_assetbook/v1/reset'), 204);
+    await loadScenario(h.runtime.ledger, h.runtime.keyring, JSON.parse(readFileSync(DEMO, 'utf8')));
+    const after = await h.runtime.store.getCredential('bullish', publicKey);
+    // What made the old token pass before: the store hands out the same ids again.
+    assert.deepEqual([after?.id, after?.userId], [before?.id, before?.userId], 'the reloaded credential has the same id and user');
+
+    const refused = await h.request(get(assets(ALICE_MAIN), token));
+    expectAnswer(refused, 401, 6105);
+    assert.match((refused.body as ErrorBody).message, /no longer exists/);
+    expectAnswer(await h.request(get(TRADING_ACCOUNTS, token)), 401, 6105, 'every private endpoint');
+    expectAnswer(await h.request(get(assets(ALICE_MAIN), await loginAs(h, 'alice'))), 200, undefined, 'a fresh login');
   });
 });

@@ -7,6 +7,7 @@ const session = (sessionId: string, issuedAtS = 100, expiresAtS = 200): SessionC
   userId: 1,
   credentialId: 1,
   publicKey: 'k',
+  credentialCreatedAtMs: 0,
   sessionId,
   issuedAtS,
   expiresAtMs: expiresAtS * 1000,

@@ -29,7 +29,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: BullishContext)
     if (!ctx.nonces.claim(login.publicKey, login.nonce, login.timestampMs, nowMs)) {
       throw bullishError('INVALID_NONCE', 'BX-NONCE was already used by this key');
     }
-    const { token } = await ctx.tokens.issue({ userId: credential.userId, credentialId: credential.id, publicKey: credential.publicId }, nowMs);
+    const subject = { userId: credential.userId, credentialId: credential.id, publicKey: credential.publicId, credentialCreatedAtMs: credential.createdAtMs };
+    const { token } = await ctx.tokens.issue(subject, nowMs);
     const authorizer = deriveAuthorizer(keyring, credential.userId);
     return { authorizer, ownerAuthorizer: authorizer, token };
   });

@@ -9,7 +9,7 @@ import { SIGNING_KEY_SETTING, SessionTokens, readClaims, loadSigningKey } from '
 
 const KEY = new Uint8Array(32).fill(1);
 const NOW = 1_700_000_000_500;
-const SUBJECT = { userId: 3, credentialId: 9, publicKey: 'HMAC-demo-carol' };
+const SUBJECT = { userId: 3, credentialId: 9, publicKey: 'HMAC-demo-carol', credentialCreatedAtMs: 1_699_999_000_123 };
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; errorCode: number; message: string }> {
   try {
@@ -33,6 +33,7 @@ describe('bullish session tokens', () => {
     assert.equal(claims.userId, 3);
     assert.equal(claims.credentialId, 9);
     assert.equal(claims.publicKey, 'HMAC-demo-carol');
+    assert.equal(claims.credentialCreatedAtMs, 1_699_999_000_123, 'the credential is named by its creation time too');
   });
 
   test('two logins get two sessions', async () => {
@@ -87,17 +88,18 @@ describe('bullish session tokens', () => {
       const body = part(claims);
       return `${head}.${body}.${createHmac('sha256', Buffer.from(KEY)).update(`${head}.${body}`).digest('base64url')}`;
     };
-    const base = { iss: 'assetbook/bullish', sub: '3', cid: 9, pk: 'p', jti: 'j', iat: 1, exp: 4_102_444_800 };
+    const base = { iss: 'assetbook/bullish', sub: '3', cid: 9, pk: 'p', cat: 0, jti: 'j', iat: 1, exp: 4_102_444_800 };
     assert.match((await refusal(tokens.verify(sign({ ...base, iss: 'someone-else' }), NOW))).message, /Malformed/);
     assert.match((await refusal(tokens.verify(sign({ ...base, cid: undefined }), NOW))).message, /Malformed/);
     assert.match((await refusal(tokens.verify(sign({ ...base, sub: 'alice' }), NOW))).message, /Malformed/);
+    assert.match((await refusal(tokens.verify(sign({ ...base, cat: undefined }), NOW))).message, /Malformed/, 'a token without its credential time');
     assert.equal((await tokens.verify(sign(base), NOW)).userId, 3);
   });
 
   test('claims need every field with its type', () => {
-    const base = { sub: '3', cid: 9, pk: 'p', jti: 'j', iat: 1, exp: 2 };
+    const base = { sub: '3', cid: 9, pk: 'p', cat: 1_699_999_000_123, jti: 'j', iat: 1, exp: 2 };
     assert.notEqual(readClaims(base), null);
-    for (const broken of [{ sub: '03' }, { sub: '0' }, { cid: '9' }, { cid: 0 }, { pk: '' }, { jti: 5 }, { exp: 2.5 }, { iat: undefined }]) {
+    for (const broken of [{ sub: '03' }, { sub: '0' }, { cid: '9' }, { cid: 0 }, { pk: '' }, { jti: 5 }, { exp: 2.5 }, { iat: undefined }, { cat: undefined }, { cat: '1' }, { cat: -1 }, { cat: 1.5 }]) {
       assert.equal(readClaims({ ...base, ...broken } as JWTPayload), null, JSON.stringify(broken));
     }
   });

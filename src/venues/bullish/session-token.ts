@@ -20,6 +20,12 @@ export interface SessionClaims {
   readonly credentialId: number;
   /** The BX-PUBLIC-KEY that logged in. */
   readonly publicKey: string;
+  /**
+   * When the credential that logged in was created (ms, claim `cat`). Ids are reused once a
+   * sandbox reset empties the store, so id, user and key alone do not tell the same credential
+   * from one created again with the same values; its creation time does.
+   */
+  readonly credentialCreatedAtMs: number;
   /** Unique per login: what logout revokes. */
   readonly sessionId: string;
   readonly issuedAtS: number;
@@ -30,6 +36,7 @@ export interface SessionSubject {
   readonly userId: number;
   readonly credentialId: number;
   readonly publicKey: string;
+  readonly credentialCreatedAtMs: number;
 }
 
 /** The signing key: read from the settings, or generated, sealed and stored once (the first instance to start wins). */
@@ -54,12 +61,21 @@ const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
 
 /** The claims, when every one is present and of the right type; null otherwise. */
 export function readClaims(payload: JWTPayload): SessionClaims | null {
-  const { sub, cid, pk, jti, iat, exp } = payload as JWTPayload & { cid?: unknown; pk?: unknown };
+  const { sub, cid, pk, cat, jti, iat, exp } = payload as JWTPayload & { cid?: unknown; pk?: unknown; cat?: unknown };
   if (typeof sub !== 'string' || !POSITIVE_INT.test(sub)) return null;
   if (typeof cid !== 'number' || !Number.isSafeInteger(cid) || cid < 1) return null;
+  if (typeof cat !== 'number' || !Number.isSafeInteger(cat) || cat < 0) return null;
   if (typeof pk !== 'string' || pk === '' || typeof jti !== 'string' || jti === '') return null;
   if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isSafeInteger(exp)) return null;
-  return { userId: Number(sub), credentialId: cid, publicKey: pk, sessionId: jti, issuedAtS: iat, expiresAtMs: exp * 1000 };
+  return {
+    userId: Number(sub),
+    credentialId: cid,
+    publicKey: pk,
+    credentialCreatedAtMs: cat,
+    sessionId: jti,
+    issuedAtS: iat,
+    expiresAtMs: exp * 1000,
+  };
 }
 
 export class SessionTokens {
@@ -79,7 +95,7 @@ export class SessionTokens {
     const issuedAtS = Math.floor(nowMs / 1000);
     const expiresAtS = Math.ceil((nowMs + this.ttlMs) / 1000);
     const sessionId = randomBytes(16).toString('base64url');
-    const token = await new SignJWT({ cid: subject.credentialId, pk: subject.publicKey })
+    const token = await new SignJWT({ cid: subject.credentialId, pk: subject.publicKey, cat: subject.credentialCreatedAtMs })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setSubject(String(subject.userId))

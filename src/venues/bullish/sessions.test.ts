@@ -16,8 +16,9 @@ const CREDENTIAL: CredentialRecord = {
   passphraseHash: null,
   rsaPublicKeyPem: null,
   label: 'default',
-  createdAtMs: 0,
+  createdAtMs: 1_699_999_990_123,
 };
+const SUBJECT = { userId: 3, credentialId: 9, publicKey: 'HMAC-k', credentialCreatedAtMs: CREDENTIAL.createdAtMs };
 
 /** The few store calls sessions make, counted; settings kept in a map. */
 function fakeStore() {
@@ -36,7 +37,13 @@ function fakeStore() {
     setSetting: async (name: string, value: string) => void settings.set(name, value),
   };
   const store = { ...reader, transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => fn(reader as unknown as StoreTx) } as unknown as LedgerStore;
-  return { store, calls, removeCredential: () => (credential = undefined) };
+  return {
+    store,
+    calls,
+    removeCredential: () => (credential = undefined),
+    /** What a reset followed by loading the same scenario leaves: the same id, user and key, created later. */
+    recreateCredential: (createdAtMs: number) => (credential = { ...CREDENTIAL, createdAtMs }),
+  };
 }
 
 async function refusalMessage(promise: Promise<unknown>): Promise<string> {
@@ -58,7 +65,7 @@ async function setUp(ttlMs = 60_000) {
   const fake = fakeStore();
   const tokens = await SessionTokens.create(new Uint8Array(32).fill(5), ttlMs);
   const sessions = new Sessions(tokens, new SessionRevocations(fake.store), fake.store, clock.now, () => generation);
-  const { token } = await tokens.issue({ userId: 3, credentialId: 9, publicKey: 'HMAC-k' }, nowMs);
+  const { token } = await tokens.issue(SUBJECT, nowMs);
   return { ...fake, clock, tokens, sessions, token, reset: () => generation++ };
 }
 
@@ -107,7 +114,7 @@ describe('bullish sessions', () => {
     const claims = await sessions.authenticate(`Bearer ${token}`);
     await sessions.logout(claims);
     assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /logout/);
-    const fresh = await tokens.issue({ userId: 3, credentialId: 9, publicKey: 'HMAC-k' }, clock.now());
+    const fresh = await tokens.issue(SUBJECT, clock.now());
     assert.equal((await sessions.authenticate(`Bearer ${fresh.token}`)).userId, 3);
   });
 
@@ -136,6 +143,31 @@ describe('bullish sessions', () => {
     reset();
     assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /no longer exists/);
     assert.equal(calls.getCredential, 2);
+  });
+
+  test('a token from before a reset is refused once the same credential is created again (ids are reused), a new login is not', async () => {
+    const { sessions, tokens, token, clock, recreateCredential } = await setUp();
+    await sessions.authenticate(`Bearer ${token}`);
+    clock.advance(1_000);
+    const recreatedAtMs = recreateCredential(clock.now()).createdAtMs;
+    clock.advance(REVALIDATE_MS);
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /no longer exists/);
+    const fresh = await tokens.issue({ ...SUBJECT, credentialCreatedAtMs: recreatedAtMs }, clock.now());
+    assert.equal((await sessions.authenticate(`Bearer ${fresh.token}`)).userId, 3);
+  });
+
+  test('a token from before a reset is refused even when the credential was created again within the same second', async () => {
+    const { sessions, token, clock, recreateCredential, reset } = await setUp();
+    await sessions.authenticate(`Bearer ${token}`);
+    recreateCredential(clock.now());
+    reset();
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${token}`)), /no longer exists/);
+  });
+
+  test('a token that names the credential but claims to predate it is refused', async () => {
+    const { sessions, tokens } = await setUp();
+    const early = await tokens.issue(SUBJECT, CREDENTIAL.createdAtMs - 1_000);
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${early.token}`)), /no longer exists/);
   });
 
   test('a tampered copy of a remembered token is not served from memory', async () => {

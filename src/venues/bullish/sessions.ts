@@ -1,4 +1,4 @@
-import type { LedgerStore } from '../../store/store.js';
+import type { CredentialRecord, LedgerStore } from '../../store/store.js';
 import { bullishError } from './errors.js';
 import type { SessionRevocations } from './revocations.js';
 import type { SessionClaims, SessionTokens } from './session-token.js';
@@ -34,6 +34,21 @@ export function readBearerToken(header: string | undefined): string {
   const token = match[1]!;
   if (token.length > TOKEN_LENGTH_MAX || !JWT_SHAPE.test(token)) throw bullishError('UNAUTHORIZED_COMMAND', 'Malformed token');
   return token;
+}
+
+/**
+ * True when `credential` is the very record the token was issued for. A sandbox reset empties the
+ * store and the ids start over, so loading the same scenario again creates a credential with the
+ * same id, user and public key: only its creation time tells it apart. The token names that time
+ * exactly (`cat`), and cannot have been issued before the credential existed.
+ */
+export function isSameCredential(credential: CredentialRecord, claims: SessionClaims): boolean {
+  return (
+    credential.id === claims.credentialId &&
+    credential.userId === claims.userId &&
+    credential.createdAtMs === claims.credentialCreatedAtMs &&
+    claims.issuedAtS >= Math.floor(credential.createdAtMs / 1000)
+  );
 }
 
 export class Sessions {
@@ -82,7 +97,7 @@ export class Sessions {
     const { claims } = entry;
     const generation = this.generationOf();
     const credential = await this.store.getCredential('bullish', claims.publicKey);
-    if (!credential || credential.id !== claims.credentialId || credential.userId !== claims.userId) {
+    if (!credential || !isSameCredential(credential, claims)) {
       throw bullishError('UNAUTHORIZED_COMMAND', 'Token names a key that no longer exists: log in again');
     }
     await this.revocations.refresh(claims.userId);
