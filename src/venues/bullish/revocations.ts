@@ -52,19 +52,51 @@ export function addRevocation(state: RevocationState, claims: SessionClaims, now
       count++;
     }
   }
-  if (count >= max) return { notBeforeS: nowS + 1, revoked: {} };
+  if (count >= max) return { notBeforeS: Math.max(state.notBeforeS, nowS + 1), revoked: {} };
   revoked[claims.sessionId] = Math.ceil(claims.expiresAtMs / 1000);
   return { notBeforeS: state.notBeforeS, revoked };
 }
 
+/** The entries of `states` whose tokens have not expired at `nowS`, each once. */
+function liveEntries(states: readonly RevocationState[], nowS: number): Record<string, number> {
+  const revoked: Record<string, number> = {};
+  for (const state of states) {
+    for (const [id, exp] of Object.entries(state.revoked)) {
+      if (exp > nowS) revoked[id] = Math.max(revoked[id] ?? 0, exp);
+    }
+  }
+  return revoked;
+}
+
+/**
+ * Both states in one: every live session either revoked, and the later `notBeforeS`. A logout is
+ * never undone, so whichever state is older, nothing either refuses is accepted again. Only when
+ * the union would exceed `max` and the two sides straddle a logout that ended every session (the
+ * cut that emptied the newer list, so their `notBeforeS` differ) is the side with the later
+ * `notBeforeS` kept alone: the entries only the other has were logged out before that cut, which
+ * refuses their tokens too. Memory per user thus stays within about `max` entries.
+ */
+export function mergeRevocations(a: RevocationState, b: RevocationState, nowS: number, max = REVOKED_PER_USER_MAX): RevocationState {
+  const notBeforeS = Math.max(a.notBeforeS, b.notBeforeS);
+  const revoked = liveEntries([a, b], nowS);
+  if (a.notBeforeS === b.notBeforeS || Object.keys(revoked).length <= max) return { notBeforeS, revoked };
+  return { notBeforeS, revoked: liveEntries([a.notBeforeS > b.notBeforeS ? a : b], nowS) };
+}
+
+/**
+ * The revocations in memory, per user. Every change is merged in, never swapped in: a refresh
+ * that read the store just before a logout committed here must not put back the state without it
+ * (which would accept the logged-out token until the next refresh).
+ */
 export class SessionRevocations {
   private readonly byUser = new Map<number, RevocationState>();
 
   constructor(private readonly store: LedgerStore) {}
 
-  /** Re-reads the user's stored state (another instance may have written it). */
-  async refresh(userId: number): Promise<void> {
-    this.byUser.set(userId, parseRevocations(await this.store.getSetting(nameRevocationSetting(userId))));
+  /** Re-reads the user's stored state (another instance may have written it) and merges it in. */
+  async refresh(userId: number, nowMs: number): Promise<void> {
+    const stored = parseRevocations(await this.store.getSetting(nameRevocationSetting(userId)));
+    this.mergeIn(userId, stored, nowMs);
   }
 
   /** From memory: cheap enough for every request. `refresh` keeps it current. */
@@ -79,6 +111,10 @@ export class SessionRevocations {
       await tx.setSetting(name, JSON.stringify(state));
       return state;
     });
-    this.byUser.set(claims.userId, next);
+    this.mergeIn(claims.userId, next, nowMs);
+  }
+
+  private mergeIn(userId: number, state: RevocationState, nowMs: number): void {
+    this.byUser.set(userId, mergeRevocations(this.byUser.get(userId) ?? NO_REVOCATIONS, state, Math.floor(nowMs / 1000)));
   }
 }

@@ -100,7 +100,7 @@ export class Sessions {
     if (!credential || !isSameCredential(credential, claims)) {
       throw bullishError('UNAUTHORIZED_COMMAND', 'Token names a key that no longer exists: log in again');
     }
-    await this.revocations.refresh(claims.userId);
+    await this.revocations.refresh(claims.userId, nowMs);
     entry.checkedAtMs = nowMs;
     entry.generation = generation;
   }
