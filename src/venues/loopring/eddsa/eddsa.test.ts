@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sdk } from '../../../../test/support/loopring-sdk.js';
-import { messageHash } from '../api-signature.js';
+import { hashMessage } from '../api-signature.js';
 import { BASE_POINT, CURVE_ORDER, SUBGROUP_ORDER, isOnCurve, multiply } from './babyjub.js';
 import { publicKeyOf, verifyEddsa, type EddsaSignature } from './eddsa.js';
 import { FIELD_PRIME } from './field.js';
@@ -34,7 +34,7 @@ test('a signature the SDK made verifies; any change to message, key, R or s does
   const message = 'GET&http%3A%2F%2Flocalhost%3A8080%2Fapi%2Fv3%2FapiKey&accountId%3D7';
   const header = sdk.getEdDSASig('GET', 'http://localhost:8080', '/api/v3/apiKey', new Map([['accountId', 7]]), sk);
   const signature = parse(header);
-  const m = messageHash(message);
+  const m = hashMessage(message);
   assert.equal(verifyEddsa(m, signature, publicKey), true);
 
   assert.equal(verifyEddsa(m + 1n, signature, publicKey), false, 'another message');
