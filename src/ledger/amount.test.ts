@@ -46,6 +46,30 @@ test('formatAmount renders the shortest exact form, or pads and cuts to fixed pl
   assert.equal(formatAmount(-1n, 3, 2), '0.00', 'a cut negative that shows as zero has no sign');
 });
 
+test('formatAmount rounds away from zero when asked, only where digits are dropped', () => {
+  assert.equal(formatAmount(1_991n, 3, 2, 'up'), '2.00');
+  assert.equal(formatAmount(1_990n, 3, 2, 'up'), '1.99', 'nothing dropped: unchanged');
+  assert.equal(formatAmount(1n, 18, 8, 'up'), '0.00000001', 'the smallest debt still shows');
+  assert.equal(formatAmount(-1n, 3, 2, 'up'), '-0.01');
+  assert.equal(formatAmount(999n, 3, 0, 'up'), '1');
+  assert.equal(formatAmount(5n, 0, 2, 'up'), '5.00', 'places beyond the scale: padded, nothing to round');
+  assert.equal(formatAmount(1_991n, 3, undefined, 'up'), '1.991', 'without places: exact');
+  assert.equal(formatAmount(1_991n, 3, 2, 'down'), formatAmount(1_991n, 3, 2));
+});
+
+test('rounded up, an amount is never below the exact one and at most one place-unit above the cut one', () => {
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 24 }), (units, scale, places) => {
+      const shownScale = Math.max(scale, places);
+      const up = parseAmount(formatAmount(units, scale, places, 'up'), shownScale);
+      const down = parseAmount(formatAmount(units, scale, places), shownScale);
+      const exact = units * 10n ** BigInt(shownScale - scale);
+      assert.ok(down <= exact && exact <= up);
+      assert.ok(up - down === 0n || up - down === 10n ** BigInt(shownScale - Math.min(places, shownScale)));
+    }),
+  );
+});
+
 test('formatAmount and parseAmount are inverse for every amount and scale', () => {
   fc.assert(
     fc.property(fc.bigInt({ min: 0n, max: 10n ** 40n }), fc.integer({ min: 0, max: 30 }), (units, scale) => {

@@ -44,14 +44,23 @@ export function parseSignedAmount(text: unknown, scale: number, path = 'amount')
   return parsePositiveAmount(text, scale, path);
 }
 
+/** How `formatAmount` drops digits past `places`: `down` toward zero, `up` away from zero. */
+export type AmountRounding = 'down' | 'up';
+
 /**
  * Renders base units as a decimal string. With `places` below the scale the digits past `places`
- * are cut (toward zero), so a shown amount never exceeds what is held; with `places` omitted the
+ * are cut toward zero by default, so a shown holding never exceeds what is held; `up` rounds away
+ * from zero instead, so a shown debt is never less than what is owed. With `places` omitted the
  * shortest exact form is returned ("1.5", "0", "12").
  */
-export function formatAmount(units: bigint, scale: number, places?: number): string {
+export function formatAmount(units: bigint, scale: number, places?: number, rounding: AmountRounding = 'down'): string {
   const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
+  let magnitude = negative ? -units : units;
+  if (rounding === 'up' && places !== undefined && places < scale) {
+    const step = 10n ** BigInt(scale - places);
+    magnitude = ((magnitude + step - 1n) / step) * step;
+  }
+  const digits = magnitude.toString().padStart(scale + 1, '0');
   const whole = digits.slice(0, digits.length - scale);
   let fraction = digits.slice(digits.length - scale);
   if (places === undefined) fraction = fraction.replace(/0+$/, '');

@@ -269,6 +269,15 @@ describe('bullish over HTTP', () => {
       assert.equal(response.body.find((a) => a.assetSymbol === 'JJJ')!.availableQuantity, '1.50', 'precision defaults to the scale');
     });
 
+    test('a debt finer than the precision is rounded up: borrowing one wei of ETH shows 0.00000001 borrowed and isBorrowing', async () => {
+      const arb2 = h.account('bob', 'arb-2');
+      await h.operate({ type: 'borrow', key: 'bullish-http/one-wei', account: arb2.id, asset: 'ETH', amount: '0.000000000000000001' });
+      const eth = (await h.request<AssetAccount[]>(get(assets(arb2.bullishTradingAccountId), bob))).body.find((a) => a.assetSymbol === 'ETH')!;
+      assert.deepEqual([eth.borrowedQuantity, eth.availableQuantity], ['0.00000001', '0.00000000'], 'the debt shows; the holding is cut');
+      const account = (await h.request<{ isBorrowing: string }>(get(`${TRADING_ACCOUNTS}/${arb2.bullishTradingAccountId}`, bob))).body;
+      assert.equal(account.isBorrowing, 'true');
+    });
+
     test('updatedAt follows the latest change of the asset’s books', async () => {
       const before = (await h.request<AssetAccount[]>(get(assets(ALICE_GRID), alice))).body.find((a) => a.assetSymbol === 'BTC')!;
       const t0 = Date.now();

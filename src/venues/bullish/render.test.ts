@@ -37,6 +37,14 @@ describe('bullish asset account rendering', () => {
     assert.equal(row.availableQuantity, '1.99999999');
   });
 
+  test('a debt is rounded up to the Bullish precision, never shown as less than is owed', () => {
+    const row = renderAssetAccount('1', ETH, amounts({ borrowed: 1n, available: 1n, loaned: 1n }), 0);
+    assert.equal(row.borrowedQuantity, '0.00000001', 'one wei owed shows, so isBorrowing never comes with a zero debt');
+    assert.deepEqual([row.availableQuantity, row.loanedQuantity], ['0.00000000', '0.00000000'], 'holdings are still cut');
+    assert.equal(renderAssetAccount('1', ETH, amounts({ borrowed: 1_000_000_000_000_000_001n }), 0).borrowedQuantity, '1.00000001');
+    assert.equal(renderAssetAccount('1', ETH, amounts({ borrowed: 10n ** 18n }), 0).borrowedQuantity, '1.00000000', 'an exact debt is unchanged');
+  });
+
   test('a precision finer than the ledger scale pads with zeros', () => {
     assert.equal(renderAssetAccount('1', TINY, amounts({ available: 1234n }), 0).availableQuantity, '12.340000');
   });

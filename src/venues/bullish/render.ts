@@ -3,7 +3,8 @@ import type { Account, Asset, Bucket } from '../../ledger/types.js';
 
 /**
  * Ledger values to Bullish wire values. Pure functions: every amount is a bigint until
- * `formatAmount` pads it (or cuts it, toward zero) to the asset's Bullish precision.
+ * `formatAmount` pads it to the asset's Bullish precision, or drops the finer digits: holdings are
+ * cut toward zero (never more than is held), the debt is rounded up (never less than is owed).
  */
 
 /** ISO 8601 in UTC with exactly three millisecond digits and `Z`: `2025-05-20T01:01:01.000Z`. */
@@ -50,7 +51,8 @@ export function renderAssetAccount(
     assetId: asset.bullish.assetId,
     assetSymbol: asset.symbol,
     availableQuantity: formatAmount(amounts.available, scale, places),
-    borrowedQuantity: formatAmount(amounts.borrowed, scale, places),
+    // Rounded up: a debt finer than the precision still shows, and agrees with isBorrowing.
+    borrowedQuantity: formatAmount(amounts.borrowed, scale, places, 'up'),
     lockedQuantity: formatAmount(sumLockedUnits(amounts), scale, places),
     loanedQuantity: formatAmount(amounts.loaned, scale, places),
     updatedAtDatetime: formatIsoMillis(updatedAtMs),
