@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VenueError } from '../shared/venue-error.js';
-import { TOKENS_MAX, accountSelector, flatParams, requiredAccountId, tokenFilter } from './params.js';
+import { TOKENS_MAX, parseAccountSelector, readParams, parseRequiredAccountId, parseTokenFilter } from './params.js';
 
 /** The venue code a parse throws, or its result. */
 function outcome<T>(parse: () => T): T | number {
@@ -14,7 +14,7 @@ function outcome<T>(parse: () => T): T | number {
 }
 
 test('accountId or address: exactly one, well formed, else the venue code for what is wrong', () => {
-  const cases: [Record<string, unknown>, ReturnType<typeof accountSelector> | number][] = [
+  const cases: [Record<string, unknown>, ReturnType<typeof parseAccountSelector> | number][] = [
     [{ accountId: '10010' }, { accountId: 10010 }],
     [{ accountId: '0' }, { accountId: 0 }],
     [{ accountId: '2147483647' }, { accountId: 2147483647 }],
@@ -35,11 +35,11 @@ test('accountId or address: exactly one, well formed, else the venue code for wh
     [{ address: '1111111111111111111111111111111111111111' }, 100001],
     [{ address: '0x111111111111111111111111111111111111111g' }, 100001],
   ];
-  for (const [query, expected] of cases) assert.deepEqual(outcome(() => accountSelector(query, 'address')), expected, JSON.stringify(query));
-  assert.deepEqual(outcome(() => accountSelector({ owner: '0x2222222222222222222222222222222222222222' }, 'owner')), {
+  for (const [query, expected] of cases) assert.deepEqual(outcome(() => parseAccountSelector(query, 'address')), expected, JSON.stringify(query));
+  assert.deepEqual(outcome(() => parseAccountSelector({ owner: '0x2222222222222222222222222222222222222222' }, 'owner')), {
     address: '0x2222222222222222222222222222222222222222',
   });
-  assert.equal(outcome(() => accountSelector({ address: '0x2222222222222222222222222222222222222222' }, 'owner')), 107001, 'owner, not address, on /account');
+  assert.equal(outcome(() => parseAccountSelector({ address: '0x2222222222222222222222222222222222222222' }, 'owner')), 107001, 'owner, not address, on /account');
 });
 
 test('tokens: absent or empty is every token; else distinct ids in ascending order, commas possibly encoded once more', () => {
@@ -59,19 +59,21 @@ test('tokens: absent or empty is every token; else distinct ids in ascending ord
     [{ tokens: ['0', '1'] }, 100001],
     [{ tokens: Array.from({ length: TOKENS_MAX + 1 }, (_, i) => i).join(',') }, 100001],
   ];
-  for (const [query, expected] of cases) assert.deepEqual(outcome(() => tokenFilter(query)), expected, JSON.stringify(query).slice(0, 60));
-  assert.equal((tokenFilter({ tokens: Array.from({ length: TOKENS_MAX }, (_, i) => i).join(',') }) ?? []).length, TOKENS_MAX);
+  for (const [query, expected] of cases) assert.deepEqual(outcome(() => parseTokenFilter(query)), expected, JSON.stringify(query).slice(0, 60));
+  assert.equal((parseTokenFilter({ tokens: Array.from({ length: TOKENS_MAX }, (_, i) => i).join(',') }) ?? []).length, TOKENS_MAX);
 });
 
 test('the apiKey request must name an account id', () => {
-  assert.equal(outcome(() => requiredAccountId({ accountId: '7' })), 7);
+  assert.equal(outcome(() => parseRequiredAccountId({ accountId: '7' })), 7);
   for (const query of [{}, { accountId: '' }, { accountId: 'x' }, { accountId: ['1', '1'] }]) {
-    assert.equal(outcome(() => requiredAccountId(query)), 104003, JSON.stringify(query));
+    assert.equal(outcome(() => parseRequiredAccountId(query)), 104003, JSON.stringify(query));
   }
 });
 
 test('every query parameter once, for the signed message; a repeated one is refused', () => {
-  assert.deepEqual(flatParams({ accountId: '1', extra: '' }), { accountId: '1', extra: '' });
-  assert.deepEqual(flatParams(undefined), {});
-  assert.equal(outcome(() => flatParams({ accountId: ['1', '2'] })), 100001);
+  assert.deepEqual({ ...readParams({ accountId: '1', extra: '' }) }, { accountId: '1', extra: '' });
+  assert.deepEqual({ ...readParams(undefined) }, {});
+  const proto = readParams(JSON.parse('{"__proto__":"x","accountId":"1"}'));
+  assert.deepEqual(Object.keys(proto), ['__proto__', 'accountId'], 'a parameter named __proto__ is kept, to be signed like any other');
+  assert.equal(outcome(() => readParams({ accountId: ['1', '2'] })), 100001);
 });

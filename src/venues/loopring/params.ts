@@ -30,7 +30,7 @@ function optionalParam(query: unknown, name: string): string | undefined {
 }
 
 /** The account id of a request that must name one (`/apiKey`). */
-export function requiredAccountId(query: unknown): number {
+export function parseRequiredAccountId(query: unknown): number {
   const text = singleParam(query, 'accountId');
   const id = typeof text === 'string' ? parseId(text) : null;
   if (id === null) throw loopringError('invalidAccountId', 'accountId must be an integer from 0 to 2147483647');
@@ -38,7 +38,7 @@ export function requiredAccountId(query: unknown): number {
 }
 
 /** `accountId` or the address parameter (`address` on balances, `owner` on account): exactly one. */
-export function accountSelector(query: unknown, addressParam: 'address' | 'owner'): AccountSelector {
+export function parseAccountSelector(query: unknown, addressParam: 'address' | 'owner'): AccountSelector {
   const idText = optionalParam(query, 'accountId');
   const address = optionalParam(query, addressParam);
   if (idText !== undefined && address !== undefined) {
@@ -61,7 +61,7 @@ export function accountSelector(query: unknown, addressParam: 'address' | 'owner
  * ascending order. Commas may arrive encoded once more (`%2C` inside the value), as some clients
  * send them.
  */
-export function tokenFilter(query: unknown): number[] | null {
+export function parseTokenFilter(query: unknown): number[] | null {
   let text = optionalParam(query, 'tokens');
   if (text === undefined) return null;
   if (text.includes('%')) {
@@ -81,8 +81,9 @@ export function tokenFilter(query: unknown): number[] | null {
 }
 
 /** Every query parameter as one decoded string, for the signed message; repeated ones are refused. */
-export function flatParams(query: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+export function readParams(query: unknown): Record<string, string> {
+  // No prototype: a parameter named __proto__ is a parameter like any other.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   if (query === null || typeof query !== 'object') return out;
   for (const name of Object.keys(query)) {
     const value = singleParam(query, name);

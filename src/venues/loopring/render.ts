@@ -29,7 +29,7 @@ export function toTokenUnits(units: bigint, scale: number, decimals: number): bi
 }
 
 /** One balance row of `asset` for the account; zeros when it holds none. */
-export function balanceRow(accountId: number, asset: Asset, amounts: Readonly<Record<Bucket, bigint>> | undefined): BalanceRow {
+export function renderBalanceRow(accountId: number, asset: Asset, amounts: Readonly<Record<Bucket, bigint>> | undefined): BalanceRow {
   const { tokenId, decimals } = asset.loopring;
   const units = (value: bigint) => toTokenUnits(value, asset.scale, decimals).toString();
   if (!amounts) return { accountId, tokenId, total: '0', locked: '0', pending: { withdraw: '0', deposit: '0' } };
@@ -56,7 +56,7 @@ const ZERO_ADDRESS = `0x${'0'.repeat(40)}`;
  * served, so the order and fee fields are placeholders: the smallest order is one unit of the
  * display precision, and there is no fast withdrawal and no gas.
  */
-export function tokenInfo(asset: Asset): TokenInfo {
+export function renderToken(asset: Asset): TokenInfo {
   const { tokenId, address, decimals } = asset.loopring;
   const precision = Math.min(decimals, 8);
   const unit = (10n ** BigInt(decimals - precision)).toString();
@@ -82,7 +82,7 @@ export function tokenInfo(asset: Asset): TokenInfo {
  * An account as `/api/v3/account` shows it. Without a layer-2 key the venue shows empty key
  * fields and nonce 0; with one, assetbook shows it as set once (nonce 1, key nonce 0).
  */
-export function accountInfo(account: Account): AccountBody {
+export function renderAccount(account: Account): AccountBody {
   const key = account.loopringPublicKey;
   const x = key ? parseFieldElement(key.x) : null;
   const y = key ? parseFieldElement(key.y) : null;

@@ -3,8 +3,8 @@ import { verifyApiSignature } from './api-signature.js';
 import type { LoopringContext } from './context.js';
 import { parseFieldElement } from './eddsa/field.js';
 import { loopringError } from './errors.js';
-import { accountSelector, flatParams, requiredAccountId } from './params.js';
-import { accountInfo } from './render.js';
+import { parseAccountSelector, readParams, parseRequiredAccountId } from './params.js';
+import { renderAccount } from './render.js';
 import { AccountBody, ApiKeyBody } from './schemas.js';
 
 /**
@@ -14,14 +14,14 @@ import { AccountBody, ApiKeyBody } from './schemas.js';
  */
 export const accountRoutes = (ctx: LoopringContext): FastifyPluginAsync => async (app) => {
   app.get('/account', { onRequest: ctx.limit('account'), schema: { response: { 200: AccountBody } } }, async (request) => {
-    const account = await ctx.directory.find(accountSelector(request.query, 'owner'));
+    const account = await ctx.directory.find(parseAccountSelector(request.query, 'owner'));
     if (!account) throw loopringError('userNotFound');
-    return accountInfo(account);
+    return renderAccount(account);
   });
 
   app.get('/apiKey', { onRequest: ctx.limit('apiKey'), schema: { response: { 200: ApiKeyBody } } }, async (request) => {
-    const accountId = requiredAccountId(request.query);
-    const params = flatParams(request.query);
+    const accountId = parseRequiredAccountId(request.query);
+    const params = readParams(request.query);
     const signature = request.headers['x-api-sig'];
     if (signature === undefined || signature === '') throw loopringError('noSignature');
     const account = await ctx.directory.find({ accountId });

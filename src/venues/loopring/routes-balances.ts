@@ -3,8 +3,8 @@ import type { Asset } from '../../ledger/types.js';
 import { holdingsByAsset } from '../shared/holdings.js';
 import type { LoopringContext } from './context.js';
 import { loopringError } from './errors.js';
-import { accountSelector, tokenFilter } from './params.js';
-import { balanceRow, isEmptyRow } from './render.js';
+import { parseAccountSelector, parseTokenFilter } from './params.js';
+import { renderBalanceRow, isEmptyRow } from './render.js';
 import { BalancesBody, type BalanceRow } from './schemas.js';
 
 /**
@@ -17,8 +17,8 @@ export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
 
   app.get('/user/balances', { onRequest: ctx.limit('balances'), schema: { response: { 200: BalancesBody } } }, async (request) => {
     const caller = await ctx.authenticate(request);
-    const selector = accountSelector(request.query, 'address');
-    const tokens = tokenFilter(request.query);
+    const selector = parseAccountSelector(request.query, 'address');
+    const tokens = parseTokenFilter(request.query);
     const account = await ctx.readableAccount(caller, selector);
     const holdings = holdingsByAsset(await ledger.balances(account.id));
     const accountId = account.loopringAccountId;
@@ -28,7 +28,7 @@ export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
       for (const held of holdings.values()) {
         const asset = await ledger.asset(held.asset);
         if (!asset) continue;
-        const row = balanceRow(accountId, asset, held.amounts);
+        const row = renderBalanceRow(accountId, asset, held.amounts);
         if (!isEmptyRow(row)) rows.push(row);
       }
     } else {
@@ -36,7 +36,7 @@ export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
       for (const tokenId of tokens) {
         const asset = byTokenId.get(tokenId);
         if (!asset) throw loopringError('unsupportedTokenId', `no token ${tokenId}`);
-        rows.push(balanceRow(accountId, asset, holdings.get(asset.symbol)?.amounts));
+        rows.push(renderBalanceRow(accountId, asset, holdings.get(asset.symbol)?.amounts));
       }
     }
     return rows.sort((a, b) => a.tokenId - b.tokenId);

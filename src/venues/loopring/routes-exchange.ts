@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { LoopringContext } from './context.js';
-import { tokenInfo } from './render.js';
+import { renderToken } from './render.js';
 import { TimestampBody, TokensBody } from './schemas.js';
 
 /** The public exchange endpoints the SDK calls around a balance read: the token list and the server time. */
@@ -8,7 +8,7 @@ export const exchangeRoutes = (ctx: LoopringContext): FastifyPluginAsync => asyn
   const { store } = ctx.runtime;
 
   app.get('/exchange/tokens', { onRequest: ctx.limit('public'), schema: { response: { 200: TokensBody } } }, async () =>
-    (await store.listAssets()).map(tokenInfo).sort((a, b) => a.tokenId - b.tokenId),
+    (await store.listAssets()).map(renderToken).sort((a, b) => a.tokenId - b.tokenId),
   );
 
   app.get('/timestamp', { onRequest: ctx.limit('public'), schema: { response: { 200: TimestampBody } } }, async () => ({ timestamp: Date.now() }));
