@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { publicKeyOf } from '../../src/venues/loopring/eddsa/eddsa.js';
 import { formatFieldElement } from '../../src/venues/loopring/eddsa/field.js';
+import { EXCHANGE_ADDRESS } from '../../src/venues/loopring/render.js';
 import { DEMO, HttpHarness, type HttpResponse } from '../support/http-harness.js';
 import { DEMO_LAYER2_KEYS, DEMO_LOOPRING } from '../support/loopring-demo.js';
 import { sdk } from '../support/loopring-sdk.js';
 
 /**
  * Loopring's endpoints as tables of request, expected status and venue code, over a real server
- * with the demo loaded. Every refusal is checked to write nothing.
+ * with the demo loaded. Every table is checked to write nothing: no journal entry, no credential
+ * (the one write a GET makes is `/apiKey` issuing an account's first key).
  */
 
 const { alice, bob } = DEMO_LOOPRING;
@@ -36,8 +39,13 @@ const codeOf = (response: HttpResponse) => (response.body as { resultInfo?: { co
 const get = (h: HttpHarness, path: string, headers: Readonly<Record<string, string>> = {}) => h.request({ method: 'GET', path, token: null, headers });
 const withKey = (apiKey: string) => ({ 'X-API-KEY': apiKey });
 
+/** What a request could have written: the journal and the credentials. */
+async function writable(h: HttpHarness): Promise<{ journal: number; credentials: unknown[] }> {
+  return { journal: (await h.runtime.store.listJournal(0, 1000)).entries.length, credentials: await h.runtime.store.listCredentials() };
+}
+
 async function runTable(h: HttpHarness, rows: readonly Row[]): Promise<void> {
-  const journalBefore = (await h.runtime.store.listJournal(0, 1000)).entries.length;
+  const before = await writable(h);
   for (const row of rows) {
     const response = await get(h, row.path, row.headers);
     assert.equal(response.status, row.status, `${row.name}: status (body ${response.text.slice(0, 300)})`);
@@ -46,7 +54,7 @@ async function runTable(h: HttpHarness, rows: readonly Row[]): Promise<void> {
       assert.equal(typeof (response.body as { resultInfo: { message: unknown } }).resultInfo.message, 'string', `${row.name}: message`);
     }
   }
-  assert.equal((await h.runtime.store.listJournal(0, 1000)).entries.length, journalBefore, 'no request wrote to the journal');
+  assert.deepEqual(await writable(h), before, 'no request wrote to the journal or issued a credential');
 }
 
 /** The X-API-SIG the SDK sends for GET /api/v3/apiKey?accountId=... to this server. */
@@ -147,9 +155,8 @@ describe('loopring endpoints', () => {
       tags: '',
       nonce: 1,
       keyNonce: 0,
-      keySeed: (byOwner.body as { keySeed: string }).keySeed,
+      keySeed: `Sign this message to access Loopring Exchange: ${EXCHANGE_ADDRESS} with key nonce: 0`,
     });
-    assert.match((byOwner.body as { keySeed: string }).keySeed, /^Sign this message to access Loopring Exchange: 0x[0-9a-f]{40} with key nonce: 0$/);
     assert.deepEqual((await get(h, `/api/v3/account?accountId=${alice.accountId}`)).body, byOwner.body);
     const noKey = (await get(h, '/api/v3/account?accountId=10011')).body as { publicKey: unknown; keySeed: string; nonce: number };
     assert.deepEqual([noKey.publicKey, noKey.keySeed, noKey.nonce], [{ x: '', y: '' }, '', 0], 'a sub-account without a layer-2 key');
@@ -249,12 +256,23 @@ describe('loopring layer-2 keys registered by the operator', () => {
     assert.deepEqual(account.publicKey, { x: formatFieldElement(key.x), y: formatFieldElement(key.y) });
 
     const signature = apiKeySignature(h, grid.loopringAccountId, secret);
-    const first = await get(h, `/api/v3/apiKey?accountId=${grid.loopringAccountId}`, { 'X-API-SIG': signature });
+    const path = `/api/v3/apiKey?accountId=${grid.loopringAccountId}`;
+    await runTable(h, [
+      { name: 'no signature', path, status: 400, code: 104004 },
+      { name: "alice's main key signing for the grid bot", path, headers: { 'X-API-SIG': apiKeySignature(h, grid.loopringAccountId, DEMO_LAYER2_KEYS.alice) }, status: 400, code: 104005 },
+      { name: 'a parameter the client did not sign', path: `${path}&x=1`, headers: { 'X-API-SIG': signature }, status: 400, code: 104005 },
+      { name: 'the signature of a request for another account', path: `/api/v3/apiKey?accountId=${alice.accountId}`, headers: { 'X-API-SIG': signature }, status: 400, code: 104005 },
+    ]);
+    const credentialsBefore = await h.runtime.store.listCredentials();
+    const first = await get(h, path, { 'X-API-SIG': signature });
     assert.equal(first.status, 200, first.text);
     const { apiKey } = first.body as { apiKey: string };
     assert.match(apiKey, /^[0-9a-f]{64}$/);
-    const again = await get(h, `/api/v3/apiKey?accountId=${grid.loopringAccountId}`, { 'X-API-SIG': signature });
+    const issued = (await h.runtime.store.listCredentials()).filter((c) => !credentialsBefore.some((b) => b.id === c.id));
+    assert.deepEqual(issued.map((c) => [c.venue, c.accountId, c.label]), [['loopring', grid.id, 'issued by /api/v3/apiKey']], 'the one documented write');
+    const again = await get(h, path, { 'X-API-SIG': signature });
     assert.deepEqual(again.body, { apiKey }, 'the same key, not a second one');
+    assert.equal((await h.runtime.store.listCredentials()).length, credentialsBefore.length + 1);
     const read = await get(h, `/api/v3/user/balances?accountId=${grid.loopringAccountId}&tokens=2`, withKey(apiKey));
     assert.deepEqual((read.body as BalanceRow[]).map((r) => r.total), ['5250000000']);
   });
@@ -285,20 +303,58 @@ describe('loopring layer-2 keys registered by the operator', () => {
 });
 
 describe('loopring rate limits', () => {
-  test('over 5 balance reads a second per key answers 429 with code 100000 and Retry-After; another key is not affected', async () => {
-    const h = await HttpHarness.start('loopring-limits-token', { scenario: DEMO });
+  // Windows of a minute: each test needs its requests inside one window, however slow the machine.
+  const RANDOM_KEY = () => withKey(`random-${randomBytes(8).toString('hex')}`);
+  const balances = `/api/v3/user/balances?accountId=${alice.accountId}`;
+
+  test('balance reads count per credential: over the limit is 429 with code 100000 and Retry-After; another credential has its own budget', async () => {
+    const h = await HttpHarness.start('loopring-limits-token', { scenario: DEMO, flags: { rateLimit: ['loopring.balances=5/60s'] } });
     try {
-      const path = `/api/v3/user/balances?accountId=${alice.accountId}`;
       const statuses: number[] = [];
       let last: HttpResponse | undefined;
       for (let i = 0; i < 6; i++) {
-        last = await get(h, path, withKey(alice.apiKey));
+        last = await get(h, balances, withKey(alice.apiKey));
         statuses.push(last.status);
       }
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
       assert.equal(codeOf(last!), 100000);
+      assert.match((last!.body as { resultInfo: { message: string } }).resultInfo.message, /loopring\.balances/);
       assert.match(last!.headers.get('retry-after') ?? '', /^[1-9][0-9]*$/);
-      assert.equal((await get(h, path, withKey(bob.apiKey))).status, 200, "bob's key has its own budget");
+      assert.equal((await get(h, balances, withKey(bob.apiKey))).status, 200, "bob's credential has its own budget");
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a flood of random API keys from one IP is refused with 429 by loopring.ip, and spends no credential budget', async () => {
+    const h = await HttpHarness.start('loopring-limits-token', { scenario: DEMO, flags: { rateLimit: ['loopring.ip=8/60s', 'loopring.balances=2/60s'] } });
+    try {
+      const statuses: number[] = [];
+      let last: HttpResponse | undefined;
+      for (let i = 0; i < 10; i++) {
+        last = await get(h, balances, RANDOM_KEY());
+        statuses.push(last.status);
+      }
+      assert.deepEqual(statuses, [400, 400, 400, 400, 400, 400, 400, 400, 429, 429], 'a new key per request changes nothing');
+      assert.equal(codeOf(last!), 100000);
+      assert.match((last!.body as { resultInfo: { message: string } }).resultInfo.message, /8 per 60s on loopring\.ip/);
+      assert.match(last!.headers.get('retry-after') ?? '', /^[1-9][0-9]*$/);
+      assert.equal((await get(h, balances, withKey(alice.apiKey))).status, 429, 'the IP is out of budget for every request');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('failed authentications, valid reads and every other endpoint share the per-IP budget; unknown keys do not spend a credential budget', async () => {
+    const h = await HttpHarness.start('loopring-limits-token', { scenario: DEMO, flags: { rateLimit: ['loopring.ip=6/60s', 'loopring.balances=2/60s'] } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await get(h, balances, RANDOM_KEY())).status);
+      statuses.push((await get(h, balances)).status);
+      statuses.push((await get(h, balances, withKey(alice.apiKey))).status);
+      statuses.push((await get(h, balances, withKey(alice.apiKey))).status);
+      statuses.push((await get(h, '/api/v3/timestamp')).status);
+      assert.deepEqual(statuses, [400, 400, 400, 400, 200, 200, 429], "alice's two reads were hers; the seventh request from the IP is one too many");
     } finally {
       await h.close();
     }
@@ -326,7 +382,8 @@ describe('loopring rate limits', () => {
   test('--rate-limits off lets every request through', async () => {
     const h = await HttpHarness.start('loopring-limits-token', { scenario: DEMO, flags: { rateLimits: 'off' } });
     try {
-      for (let i = 0; i < 20; i++) assert.equal((await get(h, `/api/v3/user/balances?accountId=${alice.accountId}`, withKey(alice.apiKey))).status, 200);
+      for (let i = 0; i < 20; i++) assert.equal((await get(h, balances, withKey(alice.apiKey))).status, 200);
+      for (let i = 0; i < 20; i++) assert.equal((await get(h, balances, RANDOM_KEY())).status, 400);
     } finally {
       await h.close();
     }

@@ -2,10 +2,15 @@ import type { RateLimitRule } from '../../rate-limit/rate-limiter.js';
 
 /**
  * Loopring's documented limit is 5 requests/s on user balances, account and apiKey
- * (DEX API v3 "Rate limits"); it says nothing of the public token list and timestamp, which
- * assetbook limits more loosely. Balances are counted per API key, everything else per client IP.
+ * (DEX API v3 "Rate limits"). The rest is assetbook's choice, since the venue documents nothing
+ * more: the public token list and timestamp at 20/s per client IP, and `loopring.ip`, 100/s per
+ * client IP over every request under `/api/v3`, counted before anything else (refused requests
+ * included), so that a client presenting a new API key on every request is limited all the same.
+ * Balances are counted per credential once the key is known; account, apiKey and the public
+ * endpoints per client IP.
  */
 export const LOOPRING_RATE_LIMITS = {
+  ip: { name: 'loopring.ip', points: 100, durationMs: 1000 },
   balances: { name: 'loopring.balances', points: 5, durationMs: 1000 },
   account: { name: 'loopring.account', points: 5, durationMs: 1000 },
   apiKey: { name: 'loopring.api-key', points: 5, durationMs: 1000 },
@@ -13,3 +18,6 @@ export const LOOPRING_RATE_LIMITS = {
 } as const satisfies Record<string, RateLimitRule>;
 
 export type LoopringRateLimit = keyof typeof LOOPRING_RATE_LIMITS;
+
+/** The rules an endpoint counts per client IP in its own route hook (`loopring.ip` runs in the guard, balances after authentication). */
+export type LoopringIpRateLimit = Exclude<LoopringRateLimit, 'ip' | 'balances'>;

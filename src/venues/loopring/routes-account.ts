@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { verifyApiSignature } from './api-signature.js';
+import { getOrIssueApiKey } from './api-keys.js';
+import { verifyApiSignature, type SignedRequest } from './api-signature.js';
 import type { LoopringContext } from './context.js';
 import { parseFieldElement } from './eddsa/field.js';
 import { loopringError } from './errors.js';
-import { parseAccountSelector, readParams, parseRequiredAccountId } from './params.js';
+import { parseAccountSelector, parseRequiredAccountId, readParams } from './params.js';
 import { renderAccount } from './render.js';
 import { AccountBody, ApiKeyBody } from './schemas.js';
 
@@ -13,30 +14,40 @@ import { AccountBody, ApiKeyBody } from './schemas.js';
  * key in `X-API-SIG`): the first two steps of the SDK's flow before a balance read.
  */
 export const accountRoutes = (ctx: LoopringContext): FastifyPluginAsync => async (app) => {
-  app.get('/account', { onRequest: ctx.limit('account'), schema: { response: { 200: AccountBody } } }, async (request) => {
-    const account = await ctx.directory.find(parseAccountSelector(request.query, 'owner'));
+  const { runtime } = ctx;
+
+  app.get('/account', { onRequest: ctx.limitPerIp('account'), schema: { response: { 200: AccountBody } } }, async (request) => {
+    const account = await runtime.store.getAccountByLoopring(parseAccountSelector(request.query, 'owner'));
     if (!account) throw loopringError('userNotFound');
     return renderAccount(account);
   });
 
-  app.get('/apiKey', { onRequest: ctx.limit('apiKey'), schema: { response: { 200: ApiKeyBody } } }, async (request) => {
+  app.get('/apiKey', { onRequest: ctx.limitPerIp('apiKey'), schema: { response: { 200: ApiKeyBody } } }, async (request) => {
     const accountId = parseRequiredAccountId(request.query);
     const params = readParams(request.query);
     const signature = request.headers['x-api-sig'];
     if (signature === undefined || signature === '') throw loopringError('noSignature');
-    const account = await ctx.directory.find({ accountId });
+    const account = await runtime.store.getAccountByLoopring({ accountId });
     if (!account) throw loopringError('userNotFound');
     const key = account.loopringPublicKey;
     const x = key ? parseFieldElement(key.x) : null;
     const y = key ? parseFieldElement(key.y) : null;
     if (x === null || y === null) throw loopringError('wrongSignature', `account ${accountId} has no layer-2 key`);
-    if (typeof signature !== 'string' || !verifyApiSignature(signedRequestOf(request, params), signature, { x, y })) {
+    if (typeof signature !== 'string' || !verifyApiSignature(readSignedRequest(request, params), signature, { x, y })) {
       throw loopringError('wrongSignature');
     }
-    return { apiKey: await ctx.apiKeyOf(account) };
+    return { apiKey: await getOrIssueApiKey(runtime, account) };
   });
 };
 
-function signedRequestOf(request: FastifyRequest, params: Record<string, string>) {
-  return { method: request.method, host: request.headers.host ?? '', path: request.url.split('?')[0] ?? '', params };
+/** The request as the client signed it: method, the Host it reached, the path as received, the parameters and the scheme. */
+function readSignedRequest(request: FastifyRequest, params: Record<string, string>): SignedRequest {
+  const at = request.url.indexOf('?');
+  return {
+    method: request.method,
+    host: request.headers.host ?? '',
+    path: at === -1 ? request.url : request.url.slice(0, at),
+    params,
+    scheme: request.protocol,
+  };
 }

@@ -7,9 +7,9 @@ import { TimestampBody, TokensBody } from './schemas.js';
 export const exchangeRoutes = (ctx: LoopringContext): FastifyPluginAsync => async (app) => {
   const { store } = ctx.runtime;
 
-  app.get('/exchange/tokens', { onRequest: ctx.limit('public'), schema: { response: { 200: TokensBody } } }, async () =>
+  app.get('/exchange/tokens', { onRequest: ctx.limitPerIp('public'), schema: { response: { 200: TokensBody } } }, async () =>
     (await store.listAssets()).map(renderToken).sort((a, b) => a.tokenId - b.tokenId),
   );
 
-  app.get('/timestamp', { onRequest: ctx.limit('public'), schema: { response: { 200: TimestampBody } } }, async () => ({ timestamp: Date.now() }));
+  app.get('/timestamp', { onRequest: ctx.limitPerIp('public'), schema: { response: { 200: TimestampBody } } }, async () => ({ timestamp: Date.now() }));
 };

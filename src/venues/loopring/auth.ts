@@ -1,0 +1,86 @@
+import type { FastifyRequest } from 'fastify';
+import { assert } from '../../ledger/errors.js';
+import type { Account } from '../../ledger/types.js';
+import type { Runtime } from '../../server/runtime.js';
+import type { CredentialRecord } from '../../store/store.js';
+import { FreshCache } from '../shared/fresh-cache.js';
+import { headerText } from '../shared/headers.js';
+import { loopringError } from './errors.js';
+import type { AccountSelector } from './params.js';
+
+/** Who a balance read comes from: the API key's credential, and the account it belongs to. */
+export interface LoopringCaller {
+  readonly credential: CredentialRecord;
+  readonly account: Account;
+}
+
+/**
+ * How long a known key's credential and account are reused without asking the store. Keys are
+ * never edited, only created or wiped by a reset: a reset in this process drops the cache at once
+ * (the ledger's generation), one made by another process is seen within this time.
+ */
+export const KEY_CACHE_TTL_MS = 5000;
+/** How many known keys are remembered; at the cap the oldest makes room. */
+export const KEY_CACHE_MAX = 10_000;
+/** Longer API keys were never issued (credentials are 8 to 128 characters): refused without hashing. */
+const API_KEY_LENGTH_MAX = 128;
+
+/**
+ * Checks `X-API-KEY` in the venue's order: present (104001), then known (104002). A key is
+ * stored as a keyed hash; the hash of a key the store found is remembered with its credential
+ * and account (see `KEY_CACHE_TTL_MS`), so a hot read costs the hash and no store query. Nothing
+ * is remembered of a key the store does not know.
+ */
+export class LoopringAuthenticator {
+  private readonly known = new FreshCache<string, LoopringCaller>(KEY_CACHE_TTL_MS, KEY_CACHE_MAX);
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly clockMs: () => number = Date.now,
+  ) {}
+
+  async authenticate(request: FastifyRequest): Promise<LoopringCaller> {
+    const apiKey = headerText(request.headers, 'x-api-key');
+    if (apiKey === '') throw loopringError('emptyApiKey');
+    if (apiKey.length > API_KEY_LENGTH_MAX) throw loopringError('invalidApiKey');
+    const { store, keyring, ledger } = this.runtime;
+    const hash = keyring.hash(apiKey);
+    // Read before the store is asked: an entry filled across a reset is stored under the old generation and never served.
+    const generation = ledger.generation;
+    const nowMs = this.clockMs();
+    const cached = this.known.get(hash, generation, nowMs);
+    if (cached) return cached;
+    const credential = await store.getCredential('loopring', hash);
+    if (!credential) throw loopringError('invalidApiKey');
+    const account = await store.getAccount(credential.accountId);
+    assert(account, `credential ${credential.id} names an existing account`);
+    const caller: LoopringCaller = { credential, account };
+    this.known.set(hash, caller, generation, nowMs);
+    return caller;
+  }
+
+  /** How many keys are remembered (for tests). */
+  get cachedKeys(): number {
+    return this.known.size;
+  }
+}
+
+/**
+ * The account `selector` names, as `caller` may read it. With key scope `any` (the venue's
+ * documented behaviour) a valid key reads any account, and an unknown one is "user not found";
+ * with `own`, every other account, known or not, is refused as an invalid key for it.
+ */
+export async function findReadableAccount(runtime: Runtime, caller: LoopringCaller, selector: AccountSelector): Promise<Account> {
+  if (matches(caller.account, selector)) return caller.account;
+  if (runtime.config.venues.loopringKeyScope === 'own') {
+    throw loopringError('invalidApiKey', 'this API key reads only its own account');
+  }
+  const account = await runtime.store.getAccountByLoopring(selector);
+  if (!account) throw loopringError('userNotFound');
+  return account;
+}
+
+/** True when the account is the one the selector names. */
+export function matches(account: Account, selector: AccountSelector): boolean {
+  return selector.accountId !== undefined ? account.loopringAccountId === selector.accountId : account.loopringAddress === selector.address;
+}
