@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { headerText } from '../shared/headers.js';
 import { getOrIssueApiKey } from './api-keys.js';
 import { verifyApiSignature, type SignedRequest } from './api-signature.js';
 import type { LoopringContext } from './context.js';
@@ -25,17 +26,15 @@ export const accountRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
   app.get('/apiKey', { onRequest: ctx.limitPerIp('apiKey'), schema: { response: { 200: ApiKeyBody } } }, async (request) => {
     const accountId = parseRequiredAccountId(request.query);
     const params = readParams(request.query);
-    const signature = request.headers['x-api-sig'];
-    if (signature === undefined || signature === '') throw loopringError('noSignature');
+    const signature = headerText(request.headers, 'x-api-sig');
+    if (signature === '') throw loopringError('noSignature');
     const account = await runtime.store.getAccountByLoopring({ accountId });
     if (!account) throw loopringError('userNotFound');
     const key = account.loopringPublicKey;
     const x = key ? parseFieldElement(key.x) : null;
     const y = key ? parseFieldElement(key.y) : null;
     if (x === null || y === null) throw loopringError('wrongSignature', `account ${accountId} has no layer-2 key`);
-    if (typeof signature !== 'string' || !verifyApiSignature(readSignedRequest(request, params), signature, { x, y })) {
-      throw loopringError('wrongSignature');
-    }
+    if (!verifyApiSignature(readSignedRequest(request, params), signature, { x, y })) throw loopringError('wrongSignature');
     return { apiKey: await getOrIssueApiKey(runtime, account) };
   });
 };
