@@ -1,15 +1,17 @@
 import type { CredentialRecord, LedgerStore } from '../../store/store.js';
+import { FreshCache } from '../shared/fresh-cache.js';
 import { bullishError } from './errors.js';
 import type { SessionRevocations } from './revocations.js';
 import type { SessionClaims, SessionTokens } from './session-token.js';
 
 /**
  * Bearer authentication on every private request, kept cheap: a token verified once (signature,
- * issuer, expiry, credential, revocations) is remembered by its exact text until it expires, so a
- * repeat costs a map lookup and a clock read. Every `REVALIDATE_MS` a remembered token is checked
- * against the store again, which is how a logout or a sandbox reset made elsewhere reaches this
- * instance; a sandbox reset made in this process (a new ledger generation) forgets them at once.
- * A different text (a tampered token) never matches a remembered one.
+ * issuer, expiry, credential, revocations) is remembered by its exact text, so a repeat costs a
+ * map lookup and a clock read. A remembered token is served for `REVALIDATE_MS` at most and never
+ * past its expiry; then it is verified again and checked against the store, which is how a logout
+ * or a sandbox reset made elsewhere reaches this instance. A sandbox reset made in this process (a
+ * new ledger generation) forgets every remembered token at once. A different text (a tampered
+ * token) never matches a remembered one. Logouts are checked from memory on every request.
  */
 
 /** How stale a remembered check may get before the store is asked again. */
@@ -19,12 +21,6 @@ export const SESSION_CACHE_MAX = 10_000;
 /** Longer than any token assetbook issues: refused before any parsing. */
 const TOKEN_LENGTH_MAX = 4096;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
-interface Remembered {
-  readonly claims: SessionClaims;
-  checkedAtMs: number;
-  generation: number;
-}
 
 /** The token in an `Authorization: Bearer <token>` header; throws Bullish's 401 when there is none or it is not a JWT. */
 export function readBearerToken(header: string | undefined): string {
@@ -52,7 +48,7 @@ export function isSameCredential(credential: CredentialRecord, claims: SessionCl
 }
 
 export class Sessions {
-  private readonly remembered = new Map<string, Remembered>();
+  private readonly remembered = new FreshCache<string, SessionClaims>(REVALIDATE_MS, SESSION_CACHE_MAX);
 
   constructor(
     private readonly tokens: SessionTokens,
@@ -67,24 +63,15 @@ export class Sessions {
   async authenticate(authorization: string | undefined): Promise<SessionClaims> {
     const token = readBearerToken(authorization);
     const nowMs = this.clockMs();
-    let entry = this.remembered.get(token);
-    if (entry === undefined) {
-      entry = { claims: await this.tokens.verify(token, nowMs), checkedAtMs: 0, generation: -1 };
-      await this.revalidate(entry, nowMs);
-      this.remember(token, entry);
-    } else if (nowMs >= entry.claims.expiresAtMs) {
-      this.remembered.delete(token);
-      throw bullishError('UNAUTHORIZED_COMMAND', 'Token expired: log in again');
-    } else if (nowMs - entry.checkedAtMs >= REVALIDATE_MS || entry.generation !== this.generationOf()) {
-      try {
-        await this.revalidate(entry, nowMs);
-      } catch (error) {
-        this.remembered.delete(token);
-        throw error;
-      }
+    let claims = this.remembered.get(token, this.generationOf(), nowMs);
+    if (claims === undefined) {
+      const generation = this.generationOf();
+      claims = await this.tokens.verify(token, nowMs);
+      await this.revalidate(claims, nowMs);
+      this.remembered.set(token, claims, generation, nowMs, Math.min(REVALIDATE_MS, claims.expiresAtMs - nowMs));
     }
-    if (this.revocations.isRevoked(entry.claims)) throw bullishError('UNAUTHORIZED_COMMAND', 'Session ended by logout: log in again');
-    return entry.claims;
+    if (this.revocations.isRevoked(claims)) throw bullishError('UNAUTHORIZED_COMMAND', 'Session ended by logout: log in again');
+    return claims;
   }
 
   /** Ends the session: its token is refused from now on, here at once and elsewhere within REVALIDATE_MS. */
@@ -93,23 +80,11 @@ export class Sessions {
   }
 
   /** The credential must still be the one that logged in (a sandbox reset removes it); the user's revocations are re-read. */
-  private async revalidate(entry: Remembered, nowMs: number): Promise<void> {
-    const { claims } = entry;
-    const generation = this.generationOf();
+  private async revalidate(claims: SessionClaims, nowMs: number): Promise<void> {
     const credential = await this.store.getCredential('bullish', claims.publicKey);
     if (!credential || !isSameCredential(credential, claims)) {
       throw bullishError('UNAUTHORIZED_COMMAND', 'Token names a key that no longer exists: log in again');
     }
     await this.revocations.refresh(claims.userId, nowMs);
-    entry.checkedAtMs = nowMs;
-    entry.generation = generation;
-  }
-
-  private remember(token: string, entry: Remembered): void {
-    if (this.remembered.size >= SESSION_CACHE_MAX) {
-      const oldest = this.remembered.keys().next();
-      if (!oldest.done) this.remembered.delete(oldest.value);
-    }
-    this.remembered.set(token, entry);
   }
 }

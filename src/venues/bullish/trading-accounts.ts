@@ -1,12 +1,10 @@
 import type { Account } from '../../ledger/types.js';
 import type { LedgerStore } from '../../store/store.js';
+import { FreshCache } from '../shared/fresh-cache.js';
 import { REVALIDATE_MS } from './sessions.js';
 
-interface Known {
-  readonly accounts: readonly Account[];
-  readonly readAtMs: number;
-  readonly generation: number;
-}
+/** Users whose account lists are remembered at most; the oldest is forgotten first (and simply read again if used). */
+export const ACCOUNT_LISTS_MAX = 10_000;
 
 /**
  * A user's trading accounts (main first, then sub-accounts), looked up by Bullish trading account
@@ -15,7 +13,7 @@ interface Known {
  * the asset read does not query the accounts table every time.
  */
 export class TradingAccountDirectory {
-  private readonly byUser = new Map<number, Known>();
+  private readonly byUser = new FreshCache<number, readonly Account[]>(REVALIDATE_MS, ACCOUNT_LISTS_MAX);
 
   constructor(
     private readonly store: LedgerStore,
@@ -24,29 +22,23 @@ export class TradingAccountDirectory {
   ) {}
 
   async listOfUser(userId: number): Promise<readonly Account[]> {
-    const known = this.byUser.get(userId);
-    if (known && this.isFresh(known)) return known.accounts;
-    return this.read(userId);
+    return this.byUser.get(userId, this.generationOf(), this.clockMs()) ?? this.read(userId);
   }
 
   /** The user's account with this trading account id; undefined when the user has none by that id. */
   async find(userId: number, tradingAccountId: string): Promise<Account | undefined> {
-    const known = this.byUser.get(userId);
-    if (known && this.isFresh(known)) {
-      const found = known.accounts.find((a) => a.bullishTradingAccountId === tradingAccountId);
-      if (found) return found;
-    }
+    const known = this.byUser.get(userId, this.generationOf(), this.clockMs());
+    const found = known?.find((a) => a.bullishTradingAccountId === tradingAccountId);
+    if (found) return found;
     return (await this.read(userId)).find((a) => a.bullishTradingAccountId === tradingAccountId);
   }
 
-  private isFresh(known: Known): boolean {
-    return known.generation === this.generationOf() && this.clockMs() - known.readAtMs < REVALIDATE_MS;
-  }
-
   private async read(userId: number): Promise<readonly Account[]> {
+    // Generation and time from before the read: a reset or a change made during it is not hidden.
     const generation = this.generationOf();
+    const nowMs = this.clockMs();
     const accounts = await this.store.listAccounts({ userId });
-    this.byUser.set(userId, { accounts, readAtMs: this.clockMs(), generation });
+    this.byUser.set(userId, accounts, generation, nowMs);
     return accounts;
   }
 }
