@@ -101,6 +101,17 @@ describe('bullish rate limits', () => {
     expect429(await h.get('/trading-api/v1/nowhere', null));
   });
 
+  test('an oversized query is counted against the per-IP budget before it is refused, and carries the headers (unlike Bitget, on purpose)', async () => {
+    const h = await start({ rateLimit: 'bullish.ip=3/60s' });
+    for (let i = 0; i < 3; i++) {
+      const oversized = await h.get(`${TIME}?pad=${'x'.repeat(3000)}`, null);
+      assert.equal(oversized.status, 400, oversized.text);
+      assert.equal((oversized.body as { errorCode: number }).errorCode, 2001);
+      assert.equal(limitHeaders(oversized).remaining, String(2 - i));
+    }
+    expect429(await h.get(TIME, null));
+  });
+
   test('with rate limits off nothing is refused and the headers still show the rule', async () => {
     const h = await start({ rateLimits: 'off' });
     const token = await loginAs(h, 'alice');

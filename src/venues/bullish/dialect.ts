@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Runtime } from '../../server/runtime.js';
-import { QUERY_LENGTH_MAX, rawQueryOf } from '../shared/query.js';
+import { QUERY_LENGTH_MAX, isQueryTooLong } from '../shared/query.js';
 import { installVenueErrors } from '../shared/venue-error.js';
 import type { VenueDialect } from '../venue.js';
 import { createBullishContext } from './context.js';
@@ -16,6 +16,12 @@ export const BULLISH_PREFIX = '/trading-api';
  * Everything under /trading-api: Bullish's error shape on every answer (unknown paths included),
  * the per-IP limit and the query-length check before any route, then the routes, each of which
  * admits itself into its rate-limit category (and, when private, checks the bearer token).
+ *
+ * The per-IP budget is counted before the query length is checked, the other way round from
+ * Bitget, on purpose: Bullish documents the IP limit over every request and its 60 s block, so a
+ * flood of oversized queries must use the budget up and get the IP blocked like any other; and
+ * every Bullish answer, the oversized-query refusal included, carries the x-ratelimit headers.
+ * Neither step reads the query, so the order costs nothing either way.
  */
 const bullishApi =
   (runtime: Runtime): FastifyPluginAsync =>
@@ -24,7 +30,7 @@ const bullishApi =
     const ctx = await createBullishContext(runtime);
     app.addHook('onRequest', async (request, reply) => {
       await consumeOrRefuse(ctx.limiters.ip, request.ip, reply);
-      if (rawQueryOf(request.url).length > QUERY_LENGTH_MAX) {
+      if (isQueryTooLong(request.url)) {
         throw bullishError('BAD_INCOMING_REQUEST', `Query string longer than ${QUERY_LENGTH_MAX} characters`);
       }
     });

@@ -63,6 +63,14 @@ describe('bullish login headers', () => {
     });
   }
 
+  test('a repeated header counts as missing, whichever it is', () => {
+    for (const [name, code] of [['bx-public-key', 8327], ['bx-timestamp', 2035], ['bx-nonce', 2035], ['bx-signature', 8327]] as const) {
+      const refusal = refusalOf(() => readLoginHeaders({ ...GOOD, [name]: [GOOD[name], GOOD[name]] }));
+      assert.equal(refusal.errorCode, code, name);
+      assert.match(refusal.message, /Missing/, name);
+    }
+  });
+
   test('the largest u64 nonce and nonce 0 are accepted', () => {
     assert.equal(readLoginHeaders({ ...GOOD, 'bx-nonce': '18446744073709551615' }).nonce, '18446744073709551615');
     assert.equal(readLoginHeaders({ ...GOOD, 'bx-nonce': '0' }).nonce, '0');

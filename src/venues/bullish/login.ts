@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { headerText } from '../shared/headers.js';
 import { bullishError } from './errors.js';
 
 /**
@@ -30,26 +31,24 @@ const NONCE = /^(0|[1-9][0-9]{0,19})$/;
 const U64_MAX = 2n ** 64n - 1n;
 const SIGNATURE = /^[0-9a-f]{64}$/;
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** Reads and checks the four login headers; throws Bullish's refusal naming the first one that is missing or malformed. */
+/**
+ * Reads and checks the four login headers; throws Bullish's refusal naming the first one that is
+ * missing or malformed. An empty or repeated header counts as missing.
+ */
 export function readLoginHeaders(headers: IncomingHttpHeaders): LoginHeaders {
-  const publicKey = header(headers, 'bx-public-key');
-  if (publicKey === undefined) throw bullishError('INVALID_LOGIN', 'Missing BX-PUBLIC-KEY header');
+  const publicKey = headerText(headers, 'bx-public-key');
+  if (publicKey === '') throw bullishError('INVALID_LOGIN', 'Missing BX-PUBLIC-KEY header');
   if (!PUBLIC_KEY.test(publicKey)) throw bullishError('INVALID_LOGIN', 'BX-PUBLIC-KEY must be 1 to 128 printable characters');
-  const timestamp = header(headers, 'bx-timestamp');
-  if (timestamp === undefined) throw bullishError('INVALID_NONCE', 'Missing BX-TIMESTAMP header');
+  const timestamp = headerText(headers, 'bx-timestamp');
+  if (timestamp === '') throw bullishError('INVALID_NONCE', 'Missing BX-TIMESTAMP header');
   if (!TIMESTAMP.test(timestamp)) throw bullishError('INVALID_NONCE', 'BX-TIMESTAMP must be milliseconds since the epoch');
-  const nonce = header(headers, 'bx-nonce');
-  if (nonce === undefined) throw bullishError('INVALID_NONCE', 'Missing BX-NONCE header');
+  const nonce = headerText(headers, 'bx-nonce');
+  if (nonce === '') throw bullishError('INVALID_NONCE', 'Missing BX-NONCE header');
   if (!NONCE.test(nonce) || BigInt(nonce) > U64_MAX) {
     throw bullishError('INVALID_NONCE', 'BX-NONCE must be an unsigned 64-bit integer without leading zeros');
   }
-  const signature = header(headers, 'bx-signature');
-  if (signature === undefined) throw bullishError('INVALID_LOGIN', 'Missing BX-SIGNATURE header');
+  const signature = headerText(headers, 'bx-signature');
+  if (signature === '') throw bullishError('INVALID_LOGIN', 'Missing BX-SIGNATURE header');
   if (!SIGNATURE.test(signature)) throw bullishError('INVALID_LOGIN', 'BX-SIGNATURE must be 64 lower-case hex digits');
   return { publicKey, timestamp, timestampMs: Number(timestamp), nonce, signature };
 }

@@ -39,4 +39,25 @@ describe('bullish login nonce registry', () => {
     nonces.claim('key-a', 'late', t0 + 2 * window, t0 + 2 * window);
     assert.equal(nonces.size, 1);
   });
+
+  test('at most maxEntries nonces are kept: a flood of distinct logins drops the oldest first, never grows past the cap', () => {
+    const nonces = new NonceRegistry(window, 3);
+    for (const nonce of ['1', '2', '3', '4']) assert.equal(nonces.claim('key-a', nonce, t0, t0), true);
+    assert.equal(nonces.size, 3);
+    assert.equal(nonces.claim('key-a', '2', t0, t0), false, 'a newer one is still refused');
+    assert.equal(nonces.claim('key-a', '1', t0, t0), true, 'the oldest was dropped');
+    assert.equal(nonces.size, 3);
+  });
+
+  test('a nonce used again once its login can no longer be replayed counts as the newest', () => {
+    const nonces = new NonceRegistry(window, 3);
+    const later = t0 + window / 2 + 1; // '1' (stamped half a window early) is past replay; no sweep has run yet
+    nonces.claim('key-a', '1', t0 - window / 2, t0);
+    nonces.claim('key-a', '2', t0, t0);
+    assert.equal(nonces.claim('key-a', '1', later, later), true, 'claimed again: now the newest');
+    nonces.claim('key-a', '3', later, later);
+    nonces.claim('key-a', '4', later, later); // at the cap: drops '2', now the oldest
+    assert.equal(nonces.claim('key-a', '1', later, later), false);
+    assert.equal(nonces.claim('key-a', '2', later, later), true);
+  });
 });
