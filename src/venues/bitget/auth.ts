@@ -4,6 +4,9 @@ import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
 import type { Runtime } from '../../server/runtime.js';
 import type { CredentialRecord } from '../../store/store.js';
+import { FreshCache } from '../shared/fresh-cache.js';
+import { headerText } from '../shared/headers.js';
+import { rawQueryOf } from '../shared/query.js';
 import { bitgetError } from './errors.js';
 import { verifyHmac, verifyRsa, type SignedParts } from './signature.js';
 
@@ -19,8 +22,6 @@ interface KnownKey extends BitgetCaller {
   readonly rsaKey: KeyObject | null;
   /** The last passphrase that matched the stored hash: compared directly instead of re-hashed. */
   acceptedPassphrase: string | null;
-  readonly generation: number;
-  readonly expiresAtMs: number;
 }
 
 /**
@@ -34,11 +35,6 @@ const KEY_CACHE_MAX = 10_000;
 const TIMESTAMP = /^[0-9]{1,15}$/;
 const API_KEY = /^[\x21-\x7e]{1,128}$/;
 
-function header(request: FastifyRequest, name: string): string {
-  const value = request.headers[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
-
 function sameText(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
@@ -49,7 +45,7 @@ function sameText(a: string, b: string): boolean {
  * failure is its own Bitget code.
  */
 export class BitgetAuthenticator {
-  private readonly known = new Map<string, KnownKey>();
+  private readonly known = new FreshCache<string, KnownKey>(KEY_CACHE_TTL_MS, KEY_CACHE_MAX);
 
   constructor(
     private readonly runtime: Runtime,
@@ -57,10 +53,10 @@ export class BitgetAuthenticator {
   ) {}
 
   async authenticate(request: FastifyRequest): Promise<BitgetCaller> {
-    const apiKey = header(request, 'access-key');
-    const signature = header(request, 'access-sign');
-    const timestamp = header(request, 'access-timestamp');
-    const passphrase = header(request, 'access-passphrase');
+    const apiKey = headerText(request.headers, 'access-key');
+    const signature = headerText(request.headers, 'access-sign');
+    const timestamp = headerText(request.headers, 'access-timestamp');
+    const passphrase = headerText(request.headers, 'access-passphrase');
     if (apiKey === '') throw bitgetError('accessKeyEmpty');
     if (signature === '') throw bitgetError('accessSignEmpty');
     if (passphrase === '') throw bitgetError('passphraseEmpty');
@@ -76,7 +72,7 @@ export class BitgetAuthenticator {
       timestamp,
       method: request.method,
       path: query === -1 ? url : url.slice(0, query),
-      rawQuery: query === -1 ? '' : url.slice(query + 1),
+      rawQuery: rawQueryOf(url),
       body: typeof request.body === 'string' ? request.body : request.body === undefined ? '' : JSON.stringify(request.body),
     };
     const signed = key.rsaKey !== null ? verifyRsa(key.rsaKey, parts, signature) : verifyHmac(key.hmacSecret!, parts, signature);
@@ -95,8 +91,8 @@ export class BitgetAuthenticator {
 
   private async lookUp(apiKey: string, nowMs: number): Promise<KnownKey> {
     const generation = this.runtime.ledger.generation;
-    const cached = this.known.get(apiKey);
-    if (cached && cached.generation === generation && cached.expiresAtMs > nowMs) return cached;
+    const cached = this.known.get(apiKey, generation, nowMs);
+    if (cached) return cached;
 
     const { store, keyring } = this.runtime;
     const credential = await store.getCredential('bitget', apiKey);
@@ -111,11 +107,8 @@ export class BitgetAuthenticator {
       hmacSecret: rsa === null ? keyring.open(credential.secretSealed!) : null,
       rsaKey: rsa === null ? null : createPublicKey(rsa),
       acceptedPassphrase: null,
-      generation,
-      expiresAtMs: nowMs + KEY_CACHE_TTL_MS,
     };
-    if (this.known.size >= KEY_CACHE_MAX) this.known.clear();
-    this.known.set(apiKey, key);
+    this.known.set(apiKey, key, generation, nowMs);
     return key;
   }
 }

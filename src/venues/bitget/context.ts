@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../rate-limit/rate-limiter.js';
 import type { Runtime } from '../../server/runtime.js';
-import { QUERY_LENGTH_MAX, singleParam } from '../shared/query.js';
+import { QUERY_LENGTH_MAX, isQueryTooLong, singleParam } from '../shared/query.js';
 import { BitgetAuthenticator, type BitgetCaller } from './auth.js';
 import { bitgetError } from './errors.js';
 import { BITGET_RATE_LIMITS, REMAINING_HEADER } from './rate-limits.js';
@@ -24,8 +24,7 @@ export class BitgetContext {
 
   /** Runs first on every Bitget request: the query size, then the per-IP budget. */
   async guard(request: FastifyRequest): Promise<void> {
-    const at = request.url.indexOf('?');
-    if (at !== -1 && request.url.length - at - 1 > QUERY_LENGTH_MAX) throw bitgetError('parameterInvalid', `query longer than ${QUERY_LENGTH_MAX} characters`);
+    if (isQueryTooLong(request.url)) throw bitgetError('parameterInvalid', `query longer than ${QUERY_LENGTH_MAX} characters`);
     const verdict = await this.limiters.ip.consume(request.ip);
     if (!verdict.allowed) throw bitgetError('tooManyRequests', '', { [REMAINING_HEADER]: '0' });
   }

@@ -1,5 +1,6 @@
 import { formatAmount } from '../../ledger/amount.js';
 import type { Account, Asset, Bucket } from '../../ledger/types.js';
+import { sumBuckets } from '../shared/holdings.js';
 
 /**
  * Ledger values to Bullish wire values. Pure functions: every amount is a bigint until
@@ -20,9 +21,7 @@ export function formatIsoMillis(ms: number): string {
 export const LOCKED_BUCKETS = ['held', 'locked', 'loaned', 'restricted', 'pendingWithdrawal'] as const satisfies readonly Bucket[];
 
 export function sumLockedUnits(amounts: Readonly<Record<Bucket, bigint>>): bigint {
-  let sum = 0n;
-  for (const bucket of LOCKED_BUCKETS) sum += amounts[bucket];
-  return sum;
+  return sumBuckets(amounts, LOCKED_BUCKETS);
 }
 
 export interface AssetAccountBody {

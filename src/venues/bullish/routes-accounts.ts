@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { assert } from '../../ledger/errors.js';
-import { BUCKETS, type Account, type Bucket } from '../../ledger/types.js';
-import { holdingsByAsset } from '../shared/holdings.js';
+import type { Account } from '../../ledger/types.js';
+import { emptyAmounts, holdingsByAsset } from '../shared/holdings.js';
 import { singleParam } from '../shared/query.js';
 import { admitAuthenticated, type BullishContext } from './context.js';
 import { bullishError } from './errors.js';
@@ -11,12 +11,6 @@ import * as S from './schemas.js';
 /** A decimal id without leading zeros, as Bullish writes numeric ids. */
 const TRADING_ACCOUNT_ID = /^[1-9][0-9]{0,19}$/;
 const ASSET_SYMBOL = /^[A-Z0-9]{1,20}$/;
-
-function createZeroAmounts(): Record<Bucket, bigint> {
-  const amounts = {} as Record<Bucket, bigint>;
-  for (const bucket of BUCKETS) amounts[bucket] = 0n;
-  return amounts;
-}
 
 /** `tradingAccountId` from the query: required, one value, a decimal id. Other parameters are ignored (ccxt sends `code`). */
 function readTradingAccountId(query: unknown): string {
@@ -86,7 +80,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
       if (!asset) throw bullishError('INVALID_SYMBOL', 'Invalid symbol provided');
       const holdings = holdingsByAsset(await ledger.balances(account.id)).get(symbol);
       // A listed asset the account never held reads as zero since the account opened, not as unknown.
-      if (!holdings) return renderAssetAccount(account.bullishTradingAccountId, asset, createZeroAmounts(), account.createdAtMs);
+      if (!holdings) return renderAssetAccount(account.bullishTradingAccountId, asset, emptyAmounts(), account.createdAtMs);
       return renderAssetAccount(account.bullishTradingAccountId, asset, holdings.amounts, holdings.updatedAtMs);
     },
   );

@@ -1,5 +1,6 @@
 import { derivedAddress } from '../../ledger/catalog.js';
 import type { Account, Asset, Bucket } from '../../ledger/types.js';
+import { sumBuckets } from '../shared/holdings.js';
 import { formatFieldElement, parseFieldElement } from './eddsa/field.js';
 import type { AccountBody, BalanceRow, TokenInfo } from './schemas.js';
 
@@ -33,8 +34,7 @@ export function renderBalanceRow(accountId: number, asset: Asset, amounts: Reado
   const { tokenId, decimals } = asset.loopring;
   const units = (value: bigint) => toTokenUnits(value, asset.scale, decimals).toString();
   if (!amounts) return { accountId, tokenId, total: '0', locked: '0', pending: { withdraw: '0', deposit: '0' } };
-  let locked = 0n;
-  for (const bucket of LOCKED_BUCKETS) locked += amounts[bucket];
+  const locked = sumBuckets(amounts, LOCKED_BUCKETS);
   return {
     accountId,
     tokenId,

@@ -8,7 +8,8 @@ export interface Holdings {
   updatedAtMs: number;
 }
 
-function emptyAmounts(): Record<Bucket, bigint> {
+/** Every bucket at zero: what an account shows of an asset it never held. */
+export function emptyAmounts(): Record<Bucket, bigint> {
   const amounts = {} as Record<Bucket, bigint>;
   for (const bucket of BUCKETS) amounts[bucket] = 0n;
   return amounts;
@@ -33,4 +34,11 @@ export function holdingsByAsset(balances: readonly Balance[]): Map<string, Holdi
 export function isEmptyHoldings(holdings: Holdings): boolean {
   for (const bucket of BUCKETS) if (holdings.amounts[bucket] !== 0n) return false;
   return true;
+}
+
+/** The sum of some buckets: how a venue folds several ledger buckets into one field. */
+export function sumBuckets(amounts: Readonly<Record<Bucket, bigint>>, buckets: readonly Bucket[]): bigint {
+  let sum = 0n;
+  for (const bucket of buckets) sum += amounts[bucket];
+  return sum;
 }
