@@ -1,11 +1,11 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitOverride } from '../server/config.js';
 
 /**
  * Venue rate limits. A venue declares its rules with the values the venue documents; the
  * operator can replace any rule by name (`--rate-limit bitget.account=20/1s`) or switch every
  * limit off (`--rate-limits off`). Counting is done by rate-limiter-flexible: fixed windows of
- * `durationMs`, in memory per process here (a shared store can back the same interface).
+ * `durationMs`, in memory per process here, or shared between instances in Redis (redis.ts).
  */
 
 export interface RateLimitRule {
@@ -37,21 +37,24 @@ export interface RateLimiterFactory {
   create(rule: RateLimitRule): RateLimiter;
 }
 
+/** The rule in rate-limiter-flexible's terms (seconds, fractions allowed); every backend builds from this. */
+export function flexibleOptions(rule: RateLimitRule): { keyPrefix: string; points: number; duration: number; blockDuration: number } {
+  return { keyPrefix: rule.name, points: rule.points, duration: rule.durationMs / 1000, blockDuration: (rule.blockMs ?? 0) / 1000 };
+}
+
 function verdictOf(rule: RateLimitRule, res: RateLimiterRes, allowed: boolean): RateLimitVerdict {
   return { allowed, limit: rule.points, remaining: Math.max(0, res.remainingPoints), resetMs: Math.max(0, res.msBeforeNext) };
 }
 
-class MemoryRateLimiter implements RateLimiter {
-  private readonly limiter: RateLimiterMemory;
-
-  constructor(readonly rule: RateLimitRule) {
-    this.limiter = new RateLimiterMemory({
-      keyPrefix: rule.name,
-      points: rule.points,
-      duration: rule.durationMs / 1000,
-      blockDuration: (rule.blockMs ?? 0) / 1000,
-    });
-  }
+/**
+ * A rate-limiter-flexible limiter (memory, Redis, ...) behind our interface: a resolution is an
+ * allowed request, a `RateLimiterRes` rejection a refused one, anything else a real failure.
+ */
+export class FlexibleRateLimiter implements RateLimiter {
+  constructor(
+    readonly rule: RateLimitRule,
+    private readonly limiter: Pick<RateLimiterAbstract, 'consume'>,
+  ) {}
 
   async consume(key: string): Promise<RateLimitVerdict> {
     try {
@@ -64,7 +67,7 @@ class MemoryRateLimiter implements RateLimiter {
 }
 
 /** Used when limits are off: always allowed, and the headers still show the configured rule. */
-class DisabledRateLimiter implements RateLimiter {
+export class DisabledRateLimiter implements RateLimiter {
   private readonly verdict: RateLimitVerdict;
   constructor(readonly rule: RateLimitRule) {
     this.verdict = { allowed: true, limit: rule.points, remaining: rule.points, resetMs: rule.durationMs };
@@ -84,7 +87,7 @@ export function memoryRateLimiters(enabled: boolean, overrides: ReadonlyMap<stri
     enabled,
     create: (rule) => {
       const effective = applyOverride(rule, overrides);
-      return enabled ? new MemoryRateLimiter(effective) : new DisabledRateLimiter(effective);
+      return enabled ? new FlexibleRateLimiter(effective, new RateLimiterMemory(flexibleOptions(effective))) : new DisabledRateLimiter(effective);
     },
   };
 }
