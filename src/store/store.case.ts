@@ -8,9 +8,9 @@ import type { LedgerStore } from './store.js';
  * The one suite every store engine passes, unchanged. An engine's test file calls
  * `runStoreSuite` with a factory for fresh, empty stores and adds only engine-specific cases.
  */
-export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerStore>): void {
+export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerStore>, options: { skip?: string | false } = {}): void {
   const withLedger = (name: string, fn: (ledger: Ledger, store: LedgerStore) => Promise<void>) =>
-    test(`[${engine}] ${name}`, async () => {
+    test(`[${engine}] ${name}`, { skip: options.skip ?? false }, async () => {
       const store = await openEmpty();
       try {
         await fn(new Ledger(store, () => 1_700_000_000_000), store);
@@ -185,6 +185,15 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.equal(results.filter((r) => !r.replayed).length, 1);
     const report = await ledger.verify();
     assert.equal(report.entries, 1);
+  });
+
+  withLedger('a nonce is claimed once while remembered, again once forgotten, and per scope', async (_ledger, store) => {
+    assert.equal(await store.claimNonce('key-a', '1', 2_000, 1_000), true);
+    assert.equal(await store.claimNonce('key-a', '1', 2_500, 1_500), false, 'a replay while remembered');
+    assert.equal(await store.claimNonce('key-b', '1', 2_000, 1_500), true, 'another scope');
+    assert.equal(await store.claimNonce('key-a', '1', 4_000, 2_000), true, 'forgotten at its time, then taken again');
+    const racing = await Promise.all(Array.from({ length: 8 }, () => store.claimNonce('key-c', '9', 9_000, 5_000)));
+    assert.equal(racing.filter(Boolean).length, 1, 'claimed at the same moment: exactly one wins');
   });
 
   withLedger('verify recomputes balances from scanned postings and finds nothing wrong', async (ledger) => {

@@ -8,7 +8,12 @@ import type { Pending, PendingState } from '../ledger/operations.js';
  * Guarantees every engine gives:
  * - `transaction(fn)` runs `fn` in one database transaction: everything it wrote commits together
  *   when `fn` resolves, and nothing commits when it throws (the error is rethrown unchanged).
- *   Transactions are serializable with respect to the balances they lock (see `lockBalances`).
+ *   Transactions are serializable with respect to the balances they lock (see `lockBalances`) and
+ *   the settings they read (see `StoreTx.getSetting`).
+ * - An engine with several connections may lose a race to another transaction (a deadlock, or an
+ *   operation key committed by another instance in between). It then rolls back and runs `fn`
+ *   again, a bounded number of times, before refusing with CONCURRENCY_EXHAUSTED. So `fn` must
+ *   have no effect outside the transaction it is given.
  * - Reads outside a transaction see only committed data.
  * - Unique identities (asset symbol and venue ids, user name, account venue ids, credential
  *   public ids, operation keys) are enforced by the engine; a clash surfaces as a `LedgerError`
@@ -99,8 +104,27 @@ export interface StoreReader {
   getSetting(name: string): Promise<string | undefined>;
 }
 
+/**
+ * Thrown inside a transaction when it lost a race with another one and running it again may
+ * succeed. The engine's `transaction` catches it and retries; it never reaches a caller.
+ */
+export class StoreConflict extends Error {
+  override readonly name = 'StoreConflict';
+}
+
 /** What a transaction may do. Only the ledger calls these. */
 export interface StoreTx extends StoreReader {
+  /**
+   * Inside a transaction, a setting read is held until the transaction ends, present or not, so
+   * a read-modify-write of one setting (revocations, the signing key) never loses a write.
+   */
+  getSetting(name: string): Promise<string | undefined>;
+  /**
+   * Runs `fn` so that, if it throws, everything it wrote is undone and the rest of the transaction
+   * goes on (a SQL savepoint). Group commit runs each operation of a group in one. A
+   * `StoreConflict` is rethrown for the whole transaction to retry.
+   */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
   /** Reserves the id the next `insertAccount` must use, so venue identities can derive from it. */
   allocateAccountId(): Promise<number>;
   insertAsset(asset: Asset, atMs: number): Promise<void>;
@@ -146,6 +170,12 @@ export interface LedgerStore extends StoreReader {
   scanBalances(): AsyncIterable<BalanceWrite>;
   /** Empties every table (sandbox use): the store is as after its first migration. */
   reset(): Promise<void>;
+  /**
+   * Records that `scope` used `nonce`, to be remembered until `untilMs`: resolves false when it
+   * was recorded before and is still remembered at `nowMs`. Atomic across every instance on the
+   * store, so a replayed login is refused wherever it lands. Forgotten nonces are swept here too.
+   */
+  claimNonce(scope: string, nonce: string, untilMs: number, nowMs: number): Promise<boolean>;
   /** Resolves when the store can answer queries. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -102,6 +102,19 @@ CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 ${APPEND_ONLY_TRIGGERS}
 `,
   },
+  {
+    version: 2,
+    name: 'login nonces shared by every process on the store',
+    sql: `
+CREATE TABLE nonces (
+  scope TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  until_ms INTEGER NOT NULL,
+  PRIMARY KEY (scope, nonce)
+) WITHOUT ROWID;
+CREATE INDEX nonces_by_expiry ON nonces (until_ms);
+`,
+  },
 ];
 
 /** The tables `reset` empties, children before parents. Settings (keys, token hash) survive a reset. */

@@ -19,7 +19,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import { APPEND_ONLY_TRIGGERS, APPEND_ONLY_TRIGGER_NAMES, SQLITE_LEDGER_TABLES, SQLITE_MIGRATIONS } from './migrations.js';
-import * as rows from './rows.js';
+import * as rows from '../rows.js';
 
 /**
  * How much an acknowledged write survives (SQLite `synchronous` in WAL mode):
@@ -41,7 +41,7 @@ export interface SqliteStoreOptions {
 /** The reads, prepared once per connection. */
 class Reads implements StoreReader {
   private readonly s;
-  constructor(private readonly db: Database.Database) {
+  constructor(protected readonly db: Database.Database) {
     this.s = {
       asset: db.prepare<[string], rows.AssetRow>('SELECT * FROM assets WHERE symbol = ?'),
       assets: db.prepare<[], rows.AssetRow>('SELECT * FROM assets ORDER BY rowid'),
@@ -265,6 +265,24 @@ class SqliteTx extends Reads implements StoreTx {
     this.w.setLoopringPublicKey.run(key?.x ?? null, key?.y ?? null, accountId).changes === 1;
 
   /** SQLite has one writer at a time (BEGIN IMMEDIATE), so a plain read is already a lock. */
+  /** Savepoints nest by name; one at a time is all group commit needs, but a depth counter keeps them distinct. */
+  private savepoints = 0;
+  savepoint = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const name = `sp${++this.savepoints}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn();
+      this.db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      this.db.exec(`ROLLBACK TO ${name}`);
+      this.db.exec(`RELEASE ${name}`);
+      throw error;
+    } finally {
+      this.savepoints -= 1;
+    }
+  };
+
   lockBalances = async (keys: readonly BalanceKey[]): Promise<bigint[]> =>
     keys.map((k) => BigInt(this.w.balance.get(k.account, k.asset, k.bucket)?.amount ?? '0'));
 
@@ -398,6 +416,28 @@ export class SqliteStore extends Reads implements LedgerStore {
       })();
     });
   }
+
+  /**
+   * One upsert on the writer: a nonce still remembered is left alone (no row changes), an expired
+   * one is taken again. Expired rows are swept at most once a minute.
+   */
+  async claimNonce(scope: string, nonce: string, untilMs: number, nowMs: number): Promise<boolean> {
+    return this.writes.run(async () => {
+      if (nowMs >= this.nextNonceSweepMs) {
+        this.writer.prepare('DELETE FROM nonces WHERE until_ms <= ?').run(nowMs);
+        this.nextNonceSweepMs = nowMs + 60_000;
+      }
+      const claimed = this.writer
+        .prepare(
+          `INSERT INTO nonces (scope, nonce, until_ms) VALUES (?, ?, ?)
+           ON CONFLICT (scope, nonce) DO UPDATE SET until_ms = excluded.until_ms WHERE nonces.until_ms <= ?`,
+        )
+        .run(scope, nonce, untilMs, nowMs);
+      return claimed.changes === 1;
+    });
+  }
+
+  private nextNonceSweepMs = 0;
 
   async ping(): Promise<void> {
     this.database.prepare('SELECT 1').get();

@@ -1,8 +1,8 @@
-import type { Account, Asset, Bucket, JournalEntry, Posting, SystemBook, User } from '../../ledger/types.js';
-import type { Pending, PendingKind, PendingState } from '../../ledger/operations.js';
-import type { CredentialRecord, CredentialVenue } from '../store.js';
+import type { Account, Asset, Bucket, JournalEntry, Posting, SystemBook, User } from '../ledger/types.js';
+import type { Pending, PendingKind, PendingState } from '../ledger/operations.js';
+import type { CredentialRecord, CredentialVenue } from './store.js';
 
-/** Row shapes as SQLite returns them, and their mapping to the ledger's types. */
+/** Row shapes as the SQL engines return them (snake_case columns), and their mapping to the ledger's types. */
 
 export interface AssetRow {
   symbol: string;
@@ -27,10 +27,11 @@ export const toAsset = (r: AssetRow): Asset => ({
 export interface UserRow {
   id: number;
   name: string;
-  bitget_broker: number;
+  /** SQLite has no boolean: 0 or 1 there, a boolean in PostgreSQL. */
+  bitget_broker: number | boolean;
   created_at_ms: number;
 }
-export const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, bitgetBroker: r.bitget_broker === 1, createdAtMs: r.created_at_ms });
+export const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, bitgetBroker: r.bitget_broker === 1 || r.bitget_broker === true, createdAtMs: r.created_at_ms });
 
 export interface AccountRow {
   id: number;

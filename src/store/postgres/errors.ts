@@ -1,0 +1,53 @@
+import { LedgerError } from '../../ledger/errors.js';
+import { StoreConflict } from '../store.js';
+
+/**
+ * How PostgreSQL's errors become assetbook's: a unique identity taken is a domain refusal; a lost
+ * race (deadlock, serialization failure, an operation key another transaction committed first)
+ * is a `StoreConflict` the transaction retries; anything else is rethrown as it is.
+ */
+
+interface PgError {
+  readonly code?: string;
+  readonly constraint_name?: string;
+}
+
+/** Each unique constraint a client's input can clash with: the domain code and the input field. */
+const IDENTITY_CONSTRAINTS: Record<string, { readonly code: LedgerError['code']; readonly field: string }> = {
+  assets_pkey: { code: 'ASSET_EXISTS', field: 'symbol' },
+  assets_bitget_coin_key: { code: 'IDENTITY_TAKEN', field: 'bitget/coin' },
+  assets_bullish_asset_id_key: { code: 'IDENTITY_TAKEN', field: 'bullish/assetId' },
+  assets_loopring_token_id_key: { code: 'IDENTITY_TAKEN', field: 'loopring/tokenId' },
+  users_name_key: { code: 'USER_EXISTS', field: 'name' },
+  accounts_bitget_uid_key: { code: 'IDENTITY_TAKEN', field: 'bitgetUid' },
+  accounts_bullish_trading_account_id_key: { code: 'IDENTITY_TAKEN', field: 'bullishTradingAccountId' },
+  accounts_loopring_account_id_key: { code: 'IDENTITY_TAKEN', field: 'loopringAccountId' },
+  accounts_loopring_address_key: { code: 'IDENTITY_TAKEN', field: 'loopringAddress' },
+  credentials_venue_public_id_key: { code: 'CREDENTIAL_EXISTS', field: 'publicId' },
+};
+
+/** SQLSTATEs that mean "another transaction got there first; run again". */
+const RETRYABLE_STATES = new Set(['40001', '40P01']);
+
+const UNIQUE_VIOLATION = '23505';
+
+/** A unique clash on a client-chosen identity, as the domain error; undefined for anything else. */
+export function identityClash(error: unknown): LedgerError | undefined {
+  const { code, constraint_name: constraint } = error as PgError;
+  if (code !== UNIQUE_VIOLATION || constraint === undefined) return undefined;
+  const known = IDENTITY_CONSTRAINTS[constraint];
+  if (!known) return undefined;
+  return new LedgerError(known.code, `already taken: ${known.field}`, known.field);
+}
+
+/**
+ * True when running the transaction again may succeed: a deadlock or serialization abort, or a
+ * unique clash on a key assetbook allocates or checks itself (an operation key, a pending's key,
+ * a catalog id), which means another transaction committed it after this one looked.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof StoreConflict) return true;
+  const { code } = error as PgError;
+  if (code !== undefined && RETRYABLE_STATES.has(code)) return true;
+  return code === UNIQUE_VIOLATION && identityClash(error) === undefined;
+}

@@ -1,0 +1,132 @@
+/**
+ * PostgreSQL's versioned migrations, applied in order, each in its own transaction, by whichever
+ * instance (or `assetbook migrate`) holds the migration lock first. Never edit a released
+ * migration: add the next one. The schema mirrors SQLite's, with PostgreSQL's own types:
+ * amounts are `numeric(78,0)` (exact, and wide enough for any uint256), times are `bigint`
+ * milliseconds, and the journal's append-only rule is a trigger as there.
+ */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Refuses any edit of the journal; `reset` turns these off for its own transaction only. */
+const APPEND_ONLY = `
+CREATE FUNCTION refuse_journal_edit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('assetbook.resetting', true) = 'on' THEN
+    IF TG_LEVEL = 'ROW' THEN RETURN OLD; END IF;
+    RETURN NULL;
+  END IF;
+  RAISE EXCEPTION 'the journal is append-only' USING ERRCODE = 'restrict_violation';
+END $$;
+CREATE TRIGGER operations_append_only BEFORE UPDATE OR DELETE ON operations FOR EACH ROW EXECUTE FUNCTION refuse_journal_edit();
+CREATE TRIGGER postings_append_only BEFORE UPDATE OR DELETE ON postings FOR EACH ROW EXECUTE FUNCTION refuse_journal_edit();
+CREATE TRIGGER operations_no_truncate BEFORE TRUNCATE ON operations FOR EACH STATEMENT EXECUTE FUNCTION refuse_journal_edit();
+CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON postings FOR EACH STATEMENT EXECUTE FUNCTION refuse_journal_edit();
+`;
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'ledger core',
+    sql: `
+CREATE TABLE assets (
+  symbol text PRIMARY KEY,
+  name text NOT NULL,
+  scale integer NOT NULL,
+  bitget_coin text NOT NULL UNIQUE,
+  bullish_asset_id text NOT NULL UNIQUE,
+  bullish_precision integer NOT NULL,
+  loopring_token_id integer NOT NULL UNIQUE,
+  loopring_address text NOT NULL,
+  loopring_decimals integer NOT NULL,
+  created_at_ms bigint NOT NULL,
+  position bigint GENERATED ALWAYS AS IDENTITY
+);
+CREATE TABLE users (
+  id integer PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  bitget_broker boolean NOT NULL,
+  created_at_ms bigint NOT NULL
+);
+CREATE TABLE accounts (
+  id integer PRIMARY KEY,
+  user_id integer NOT NULL REFERENCES users(id),
+  kind text NOT NULL CHECK (kind IN ('main', 'sub')),
+  label text NOT NULL,
+  bitget_uid text NOT NULL UNIQUE,
+  bullish_trading_account_id text NOT NULL UNIQUE,
+  loopring_account_id integer NOT NULL UNIQUE,
+  loopring_address text NOT NULL UNIQUE,
+  loopring_public_key_x text,
+  loopring_public_key_y text,
+  created_at_ms bigint NOT NULL
+);
+CREATE UNIQUE INDEX accounts_one_main_per_user ON accounts (user_id) WHERE kind = 'main';
+CREATE INDEX accounts_by_user ON accounts (user_id, id);
+CREATE TABLE credentials (
+  id integer PRIMARY KEY,
+  venue text NOT NULL,
+  user_id integer NOT NULL REFERENCES users(id),
+  account_id integer NOT NULL REFERENCES accounts(id),
+  public_id text NOT NULL,
+  secret_sealed text,
+  passphrase_hash text,
+  rsa_public_key_pem text,
+  label text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  CONSTRAINT credentials_venue_public_id_key UNIQUE (venue, public_id)
+);
+CREATE INDEX credentials_by_user ON credentials (user_id, id);
+CREATE TABLE balances (
+  account_id integer NOT NULL,
+  asset text NOT NULL,
+  bucket text NOT NULL,
+  amount numeric(78, 0) NOT NULL,
+  updated_at_ms bigint NOT NULL,
+  PRIMARY KEY (account_id, asset, bucket)
+);
+CREATE TABLE operations (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key text NOT NULL,
+  hash text NOT NULL,
+  type text NOT NULL,
+  at_ms bigint NOT NULL,
+  request text NOT NULL,
+  CONSTRAINT operations_key_key UNIQUE (key)
+);
+CREATE TABLE postings (
+  operation_id bigint NOT NULL REFERENCES operations(id),
+  seq integer NOT NULL,
+  account_id integer NOT NULL,
+  bucket text NOT NULL,
+  asset text NOT NULL,
+  amount numeric(78, 0) NOT NULL,
+  PRIMARY KEY (operation_id, seq)
+);
+CREATE TABLE pendings (
+  key text PRIMARY KEY,
+  kind text NOT NULL,
+  account_id integer NOT NULL,
+  asset text NOT NULL,
+  amount numeric(78, 0) NOT NULL,
+  fee numeric(78, 0) NOT NULL,
+  state text NOT NULL
+);
+CREATE TABLE settings (name text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE nonces (
+  scope text NOT NULL,
+  nonce text NOT NULL,
+  until_ms bigint NOT NULL,
+  PRIMARY KEY (scope, nonce)
+);
+CREATE INDEX nonces_by_expiry ON nonces (until_ms);
+${APPEND_ONLY}
+`,
+  },
+];
+
+/** The tables `reset` empties. Settings (keys, token hash) and nonces survive a reset. */
+export const POSTGRES_LEDGER_TABLES = ['postings', 'operations', 'pendings', 'balances', 'credentials', 'accounts', 'users', 'assets'] as const;

@@ -1,0 +1,133 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { runStoreSuite } from '../store.case.js';
+import { PostgresStore } from './postgres-store.js';
+import { Ledger } from '../../ledger/ledger.js';
+import { LedgerError } from '../../ledger/errors.js';
+import { TEST_POSTGRES_URL, skipWithoutPostgres } from '../../../test/support/services.js';
+
+/** Every store here lives in its own schema, dropped at the end, so test files never meet. */
+const schemas: string[] = [];
+function freshUrl(): string {
+  const schema = `ab_test_${randomBytes(6).toString('hex')}`;
+  schemas.push(schema);
+  return schemaUrl(schema);
+}
+after(async () => {
+  if (!TEST_POSTGRES_URL || schemas.length === 0) return;
+  const sql = postgres(TEST_POSTGRES_URL, { onnotice: () => {} });
+  for (const schema of schemas) await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
+  await sql.end();
+});
+
+const openFresh = () => PostgresStore.open({ url: freshUrl() });
+const skip = skipWithoutPostgres;
+
+runStoreSuite('postgres', openFresh, { skip });
+
+async function seeded(store: PostgresStore) {
+  const ledger = new Ledger(store);
+  const { main, sub } = await ledger.session(async (s) => {
+    await s.createAsset({ symbol: 'BTC', scale: 8 });
+    const { main } = await s.createUser({ name: 'alice' });
+    return { main, sub: await s.createSubAccount(main.userId, { label: 'bot' }) };
+  });
+  return { ledger, main, sub };
+}
+
+test('[postgres] the journal refuses edits at the database itself, and reset still empties it', { skip }, async () => {
+  const store = await openFresh();
+  try {
+    const { ledger, main } = await seeded(store);
+    await ledger.apply({ key: 'd', type: 'deposit', account: main.id, asset: 'BTC', amount: '1' });
+    const raw = postgres(schemaUrl(schemas.at(-1)!), { onnotice: () => {} });
+    await assert.rejects(raw`UPDATE postings SET amount = 999`, /append-only/);
+    await assert.rejects(raw`DELETE FROM operations`, /append-only/);
+    await assert.rejects(raw`TRUNCATE operations CASCADE`, /append-only/);
+    await raw.end();
+    await store.reset();
+    assert.equal((await ledger.verify()).entries, 0);
+  } finally {
+    await store.close();
+  }
+});
+
+test('[postgres] two stores on one schema (two instances) never overdraw, lose an update or apply a key twice', { skip }, async () => {
+  const url = freshUrl();
+  const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url, migrate: true })]);
+  try {
+    const { main, sub } = await seeded(a);
+    const ledgers = [new Ledger(a), new Ledger(b)];
+    await ledgers[0]!.apply({ key: 'fund', type: 'deposit', account: main.id, asset: 'BTC', amount: '10' });
+    // 60 transfers of 0.25 out of 10 (40 fit), in both directions so that lock order matters, and
+    // every key sent twice, once to each instance.
+    const attempts = Array.from({ length: 60 }, (_, i) => {
+      const request = i % 3 === 2
+        ? { key: `back${i}`, type: 'transfer', from: sub.id, to: main.id, asset: 'BTC', amount: '0.25' }
+        : { key: `t${i}`, type: 'transfer', from: main.id, to: sub.id, asset: 'BTC', amount: '0.25' };
+      return [0, 1].map((n) =>
+        ledgers[(i + n) % 2]!.apply(request).then(
+          (r) => ({ key: request.key, id: r.entry.id as number | null, replayed: r.replayed }),
+          (error: unknown) => ({ key: request.key, id: null, replayed: false, code: error instanceof LedgerError ? error.code : String(error) }),
+        ),
+      );
+    }).flat();
+    const outcomes = await Promise.all(attempts);
+    const byKey = new Map<string, typeof outcomes>();
+    for (const o of outcomes) byKey.set(o.key, [...(byKey.get(o.key) ?? []), o]);
+    for (const [key, pair] of byKey) {
+      const landed = pair.filter((o) => o.id !== null);
+      if (landed.length > 0) {
+        assert.equal(new Set(landed.map((o) => o.id)).size, 1, `${key}: both callers got the one entry`);
+        assert.equal(landed.filter((o) => !o.replayed).length, 1, `${key}: applied once, replayed otherwise`);
+      }
+      for (const o of pair) if (o.id === null) assert.equal((o as { code?: string }).code, 'INSUFFICIENT_FUNDS', `${key}: only refused for funds`);
+    }
+    const report = await ledgers[1]!.verify();
+    assert.equal(report.ok, true, JSON.stringify(report.mismatches));
+    const total = [...(await a.readBalances(main.id)), ...(await a.readBalances(sub.id))].reduce((sum, x) => sum + x.amount, 0n);
+    assert.equal(total, 10n * 10n ** 8n, 'nothing created or lost between the two accounts');
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('[postgres] a transaction that keeps losing its race is refused with CONCURRENCY_EXHAUSTED, not retried forever', { skip }, async () => {
+  const store = await PostgresStore.open({ url: freshUrl(), retries: 2 });
+  try {
+    let runs = 0;
+    await assert.rejects(
+      store.transaction(async () => {
+        runs += 1;
+        throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      }),
+      (error: unknown) => error instanceof LedgerError && error.code === 'CONCURRENCY_EXHAUSTED',
+    );
+    assert.equal(runs, 3, 'the first run and two retries');
+  } finally {
+    await store.close();
+  }
+});
+
+test('[postgres] instances starting at once migrate once, and a newer schema is refused', { skip }, async () => {
+  const url = freshUrl();
+  const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open({ url })));
+  await Promise.all(stores.map((s) => s.close()));
+  const raw = postgres(url, { onnotice: () => {} });
+  assert.deepEqual(Array.from(await raw`SELECT version FROM schema_migrations ORDER BY version`, (r) => r.version), [1]);
+  await raw`INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (999, 'future', 0)`;
+  await raw.end();
+  await assert.rejects(PostgresStore.open({ url }), /newer than this assetbook/);
+});
+
+test('[postgres] without migrating, a store behind the newest schema is refused with the command to run', { skip }, async () => {
+  await assert.rejects(PostgresStore.open({ url: freshUrl(), migrate: false }), /run assetbook migrate/);
+});
+
+function schemaUrl(schema: string): string {
+  const url = new URL(TEST_POSTGRES_URL ?? 'postgres://unset');
+  url.searchParams.set('search_path', schema);
+  return url.toString();
+}

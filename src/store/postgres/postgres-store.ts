@@ -1,0 +1,466 @@
+import postgres from 'postgres';
+import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.js';
+import { LedgerError } from '../../ledger/errors.js';
+import type { Pending, PendingState } from '../../ledger/operations.js';
+import type {
+  AccountFilter,
+  BalanceKey,
+  BalanceWrite,
+  CredentialRecord,
+  CredentialVenue,
+  JournalPage,
+  LedgerStore,
+  LoopringIdentity,
+  NewCredential,
+  NewOperation,
+  StoreReader,
+  StoredOperation,
+  StoreTx,
+} from '../store.js';
+import * as rows from '../rows.js';
+import { identityClash, isRetryable } from './errors.js';
+import { POSTGRES_LEDGER_TABLES } from './migrations.js';
+import { migratePostgres } from './migrate.js';
+
+/**
+ * The PostgreSQL store: for several assetbook instances on one ledger.
+ *
+ * Concurrency model (READ COMMITTED, the server's default):
+ * - A balance is locked with `SELECT … FOR UPDATE` before it is read for a change; books are
+ *   locked in one global order (`compareBalanceKeys`), so two operations never wait on each
+ *   other in a cycle. A book never written before is first inserted at zero, so that it has a row
+ *   to lock: every locked book is written by the operation, or the transaction rolls back.
+ * - Catalog ids (users, accounts, credentials) are `max + 1` under one transaction-scoped
+ *   advisory lock, as dense and repeatable as SQLite's.
+ * - A setting read inside a transaction takes an advisory lock on its name first, so a
+ *   read-modify-write of one setting is serialized even when the row does not exist yet.
+ * - A transaction that loses a race (deadlock, or an operation key another instance committed in
+ *   between) is rolled back and run again, at most `retries` times with a short random backoff,
+ *   then refused with CONCURRENCY_EXHAUSTED.
+ */
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database; `?search_path=<schema>` keeps the tables in that schema. */
+  readonly url: string;
+  /** Connections in the pool. */
+  readonly poolSize?: number;
+  /** Runs of a transaction that lost a race, before CONCURRENCY_EXHAUSTED. */
+  readonly retries?: number;
+  /** Apply pending migrations on open (an instance at start); `assetbook migrate` does it explicitly. */
+  readonly migrate?: boolean;
+}
+
+type Sql = postgres.Sql<Record<string, never>>;
+
+/** Advisory lock namespaces (the first key of the two-int form; migrate.ts holds 0x61620001). */
+export const LOCK_NAMESPACE = { catalog: 0x61620002, setting: 0x61620003 } as const;
+
+/** The reads, over the pool or over one transaction's connection. */
+class PgReads implements StoreReader {
+  constructor(protected readonly sql: Sql) {}
+
+  async getAsset(symbol: string): Promise<Asset | undefined> {
+    const [row] = await this.sql<rows.AssetRow[]>`SELECT * FROM assets WHERE symbol = ${symbol}`;
+    return row && rows.toAsset(row);
+  }
+  async listAssets(): Promise<Asset[]> {
+    return (await this.sql<rows.AssetRow[]>`SELECT * FROM assets ORDER BY position`).map(rows.toAsset);
+  }
+  async getUser(id: number): Promise<User | undefined> {
+    const [row] = await this.sql<rows.UserRow[]>`SELECT * FROM users WHERE id = ${id}`;
+    return row && rows.toUser(row);
+  }
+  async getUserByName(name: string): Promise<User | undefined> {
+    const [row] = await this.sql<rows.UserRow[]>`SELECT * FROM users WHERE name = ${name}`;
+    return row && rows.toUser(row);
+  }
+  async listUsers(): Promise<User[]> {
+    return (await this.sql<rows.UserRow[]>`SELECT * FROM users ORDER BY id`).map(rows.toUser);
+  }
+  async getAccount(id: number): Promise<Account | undefined> {
+    const [row] = await this.sql<rows.AccountRow[]>`SELECT * FROM accounts WHERE id = ${id}`;
+    return row && rows.toAccount(row);
+  }
+  async listAccounts(filter: AccountFilter = {}): Promise<Account[]> {
+    const found =
+      filter.userId === undefined
+        ? await this.sql<rows.AccountRow[]>`SELECT * FROM accounts ORDER BY id`
+        : await this.sql<rows.AccountRow[]>`SELECT * FROM accounts WHERE user_id = ${filter.userId} ORDER BY id`;
+    return found.map(rows.toAccount);
+  }
+  /** Addresses are stored in lower case (the catalog writes them so), so the given one is lowered. */
+  async getAccountByLoopring({ accountId, address }: LoopringIdentity): Promise<Account | undefined> {
+    const lowered = address?.toLowerCase();
+    const [row] =
+      accountId !== undefined
+        ? await this.sql<rows.AccountRow[]>`SELECT * FROM accounts WHERE loopring_account_id = ${accountId}`
+        : lowered !== undefined
+          ? await this.sql<rows.AccountRow[]>`SELECT * FROM accounts WHERE loopring_address = ${lowered}`
+          : [];
+    if (!row || (lowered !== undefined && row.loopring_address !== lowered)) return undefined;
+    return rows.toAccount(row);
+  }
+  async getCredential(venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined> {
+    const [row] = await this.sql<rows.CredentialRow[]>`SELECT * FROM credentials WHERE venue = ${venue} AND public_id = ${publicId}`;
+    return row && rows.toCredential(row);
+  }
+  async listCredentials(userId?: number): Promise<CredentialRecord[]> {
+    const found =
+      userId === undefined
+        ? await this.sql<rows.CredentialRow[]>`SELECT * FROM credentials ORDER BY id`
+        : await this.sql<rows.CredentialRow[]>`SELECT * FROM credentials WHERE user_id = ${userId} ORDER BY id`;
+    return found.map(rows.toCredential);
+  }
+  async getOperation(key: string): Promise<StoredOperation | undefined> {
+    const [row] = await this.sql<rows.OperationRow[]>`SELECT * FROM operations WHERE key = ${key}`;
+    if (!row) return undefined;
+    const postings = await this.sql<rows.PostingRow[]>`
+      SELECT operation_id, account_id, bucket, asset, amount::text AS amount FROM postings WHERE operation_id = ${row.id} ORDER BY seq`;
+    return { entry: rows.toEntry(row, postings.map(rows.toPosting).map(stripOperationId)), hash: row.hash };
+  }
+  async getPending(key: string): Promise<Pending | undefined> {
+    const [row] = await this.sql<rows.PendingRow[]>`
+      SELECT key, kind, account_id, asset, amount::text AS amount, fee::text AS fee, state FROM pendings WHERE key = ${key}`;
+    return row && rows.toPending(row);
+  }
+  async getSetting(name: string): Promise<string | undefined> {
+    const [row] = await this.sql<{ value: string }[]>`SELECT value FROM settings WHERE name = ${name}`;
+    return row?.value;
+  }
+}
+
+function stripOperationId(p: Posting & { operationId: number }): Posting {
+  return { account: p.account, bucket: p.bucket, asset: p.asset, amount: p.amount };
+}
+
+/** Columns of `keys`, for `unnest`: one array per column, in the caller's (lock) order. */
+function columnsOf(keys: readonly BalanceKey[]) {
+  return { accounts: keys.map((k) => k.account), assets: keys.map((k) => k.asset), buckets: keys.map((k) => k.bucket) };
+}
+
+class PgTx extends PgReads implements StoreTx {
+  private catalogLocked = false;
+  private savepoints = 0;
+
+  constructor(private readonly tx: postgres.TransactionSql<Record<string, never>>) {
+    super(tx as unknown as Sql);
+  }
+
+  /** Serializes catalog writes across instances, once per transaction. */
+  private async lockCatalog(): Promise<void> {
+    if (this.catalogLocked) return;
+    await this.sql`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE.catalog}, 0)`;
+    this.catalogLocked = true;
+  }
+
+  private async nextId(table: 'users' | 'accounts' | 'credentials'): Promise<number> {
+    await this.lockCatalog();
+    const [row] = await this.sql<{ next: number }[]>`SELECT coalesce(max(id), 0) + 1 AS next FROM ${this.sql(table)}`;
+    return Number(row?.next ?? 1);
+  }
+
+  /** A new asset derives its venue ids from the existing ones, so the list it reads is held. */
+  override async listAssets(): Promise<Asset[]> {
+    await this.lockCatalog();
+    return super.listAssets();
+  }
+
+  override async getSetting(name: string): Promise<string | undefined> {
+    await this.sql`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE.setting}, hashtext(${name}))`;
+    return super.getSetting(name);
+  }
+
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const name = this.sql(`sp${++this.savepoints}`);
+    await this.sql`SAVEPOINT ${name}`;
+    try {
+      const result = await fn();
+      await this.sql`RELEASE SAVEPOINT ${name}`;
+      return result;
+    } catch (error) {
+      await this.sql`ROLLBACK TO SAVEPOINT ${name}`;
+      throw error;
+    } finally {
+      this.savepoints -= 1;
+    }
+  }
+
+  allocateAccountId(): Promise<number> {
+    return this.nextId('accounts');
+  }
+
+  async insertAsset(a: Asset, atMs: number): Promise<void> {
+    await this.lockCatalog();
+    await identities(this.sql`
+      INSERT INTO assets (symbol, name, scale, bitget_coin, bullish_asset_id, bullish_precision, loopring_token_id, loopring_address, loopring_decimals, created_at_ms)
+      VALUES (${a.symbol}, ${a.name}, ${a.scale}, ${a.bitget.coin}, ${a.bullish.assetId}, ${a.bullish.precision}, ${a.loopring.tokenId}, ${a.loopring.address}, ${a.loopring.decimals}, ${atMs})`);
+  }
+
+  async insertUser(u: Omit<User, 'id'>): Promise<number> {
+    const id = await this.nextId('users');
+    await identities(this.sql`INSERT INTO users (id, name, bitget_broker, created_at_ms) VALUES (${id}, ${u.name}, ${u.bitgetBroker}, ${u.createdAtMs})`);
+    return id;
+  }
+
+  async insertAccount(a: Account): Promise<void> {
+    await identities(this.sql`
+      INSERT INTO accounts (id, user_id, kind, label, bitget_uid, bullish_trading_account_id, loopring_account_id, loopring_address, loopring_public_key_x, loopring_public_key_y, created_at_ms)
+      VALUES (${a.id}, ${a.userId}, ${a.kind}, ${a.label}, ${a.bitgetUid}, ${a.bullishTradingAccountId}, ${a.loopringAccountId}, ${a.loopringAddress},
+              ${a.loopringPublicKey?.x ?? null}, ${a.loopringPublicKey?.y ?? null}, ${a.createdAtMs})`);
+  }
+
+  async insertCredential(c: NewCredential): Promise<number> {
+    const id = await this.nextId('credentials');
+    await identities(this.sql`
+      INSERT INTO credentials (id, venue, user_id, account_id, public_id, secret_sealed, passphrase_hash, rsa_public_key_pem, label, created_at_ms)
+      VALUES (${id}, ${c.venue}, ${c.userId}, ${c.accountId}, ${c.publicId}, ${c.secretSealed}, ${c.passphraseHash}, ${c.rsaPublicKeyPem}, ${c.label}, ${c.createdAtMs})`);
+    return id;
+  }
+
+  async setLoopringPublicKey(accountId: number, key: { readonly x: string; readonly y: string } | null): Promise<boolean> {
+    const result = await this.sql`
+      UPDATE accounts SET loopring_public_key_x = ${key?.x ?? null}, loopring_public_key_y = ${key?.y ?? null} WHERE id = ${accountId}`;
+    return result.count === 1;
+  }
+
+  /**
+   * One round trip when every book has a row (the usual case): lock them in the given order and
+   * read them. Otherwise the missing books are inserted at zero (waiting on any other transaction
+   * inserting the same book), and the lock-and-read runs again.
+   */
+  async lockBalances(keys: readonly BalanceKey[]): Promise<bigint[]> {
+    const { accounts, assets, buckets } = columnsOf(keys);
+    const lockAndRead = () => this.sql<{ ord: number; amount: string }[]>`
+      SELECT k.ord::int AS ord, b.amount::text AS amount
+      FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[]) WITH ORDINALITY AS k(account_id, asset, bucket, ord)
+      JOIN balances b USING (account_id, asset, bucket)
+      ORDER BY k.ord
+      FOR UPDATE OF b`;
+    let found = await lockAndRead();
+    if (found.length < keys.length) {
+      await this.sql`
+        INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms)
+        SELECT account_id, asset, bucket, 0, 0
+        FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[]) WITH ORDINALITY AS k(account_id, asset, bucket, ord)
+        ORDER BY ord
+        ON CONFLICT DO NOTHING`;
+      found = await lockAndRead();
+    }
+    const amounts = keys.map(() => 0n);
+    for (const row of found) amounts[row.ord - 1] = BigInt(row.amount);
+    return amounts;
+  }
+
+  async writeBalances(writes: readonly BalanceWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const { accounts, assets, buckets } = columnsOf(writes);
+    await this.sql`
+      UPDATE balances b SET amount = w.amount, updated_at_ms = w.at_ms
+      FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[], ${writes.map((w) => w.amount.toString())}::numeric[], ${writes.map((w) => w.atMs)}::bigint[])
+        AS w(account_id, asset, bucket, amount, at_ms)
+      WHERE b.account_id = w.account_id AND b.asset = w.asset AND b.bucket = w.bucket`;
+  }
+
+  async insertPending(p: Pending): Promise<void> {
+    await this.sql`
+      INSERT INTO pendings (key, kind, account_id, asset, amount, fee, state)
+      VALUES (${p.key}, ${p.kind}, ${p.account}, ${p.asset}, ${p.amount.toString()}, ${p.fee.toString()}, ${p.state})`;
+  }
+
+  async closePending(key: string, state: Exclude<PendingState, 'open'>): Promise<boolean> {
+    const result = await this.sql`UPDATE pendings SET state = ${state} WHERE key = ${key} AND state = 'open'`;
+    return result.count === 1;
+  }
+
+  /** The entry and its postings in one statement. */
+  async insertOperation(op: NewOperation): Promise<number> {
+    const p = op.postings;
+    const [row] = await this.sql<{ id: number }[]>`
+      WITH op AS (
+        INSERT INTO operations (key, hash, type, at_ms, request) VALUES (${op.key}, ${op.hash}, ${op.type}, ${op.atMs}, ${JSON.stringify(op.request)})
+        RETURNING id
+      ), posted AS (
+        INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount)
+        SELECT op.id, t.seq - 1, t.account_id, t.bucket, t.asset, t.amount
+        FROM op, unnest(${p.map((x) => x.account)}::int[], ${p.map((x) => x.bucket)}::text[], ${p.map((x) => x.asset)}::text[], ${p.map((x) => x.amount.toString())}::numeric[])
+          WITH ORDINALITY AS t(account_id, bucket, asset, amount, seq)
+      )
+      SELECT id FROM op`;
+    return Number(row?.id);
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    await this.sql`INSERT INTO settings (name, value) VALUES (${name}, ${value}) ON CONFLICT (name) DO UPDATE SET value = excluded.value`;
+  }
+}
+
+/** Runs an insert, turning a clash on a client-chosen identity into its domain error. */
+async function identities(query: PromiseLike<unknown>): Promise<void> {
+  try {
+    await query;
+  } catch (error) {
+    throw identityClash(error) ?? error;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class PostgresStore extends PgReads implements LedgerStore {
+  readonly engine = 'postgres';
+  private nextNonceSweepMs = 0;
+
+  private constructor(
+    sql: Sql,
+    private readonly retries: number,
+  ) {
+    super(sql);
+  }
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const sql = connect(options.url, options.poolSize ?? 10);
+    try {
+      await ensureSchema(sql, options.url);
+      if (options.migrate ?? true) await migratePostgres(sql);
+      else await migratePostgres(sql, { checkOnly: true });
+    } catch (error) {
+      await sql.end({ timeout: 1 });
+      throw error;
+    }
+    return new PostgresStore(sql, options.retries ?? 8);
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return (await this.sql.begin((tx) => fn(new PgTx(tx)))) as T;
+      } catch (error) {
+        if (!isRetryable(error)) throw error;
+        if (attempt > this.retries) {
+          throw new LedgerError('CONCURRENCY_EXHAUSTED', `the transaction lost a race with another one ${attempt} times; try again`);
+        }
+        // Random, growing, short: the other side usually commits within a few milliseconds.
+        await sleep(Math.random() * Math.min(50, 2 ** attempt));
+      }
+    }
+  }
+
+  /** The hot path: one indexed query, array rows. */
+  async readBalances(account: number): Promise<Balance[]> {
+    const found = await this.sql`SELECT asset, bucket, amount::text, updated_at_ms FROM balances WHERE account_id = ${account}`.values();
+    return found.map(([asset, bucket, amount, updatedAtMs]) => ({
+      account,
+      asset: asset as string,
+      bucket: bucket as Balance['bucket'],
+      amount: BigInt(amount as string),
+      updatedAtMs: updatedAtMs as number,
+    }));
+  }
+
+  async listJournal(afterId: number, limit: number): Promise<JournalPage> {
+    const ops = await this.sql<rows.OperationRow[]>`SELECT * FROM operations WHERE id > ${afterId} ORDER BY id LIMIT ${limit + 1}`;
+    const page = ops.slice(0, limit);
+    const first = page[0];
+    const last = page.at(-1);
+    const byOperation = new Map<number, Posting[]>();
+    if (first && last) {
+      const postings = await this.sql<rows.PostingRow[]>`
+        SELECT operation_id, account_id, bucket, asset, amount::text AS amount FROM postings
+        WHERE operation_id BETWEEN ${first.id} AND ${last.id} ORDER BY operation_id, seq`;
+      for (const p of postings) {
+        const list = byOperation.get(p.operation_id) ?? [];
+        list.push(stripOperationId(rows.toPosting(p)));
+        byOperation.set(p.operation_id, list);
+      }
+    }
+    return {
+      entries: page.map((op) => rows.toEntry(op, byOperation.get(op.id) ?? [])),
+      next: ops.length > limit && last ? last.id : null,
+    };
+  }
+
+  /** In pages of 10,000 rows by key, so a journal of any length is read in bounded memory. */
+  async *scanPostings(): AsyncIterable<Posting & { readonly operationId: number }> {
+    let after = { op: 0, seq: -1 };
+    for (;;) {
+      const page = await this.sql<(rows.PostingRow & { seq: number })[]>`
+        SELECT operation_id, seq, account_id, bucket, asset, amount::text AS amount FROM postings
+        WHERE (operation_id, seq) > (${after.op}, ${after.seq}) ORDER BY operation_id, seq LIMIT 10000`;
+      for (const row of page) yield rows.toPosting(row);
+      const last = page.at(-1);
+      if (!last || page.length < 10000) return;
+      after = { op: last.operation_id, seq: last.seq };
+    }
+  }
+
+  async *scanBalances(): AsyncIterable<BalanceWrite> {
+    let after = { account: 0, asset: '', bucket: '' };
+    for (;;) {
+      const page = await this.sql<rows.BalanceRow[]>`
+        SELECT account_id, asset, bucket, amount::text AS amount, updated_at_ms FROM balances
+        WHERE (account_id, asset, bucket) > (${after.account}, ${after.asset}, ${after.bucket})
+        ORDER BY account_id, asset, bucket LIMIT 10000`;
+      for (const row of page) {
+        yield { account: row.account_id, asset: row.asset, bucket: row.bucket, amount: BigInt(row.amount), atMs: row.updated_at_ms };
+      }
+      const last = page.at(-1);
+      if (!last || page.length < 10000) return;
+      after = { account: last.account_id, asset: last.asset, bucket: last.bucket };
+    }
+  }
+
+  /** One TRUNCATE of every ledger table, with the journal's guard lifted for this transaction only. */
+  async reset(): Promise<void> {
+    await this.sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE.catalog}, 0)`;
+      await tx`SELECT set_config('assetbook.resetting', 'on', true)`;
+      await tx`TRUNCATE ${tx(POSTGRES_LEDGER_TABLES as unknown as string[])} RESTART IDENTITY`;
+    });
+  }
+
+  async claimNonce(scope: string, nonce: string, untilMs: number, nowMs: number): Promise<boolean> {
+    if (nowMs >= this.nextNonceSweepMs) {
+      this.nextNonceSweepMs = nowMs + 60_000;
+      await this.sql`DELETE FROM nonces WHERE until_ms <= ${nowMs}`;
+    }
+    const result = await this.sql`
+      INSERT INTO nonces (scope, nonce, until_ms) VALUES (${scope}, ${nonce}, ${untilMs})
+      ON CONFLICT (scope, nonce) DO UPDATE SET until_ms = excluded.until_ms WHERE nonces.until_ms <= ${nowMs}`;
+    return result.count === 1;
+  }
+
+  async ping(): Promise<void> {
+    await this.sql`SELECT 1`;
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}
+
+/** The pool: int8 (ids, milliseconds) read as numbers, every one well below 2^53; notices not printed. */
+export function connect(url: string, max: number): Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 10,
+    types: {
+      int8: { to: 20, from: [20], serialize: (value: number) => String(value), parse: (text: string) => Number(text) },
+    },
+  }) as unknown as Sql;
+}
+
+/** A `?search_path=` schema is created if missing, so a fresh schema is one URL away. */
+async function ensureSchema(sql: Sql, url: string): Promise<void> {
+  const schema = new URL(url).searchParams.get('search_path');
+  if (schema === null) return;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`search_path must be one lower-case schema name (got "${schema}")`);
+  }
+  try {
+    await sql`CREATE SCHEMA IF NOT EXISTS ${sql(schema)}`;
+  } catch (error) {
+    // Two instances creating it at the same moment: the other one won, which is as good.
+    const code = (error as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw error;
+  }
+}
