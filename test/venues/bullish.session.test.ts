@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Keyring } from '../../src/credentials/keyring.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { ASSETS, LOGIN, TRADING_ACCOUNTS, demoBullishKey, jwtPayload, loginAs, loginRequest, nextNonce } from '../support/bullish-client.js';
 import { ALICE_MAIN, assets, expectAnswer, get, rawJwt, snapshotWrites, type ErrorBody, type StoreWrites } from '../support/bullish-http.js';
@@ -10,7 +13,8 @@ import { DEMO, HttpHarness, type HttpRequest } from '../support/http-harness.js'
 /**
  * The Bullish session endpoints through a real server on loopback with the demo scenario: the
  * HMAC login, the bearer token on private endpoints (every authentication failure), logout, a
- * token's lifetime, and what a sandbox reset does to tokens.
+ * token's lifetime, what a sandbox reset does to tokens, and a login replayed to a second
+ * instance on the same store.
  */
 
 describe('bullish login, bearer token and logout over HTTP', () => {
@@ -253,5 +257,35 @@ describe('bullish sessions and a sandbox reset', () => {
     assert.match((refused.body as ErrorBody).message, /no longer exists/);
     expectAnswer(await h.request(get(TRADING_ACCOUNTS, token)), 401, 6105, 'every private endpoint');
     expectAnswer(await h.request(get(assets(ALICE_MAIN), await loginAs(h, 'alice'))), 200, undefined, 'a fresh login');
+  });
+});
+
+describe('bullish login on two instances sharing one store', () => {
+  // Two runtimes opened on the same SQLite file, each with its own app and port: two instances
+  // behind a balancer. The master key is given to both, as a deployment would.
+  let dir: string;
+  let a: HttpHarness;
+  let b: HttpHarness;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'assetbook-bullish-instances-'));
+    const flags = { db: join(dir, 'assetbook.db'), secretKey: Keyring.generateKey().toString('hex'), rateLimits: 'off' };
+    a = await HttpHarness.start('bullish-instance-operator', { scenario: DEMO, flags });
+    b = await HttpHarness.start('bullish-instance-operator', { flags });
+  });
+  after(async () => {
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a login accepted by one instance and replayed as it was sent to the other is refused on its nonce there', async () => {
+    const key = demoBullishKey(a.secrets('alice', 'bullish'));
+    const login = loginRequest(key);
+    const accepted = await a.request<{ token: string }>(login);
+    expectAnswer(accepted, 200, undefined, 'login on A');
+    expectAnswer(await b.request(login), 401, 2035, 'the same headers replayed on B');
+    expectAnswer(await a.request(login), 401, 2035, 'and on A again');
+    expectAnswer(await b.request(loginRequest(key)), 200, undefined, 'a fresh login on B');
+    expectAnswer(await b.request(get(assets(ALICE_MAIN), accepted.body.token)), 200, undefined, "A's token on B");
   });
 });

@@ -30,7 +30,7 @@ export async function createBullishContext(runtime: Runtime): Promise<BullishCon
     },
     tokens,
     sessions: new Sessions(tokens, new SessionRevocations(runtime.store), runtime.store, Date.now, generation),
-    nonces: new NonceRegistry(LOGIN_TIMESTAMP_WINDOW_MS),
+    nonces: new NonceRegistry(runtime.store, LOGIN_TIMESTAMP_WINDOW_MS),
     accounts: new TradingAccountDirectory(runtime.store, Date.now, generation),
   };
 }

@@ -26,7 +26,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: BullishContext)
       throw bullishError('INVALID_LOGIN', 'Invalid login: BX-SIGNATURE does not match timestamp + nonce + GET + /trading-api/v1/users/hmac/login');
     }
     // Recorded only now, once the signature proves the key's holder sent it.
-    if (!ctx.nonces.claim(login.publicKey, login.nonce, login.timestampMs, nowMs)) {
+    if (!(await ctx.nonces.claim(login.publicKey, login.nonce, login.timestampMs, nowMs))) {
       throw bullishError('INVALID_NONCE', 'BX-NONCE was already used by this key');
     }
     const subject = { userId: credential.userId, credentialId: credential.id, publicKey: credential.publicId, credentialCreatedAtMs: credential.createdAtMs };
