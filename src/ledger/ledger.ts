@@ -1,5 +1,6 @@
 import type { LedgerStore } from '../store/store.js';
 import { LedgerError } from './errors.js';
+import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
 import type { OperationRequest } from './operations.js';
 import { LedgerSession, isId, type ApplyResult } from './session.js';
 import type { Asset, Balance } from './types.js';
@@ -7,6 +8,17 @@ import { verifyStore, type VerifyReport } from './verify.js';
 
 export const BATCH_SIZE_MAX = 1000;
 export const JOURNAL_PAGE_MAX = 500;
+
+export interface LedgerOptions {
+  /**
+   * Group commit for single operations (`apply`); on by default, with as many lanes as the store
+   * runs transactions well at once. `false` commits every operation alone.
+   */
+  readonly groupCommit?: Partial<GroupCommitOptions> | false;
+}
+
+/** Operations in one group commit at most: big enough to amortize a commit, small enough to keep locks short. */
+export const GROUP_COMMIT_MAX = 100;
 
 /**
  * The ledger: the one place balances change. Every write runs in one store transaction through a
@@ -16,19 +28,36 @@ export class Ledger {
   /** Assets never change once created, so a hit is always right; a miss asks the store. */
   private readonly assetCache = new Map<string, Asset>();
   private resets = 0;
+  private readonly groups: GroupCommitter | null;
 
   constructor(
     readonly store: LedgerStore,
     private readonly clockMs: () => number = Date.now,
-  ) {}
+    options: LedgerOptions = {},
+  ) {
+    const group = options.groupCommit ?? {};
+    this.groups =
+      group === false
+        ? null
+        : new GroupCommitter(store, clockMs, this.assetCache, {
+            lanes: group.lanes ?? store.writeConcurrency,
+            maxGroup: group.maxGroup ?? GROUP_COMMIT_MAX,
+          });
+  }
 
   /** Runs `fn` with a session in one transaction: all of it lands, or none of it. */
   session<T>(fn: (session: LedgerSession) => Promise<T>): Promise<T> {
     return this.store.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.assetCache)));
   }
 
+  /** One operation; with group commit, it may share its transaction (never its outcome) with concurrent ones. */
   apply(request: OperationRequest): Promise<ApplyResult> {
-    return this.session((s) => s.apply(request));
+    return this.groups ? this.groups.apply(request) : this.session((s) => s.apply(request));
+  }
+
+  /** How many operations shared how many commits (null when group commit is off). */
+  get groupCommitStats(): GroupCommitStats | null {
+    return this.groups?.stats ?? null;
   }
 
   /** Applies many operations in one transaction: all land, or the first refusal refuses the batch. */

@@ -159,6 +159,8 @@ export interface JournalPage {
 
 export interface LedgerStore extends StoreReader {
   readonly engine: string;
+  /** How many write transactions are worth running at once: 1 for a single-writer engine. */
+  readonly writeConcurrency: number;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** The hot path: every bucket of every asset one account holds (rows written at least once). */
   readBalances(account: number): Promise<Balance[]>;

@@ -312,6 +312,8 @@ export class PostgresStore extends PgReads implements LedgerStore {
   private constructor(
     sql: Sql,
     private readonly retries: number,
+    /** Half the pool: the rest stays free for reads while writes queue. */
+    readonly writeConcurrency: number,
   ) {
     super(sql);
   }
@@ -326,7 +328,8 @@ export class PostgresStore extends PgReads implements LedgerStore {
       await sql.end({ timeout: 1 });
       throw error;
     }
-    return new PostgresStore(sql, options.retries ?? 8);
+    const poolSize = options.poolSize ?? 10;
+    return new PostgresStore(sql, options.retries ?? 8, Math.max(1, Math.floor(poolSize / 2)));
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

@@ -344,6 +344,8 @@ function translateConstraint<T>(fn: () => T): T {
 
 export class SqliteStore extends Reads implements LedgerStore {
   readonly engine = 'sqlite';
+  /** One writer connection: a second transaction would only queue behind the first. */
+  readonly writeConcurrency = 1;
   private readonly writer: Database.Database;
   private readonly tx: SqliteTx;
   private readonly writes = new Mutex();
