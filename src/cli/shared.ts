@@ -7,9 +7,11 @@ import { openRuntime, type Runtime } from '../server/runtime.js';
 /** Flags every command that opens the store shares, with their environment variables. */
 export function withStoreOptions(command: Command): Command {
   return command
-    .addOption(new Option('--db <path>', 'SQLite file, or :memory:').env('ASSETBOOK_DB'))
+    .addOption(new Option('--db <path|url>', 'SQLite file, :memory:, or postgres://user@host:port/database').env('ASSETBOOK_DB'))
     .addOption(new Option('--data-dir <dir>', 'where the generated secret key lives (default: the database folder)').env('ASSETBOOK_DATA_DIR'))
-    .addOption(new Option('--durability <mode>', 'full | normal | off (see docs/configuration.md)').env('ASSETBOOK_DURABILITY'))
+    .addOption(new Option('--durability <mode>', 'SQLite: full | normal | off (see docs/configuration.md)').env('ASSETBOOK_DURABILITY'))
+    .addOption(new Option('--postgres-pool-size <n>', 'PostgreSQL connections per instance (default 10)').env('ASSETBOOK_POSTGRES_POOL_SIZE'))
+    .addOption(new Option('--group-commit <on|off>', 'concurrent single operations share commits (default on)').env('ASSETBOOK_GROUP_COMMIT'))
     .addOption(new Option('--secret-key <key>', 'master key for sealed secrets: 64 hex digits or base64').env('ASSETBOOK_SECRET_KEY'));
 }
 

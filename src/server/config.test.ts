@@ -38,3 +38,31 @@ test('a rate-limit rule that names no venue rule stops the app from being built'
     await runtime.close();
   }
 });
+
+test('a PostgreSQL store needs a secret key (every instance must open the same secrets); a Redis URL must be one', () => {
+  assert.throws(() => resolveConfig({ db: 'postgres://u@h/db' }, {}), /needs --secret-key/);
+  const config = resolveConfig({ db: 'postgresql://u@h/db', secretKey: 'a'.repeat(64), redis: 'redis://127.0.0.1:6379' }, {});
+  assert.equal(config.dataDir, null, 'no data folder is guessed from a URL');
+  assert.equal(config.redis, 'redis://127.0.0.1:6379');
+  assert.throws(() => resolveConfig({ redis: 'localhost:6379' }, {}), /redis:\/\//);
+  assert.throws(() => resolveConfig({ postgresPoolSize: '1' }, {}), /postgres-pool-size/);
+  assert.equal(resolveConfig({ groupCommit: 'off' }, {}).groupCommit, false);
+  assert.equal(resolveConfig({}, {}).groupCommit, true);
+});
+
+test('an instance whose secret key differs from the one the store was written with is refused before it serves', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'assetbook-key-'));
+  try {
+    const db = join(dir, 'a.db');
+    const first = await openRuntime(resolveConfig({ db, secretKey: '1'.repeat(64) }, {}));
+    await first.close();
+    await assert.rejects(openRuntime(resolveConfig({ db, secretKey: '2'.repeat(64) }, {})), /secret key differs/);
+    const again = await openRuntime(resolveConfig({ db, secretKey: '1'.repeat(64) }, {}));
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,11 +8,17 @@ import type { SqliteDurability } from '../store/sqlite/sqlite-store.js';
 export interface Config {
   readonly host: string;
   readonly port: number;
-  /** A SQLite file path, or ':memory:'. */
+  /** A SQLite file path, ':memory:', or a postgres:// URL. */
   readonly db: string;
-  /** Where generated files live (secret key). Defaults to the database file's folder. */
+  /** Where generated files live (secret key). Defaults to a SQLite file's folder; none for PostgreSQL. */
   readonly dataDir: string | null;
   readonly durability: SqliteDurability;
+  /** Connections each instance opens to PostgreSQL. */
+  readonly postgresPoolSize: number;
+  /** Shared rate-limit counters: a redis:// URL, or null for counters in this process's memory. */
+  readonly redis: string | null;
+  /** Concurrent single operations share commits (see src/ledger/group-commit.ts). */
+  readonly groupCommit: boolean;
   readonly operatorToken: string | null;
   /** The master key for sealing secrets, as 64 hex digits or base64 of 32 bytes. */
   readonly secretKey: string | null;
@@ -47,6 +53,9 @@ export interface ConfigFlags {
   readonly db?: string;
   readonly dataDir?: string;
   readonly durability?: string;
+  readonly postgresPoolSize?: string;
+  readonly redis?: string;
+  readonly groupCommit?: string;
   readonly operatorToken?: string;
   readonly secretKey?: string;
   readonly rateLimits?: string;
@@ -59,6 +68,11 @@ export interface ConfigFlags {
 }
 
 export const DEFAULT_DB = 'data/assetbook.db';
+
+/** True for a database setting that names a PostgreSQL server rather than a SQLite file. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//.test(db);
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -105,16 +119,31 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
   if (!/^[0-9]{1,5}$/.test(portText) || port > 65535) throw new ConfigError(`port must be 0 to 65535 (got "${portText}")`);
   const db = pick(flags.db, env.ASSETBOOK_DB) ?? DEFAULT_DB;
   const dataDirText = pick(flags.dataDir, env.ASSETBOOK_DATA_DIR);
-  const dataDir = dataDirText !== undefined ? resolve(dataDirText) : db === ':memory:' ? null : dirname(resolve(db));
+  const postgres = isPostgresUrl(db);
+  const dataDir = dataDirText !== undefined ? resolve(dataDirText) : db === ':memory:' || postgres ? null : dirname(resolve(db));
   const rateLimits = oneOf('rate-limits', pick(flags.rateLimits, env.ASSETBOOK_RATE_LIMITS) ?? 'on', ['on', 'off'] as const);
+  const secretKey = pick(flags.secretKey, env.ASSETBOOK_SECRET_KEY) ?? null;
+  if (postgres && secretKey === null && dataDir === null) {
+    // Every instance must open the same sealed secrets; a key generated per process would not.
+    throw new ConfigError('a PostgreSQL store needs --secret-key (ASSETBOOK_SECRET_KEY), the same on every instance, or --data-dir to keep one in');
+  }
+  const redis = pick(flags.redis, env.ASSETBOOK_REDIS) ?? null;
+  if (redis !== null && !/^rediss?:\/\/[^\s]+$/.test(redis)) throw new ConfigError(`redis must be a redis:// or rediss:// URL (got "${redis}")`);
+  const poolText = pick(flags.postgresPoolSize, env.ASSETBOOK_POSTGRES_POOL_SIZE) ?? '10';
+  if (!/^[0-9]{1,3}$/.test(poolText) || Number(poolText) < 2 || Number(poolText) > 200) {
+    throw new ConfigError(`postgres-pool-size must be 2 to 200 (got "${poolText}")`);
+  }
   return {
     host: pick(flags.host, env.ASSETBOOK_HOST) ?? '127.0.0.1',
     port,
     db,
     dataDir,
     durability: oneOf('durability', pick(flags.durability, env.ASSETBOOK_DURABILITY) ?? 'full', ['full', 'normal', 'off'] as const),
+    postgresPoolSize: Number(poolText),
+    redis,
+    groupCommit: oneOf('group-commit', pick(flags.groupCommit, env.ASSETBOOK_GROUP_COMMIT) ?? 'on', ['on', 'off'] as const) === 'on',
     operatorToken: pick(flags.operatorToken, env.ASSETBOOK_OPERATOR_TOKEN) ?? null,
-    secretKey: pick(flags.secretKey, env.ASSETBOOK_SECRET_KEY) ?? null,
+    secretKey,
     rateLimits: rateLimits === 'on',
     rateLimitOverrides: parseRateLimitOverrides(flags.rateLimit ?? env.ASSETBOOK_RATE_LIMIT),
     venues: {

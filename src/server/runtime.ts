@@ -1,12 +1,15 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { pino, type Logger } from 'pino';
 import { Keyring } from '../credentials/keyring.js';
 import { Ledger } from '../ledger/ledger.js';
 import { memoryRateLimiters, type RateLimiterFactory } from '../rate-limit/rate-limiter.js';
+import { redisRateLimiters } from '../rate-limit/redis.js';
 import type { LedgerStore } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { ConfigError, type Config } from './config.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
+import { ConfigError, isPostgresUrl, type Config } from './config.js';
 
 /** Everything a running assetbook holds: the store, the ledger over it, the keyring, the operator token check. */
 export interface Runtime {
@@ -16,6 +19,8 @@ export interface Runtime {
   readonly keyring: Keyring;
   /** Where venue dialects get their rate limiters. */
   readonly rateLimiters: RateLimiterFactory;
+  /** For what happens outside a request: a backing service failing, say. */
+  readonly log: Logger;
   /** Set when this start generated the operator token: the only time it can be shown. */
   readonly generatedOperatorToken: string | null;
   /** Where the operator token was written when generated, if anywhere. */
@@ -25,13 +30,64 @@ export interface Runtime {
 }
 
 const OPERATOR_TOKEN_SETTING = 'operator_token_hash';
+/** A keyed hash of a fixed text: tells whether this instance's secret key is the one the store was written with. */
+const KEY_CHECK_SETTING = 'secret_key_check';
+const KEY_CHECK_TEXT = 'assetbook secret key check v1';
 
-export function openStore(config: Config): LedgerStore {
-  if (/^postgres(ql)?:\/\//.test(config.db)) {
-    throw new ConfigError('PostgreSQL is not supported yet: use a SQLite path or :memory:');
+export async function openStore(config: Config): Promise<LedgerStore> {
+  if (isPostgresUrl(config.db)) {
+    try {
+      return await PostgresStore.open({ url: config.db, poolSize: config.postgresPoolSize });
+    } catch (error) {
+      throw new ConfigError(`cannot open the PostgreSQL store at ${redactUrl(config.db)}: ${(error as Error).message}`);
+    }
   }
   if (config.db !== ':memory:') mkdirSync(join(config.db, '..'), { recursive: true });
   return SqliteStore.open({ path: config.db, durability: config.durability });
+}
+
+/** A URL as it may be printed: without its password. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/**
+ * Every instance on one store must hold the same secret key, or one would seal what the others
+ * cannot open. The first start records a keyed hash of a fixed text; a later start with another
+ * key is refused before it serves anything.
+ */
+async function checkSecretKey(store: LedgerStore, keyring: Keyring): Promise<void> {
+  const recorded =
+    (await store.getSetting(KEY_CHECK_SETTING)) ??
+    (await store.transaction(async (tx) => {
+      const existing = await tx.getSetting(KEY_CHECK_SETTING);
+      if (existing !== undefined) return existing;
+      const check = keyring.hash(KEY_CHECK_TEXT);
+      await tx.setSetting(KEY_CHECK_SETTING, check);
+      return check;
+    }));
+  if (!keyring.matches(KEY_CHECK_TEXT, recorded)) {
+    throw new ConfigError('the secret key differs from the one this store was written with: give every instance the same --secret-key');
+  }
+}
+
+function openRateLimiters(config: Config, log: Logger): RateLimiterFactory & { close?: () => Promise<void> } {
+  if (config.redis === null) return memoryRateLimiters(config.rateLimits, config.rateLimitOverrides);
+  const factory = redisRateLimiters({
+    url: config.redis,
+    enabled: config.rateLimits,
+    overrides: config.rateLimitOverrides,
+    onFailure: (error) => log.warn(`${error.message}; rate limits are counted per instance until Redis answers again`),
+  });
+  // Not awaited: an instance starts, and limits per process, while Redis is away.
+  factory.ready().catch((error: unknown) => log.warn((error as Error).message));
+  return factory;
 }
 
 /** The master key: configured, else read from (or generated into) the data directory, else ephemeral. */
@@ -59,8 +115,16 @@ export interface RuntimeOptions {
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const keyring = loadKeyring(config);
-  const store = openStore(config);
-  const ledger = new Ledger(store);
+  const store = await openStore(config);
+  try {
+    await checkSecretKey(store, keyring);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const ledger = new Ledger(store, Date.now, { groupCommit: config.groupCommit ? {} : false });
+  const log = pino({ level: config.logLevel });
+  const rateLimiters = openRateLimiters(config, log);
   let generated: string | null = null;
   let tokenFile: string | null = null;
   if (options.generateOperatorToken && config.operatorToken === null && (await store.getSetting(OPERATOR_TOKEN_SETTING)) === undefined) {
@@ -83,7 +147,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     store,
     ledger,
     keyring,
-    rateLimiters: memoryRateLimiters(config.rateLimits, config.rateLimitOverrides),
+    rateLimiters,
+    log,
     generatedOperatorToken: generated,
     operatorTokenFile: tokenFile,
     checkOperatorToken: (presented) => {
@@ -94,6 +159,9 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       if (ok) lastGood = presented;
       return ok;
     },
-    close: () => store.close(),
+    close: async () => {
+      await rateLimiters.close?.();
+      await store.close();
+    },
   };
 }
