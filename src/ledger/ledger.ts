@@ -17,6 +17,9 @@ export interface LedgerOptions {
   readonly groupCommit?: Partial<GroupCommitOptions> | false;
 }
 
+/** How long a read trusts a cached asset on a store other instances can reset (the venue key caches' bound too). */
+export const SHARED_ASSET_TTL_MS = 5_000;
+
 /** Operations in one group commit at most: big enough to amortize a commit, small enough to keep locks short. */
 export const GROUP_COMMIT_MAX = 100;
 
@@ -25,8 +28,15 @@ export const GROUP_COMMIT_MAX = 100;
  * `LedgerSession`; reads go straight to the store.
  */
 export class Ledger {
-  /** Assets never change once created, so a hit is always right; a miss asks the store. */
+  /**
+   * Assets never change once created, so a hit is right until the store is reset. This process's
+   * resets clear it at once; on a store shared by instances, another instance may reset it, so
+   * there an entry is trusted for `SHARED_ASSET_TTL_MS` on reads, and writes read assets inside
+   * their own transaction (exact, always).
+   */
   private readonly assetCache = new Map<string, Asset>();
+  private readonly assetCachedAtMs = new Map<string, number>();
+  private readonly writeAssets: ReadonlyMap<string, Asset>;
   private resets = 0;
   private readonly groups: GroupCommitter | null;
 
@@ -35,11 +45,12 @@ export class Ledger {
     private readonly clockMs: () => number = Date.now,
     options: LedgerOptions = {},
   ) {
+    this.writeAssets = store.sharedByInstances ? new Map() : this.assetCache;
     const group = options.groupCommit ?? {};
     this.groups =
       group === false
         ? null
-        : new GroupCommitter(store, clockMs, this.assetCache, {
+        : new GroupCommitter(store, clockMs, this.writeAssets, {
             lanes: group.lanes ?? store.writeConcurrency,
             maxGroup: group.maxGroup ?? GROUP_COMMIT_MAX,
           });
@@ -47,7 +58,7 @@ export class Ledger {
 
   /** Runs `fn` with a session in one transaction: all of it lands, or none of it. */
   session<T>(fn: (session: LedgerSession) => Promise<T>): Promise<T> {
-    return this.store.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.assetCache)));
+    return this.store.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.writeAssets)));
   }
 
   /** One operation; with group commit, it may share its transaction (never its outcome) with concurrent ones. */
@@ -97,9 +108,14 @@ export class Ledger {
 
   async asset(symbol: string): Promise<Asset | undefined> {
     const cached = this.assetCache.get(symbol);
-    if (cached) return cached;
+    if (cached && (!this.store.sharedByInstances || this.clockMs() - (this.assetCachedAtMs.get(symbol) ?? 0) < SHARED_ASSET_TTL_MS)) return cached;
     const asset = await this.store.getAsset(symbol);
-    if (asset) this.assetCache.set(symbol, asset);
+    if (asset) {
+      this.assetCache.set(symbol, asset);
+      this.assetCachedAtMs.set(symbol, this.clockMs());
+    } else {
+      this.assetCache.delete(symbol);
+    }
     return asset;
   }
 
@@ -107,6 +123,7 @@ export class Ledger {
   async reset(): Promise<void> {
     await this.store.reset();
     this.assetCache.clear();
+    this.assetCachedAtMs.clear();
     this.resets++;
   }
 

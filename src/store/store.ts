@@ -161,6 +161,11 @@ export interface LedgerStore extends StoreReader {
   readonly engine: string;
   /** How many write transactions are worth running at once: 1 for a single-writer engine. */
   readonly writeConcurrency: number;
+  /**
+   * True when other assetbook instances serve the same store and may change it at any moment,
+   * reset included: caches of this process must then be bounded in time, not only by its own resets.
+   */
+  readonly sharedByInstances: boolean;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** The hot path: every bucket of every asset one account holds (rows written at least once). */
   readBalances(account: number): Promise<Balance[]>;

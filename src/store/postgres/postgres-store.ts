@@ -307,6 +307,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class PostgresStore extends PgReads implements LedgerStore {
   readonly engine = 'postgres';
+  readonly sharedByInstances = true;
   private nextNonceSweepMs = 0;
 
   private constructor(

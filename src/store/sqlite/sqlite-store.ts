@@ -346,6 +346,8 @@ export class SqliteStore extends Reads implements LedgerStore {
   readonly engine = 'sqlite';
   /** One writer connection: a second transaction would only queue behind the first. */
   readonly writeConcurrency = 1;
+  /** One server per file; `assetbook op` beside it writes, but never resets. */
+  readonly sharedByInstances = false;
   private readonly writer: Database.Database;
   private readonly tx: SqliteTx;
   private readonly writes = new Mutex();
