@@ -15,6 +15,7 @@ interface ServeOptions {
   postgresPoolSize?: string;
   groupCommit?: string;
   redis?: string;
+  trustProxy?: string;
   secretKey?: string;
   operatorToken?: string;
   rateLimits?: string;
@@ -34,6 +35,7 @@ export function serveCommand(program: Command): void {
     .addOption(new Option('--port <port>', 'port to listen on, 0 for any free port (default 8080)').env('ASSETBOOK_PORT'))
     .addOption(new Option('--operator-token <token>', 'bearer token of the operator API (generated on first start if none)').env('ASSETBOOK_OPERATOR_TOKEN'))
     .addOption(new Option('--rate-limits <on|off>', 'venue rate limits; off for load tests').env('ASSETBOOK_RATE_LIMITS'))
+    .addOption(new Option('--trust-proxy <off|hops|addresses>', 'take the client address from X-Forwarded-For set by these proxies (CIDRs) or this many hops (default off)').env('ASSETBOOK_TRUST_PROXY'))
     .addOption(new Option('--redis <url>', 'keep rate-limit counters in this Redis, shared by every instance (default: in memory)').env('ASSETBOOK_REDIS'))
     .addOption(
       new Option('--rate-limit <rule>', 'replace one venue rate-limit rule, e.g. bitget.account=20/1s (repeatable; see docs/configuration.md)')

@@ -12,6 +12,11 @@ export interface AppOptions {
   readonly venues?: readonly VenueDialect[];
 }
 
+/** Fastify's typings take no hop count, so a count is given as the function it stands for. */
+function trustProxyOption(setting: false | string | number): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /**
  * Composes the server: health probes, the OpenAPI document, the operator API and every venue
  * dialect, each an encapsulated plugin with its own error handler.
@@ -23,6 +28,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     // Amounts are strings: a number must never be coerced into one, nor an unknown field dropped silently.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    // Behind a load balancer, the client address IP rate limits count by comes from X-Forwarded-For, only from these proxies.
+    trustProxy: trustProxyOption(runtime.config.trustProxy),
     // A URL Fastify cannot decode never reaches a route: answer it in the shape of the venue
     // whose base path it names, or the operator API's.
     frameworkErrors: (error, request, frameworkReply) => {

@@ -66,3 +66,19 @@ test('an instance whose secret key differs from the one the store was written wi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('behind a proxy, the client address that IP limits count by comes from X-Forwarded-For only when the proxy is trusted', async () => {
+  assert.equal(resolveConfig({}, {}).trustProxy, false);
+  assert.equal(resolveConfig({ trustProxy: '1' }, {}).trustProxy, 1);
+  assert.equal(resolveConfig({ trustProxy: '10.0.0.0/8, 127.0.0.1' }, {}).trustProxy, '10.0.0.0/8,127.0.0.1');
+  assert.throws(() => resolveConfig({ trustProxy: 'everyone' }, {}), /trust-proxy/);
+  for (const [trustProxy, expected] of [['off', '127.0.0.1'], ['127.0.0.1', '203.0.113.9']] as const) {
+    const runtime = await openRuntime(resolveConfig({ db: ':memory:', trustProxy }, {}));
+    const app = await buildApp(runtime, { logger: false });
+    app.get('/_test/ip', async (request) => request.ip);
+    const response = await app.inject({ url: '/_test/ip', headers: { 'x-forwarded-for': '203.0.113.9' }, remoteAddress: '127.0.0.1' });
+    assert.equal(response.body, expected, `trust-proxy ${trustProxy}`);
+    await app.close();
+    await runtime.close();
+  }
+});

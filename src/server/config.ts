@@ -19,6 +19,11 @@ export interface Config {
   readonly redis: string | null;
   /** Concurrent single operations share commits (see src/ledger/group-commit.ts). */
   readonly groupCommit: boolean;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address that IP rate limits count
+   * by: false (the connection's address), a list of addresses or CIDRs, or a number of hops.
+   */
+  readonly trustProxy: false | string | number;
   readonly operatorToken: string | null;
   /** The master key for sealing secrets, as 64 hex digits or base64 of 32 bytes. */
   readonly secretKey: string | null;
@@ -56,6 +61,7 @@ export interface ConfigFlags {
   readonly postgresPoolSize?: string;
   readonly redis?: string;
   readonly groupCommit?: string;
+  readonly trustProxy?: string;
   readonly operatorToken?: string;
   readonly secretKey?: string;
   readonly rateLimits?: string;
@@ -105,6 +111,15 @@ export function parseRateLimitOverrides(text: string | readonly string[] | undef
   return out;
 }
 
+/** `off`, a hop count (`1`), or comma-separated proxy addresses and CIDRs (`10.0.0.0/8,127.0.0.1`). */
+export function parseTrustProxy(text: string): false | string | number {
+  if (text === 'off') return false;
+  if (/^[0-9]{1,2}$/.test(text) && Number(text) >= 1) return Number(text);
+  const items = text.split(',').map((t) => t.trim());
+  if (items.every((t) => /^[0-9a-fA-F:.]{2,39}(\/[0-9]{1,3})?$/.test(t))) return items.join(',');
+  throw new ConfigError(`trust-proxy must be off, a number of hops, or proxy addresses/CIDRs separated by commas (got "${text}")`);
+}
+
 function seconds(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
   if (!/^[0-9]{1,9}(\.[0-9]{1,3})?$/.test(text) || value < min || value > max) {
@@ -141,6 +156,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     durability: oneOf('durability', pick(flags.durability, env.ASSETBOOK_DURABILITY) ?? 'full', ['full', 'normal', 'off'] as const),
     postgresPoolSize: Number(poolText),
     redis,
+    trustProxy: parseTrustProxy(pick(flags.trustProxy, env.ASSETBOOK_TRUST_PROXY) ?? 'off'),
     groupCommit: oneOf('group-commit', pick(flags.groupCommit, env.ASSETBOOK_GROUP_COMMIT) ?? 'on', ['on', 'off'] as const) === 'on',
     operatorToken: pick(flags.operatorToken, env.ASSETBOOK_OPERATOR_TOKEN) ?? null,
     secretKey,

@@ -128,9 +128,16 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   let generated: string | null = null;
   let tokenFile: string | null = null;
   if (options.generateOperatorToken && config.operatorToken === null && (await store.getSetting(OPERATOR_TOKEN_SETTING)) === undefined) {
-    generated = `abk_${randomBytes(24).toString('base64url')}`;
-    const hash = keyring.hash(generated);
-    await store.transaction((tx) => tx.setSetting(OPERATOR_TOKEN_SETTING, hash));
+    const candidate = `abk_${randomBytes(24).toString('base64url')}`;
+    // Instances starting at once on one store: the first to record a token wins, the others use it.
+    const won = await store.transaction(async (tx) => {
+      if ((await tx.getSetting(OPERATOR_TOKEN_SETTING)) !== undefined) return false;
+      await tx.setSetting(OPERATOR_TOKEN_SETTING, keyring.hash(candidate));
+      return true;
+    });
+    generated = won ? candidate : null;
+  }
+  if (generated !== null) {
     if (config.dataDir !== null) {
       tokenFile = join(config.dataDir, 'operator-token');
       writeFileSync(tokenFile, `${generated}\n`, { mode: 0o600 });
