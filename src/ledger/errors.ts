@@ -21,6 +21,7 @@ export const LEDGER_ERROR_CODES = [
   'PENDING_NOT_FOUND',
   'PENDING_CLOSED',
   'CONCURRENCY_EXHAUSTED',
+  'STORE_UNAVAILABLE',
 ] as const;
 
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];

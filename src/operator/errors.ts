@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isLedgerError, type LedgerErrorCode } from '../ledger/errors.js';
+import { isStoreUnreachable } from '../store/store.js';
 
 /**
  * Tier two for the operator API: every domain code has its HTTP status here, and the compiler
@@ -20,6 +21,7 @@ export const OPERATOR_STATUS: Record<LedgerErrorCode, number> = {
   PENDING_CLOSED: 409,
   INSUFFICIENT_FUNDS: 422,
   CONCURRENCY_EXHAUSTED: 503,
+  STORE_UNAVAILABLE: 503,
 };
 
 export interface OperatorErrorBody {
@@ -47,6 +49,11 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [number, string]> = {
 export function operatorErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (isLedgerError(error)) {
     void reply.status(OPERATOR_STATUS[error.code]).send(errorBody(error.code, error.message, error.path));
+    return;
+  }
+  if (isStoreUnreachable(error)) {
+    request.log.error({ err: error }, 'store unreachable');
+    void reply.status(OPERATOR_STATUS.STORE_UNAVAILABLE).send(errorBody('STORE_UNAVAILABLE', 'the store cannot be reached; try again'));
     return;
   }
   const fastifyError = error as FastifyError;

@@ -105,6 +105,20 @@ export interface StoreReader {
 }
 
 /**
+ * Error codes a driver gives when the database cannot be reached or dropped the connection:
+ * socket errors, postgres.js's own, and SQLSTATE classes 08 (connection exception) and 57P
+ * (the server shutting down or starting).
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+
+/** True when `error` says the store could not be reached, not that a request was wrong: a 503 to retry, not a 500. */
+export function isStoreUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return UNREACHABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P');
+}
+
+/**
  * Thrown inside a transaction when it lost a race with another one and running it again may
  * succeed. The engine's `transaction` catches it and retries; it never reaches a caller.
  */

@@ -64,6 +64,7 @@ const LEDGER_ERRORS: LedgerErrorMap<(error: LedgerError) => VenueError> = {
   PENDING_NOT_FOUND: (e) => bitgetError('parameterUnknown', e.path ?? 'orderId'),
   PENDING_CLOSED: (e) => bitgetError('parameterError', e.path ?? 'orderId'),
   CONCURRENCY_EXHAUSTED: () => bitgetError('systemBusy'),
+  STORE_UNAVAILABLE: () => bitgetError('systemBusy'),
 };
 
 export const bitgetErrorRenderer: VenueErrorRenderer = {

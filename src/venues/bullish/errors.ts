@@ -75,6 +75,7 @@ export const BULLISH_LEDGER_ERRORS: LedgerErrorMap<BullishErrorName> = {
   PENDING_CLOSED: 'BAD_INCOMING_REQUEST',
   INSUFFICIENT_FUNDS: 'INSUFFICIENT_BALANCE',
   CONCURRENCY_EXHAUSTED: 'SERVICE_BUSY',
+  STORE_UNAVAILABLE: 'SERVICE_BUSY',
 };
 
 export const bullishErrorRenderer: VenueErrorRenderer = {

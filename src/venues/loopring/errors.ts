@@ -59,6 +59,7 @@ const LEDGER_ERRORS: LedgerErrorMap<(error: LedgerError) => VenueError> = {
   PENDING_NOT_FOUND: (e) => loopringError('invalidParameter', e.path ?? ''),
   PENDING_CLOSED: (e) => loopringError('invalidParameter', e.path ?? ''),
   CONCURRENCY_EXHAUSTED: () => loopringError('unknown', 'busy, try again'),
+  STORE_UNAVAILABLE: () => loopringError('unknown', 'busy, try again'),
 };
 
 export const loopringErrorRenderer: VenueErrorRenderer = {
