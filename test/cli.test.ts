@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { TEST_POSTGRES_URL, skipWithoutPostgres } from './support/services.js';
 
 /**
  * The real CLI, run as a child process exactly as a user would: `node --import tsx src/cli/main.ts`.
@@ -532,3 +535,28 @@ test(
     }
   },
 );
+
+test('on PostgreSQL, migrate, scenario load and verify work from the command line, and a missing secret key is a clear refusal', { skip: skipWithoutPostgres }, async () => {
+  const url = new URL(TEST_POSTGRES_URL ?? 'postgres://unset');
+  const schema = `ab_cli_${randomBytes(5).toString('hex')}`;
+  url.searchParams.set('search_path', schema);
+  const db = url.toString();
+  const key = ['--secret-key', 'c'.repeat(64)];
+  try {
+    const migrated = await cli(['migrate', '--db', db, ...key]);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(migrated.stdout, /postgres store is at the newest schema/);
+    const loaded = await cli(['scenario', 'load', 'examples/demo.json', '--db', db, ...key]);
+    assert.equal(loaded.code, 0, loaded.stderr);
+    const verified = await cli(['verify', '--db', db, ...key]);
+    assert.equal(verified.code, 0, verified.stderr);
+    assert.match(verified.stdout, /^ok: \d+ entries/m);
+    const keyless = await cli(['verify', '--db', db]);
+    assertCleanFailure(keyless);
+    assert.match(keyless.stderr, /needs --secret-key/);
+  } finally {
+    const sql = postgres(TEST_POSTGRES_URL ?? '', { onnotice: () => {} });
+    await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
+    await sql.end();
+  }
+});
