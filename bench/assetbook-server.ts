@@ -1,30 +1,59 @@
 /**
- * assetbook as the benchmarks run it: a SQLite file store in --data-dir, the demo scenario loaded,
- * venue rate limits off, the Fastify logger off, listening on 127.0.0.1 at a free port.
- * The operator token comes from BENCH_OPERATOR_TOKEN. Prints one JSON line once it listens.
- * Stops on SIGTERM/SIGINT, and when its stdin closes (so it never outlives the benchmark).
+ * assetbook as the benchmarks run it: the store given (a SQLite file in --data-dir, or PostgreSQL
+ * with --db), the demo scenario loaded, venue rate limits off, the Fastify logger off, listening on
+ * 127.0.0.1 at a free port. The operator token comes from BENCH_OPERATOR_TOKEN. Prints one JSON
+ * line once it listens. Stops on SIGTERM/SIGINT, and when its stdin closes (so it never outlives
+ * the benchmark).
  *
- *   node --import tsx bench/assetbook-server.ts --data-dir <dir> [--durability full|normal|off]
+ *   node --import tsx bench/assetbook-server.ts --data-dir <dir> [--durability full|normal|off] [options]
+ *   node --import tsx bench/assetbook-server.ts --db postgres://…?search_path=<schema> --secret-key <64 hex> [options]
+ *
+ * Options: --group-commit on|off, --redis <url>, --secret-key <key> (or ASSETBOOK_SECRET_KEY),
+ * and for the demo scenario:
+ *   (default)               load it; fails if its users exist already (a fresh store is expected)
+ *   --skip-demo-if-loaded   load it unless its first user exists, as `assetbook serve --demo` does:
+ *                           a second instance on the same PostgreSQL schema
+ *   --no-demo               do not load it
+ *
+ * Besides the app, a tiny HTTP server on another free port (`statsUrl` in the ready line) answers
+ * GET with this process's group-commit counters (`Ledger.groupCommitStats`: operations and
+ * commits), so the write benchmark can report operations per commit. It is not part of the app
+ * and sees no benchmark traffic.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/server/app.js';
-import { resolveConfig } from '../src/server/config.js';
-import { openRuntime } from '../src/server/runtime.js';
-import { loadScenario } from '../src/scenario/load.js';
+import { isPostgresUrl, resolveConfig } from '../src/server/config.js';
+import { openRuntime, redactUrl } from '../src/server/runtime.js';
+import { checkScenario, loadScenario, type LoadedUser } from '../src/scenario/load.js';
+import { usersFromStore } from '../src/cli/demo.js';
 import { exitOnStop } from './exit-on-stop.js';
+
+const USAGE =
+  'usage: BENCH_OPERATOR_TOKEN=... assetbook-server.ts (--data-dir <dir> [--durability full|normal|off] | --db postgres://… [--secret-key <key>]) ' +
+  '[--group-commit on|off] [--redis <url>] [--skip-demo-if-loaded | --no-demo]';
 
 const { values } = parseArgs({
   options: {
     'data-dir': { type: 'string' },
+    db: { type: 'string' },
     durability: { type: 'string', default: 'full' },
+    'group-commit': { type: 'string' },
+    redis: { type: 'string' },
+    'secret-key': { type: 'string' },
+    'skip-demo-if-loaded': { type: 'boolean', default: false },
+    'no-demo': { type: 'boolean', default: false },
   },
 });
 const dataDir = values['data-dir'];
+const db = values.db;
 const token = process.env.BENCH_OPERATOR_TOKEN;
-if (dataDir === undefined || token === undefined || token === '') {
-  console.error('usage: BENCH_OPERATOR_TOKEN=... assetbook-server.ts --data-dir <dir> [--durability full|normal|off]');
+const postgres = db !== undefined && isPostgresUrl(db);
+if (token === undefined || token === '' || (dataDir === undefined && !postgres) || (db !== undefined && !postgres)) {
+  console.error(USAGE);
   process.exit(2);
 }
 
@@ -32,23 +61,53 @@ const config = resolveConfig(
   {
     host: '127.0.0.1',
     port: '0',
-    db: join(dataDir, 'assetbook.db'),
-    dataDir,
+    ...(postgres ? { db } : { db: join(dataDir!, 'assetbook.db'), dataDir }),
     durability: values.durability,
+    groupCommit: values['group-commit'],
+    redis: values.redis,
+    secretKey: values['secret-key'],
     operatorToken: token,
     rateLimits: 'off',
     logLevel: 'silent',
   },
-  // Venue settings (a Bitget signature window, say) come from ASSETBOOK_* variables a read target sets.
+  // Venue settings (a Bitget signature window, say) come from ASSETBOOK_* variables a read target
+  // sets; the secret key and the PostgreSQL pool size may too.
   process.env,
 );
 const runtime = await openRuntime(config);
-const demo = JSON.parse(readFileSync(new URL('../examples/demo.json', import.meta.url), 'utf8')) as unknown;
-const loaded = await loadScenario(runtime.ledger, runtime.keyring, demo);
+
+const demo = checkScenario(JSON.parse(readFileSync(new URL('../examples/demo.json', import.meta.url), 'utf8')) as unknown);
+let users: readonly LoadedUser[] = [];
+let demoState: 'loaded' | 'already there' | 'not loaded';
+let openingOperations = 0;
+const firstUser = demo.users[0];
+const present = firstUser !== undefined && (await runtime.store.getUserByName(firstUser.name)) !== undefined;
+if (values['no-demo']) {
+  demoState = 'not loaded';
+  if (present) users = await usersFromStore(runtime, demo);
+} else if (present && values['skip-demo-if-loaded']) {
+  demoState = 'already there';
+  users = await usersFromStore(runtime, demo);
+} else {
+  // On a store that holds the demo already, this fails (its users exist): the benchmark expects a fresh store.
+  const loaded = await loadScenario(runtime.ledger, runtime.keyring, demo);
+  users = loaded.users;
+  openingOperations = loaded.operations;
+  demoState = 'loaded';
+}
+
 const app = await buildApp(runtime, { logger: false });
 const url = await app.listen({ host: config.host, port: config.port });
 
+const stats = createServer((_request, response) => {
+  response.setHeader('content-type', 'application/json');
+  response.end(JSON.stringify({ groupCommit: runtime.ledger.groupCommitStats }));
+});
+await new Promise<void>((resolve) => stats.listen(0, '127.0.0.1', resolve));
+const statsUrl = `http://127.0.0.1:${(stats.address() as AddressInfo).port}/`;
+
 exitOnStop(async () => {
+  stats.close();
   await app.close();
   await runtime.close();
 });
@@ -57,10 +116,16 @@ console.log(
   JSON.stringify({
     ready: true,
     url,
+    statsUrl,
     pid: process.pid,
+    store: postgres ? 'postgres' : 'sqlite',
     durability: config.durability,
-    db: config.db,
-    accounts: loaded.users.flatMap((u) => u.accounts.map((a) => ({ id: a.id, user: u.user.name, kind: a.kind, label: a.label }))),
-    openingOperations: loaded.operations,
+    groupCommit: config.groupCommit,
+    postgresPoolSize: postgres ? config.postgresPoolSize : null,
+    redis: config.redis === null ? null : redactUrl(config.redis),
+    db: postgres ? redactUrl(config.db) : config.db,
+    demo: demoState,
+    accounts: users.flatMap((u) => u.accounts.map((a) => ({ id: a.id, user: u.user.name, kind: a.kind, label: a.label }))),
+    openingOperations,
   }),
 );

@@ -4,10 +4,11 @@
  *
  * Every child is started as `taskset -c <cpu> node --import tsx <script>`: taskset sets the CPU
  * affinity and then execs node, so the child's pid is node's pid and every thread node starts
- * (libuv pool, V8 helpers, better-sqlite3 calls) inherits the affinity.
+ * (libuv pool, V8 helpers, better-sqlite3 calls) inherits the affinity. With `--pin off`, children
+ * are started as plain `node --import tsx <script>` and the kernel schedules them anywhere.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +19,14 @@ export const OPERATOR_PREFIX = '/_assetbook/v1';
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup on every path: children are SIGKILLed and temp dirs removed on process exit, and a
-// signal turns into an exit (which runs the same handler).
+// signal turns into an exit (which runs the same handler). A signal first kills the children, then
+// runs the asynchronous cleanups still registered (dropping a PostgreSQL schema), at most 20 s.
 
 const liveChildren = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
+const asyncCleanups = new Set<() => Promise<void>>();
 
-process.on('exit', () => {
+function killChildren(): void {
   for (const child of liveChildren) {
     try {
       child.kill('SIGKILL');
@@ -31,13 +34,43 @@ process.on('exit', () => {
       // already gone
     }
   }
+}
+
+process.on('exit', () => {
+  killChildren();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
+let signalled = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
+    if (signalled) process.exit(130);
+    signalled = true;
     console.error(`\n${signal}: stopping child processes`);
-    process.exit(130);
+    killChildren();
+    if (asyncCleanups.size === 0) process.exit(130);
+    const timer = setTimeout(() => {
+      console.error('cleanup did not finish within 20 s: exiting anyway');
+      process.exit(130);
+    }, 20_000);
+    void Promise.allSettled([...asyncCleanups].map((fn) => fn())).then(() => {
+      clearTimeout(timer);
+      process.exit(130);
+    });
   });
+}
+
+/**
+ * Registers an asynchronous cleanup to run if a signal stops the benchmark (the normal and failing
+ * paths run their own `finally`). Returns the function that unregisters it.
+ */
+export function onSignalCleanup(fn: () => Promise<void>): () => void {
+  asyncCleanups.add(fn);
+  return () => asyncCleanups.delete(fn);
+}
+
+/** Waits until the children are gone (after a signal killed them): a cleanup that needs them gone first. */
+export async function childrenGone(): Promise<void> {
+  for (let i = 0; i < 100 && liveChildren.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 export function makeTempDir(prefix: string): string {
@@ -76,15 +109,18 @@ export interface PinnedChild {
   stderr(): string;
 }
 
+/** `cpu` null: not pinned (`--pin off`). */
 export function spawnPinned(
   name: string,
-  cpu: number,
+  cpu: number | null,
   script: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   nodeArgs: readonly string[] = [],
 ): PinnedChild {
-  const proc = spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgs, '--import', 'tsx', join(ROOT, script), ...args], {
+  const nodeCommand = [process.execPath, ...nodeArgs, '--import', 'tsx', join(ROOT, script), ...args];
+  const [command, ...commandArgs] = cpu === null ? nodeCommand : ['taskset', '-c', String(cpu), ...nodeCommand];
+  const proc = spawn(command!, commandArgs, {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
@@ -131,6 +167,24 @@ export function cpuSecondsOf(pid: number): number {
   return (utime + stime) / clockTicks();
 }
 
+/**
+ * CPU seconds used so far by every process named `postgres` (the server, its background workers and
+ * one backend per connection), by pid. Backends of every client count, not only assetbook's.
+ */
+export function postgresCpuSeconds(): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      out[Number(entry)] = cpuSecondsOf(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
 /** Busy seconds of every CPU since boot (Linux /proc/stat; busy is everything but idle and iowait). */
 export function cpuBusySeconds(): number[] {
   return readFileSync('/proc/stat', 'utf8')
@@ -170,10 +224,10 @@ export function serverNodeArgs(): string[] {
 }
 
 /**
- * Starts a server script pinned to `cpu` and waits for the one JSON line it prints once it listens
- * (`{"ready":true,"url":...}`). Fails if it exits or stays silent for a minute.
+ * Starts a server script pinned to `cpu` (null: unpinned) and waits for the one JSON line it prints
+ * once it listens (`{"ready":true,"url":...}`). Fails if it exits or stays silent for a minute.
  */
-export async function startServer(name: string, cpu: number, script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+export async function startServer(name: string, cpu: number | null, script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
   const nodeArgs = serverNodeArgs();
   if (nodeArgs.length > 0) console.log(`  ${name}: extra node flags ${nodeArgs.join(' ')}`);
   const child = spawnPinned(name, cpu, script, args, env, nodeArgs);
@@ -211,18 +265,26 @@ export async function startServer(name: string, cpu: number, script: string, arg
 // ---------------------------------------------------------------------------------------------
 // The load generator: bench/load.ts in a child pinned to the client CPU.
 
-interface LoadTarget {
-  readonly serverPid: number;
+/** One server the load drives: with several (instances on one store), the connections are split between them. */
+export interface LoadTarget {
   readonly url: string;
+  readonly serverPid: number;
+}
+
+interface LoadCommon {
+  readonly targets: readonly LoadTarget[];
   readonly headers: Record<string, string>;
+  /** In all, split as evenly as possible between the targets (at least one each). */
   readonly connections: number;
   readonly durationS: number;
   readonly warmupS: number;
+  /** Also measure the CPU of every process named `postgres`. */
+  readonly measurePostgres?: boolean;
 }
 
 export type LoadSpec =
-  | (LoadTarget & { readonly kind: 'get' })
-  | (LoadTarget & {
+  | (LoadCommon & { readonly kind: 'get' })
+  | (LoadCommon & {
       readonly kind: 'operations';
       /** 0: one operation per POST /operations; N: POST /operations/batch with N operations. */
       readonly batch: number;
@@ -231,27 +293,66 @@ export type LoadSpec =
       readonly pattern: readonly Record<string, unknown>[];
     });
 
+/** Latencies of 2xx responses in ms, at microsecond resolution (autocannon's own are whole ms). */
+export interface Latencies {
+  readonly mean: number;
+  readonly p50: number;
+  readonly p97_5: number;
+  readonly p99: number;
+  readonly max: number;
+  /** 2xx responses they cover. */
+  readonly count: number;
+}
+
 /**
- * What bench/load.ts reports. Everything but `result.warmup` covers the measured run only: the
- * snapshots are taken when autocannon starts its measured run and when it ends.
+ * What bench/load.ts reports. Everything but `results[i].warmup` covers the measured run only: the
+ * snapshots are taken when the first autocannon instance starts its measured run and when the last
+ * one ends (with one target, exactly its measured run; with several, started in the same tick, the
+ * runs differ by milliseconds).
  */
 export interface LoadResult {
-  readonly result: Result;
+  /** autocannon's result for each target, in `targets` order. */
+  readonly results: readonly Result[];
   /** Wall seconds of the measured run. */
   readonly wallS: number;
   /** CPU seconds the autocannon process used during the measured run. */
   readonly clientCpuS: number;
-  /** CPU seconds the server process used during the measured run. */
+  /** CPU seconds the server processes used during the measured run, in all. */
   readonly serverCpuS: number;
+  /** The same for each server, in `targets` order. */
+  readonly serverCpuEachS: readonly number[];
+  /** CPU seconds every `postgres` process used during the measured run (when measured), other clients' backends included. */
+  readonly postgresCpuS: number | null;
   /** Busy seconds of each CPU of the machine during the measured run (every process, kernel included). */
   readonly cpuBusyS: readonly number[];
-  /** Latencies of the measured run's 2xx responses in ms, at microsecond resolution (autocannon's own are whole ms). */
-  readonly latencyMs: { readonly mean: number; readonly p50: number; readonly p97_5: number; readonly p99: number; readonly max: number };
-  /** 2xx responses in the measured run. */
+  /** Latencies of the measured run's 2xx responses, every target merged. */
+  readonly latencyMs: Latencies;
+  /** The same for each target. */
+  readonly latencyEachMs: readonly Latencies[];
+  /** 2xx responses in the measured run, every target. */
   readonly ok: number;
   /** Operations the client generated (operation loads only), warm-up included. */
   readonly generatedOperations: number;
   readonly clientAffinity: string;
+}
+
+/** Requests per second of a load: autocannon's mean of per-second counts, summed over the targets. */
+export function requestsPerS(load: LoadResult): number {
+  return load.results.reduce((sum, r) => sum + r.requests.average, 0);
+}
+
+/** 2xx responses of a load, measured run (and warm-up), every target. */
+export function count2xx(load: LoadResult): { readonly measured: number; readonly warmup: number } {
+  return {
+    measured: load.results.reduce((sum, r) => sum + r['2xx'], 0),
+    warmup: load.results.reduce((sum, r) => sum + (r.warmup?.['2xx'] ?? 0), 0),
+  };
+}
+
+/** Connections for each of `targets` servers, `total` in all. */
+export function splitConnections(total: number, targets: number): number[] {
+  if (total < targets) throw new Error(`--connections ${total} is fewer than the ${targets} servers to drive`);
+  return Array.from({ length: targets }, (_t, i) => Math.floor(total / targets) + (i < total % targets ? 1 : 0));
 }
 
 /**
@@ -280,7 +381,7 @@ export async function waitQuiet(maxWaitS: number): Promise<void> {
   }
 }
 
-export async function runLoad(name: string, cpu: number, spec: LoadSpec, quietWaitS = 0): Promise<LoadResult> {
+export async function runLoad(name: string, cpu: number | null, spec: LoadSpec, quietWaitS = 0): Promise<LoadResult> {
   await waitQuiet(quietWaitS);
   // stdin stays open: the load generator stops if it closes, i.e. if this process dies.
   const child = spawnPinned(`autocannon ${name}`, cpu, 'bench/load.ts', [], { BENCH_LOAD_SPEC: JSON.stringify(spec) });
@@ -291,22 +392,28 @@ export async function runLoad(name: string, cpu: number, spec: LoadSpec, quietWa
   return JSON.parse(line) as LoadResult;
 }
 
-/** CPU seconds used on the machine by anything other than the server and the client, per second of the run. */
+/**
+ * CPU seconds used on the machine by anything other than the servers, the client and (when
+ * measured) PostgreSQL, per second of the run.
+ */
 export function otherLoad(load: LoadResult): number {
   const busy = load.cpuBusyS.reduce((x, y) => x + y, 0);
-  return Math.max(0, busy - load.serverCpuS - load.clientCpuS) / load.wallS;
+  return Math.max(0, busy - load.serverCpuS - load.clientCpuS - (load.postgresCpuS ?? 0)) / load.wallS;
 }
 
-/** Fails loudly unless every response of the run (warm-up included) was a 2xx and nothing errored. */
-export function assertClean(name: string, r: Result): void {
+/** Fails loudly unless every response of the run (warm-up included), on every target, was a 2xx and nothing errored. */
+export function assertClean(name: string, load: LoadResult): void {
   const problems: string[] = [];
-  for (const [label, run] of [['measured', r], ['warm-up', r.warmup]] as const) {
-    if (!run) continue;
-    if (run.non2xx !== 0) problems.push(`${label}: ${run.non2xx} non-2xx responses (${JSON.stringify(run.statusCodeStats)})`);
-    if (run.errors !== 0) problems.push(`${label}: ${run.errors} errors`);
-    if (run.timeouts !== 0) problems.push(`${label}: ${run.timeouts} timeouts`);
+  for (const [i, r] of load.results.entries()) {
+    const where = load.results.length > 1 ? ` (server ${i + 1})` : '';
+    for (const [label, run] of [['measured', r], ['warm-up', r.warmup]] as const) {
+      if (!run) continue;
+      if (run.non2xx !== 0) problems.push(`${label}${where}: ${run.non2xx} non-2xx responses (${JSON.stringify(run.statusCodeStats)})`);
+      if (run.errors !== 0) problems.push(`${label}${where}: ${run.errors} errors`);
+      if (run.timeouts !== 0) problems.push(`${label}${where}: ${run.timeouts} timeouts`);
+    }
+    if (r['2xx'] === 0) problems.push(`measured${where}: no 2xx response at all`);
   }
-  if (r['2xx'] === 0) problems.push('measured: no 2xx response at all');
   if (problems.length > 0) throw new Error(`${name}: ${problems.join('; ')}`);
 }
 
@@ -320,6 +427,23 @@ export interface CommonFlags {
   readonly warmupS: number;
   readonly serverCpu: number;
   readonly loadCpu: number;
+  /** False with `--pin off`: nothing pinned, the kernel schedules every process anywhere. */
+  readonly pin: boolean;
+}
+
+/** The CPU to pin servers to, or null when nothing is pinned. */
+export function serverCpuOf(flags: CommonFlags): number | null {
+  return flags.pin ? flags.serverCpu : null;
+}
+
+/** The CPU to pin the load generator to, or null when nothing is pinned. */
+export function loadCpuOf(flags: CommonFlags): number | null {
+  return flags.pin ? flags.loadCpu : null;
+}
+
+/** How the processes are placed, for the report. */
+export function placement(flags: CommonFlags, servers = 'server'): string {
+  return flags.pin ? `${servers} pinned to CPU ${flags.serverCpu}, autocannon to CPU ${flags.loadCpu}` : `nothing pinned (--pin off): ${servers} and autocannon run on any CPU`;
 }
 
 export const COMMON_OPTIONS = {
@@ -329,15 +453,17 @@ export const COMMON_OPTIONS = {
   'server-cpu': { type: 'string', default: '1' },
   'load-cpu': { type: 'string', default: '0' },
   'quiet-wait': { type: 'string', default: '60' },
+  pin: { type: 'string', default: 'on' },
   help: { type: 'boolean', default: false },
 } as const;
 
 export const COMMON_HELP = `  --duration <s>      measured seconds per run (default 10)
   --connections <n>   autocannon connections (default 10)
   --warmup <s>        warm-up seconds before each measured run, not counted (default 2, 0 for none)
-  --server-cpu <n>    CPU the server is pinned to (default 1)
+  --server-cpu <n>    CPU the server (every instance) is pinned to (default 1)
   --load-cpu <n>      CPU autocannon is pinned to (default 0)
-  --quiet-wait <s>    before each run, wait up to this long for other processes to go quiet (default 60, 0: no wait)`;
+  --quiet-wait <s>    before each run, wait up to this long for other processes to go quiet (default 60, 0: no wait)
+  --pin on|off        on (default): taskset the servers to --server-cpu and autocannon to --load-cpu; off: pin nothing`;
 
 export function positiveInt(name: string, text: string | undefined, allowZero = false): number {
   const value = Number(text);
@@ -352,7 +478,9 @@ export function commonFlags(values: {
   'server-cpu'?: string;
   'load-cpu'?: string;
   'quiet-wait'?: string;
+  pin?: string;
 }): CommonFlags {
+  if (values.pin !== 'on' && values.pin !== 'off') throw new Error(`--pin must be on or off (got ${values.pin})`);
   const flags = {
     quietWaitS: positiveInt('quiet-wait', values['quiet-wait'], true),
     durationS: positiveInt('duration', values.duration),
@@ -360,8 +488,9 @@ export function commonFlags(values: {
     warmupS: positiveInt('warmup', values.warmup, true),
     serverCpu: positiveInt('server-cpu', values['server-cpu'], true),
     loadCpu: positiveInt('load-cpu', values['load-cpu'], true),
+    pin: values.pin === 'on',
   };
-  checkCpus(flags.serverCpu, flags.loadCpu);
+  if (flags.pin) checkCpus(flags.serverCpu, flags.loadCpu);
   return flags;
 }
 
