@@ -125,6 +125,22 @@ export const toEntry = (r: OperationRow, postings: readonly Posting[]): JournalE
   postings,
 });
 
+/**
+ * A journal page from `limit + 1` operation rows (the extra one only says there is more) and the
+ * postings of the first `limit`, in operation and sequence order: the same in every engine.
+ */
+export function toJournalPage(ops: readonly OperationRow[], postings: readonly PostingRow[], limit: number): { entries: JournalEntry[]; next: number | null } {
+  const page = ops.slice(0, limit);
+  const byOperation = new Map<number, Posting[]>();
+  for (const p of postings) {
+    const list = byOperation.get(p.operation_id) ?? [];
+    list.push({ account: p.account_id, bucket: p.bucket as Bucket | SystemBook, asset: p.asset, amount: BigInt(p.amount) });
+    byOperation.set(p.operation_id, list);
+  }
+  const last = page.at(-1);
+  return { entries: page.map((op) => toEntry(op, byOperation.get(op.id) ?? [])), next: ops.length > limit && last ? last.id : null };
+}
+
 export interface PendingRow {
   key: string;
   kind: PendingKind;

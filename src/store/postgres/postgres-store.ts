@@ -362,24 +362,15 @@ export class PostgresStore extends PgReads implements LedgerStore {
 
   async listJournal(afterId: number, limit: number): Promise<JournalPage> {
     const ops = await this.sql<rows.OperationRow[]>`SELECT * FROM operations WHERE id > ${afterId} ORDER BY id LIMIT ${limit + 1}`;
-    const page = ops.slice(0, limit);
-    const first = page[0];
-    const last = page.at(-1);
-    const byOperation = new Map<number, Posting[]>();
-    if (first && last) {
-      const postings = await this.sql<rows.PostingRow[]>`
-        SELECT operation_id, account_id, bucket, asset, amount::text AS amount FROM postings
-        WHERE operation_id BETWEEN ${first.id} AND ${last.id} ORDER BY operation_id, seq`;
-      for (const p of postings) {
-        const list = byOperation.get(p.operation_id) ?? [];
-        list.push(stripOperationId(rows.toPosting(p)));
-        byOperation.set(p.operation_id, list);
-      }
-    }
-    return {
-      entries: page.map((op) => rows.toEntry(op, byOperation.get(op.id) ?? [])),
-      next: ops.length > limit && last ? last.id : null,
-    };
+    const first = ops[0];
+    const last = ops.at(Math.min(ops.length, limit) - 1);
+    const postings =
+      first && last
+        ? await this.sql<rows.PostingRow[]>`
+            SELECT operation_id, account_id, bucket, asset, amount::text AS amount FROM postings
+            WHERE operation_id BETWEEN ${first.id} AND ${last.id} ORDER BY operation_id, seq`
+        : [];
+    return rows.toJournalPage(ops, postings, limit);
   }
 
   /** In pages of 10,000 rows by key, so a journal of any length is read in bounded memory. */

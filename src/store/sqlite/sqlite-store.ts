@@ -134,21 +134,9 @@ class Reads implements StoreReader {
 
   journalSync(afterId: number, limit: number): JournalPage {
     const ops = this.s.journal.all(afterId, limit + 1);
-    const page = ops.slice(0, limit);
-    const first = page[0];
-    const last = page.at(-1);
-    const byOperation = new Map<number, Posting[]>();
-    if (first && last) {
-      for (const p of this.s.postingsBetween.all(first.id, last.id)) {
-        const list = byOperation.get(p.operation_id) ?? [];
-        list.push(stripOperationId(rows.toPosting(p)));
-        byOperation.set(p.operation_id, list);
-      }
-    }
-    return {
-      entries: page.map((op) => rows.toEntry(op, byOperation.get(op.id) ?? [])),
-      next: ops.length > limit && last ? last.id : null,
-    };
+    const first = ops[0];
+    const last = ops.at(Math.min(ops.length, limit) - 1);
+    return rows.toJournalPage(ops, first && last ? this.s.postingsBetween.all(first.id, last.id) : [], limit);
   }
 
   get database(): Database.Database {
