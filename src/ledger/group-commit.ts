@@ -12,8 +12,8 @@ import type { Asset } from './types.js';
  * alone. A refused operation rolls back to its savepoint and is refused alone; the others in its
  * group still land.
  *
- * No timer waits for a group to fill: a transaction starts as soon as a lane is free, with
- * whatever is queued. Under light load every operation commits alone; under load, groups grow by
+ * No timer waits for a group to fill: a transaction starts as soon as a lane is free (after one
+ * event-loop turn), with whatever is queued. Under light load every operation commits alone; under load, groups grow by
  * themselves to the number of operations that arrived during one commit.
  *
  * Operations in one group have no order between them, which is right: the callers sent them
@@ -45,6 +45,7 @@ export interface GroupCommitStats {
 export class GroupCommitter {
   private readonly queue: Waiting[] = [];
   private inFlight = 0;
+  private scheduled = false;
   private operations = 0;
   private commits = 0;
 
@@ -66,7 +67,21 @@ export class GroupCommitter {
     return { operations: this.operations, commits: this.commits };
   }
 
+  /**
+   * Starts transactions on free lanes, one event-loop turn later: requests already waiting on
+   * their sockets are read and queued first. Without this turn a synchronous engine (SQLite) would
+   * commit each operation before the next request was even parsed, and no group would ever form.
+   */
   private pump(): void {
+    if (this.scheduled || this.inFlight >= this.options.lanes) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startFree();
+    });
+  }
+
+  private startFree(): void {
     while (this.inFlight < this.options.lanes && this.queue.length > 0) {
       const group = this.queue.splice(0, this.options.maxGroup);
       this.inFlight += 1;
@@ -98,6 +113,7 @@ export class GroupCommitter {
 
   private async applyAll(tx: StoreTx, group: readonly Waiting[]): Promise<Outcome[]> {
     const session = new LedgerSession(tx, this.clockMs(), this.assets);
+    if (group.length > 1 && this.store.writeConcurrency > 1) await session.prelock(group.map((w) => w.request));
     const outcomes: Outcome[] = [];
     for (const w of group) {
       try {

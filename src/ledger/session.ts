@@ -108,6 +108,28 @@ export class LedgerSession {
     return { entry: { id, ...entry }, replayed: false };
   }
 
+  /**
+   * Before several operations run in one transaction (a batch, a commit group): locks every
+   * existing book they will touch, all at once, in the one global order. Each operation then
+   * locks its books again (already held: no wait), so two such transactions can never hold locks
+   * the other needs: without this, each locks operation by operation, and two groups touching the
+   * same books in different orders deadlock. Operations that would be refused or replayed are
+   * skipped here (their own run gives the answer). Books never written are not inserted here, so a
+   * refused operation leaves no empty row behind; only their first creation can still race.
+   */
+  async prelock(requests: readonly OperationRequest[]): Promise<void> {
+    const keys = new Map<string, BalanceKey>();
+    for (const request of requests) {
+      try {
+        if (typeof request.key !== 'string' || !OPERATION_KEY.test(request.key) || (await this.tx.getOperation(request.key))) continue;
+        for (const p of (await planOperation(request, this.context())).postings) keys.set(balanceKeyId(p), { account: p.account, bucket: p.bucket, asset: p.asset });
+      } catch (error) {
+        if (!(error instanceof LedgerError)) throw error;
+      }
+    }
+    if (keys.size > 1) await this.tx.lockBalances([...keys.values()].sort(compareBalanceKeys), { existingOnly: true });
+  }
+
   /** Nets the postings per book, locks those books in a stable order, refuses any overdraft, writes. */
   private async applyPostings(postings: readonly Posting[]): Promise<void> {
     const net = new Map<string, { key: BalanceKey; delta: bigint }>();

@@ -126,6 +126,11 @@ export class StoreConflict extends Error {
   override readonly name = 'StoreConflict';
 }
 
+export interface LockOptions {
+  /** Lock only books that have a row; a missing one is not created (and reads as 0). */
+  readonly existingOnly?: boolean;
+}
+
 /** What a transaction may do. Only the ledger calls these. */
 export interface StoreTx extends StoreReader {
   /**
@@ -155,7 +160,7 @@ export interface StoreTx extends StoreReader {
    * transaction ends, so that no concurrent transaction can change them in between. Callers pass
    * keys in a stable order (`compareBalanceKeys`) so that engines that lock rows never deadlock.
    */
-  lockBalances(keys: readonly BalanceKey[]): Promise<bigint[]>;
+  lockBalances(keys: readonly BalanceKey[], options?: LockOptions): Promise<bigint[]>;
   writeBalances(rows: readonly BalanceWrite[]): Promise<void>;
   insertPending(pending: Pending): Promise<void>;
   /** Moves an open pending to a final state; resolves false if it was not open any more. */

@@ -10,6 +10,7 @@ import type {
   CredentialVenue,
   JournalPage,
   LedgerStore,
+  LockOptions,
   LoopringIdentity,
   NewCredential,
   NewOperation,
@@ -228,7 +229,7 @@ class PgTx extends PgReads implements StoreTx {
    * read them. Otherwise the missing books are inserted at zero (waiting on any other transaction
    * inserting the same book), and the lock-and-read runs again.
    */
-  async lockBalances(keys: readonly BalanceKey[]): Promise<bigint[]> {
+  async lockBalances(keys: readonly BalanceKey[], options: LockOptions = {}): Promise<bigint[]> {
     const { accounts, assets, buckets } = columnsOf(keys);
     const lockAndRead = () => this.sql<{ ord: number; amount: string }[]>`
       SELECT k.ord::int AS ord, b.amount::text AS amount
@@ -237,7 +238,7 @@ class PgTx extends PgReads implements StoreTx {
       ORDER BY k.ord
       FOR UPDATE OF b`;
     let found = await lockAndRead();
-    if (found.length < keys.length) {
+    if (found.length < keys.length && !options.existingOnly) {
       await this.sql`
         INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms)
         SELECT account_id, asset, bucket, 0, 0
@@ -309,6 +310,12 @@ export class PostgresStore extends PgReads implements LedgerStore {
   readonly engine = 'postgres';
   readonly sharedByInstances = true;
   private nextNonceSweepMs = 0;
+  private reruns = 0;
+
+  /** Transactions run again after a lost race, since this store opened (for tests and benchmarks). */
+  get retried(): number {
+    return this.reruns;
+  }
 
   private constructor(
     sql: Sql,
@@ -342,6 +349,7 @@ export class PostgresStore extends PgReads implements LedgerStore {
         if (attempt > this.retries) {
           throw new LedgerError('CONCURRENCY_EXHAUSTED', `the transaction lost a race with another one ${attempt} times; try again`);
         }
+        this.reruns += 1;
         // Random, growing, short: the other side usually commits within a few milliseconds.
         await sleep(Math.random() * Math.min(50, 2 ** attempt));
       }
