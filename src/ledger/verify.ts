@@ -1,4 +1,4 @@
-import { balanceKeyId, type LedgerStore } from '../store/store.js';
+import { balanceKeyId, type LedgerStore, type StoreScans } from '../store/store.js';
 import { SYSTEM_ACCOUNT } from './types.js';
 
 export interface VerifyMismatch {
@@ -19,7 +19,11 @@ export interface VerifyReport {
  * each entry's postings sum to zero per asset; each stored balance equals the sum of its book's
  * postings; no account book is negative. Reports every mismatch, not just the first.
  */
-export async function verifyStore(store: LedgerStore): Promise<VerifyReport> {
+export function verifyStore(store: LedgerStore): Promise<VerifyReport> {
+  return store.snapshot((scans) => verifyScans(scans));
+}
+
+async function verifyScans(store: StoreScans): Promise<VerifyReport> {
   const mismatches: VerifyMismatch[] = [];
   const fromJournal = new Map<string, bigint>();
   let postings = 0;

@@ -196,6 +196,24 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.equal(racing.filter(Boolean).length, 1, 'claimed at the same moment: exactly one wins');
   });
 
+  withLedger('verify run while operations commit sees one state: the journal and the balances always agree', async (ledger) => {
+    const { main, sub } = await seed(ledger);
+    const writes = Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        ledger.applyBatch([
+          { key: `d${i}`, type: 'deposit', account: main.id, asset: 'ETH', amount: '1' },
+          { key: `e${i}`, type: 'deposit', account: sub.id, asset: 'ETH', amount: '1' },
+        ]),
+      ),
+    );
+    const reports = [];
+    for (let i = 0; i < 8; i += 1) reports.push(await ledger.verify());
+    await writes;
+    reports.push(await ledger.verify());
+    for (const report of reports) assert.deepEqual(report.mismatches, []);
+    assert.equal(reports.at(-1)?.entries, 120);
+  });
+
   withLedger('verify recomputes balances from scanned postings and finds nothing wrong', async (ledger) => {
     const { main, sub } = await seed(ledger);
     await ledger.apply({ key: 'd', type: 'deposit', account: main.id, asset: 'ETH', amount: '3' });

@@ -176,6 +176,9 @@ export interface JournalPage {
   readonly next: number | null;
 }
 
+/** The full scans, for `verify`. */
+export type StoreScans = Pick<LedgerStore, 'scanPostings' | 'scanBalances'>;
+
 export interface LedgerStore extends StoreReader {
   readonly engine: string;
   /** How many write transactions are worth running at once: 1 for a single-writer engine. */
@@ -194,6 +197,11 @@ export interface LedgerStore extends StoreReader {
   scanPostings(): AsyncIterable<Posting & { readonly operationId: number }>;
   /** Every stored balance row, system books included. */
   scanBalances(): AsyncIterable<BalanceWrite>;
+  /**
+   * Runs `fn` with scans that all see one committed state, however many writes commit meanwhile:
+   * `verify` compares the journal with the balances, and two scans a commit apart would disagree.
+   */
+  snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T>;
   /** Empties every table (sandbox use): the store is as after its first migration. */
   reset(): Promise<void>;
   /**

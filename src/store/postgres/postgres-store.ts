@@ -15,6 +15,7 @@ import type {
   NewCredential,
   NewOperation,
   StoreReader,
+  StoreScans,
   StoredOperation,
   StoreTx,
 } from '../store.js';
@@ -295,6 +296,36 @@ class PgTx extends PgReads implements StoreTx {
   }
 }
 
+/** In pages of 10,000 rows by key, so a journal of any length is read in bounded memory. */
+async function* scanPostings(sql: Sql): AsyncIterable<Posting & { readonly operationId: number }> {
+  let after = { op: 0, seq: -1 };
+  for (;;) {
+    const page = await sql<(rows.PostingRow & { seq: number })[]>`
+      SELECT operation_id, seq, account_id, bucket, asset, amount::text AS amount FROM postings
+      WHERE (operation_id, seq) > (${after.op}, ${after.seq}) ORDER BY operation_id, seq LIMIT 10000`;
+    for (const row of page) yield rows.toPosting(row);
+    const last = page.at(-1);
+    if (!last || page.length < 10000) return;
+    after = { op: last.operation_id, seq: last.seq };
+  }
+}
+
+async function* scanBalances(sql: Sql): AsyncIterable<BalanceWrite> {
+  let after = { account: 0, asset: '', bucket: '' };
+  for (;;) {
+    const page = await sql<rows.BalanceRow[]>`
+      SELECT account_id, asset, bucket, amount::text AS amount, updated_at_ms FROM balances
+      WHERE (account_id, asset, bucket) > (${after.account}, ${after.asset}, ${after.bucket})
+      ORDER BY account_id, asset, bucket LIMIT 10000`;
+    for (const row of page) {
+      yield { account: row.account_id, asset: row.asset, bucket: row.bucket, amount: BigInt(row.amount), atMs: row.updated_at_ms };
+    }
+    const last = page.at(-1);
+    if (!last || page.length < 10000) return;
+    after = { account: last.account_id, asset: last.asset, bucket: last.bucket };
+  }
+}
+
 /** Runs an insert, turning a clash on a client-chosen identity into its domain error. */
 async function identities(query: PromiseLike<unknown>): Promise<void> {
   try {
@@ -381,34 +412,20 @@ export class PostgresStore extends PgReads implements LedgerStore {
     return rows.toJournalPage(ops, postings, limit);
   }
 
-  /** In pages of 10,000 rows by key, so a journal of any length is read in bounded memory. */
-  async *scanPostings(): AsyncIterable<Posting & { readonly operationId: number }> {
-    let after = { op: 0, seq: -1 };
-    for (;;) {
-      const page = await this.sql<(rows.PostingRow & { seq: number })[]>`
-        SELECT operation_id, seq, account_id, bucket, asset, amount::text AS amount FROM postings
-        WHERE (operation_id, seq) > (${after.op}, ${after.seq}) ORDER BY operation_id, seq LIMIT 10000`;
-      for (const row of page) yield rows.toPosting(row);
-      const last = page.at(-1);
-      if (!last || page.length < 10000) return;
-      after = { op: last.operation_id, seq: last.seq };
-    }
+  scanPostings(): AsyncIterable<Posting & { readonly operationId: number }> {
+    return scanPostings(this.sql);
   }
 
-  async *scanBalances(): AsyncIterable<BalanceWrite> {
-    let after = { account: 0, asset: '', bucket: '' };
-    for (;;) {
-      const page = await this.sql<rows.BalanceRow[]>`
-        SELECT account_id, asset, bucket, amount::text AS amount, updated_at_ms FROM balances
-        WHERE (account_id, asset, bucket) > (${after.account}, ${after.asset}, ${after.bucket})
-        ORDER BY account_id, asset, bucket LIMIT 10000`;
-      for (const row of page) {
-        yield { account: row.account_id, asset: row.asset, bucket: row.bucket, amount: BigInt(row.amount), atMs: row.updated_at_ms };
-      }
-      const last = page.at(-1);
-      if (!last || page.length < 10000) return;
-      after = { account: last.account_id, asset: last.asset, bucket: last.bucket };
-    }
+  scanBalances(): AsyncIterable<BalanceWrite> {
+    return scanBalances(this.sql);
+  }
+
+  /** One REPEATABLE READ, read-only transaction: both scans see the same committed state. */
+  async snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T> {
+    return (await this.sql.begin('isolation level repeatable read read only', (tx) => {
+      const sql = tx as unknown as Sql;
+      return fn({ scanPostings: () => scanPostings(sql), scanBalances: () => scanBalances(sql) });
+    })) as T;
   }
 
   /** One TRUNCATE of every ledger table, with the journal's guard lifted for this transaction only. */

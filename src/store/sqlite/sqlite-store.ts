@@ -15,6 +15,7 @@ import type {
   NewCredential,
   NewOperation,
   StoreReader,
+  StoreScans,
   StoredOperation,
   StoreTx,
 } from '../store.js';
@@ -396,6 +397,17 @@ export class SqliteStore extends Reads implements LedgerStore {
     const statement = this.database.prepare<[], rows.BalanceRow>('SELECT * FROM balances ORDER BY account_id, asset, bucket');
     for (const row of statement.iterate()) {
       yield { account: row.account_id, asset: row.asset, bucket: row.bucket, amount: BigInt(row.amount), atMs: row.updated_at_ms };
+    }
+  }
+
+  /** A read transaction on the reader connection is a WAL snapshot; ':memory:' has one connection, so it waits for writes instead. */
+  async snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T> {
+    if (this.sharedConnection) return this.writes.run(() => fn(this));
+    this.database.exec('BEGIN');
+    try {
+      return await fn(this);
+    } finally {
+      this.database.exec('COMMIT');
     }
   }
 
