@@ -11,7 +11,7 @@ export function withStoreOptions(command: Command): Command {
     .addOption(new Option('--data-dir <dir>', 'where the generated secret key lives (default: the database folder)').env('ASSETBOOK_DATA_DIR'))
     .addOption(new Option('--durability <mode>', 'SQLite: full | normal | off (see docs/configuration.md)').env('ASSETBOOK_DURABILITY'))
     .addOption(new Option('--postgres-pool-size <n>', 'PostgreSQL connections per instance (default 10)').env('ASSETBOOK_POSTGRES_POOL_SIZE'))
-    .addOption(new Option('--group-commit <on|off>', 'concurrent single operations share commits (default on)').env('ASSETBOOK_GROUP_COMMIT'))
+    .addOption(new Option('--group-commit <on|off>', 'concurrent single operations share commits (default off)').env('ASSETBOOK_GROUP_COMMIT'))
     .addOption(new Option('--secret-key <key>', 'master key for sealed secrets: 64 hex digits or base64').env('ASSETBOOK_SECRET_KEY'));
 }
 

@@ -26,6 +26,12 @@ const IDENTITY_CONSTRAINTS: Record<string, { readonly code: LedgerError['code'];
   credentials_venue_public_id_key: { code: 'CREDENTIAL_EXISTS', field: 'publicId' },
 };
 
+/** A unique clash on an operation's key (or the pending it opens): another transaction committed it first. */
+export function isKeyRace(error: unknown): boolean {
+  const { code, constraint_name: constraint } = error as PgError;
+  return code === UNIQUE_VIOLATION && (constraint === 'operations_key_key' || constraint === 'pendings_pkey');
+}
+
 /** SQLSTATEs that mean "another transaction got there first; run again". */
 const RETRYABLE_STATES = new Set(['40001', '40P01']);
 

@@ -20,7 +20,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import * as rows from '../rows.js';
-import { identityClash, isRetryable } from './errors.js';
+import { identityClash, isKeyRace, isRetryable } from './errors.js';
 import { POSTGRES_LEDGER_TABLES } from './migrations.js';
 import { migratePostgres } from './migrate.js';
 
@@ -172,16 +172,26 @@ class PgTx extends PgReads implements StoreTx {
     return super.getSetting(name);
   }
 
+  /**
+   * An operation key another instance committed after this operation looked is this operation's
+   * own race: it is rolled back to its savepoint and run once more, and (READ COMMITTED) now sees
+   * the key and answers as a replay, instead of the whole group being run again.
+   */
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     const name = this.sql(`sp${++this.savepoints}`);
-    await this.sql`SAVEPOINT ${name}`;
     try {
-      const result = await fn();
-      await this.sql`RELEASE SAVEPOINT ${name}`;
-      return result;
-    } catch (error) {
-      await this.sql`ROLLBACK TO SAVEPOINT ${name}`;
-      throw error;
+      for (let attempt = 1; ; attempt += 1) {
+        await this.sql`SAVEPOINT ${name}`;
+        try {
+          const result = await fn();
+          await this.sql`RELEASE SAVEPOINT ${name}`;
+          return result;
+        } catch (error) {
+          await this.sql`ROLLBACK TO SAVEPOINT ${name}`;
+          if (attempt === 1 && isKeyRace(error)) continue;
+          throw error;
+        }
+      }
     } finally {
       this.savepoints -= 1;
     }
