@@ -125,6 +125,9 @@ export const toEntry = (r: OperationRow, postings: readonly Posting[]): JournalE
   postings,
 });
 
+/** A posting as a journal entry holds it: the operation it belongs to is the entry itself. */
+export const withoutOperationId = (p: Posting & { operationId: number }): Posting => ({ account: p.account, bucket: p.bucket, asset: p.asset, amount: p.amount });
+
 /**
  * A journal page from `limit + 1` operation rows (the extra one only says there is more) and the
  * postings of the first `limit`, in operation and sequence order: the same in every engine.
@@ -134,7 +137,7 @@ export function toJournalPage(ops: readonly OperationRow[], postings: readonly P
   const byOperation = new Map<number, Posting[]>();
   for (const p of postings) {
     const list = byOperation.get(p.operation_id) ?? [];
-    list.push({ account: p.account_id, bucket: p.bucket as Bucket | SystemBook, asset: p.asset, amount: BigInt(p.amount) });
+    list.push(withoutOperationId(toPosting(p)));
     byOperation.set(p.operation_id, list);
   }
   const last = page.at(-1);

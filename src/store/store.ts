@@ -118,14 +118,6 @@ export function isStoreUnreachable(error: unknown): boolean {
   return UNREACHABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P');
 }
 
-/**
- * Thrown inside a transaction when it lost a race with another one and running it again may
- * succeed. The engine's `transaction` catches it and retries; it never reaches a caller.
- */
-export class StoreConflict extends Error {
-  override readonly name = 'StoreConflict';
-}
-
 export interface LockOptions {
   /** Lock only books that have a row; a missing one is not created (and reads as 0). */
   readonly existingOnly?: boolean;
@@ -140,8 +132,8 @@ export interface StoreTx extends StoreReader {
   getSetting(name: string): Promise<string | undefined>;
   /**
    * Runs `fn` so that, if it throws, everything it wrote is undone and the rest of the transaction
-   * goes on (a SQL savepoint). Group commit runs each operation of a group in one. A
-   * `StoreConflict` is rethrown for the whole transaction to retry.
+   * goes on (a SQL savepoint). Group commit runs each operation of a group in one; an error that
+   * is not a ledger refusal still fails (and, if it was a lost race, reruns) the whole transaction.
    */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
   /** Reserves the id the next `insertAccount` must use, so venue identities can derive from it. */

@@ -1,10 +1,9 @@
 import { LedgerError } from '../../ledger/errors.js';
-import { StoreConflict } from '../store.js';
 
 /**
  * How PostgreSQL's errors become assetbook's: a unique identity taken is a domain refusal; a lost
  * race (deadlock, serialization failure, an operation key another transaction committed first)
- * is a `StoreConflict` the transaction retries; anything else is rethrown as it is.
+ * is an error the transaction retries; anything else is rethrown as it is.
  */
 
 interface PgError {
@@ -52,7 +51,6 @@ export function identityClash(error: unknown): LedgerError | undefined {
  * a catalog id), which means another transaction committed it after this one looked.
  */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof StoreConflict) return true;
   const { code } = error as PgError;
   if (code !== undefined && RETRYABLE_STATES.has(code)) return true;
   return code === UNIQUE_VIOLATION && identityClash(error) === undefined;

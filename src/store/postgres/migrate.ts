@@ -1,9 +1,8 @@
 import type postgres from 'postgres';
-import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { LOCK_NAMESPACE, POSTGRES_MIGRATIONS } from './migrations.js';
 
 type Sql = postgres.Sql<Record<string, never>>;
 
-const MIGRATE_LOCK = 0x61620001;
 
 /**
  * Applies every pending migration, one transaction each, under a transaction-scoped advisory lock:
@@ -16,7 +15,7 @@ export async function migratePostgres(sql: Sql, options: { checkOnly?: boolean }
   const newest = Math.max(...POSTGRES_MIGRATIONS.map((m) => m.version));
   for (const migration of POSTGRES_MIGRATIONS) {
     await sql.begin(async (tx) => {
-      await tx`SELECT pg_advisory_xact_lock(${MIGRATE_LOCK}, 0)`;
+      await tx`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE.migrate}, 0)`;
       await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at_ms bigint NOT NULL)`;
       const [known] = await tx<{ v: number | null }[]>`SELECT max(version) AS v FROM schema_migrations`;
       const current = known?.v ?? 0;

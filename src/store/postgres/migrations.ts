@@ -128,5 +128,8 @@ ${APPEND_ONLY}
   },
 ];
 
+/** Advisory lock namespaces, the first key of the two-int form: what each serializes across instances. */
+export const LOCK_NAMESPACE = { migrate: 0x61620001, catalog: 0x61620002, setting: 0x61620003 } as const;
+
 /** The tables `reset` empties. Settings (keys, token hash) and nonces survive a reset. */
 export const POSTGRES_LEDGER_TABLES = ['postings', 'operations', 'pendings', 'balances', 'credentials', 'accounts', 'users', 'assets'] as const;

@@ -21,7 +21,7 @@ import type {
 } from '../store.js';
 import * as rows from '../rows.js';
 import { identityClash, isKeyRace, isRetryable } from './errors.js';
-import { POSTGRES_LEDGER_TABLES } from './migrations.js';
+import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
 import { migratePostgres } from './migrate.js';
 
 /**
@@ -54,8 +54,6 @@ export interface PostgresStoreOptions {
 
 type Sql = postgres.Sql<Record<string, never>>;
 
-/** Advisory lock namespaces (the first key of the two-int form; migrate.ts holds 0x61620001). */
-export const LOCK_NAMESPACE = { catalog: 0x61620002, setting: 0x61620003 } as const;
 
 /** The reads, over the pool or over one transaction's connection. */
 class PgReads implements StoreReader {
@@ -118,7 +116,7 @@ class PgReads implements StoreReader {
     if (!row) return undefined;
     const postings = await this.sql<rows.PostingRow[]>`
       SELECT operation_id, account_id, bucket, asset, amount::text AS amount FROM postings WHERE operation_id = ${row.id} ORDER BY seq`;
-    return { entry: rows.toEntry(row, postings.map(rows.toPosting).map(stripOperationId)), hash: row.hash };
+    return { entry: rows.toEntry(row, postings.map(rows.toPosting).map(rows.withoutOperationId)), hash: row.hash };
   }
   async getPending(key: string): Promise<Pending | undefined> {
     const [row] = await this.sql<rows.PendingRow[]>`
@@ -131,9 +129,6 @@ class PgReads implements StoreReader {
   }
 }
 
-function stripOperationId(p: Posting & { operationId: number }): Posting {
-  return { account: p.account, bucket: p.bucket, asset: p.asset, amount: p.amount };
-}
 
 /** Columns of `keys`, for `unnest`: one array per column, in the caller's (lock) order. */
 function columnsOf(keys: readonly BalanceKey[]) {

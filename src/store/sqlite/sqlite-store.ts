@@ -115,7 +115,7 @@ class Reads implements StoreReader {
   getOperation = async (key: string): Promise<StoredOperation | undefined> => {
     const row = this.s.operation.get(key);
     if (!row) return undefined;
-    return { entry: rows.toEntry(row, this.s.postingsOf.all(row.id).map(rows.toPosting).map(stripOperationId)), hash: row.hash };
+    return { entry: rows.toEntry(row, this.s.postingsOf.all(row.id).map(rows.toPosting).map(rows.withoutOperationId)), hash: row.hash };
   };
   getPending = async (key: string): Promise<Pending | undefined> => {
     const row = this.s.pending.get(key);
@@ -145,9 +145,6 @@ class Reads implements StoreReader {
   }
 }
 
-function stripOperationId(p: Posting & { operationId: number }): Posting {
-  return { account: p.account, bucket: p.bucket, asset: p.asset, amount: p.amount };
-}
 
 /** The writes, bound to the writer connection; used only inside `transaction`. */
 class SqliteTx extends Reads implements StoreTx {
