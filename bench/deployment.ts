@@ -14,7 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import postgres from 'postgres';
-import { redactUrl } from '../src/server/runtime.js';
+import { redactUrl } from '../src/server/config.js';
 import {
   childrenGone,
   getJson,

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import type { RateLimitOverride } from '../server/config.js';
+import { redactUrl, type RateLimitOverride } from '../server/config.js';
 import { applyOverride, DisabledRateLimiter, FlexibleRateLimiter, flexibleOptions, type RateLimiterFactory, type RateLimitRule } from './rate-limiter.js';
 
 /**
@@ -102,17 +102,6 @@ class MillisecondRateLimiterRedis extends RateLimiterRedis {
   }
 }
 
-/** `redis://user:secret@host` → `redis://user:***@host`, for messages that reach logs. */
-function redacted(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the configured Redis URL';
-  }
-}
-
 /** Calls `onFailure` at most once per interval: in an outage every request fails over, the log needs one line. */
 function throttled(onFailure: (error: Error) => void): (error: Error) => void {
   let lastReport = -Infinity;
@@ -131,7 +120,7 @@ export function redisRateLimiters(options: RedisRateLimiterOptions): RedisRateLi
     return { enabled, create: (rule) => new DisabledRateLimiter(applyOverride(rule, overrides)), ready: async () => {}, close: async () => {} };
   }
 
-  const where = redacted(options.url);
+  const where = redactUrl(options.url);
   const warn = throttled(options.onFailure ?? (() => {}));
   let closed = false;
   const report = (error: Error): Error => {

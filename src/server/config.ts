@@ -78,6 +78,17 @@ export interface ConfigFlags {
 
 export const DEFAULT_DB = 'data/assetbook.db';
 
+/** A configured URL as it may reach a log or an error: its password, if any, shown as `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparseable URL)';
+  }
+}
+
 /** True for a database setting that names a PostgreSQL server rather than a SQLite file. */
 export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//.test(db);

@@ -9,7 +9,7 @@ import { redisRateLimiters } from '../rate-limit/redis.js';
 import type { LedgerStore } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
-import { ConfigError, isPostgresUrl, type Config } from './config.js';
+import { ConfigError, isPostgresUrl, redactUrl, type Config } from './config.js';
 
 /** Everything a running assetbook holds: the store, the ledger over it, the keyring, the operator token check. */
 export interface Runtime {
@@ -44,17 +44,6 @@ export async function openStore(config: Config): Promise<LedgerStore> {
   }
   if (config.db !== ':memory:') mkdirSync(join(config.db, '..'), { recursive: true });
   return SqliteStore.open({ path: config.db, durability: config.durability });
-}
-
-/** A URL as it may be printed: without its password. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }
 
 /**
