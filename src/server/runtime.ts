@@ -17,6 +17,11 @@ export interface Runtime {
   readonly store: LedgerStore;
   readonly ledger: Ledger;
   readonly keyring: Keyring;
+  /**
+   * The time every part of the server reads (journal times, signature windows, token expiry,
+   * response timestamps): `Date.now` unless the caller injected one, as tests do.
+   */
+  readonly clock: Clock;
   /** Where venue dialects get their rate limiters. */
   readonly rateLimiters: RateLimiterFactory;
   /** For what happens outside a request: a backing service failing, say. */
@@ -97,9 +102,14 @@ function loadKeyring(config: Config): Keyring {
   return new Keyring(Keyring.parseKey(readFileSync(file, 'utf8')));
 }
 
+/** Milliseconds since the Unix epoch, as `Date.now` gives them. */
+export type Clock = () => number;
+
 export interface RuntimeOptions {
   /** Generate an operator token when none is configured or stored: only `serve` does. */
   readonly generateOperatorToken?: boolean;
+  /** The server's time; `Date.now` by default. */
+  readonly clock?: Clock;
 }
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -111,7 +121,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     await store.close();
     throw error;
   }
-  const ledger = new Ledger(store, Date.now, { groupCommit: config.groupCommit ? {} : false });
+  const clock = options.clock ?? Date.now;
+  const ledger = new Ledger(store, clock, { groupCommit: config.groupCommit ? {} : false });
   const log = pino({ level: config.logLevel });
   const rateLimiters = openRateLimiters(config, log);
   let generated: string | null = null;
@@ -143,6 +154,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     store,
     ledger,
     keyring,
+    clock,
     rateLimiters,
     log,
     generatedOperatorToken: generated,

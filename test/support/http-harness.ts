@@ -6,7 +6,7 @@ import type { Account } from '../../src/ledger/types.js';
 import type { OperationRequest } from '../../src/ledger/operations.js';
 import { loadScenario, type LoadResult } from '../../src/scenario/load.js';
 import { resolveConfig, type ConfigFlags } from '../../src/server/config.js';
-import { openRuntime, type Runtime } from '../../src/server/runtime.js';
+import { openRuntime, type Clock, type Runtime } from '../../src/server/runtime.js';
 import type { CredentialVenue } from '../../src/store/store.js';
 
 /**
@@ -47,6 +47,8 @@ export interface HarnessOptions {
   readonly flags?: ConfigFlags;
   /** A scenario file to load before listening: `DEMO` for examples/demo.json. */
   readonly scenario?: string;
+  /** The server's clock: a `ManualClock`'s `now` makes every time-dependent answer the test's to decide. */
+  readonly clock?: Clock;
 }
 
 export const DEMO = new URL('../../examples/demo.json', import.meta.url).pathname;
@@ -64,7 +66,7 @@ export class HttpHarness {
   ) {}
 
   static async start(operatorToken: string, options: HarnessOptions = {}): Promise<HttpHarness> {
-    const runtime = await openRuntime(resolveConfig({ db: ':memory:', operatorToken, ...options.flags }, {}));
+    const runtime = await openRuntime(resolveConfig({ db: ':memory:', operatorToken, ...options.flags }, {}), { clock: options.clock });
     const loaded = options.scenario === undefined ? null : await loadScenario(runtime.ledger, runtime.keyring, JSON.parse(readFileSync(options.scenario, 'utf8')));
     const app = await buildApp(runtime, { logger: false });
     const seen: SeenRequest[] = [];

@@ -2,13 +2,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPairSync } from 'node:crypto';
 import { DEMO, HttpHarness, type HttpRequest } from '../support/http-harness.js';
-import { demoBitgetKey, signedBitgetRequest, type BitgetKey } from '../support/bitget-signer.js';
+import { demoBitgetKey, signedBitgetRequest as signAt, type BitgetKey, type BitgetRequestOptions } from '../support/bitget-signer.js';
+import { ManualClock } from '../support/clock.js';
 
 /**
  * Table tests for every Bitget endpoint: a request, the HTTP status and the venue code it must
  * get. Each row's name is the claim. The demo scenario is loaded; limits are off (they have
- * their own test).
+ * their own test). The server runs on a clock the test holds still, and every request is signed
+ * at that clock's time (plus a row's skew), so the timestamp window is exact on any machine.
  */
+
+const clock = new ManualClock();
+
+/** Signs at the server clock's time, `skewMs` off it. */
+function signedBitgetRequest(key: BitgetKey, path: string, options: Omit<BitgetRequestOptions, 'timestampMs'> & { readonly skewMs?: number } = {}): HttpRequest {
+  const { skewMs = 0, ...rest } = options;
+  return signAt(key, path, { ...rest, timestampMs: clock.now() + skewMs });
+}
 
 const ASSETS = '/api/v2/spot/account/assets';
 const SUBS = '/api/v2/spot/account/subaccount-assets';
@@ -32,7 +42,7 @@ let alice: BitgetKey;
 let rsaKey: BitgetKey;
 
 before(async () => {
-  h = await HttpHarness.start('bitget-table-operator-token', { scenario: DEMO, flags: { rateLimits: 'off' } });
+  h = await HttpHarness.start('bitget-table-operator-token', { scenario: DEMO, flags: { rateLimits: 'off' }, clock: clock.now });
   alice = demoBitgetKey(h.secrets('alice', 'bitget'));
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const issued = await h.post<{ secrets: { apiKey: string; passphrase: string } }>('/_assetbook/v1/credentials', {
@@ -73,9 +83,11 @@ const TABLE: Record<string, readonly Row[]> = {
     { claim: 'no ACCESS-PASSPHRASE is 40011', request: signed(ASSETS, { headers: { 'ACCESS-PASSPHRASE': null } }), status: 400, code: '40011' },
     { claim: 'no ACCESS-TIMESTAMP is 40005', request: signed(ASSETS, { headers: { 'ACCESS-TIMESTAMP': null } }), status: 400, code: '40005' },
     { claim: 'a non-numeric timestamp is 40005', request: signed(ASSETS, { headers: { 'ACCESS-TIMESTAMP': '2024-01-01T00:00:00Z' } }), status: 400, code: '40005' },
-    { claim: 'a timestamp 31 s old is 40008', request: signed(ASSETS, { timestampMs: Date.now() - 31_000 }), status: 400, code: '40008' },
-    { claim: 'a timestamp 31 s ahead is 40008', request: signed(ASSETS, { timestampMs: Date.now() + 31_000 }), status: 400, code: '40008' },
-    { claim: 'a timestamp 20 s old is inside the window', request: signed(ASSETS, { timestampMs: Date.now() - 20_000 }), status: 200, code: '00000' },
+    { claim: 'a timestamp 31 s old is 40008', request: signed(ASSETS, { skewMs: -31_000 }), status: 400, code: '40008' },
+    { claim: 'a timestamp 31 s ahead is 40008', request: signed(ASSETS, { skewMs: 31_000 }), status: 400, code: '40008' },
+    { claim: 'a timestamp 30 s old is inside the window', request: signed(ASSETS, { skewMs: -30_000 }), status: 200, code: '00000' },
+    { claim: 'a timestamp 30 s ahead is inside the window', request: signed(ASSETS, { skewMs: 30_000 }), status: 200, code: '00000' },
+    { claim: 'a timestamp 20 s old is inside the window', request: signed(ASSETS, { skewMs: -20_000 }), status: 200, code: '00000' },
     { claim: 'a key with spaces is 40006', request: signed(ASSETS, { headers: { 'ACCESS-KEY': 'bg demo alice' } }), status: 400, code: '40006' },
     { claim: 'a key never issued is 40037', request: signed(ASSETS, { headers: { 'ACCESS-KEY': 'bg_never_issued' } }), status: 400, code: '40037' },
     { claim: 'a signature that is not base64 is 40009', request: signed(ASSETS, { headers: { 'ACCESS-SIGN': 'not base64 at all!' } }), status: 400, code: '40009' },
@@ -124,7 +136,10 @@ for (const [endpoint, rows] of Object.entries(TABLE)) {
         assert.equal(response.status, row.status, response.text);
         assert.equal(response.body.code, row.code, response.text);
         assert.equal(typeof response.body.requestTime, 'number');
-        if (row.code === '00000') assert.equal(response.body.msg, 'success');
+        if (row.code === '00000') {
+          assert.equal(response.body.msg, 'success');
+          assert.equal(response.body.requestTime, clock.now(), 'the envelope is stamped by the server clock');
+        }
         else assert.equal(response.body.data, null);
       });
     }
@@ -167,10 +182,10 @@ describe('what the asset endpoint shows', () => {
 
 describe('the timestamp window is configurable', () => {
   test('with --bitget-timestamp-window 5, a request signed 10 s ago is 40008', async () => {
-    const narrow = await HttpHarness.start('bitget-window-operator-token', { scenario: DEMO, flags: { rateLimits: 'off', bitgetTimestampWindow: '5' } });
+    const narrow = await HttpHarness.start('bitget-window-operator-token', { scenario: DEMO, flags: { rateLimits: 'off', bitgetTimestampWindow: '5' }, clock: clock.now });
     try {
       const key = demoBitgetKey(narrow.secrets('alice', 'bitget'));
-      const stale = await narrow.request<Envelope>(signedBitgetRequest(key, ASSETS, { timestampMs: Date.now() - 10_000 }));
+      const stale = await narrow.request<Envelope>(signedBitgetRequest(key, ASSETS, { skewMs: -10_000 }));
       assert.equal(stale.body.code, '40008');
       const fresh = await narrow.request<Envelope>(signedBitgetRequest(key, ASSETS));
       assert.equal(fresh.body.code, '00000');
@@ -182,7 +197,7 @@ describe('the timestamp window is configurable', () => {
 
 describe('keys are remembered briefly, never past a reset', () => {
   test('a key used a moment ago is unknown (40037) right after the operator resets the ledger', async () => {
-    const own = await HttpHarness.start('bitget-reset-operator-token', { scenario: DEMO, flags: { rateLimits: 'off' } });
+    const own = await HttpHarness.start('bitget-reset-operator-token', { scenario: DEMO, flags: { rateLimits: 'off' }, clock: clock.now });
     try {
       const key = demoBitgetKey(own.secrets('alice', 'bitget'));
       assert.equal((await own.request<Envelope>(signedBitgetRequest(key, ASSETS))).body.code, '00000');

@@ -47,10 +47,7 @@ function sameText(a: string, b: string): boolean {
 export class BitgetAuthenticator {
   private readonly known = new FreshCache<string, KnownKey>(KEY_CACHE_TTL_MS, KEY_CACHE_MAX);
 
-  constructor(
-    private readonly runtime: Runtime,
-    private readonly clockMs: () => number = Date.now,
-  ) {}
+  constructor(private readonly runtime: Runtime) {}
 
   async authenticate(request: FastifyRequest): Promise<BitgetCaller> {
     const apiKey = headerText(request.headers, 'access-key');
@@ -61,7 +58,7 @@ export class BitgetAuthenticator {
     if (signature === '') throw bitgetError('accessSignEmpty');
     if (passphrase === '') throw bitgetError('passphraseEmpty');
     if (!TIMESTAMP.test(timestamp)) throw bitgetError('timestampInvalid');
-    const nowMs = this.clockMs();
+    const nowMs = this.runtime.clock();
     if (Math.abs(nowMs - Number(timestamp)) > this.runtime.config.venues.bitgetTimestampWindowMs) throw bitgetError('timestampExpired');
     if (!API_KEY.test(apiKey)) throw bitgetError('accessKeyInvalid');
 

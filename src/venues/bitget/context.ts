@@ -3,6 +3,7 @@ import type { RateLimiter } from '../../rate-limit/rate-limiter.js';
 import type { Runtime } from '../../server/runtime.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong, singleParam } from '../shared/query.js';
 import { BitgetAuthenticator, type BitgetCaller } from './auth.js';
+import { success, type BitgetEnvelope } from './envelope.js';
 import { bitgetError } from './errors.js';
 import { BITGET_RATE_LIMITS, REMAINING_HEADER } from './rate-limits.js';
 
@@ -20,6 +21,11 @@ export class BitgetContext {
       coins: create(BITGET_RATE_LIMITS.coins),
       ip: create(BITGET_RATE_LIMITS.ip),
     };
+  }
+
+  /** Bitget's success envelope, stamped with the server clock. */
+  success<T>(data: T): BitgetEnvelope<T> {
+    return success(data, this.runtime.clock());
   }
 
   /** Runs first on every Bitget request: the query size, then the per-IP budget. */

@@ -6,6 +6,7 @@ export interface BitgetEnvelope<T> {
   readonly data: T;
 }
 
-export function success<T>(data: T): BitgetEnvelope<T> {
-  return { code: '00000', msg: 'success', requestTime: Date.now(), data };
+/** `nowMs` is the server clock's time: the request's, as the venue stamps it. */
+export function success<T>(data: T, nowMs: number): BitgetEnvelope<T> {
+  return { code: '00000', msg: 'success', requestTime: nowMs, data };
 }

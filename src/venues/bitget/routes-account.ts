@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Asset } from '../../ledger/types.js';
 import { holdingsByAsset } from '../shared/holdings.js';
 import { param, type BitgetContext } from './context.js';
-import { success } from './envelope.js';
 import { bitgetError } from './errors.js';
 import { isHeldOnBitget, renderAssetItem, type BitgetAssetItem } from './render.js';
 import * as S from './schemas.js';
@@ -44,13 +43,13 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
     if (coin !== undefined && coin !== '') {
       const asset = await assetOfCoin(coin);
       const holdings = holdingsByAsset(await store.readBalances(account.id)).get(asset.symbol);
-      return success([renderAssetItem(asset, holdings, account.createdAtMs)]);
+      return ctx.success([renderAssetItem(asset, holdings, account.createdAtMs)]);
     }
-    if (assetType === undefined || assetType === '' || assetType === 'hold_only') return success(await heldItems(account.id, account.createdAtMs));
+    if (assetType === undefined || assetType === '' || assetType === 'hold_only') return ctx.success(await heldItems(account.id, account.createdAtMs));
     if (assetType !== 'all') throw bitgetError('parameterError', 'assetType');
     const holdings = holdingsByAsset(await store.readBalances(account.id));
     const items = (await store.listAssets()).map((asset) => renderAssetItem(asset, holdings.get(asset.symbol), account.createdAtMs));
-    return success(items.sort(byCoin));
+    return ctx.success(items.sort(byCoin));
   });
 
   app.get('/spot/account/subaccount-assets', { schema: { response: { 200: S.envelope(S.SubAccountAssets) } } }, async (request, reply) => {
@@ -71,7 +70,7 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
       const assetsList = await heldItems(sub.id, sub.createdAtMs);
       if (assetsList.length > 0) page.push({ id: sub.id, userId: Number(sub.bitgetUid), assetsList });
     }
-    return success(page);
+    return ctx.success(page);
   });
 };
 

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { BitgetContext } from './context.js';
 import { param } from './context.js';
-import { success } from './envelope.js';
 import { bitgetError } from './errors.js';
 import { PRODUCT_TYPES, deriveSymbols, renderCoin } from './markets.js';
 import * as S from './schemas.js';
@@ -15,32 +14,32 @@ export const publicRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (a
 
   app.get('/public/time', { schema: { response: { 200: S.envelope(S.ServerTime) } } }, async (request, reply) => {
     await ctx.countPublic(request, reply);
-    return success({ serverTime: String(Date.now()) });
+    return ctx.success({ serverTime: String(ctx.runtime.clock()) });
   });
 
   app.get('/spot/public/coins', { schema: { response: { 200: S.envelope(S.CoinList) } } }, async (request, reply) => {
     await ctx.countPublic(request, reply, 'coins');
     const coin = param(request.query, 'coin');
     const coins = (await store.listAssets()).map(renderCoin);
-    if (coin === undefined) return success(coins);
+    if (coin === undefined) return ctx.success(coins);
     const found = coins.filter((c) => c.coin === coin.toUpperCase());
     if (found.length === 0) throw bitgetError('parameterUnknown', 'coin');
-    return success(found);
+    return ctx.success(found);
   });
 
   app.get('/spot/public/symbols', { schema: { response: { 200: S.envelope(S.SymbolList) } } }, async (request, reply) => {
     await ctx.countPublic(request, reply);
     const symbol = param(request.query, 'symbol');
     const symbols = deriveSymbols(await store.listAssets());
-    if (symbol === undefined) return success(symbols);
+    if (symbol === undefined) return ctx.success(symbols);
     const found = symbols.filter((s) => s.symbol === symbol.toUpperCase());
     if (found.length === 0) throw bitgetError('parameterUnknown', 'symbol');
-    return success(found);
+    return ctx.success(found);
   });
 
   app.get('/margin/currencies', { schema: { response: { 200: S.envelope(S.EmptyList) } } }, async (request, reply) => {
     await ctx.countPublic(request, reply);
-    return success([]);
+    return ctx.success([]);
   });
 
   app.get('/mix/market/contracts', { schema: { response: { 200: S.envelope(S.EmptyList) } } }, async (request, reply) => {
@@ -48,6 +47,6 @@ export const publicRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (a
     const productType = param(request.query, 'productType');
     if (productType === undefined || productType === '') throw bitgetError('parameterEmpty', 'productType');
     if (!(PRODUCT_TYPES as readonly string[]).includes(productType.toUpperCase())) throw bitgetError('parameterError', 'productType');
-    return success([]);
+    return ctx.success([]);
   });
 };

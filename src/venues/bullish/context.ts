@@ -29,9 +29,9 @@ export async function createBullishContext(runtime: Runtime): Promise<BullishCon
       ip: runtime.rateLimiters.create(BULLISH_RATE_LIMITS.ip),
     },
     tokens,
-    sessions: new Sessions(tokens, new SessionRevocations(runtime.store), runtime.store, Date.now, generation),
+    sessions: new Sessions(tokens, new SessionRevocations(runtime.store), runtime.store, runtime.clock, generation),
     nonces: new NonceRegistry(runtime.store, LOGIN_TIMESTAMP_WINDOW_MS),
-    accounts: new TradingAccountDirectory(runtime.store, Date.now, generation),
+    accounts: new TradingAccountDirectory(runtime.store, runtime.clock, generation),
   };
 }
 

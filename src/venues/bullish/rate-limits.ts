@@ -37,6 +37,7 @@ export function buildRateLimitHeaders(verdict: RateLimitVerdict, nowMs: number):
  */
 export async function consumeOrRefuse(limiter: RateLimiter, key: string, reply: FastifyReply): Promise<void> {
   const verdict = await limiter.consume(key);
+  // The limiter counts in wall-clock time (rate-limiter-flexible and Redis expiry), so its reset is too.
   const headers = buildRateLimitHeaders(verdict, Date.now());
   void reply.headers(headers);
   if (!verdict.allowed) throw bullishError('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', headers);

@@ -19,11 +19,11 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: BullishContext):
 
   app.get('/v1/time', { schema: { hide: true, response: { 200: S.TimeBody } } }, async (request, reply) => {
     await admitUnauthenticated(ctx, request, reply);
-    return renderTime(Date.now());
+    return renderTime(ctx.runtime.clock());
   });
 
   app.get('/v1/nonce', { schema: { hide: true, response: { 200: S.NonceRangeBody } } }, async (request, reply) => {
     await admitUnauthenticated(ctx, request, reply);
-    return renderNonceRange(Date.now());
+    return renderNonceRange(ctx.runtime.clock());
   });
 }

@@ -16,7 +16,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: BullishContext)
 
   app.get('/v1/users/hmac/login', { schema: { hide: true, response: { 200: S.LoginBody } } }, async (request, reply) => {
     await admitUnauthenticated(ctx, request, reply);
-    const nowMs = Date.now();
+    const nowMs = ctx.runtime.clock();
     const login = readLoginHeaders(request.headers);
     checkLoginTimestamp(login.timestampMs, nowMs);
     const credential = await store.getCredential('bullish', login.publicKey);

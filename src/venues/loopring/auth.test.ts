@@ -28,8 +28,8 @@ async function setUp() {
   store.getCredential = (venue, publicId) => (calls.getCredential++, getCredential(venue, publicId));
   store.getAccount = (id) => (calls.getAccount++, getAccount(id));
   const clock = { nowMs: 1_700_000_000_000 };
-  const runtime = { store, ledger, keyring } as unknown as Runtime;
-  const auth = new LoopringAuthenticator(runtime, () => clock.nowMs);
+  const runtime = { store, ledger, keyring, clock: () => clock.nowMs } as unknown as Runtime;
+  const auth = new LoopringAuthenticator(runtime);
   return { store, ledger, main, load, calls, clock, auth };
 }
 

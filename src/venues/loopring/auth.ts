@@ -34,10 +34,7 @@ const API_KEY_LENGTH_MAX = 128;
 export class LoopringAuthenticator {
   private readonly known = new FreshCache<string, LoopringCaller>(KEY_CACHE_TTL_MS, KEY_CACHE_MAX);
 
-  constructor(
-    private readonly runtime: Runtime,
-    private readonly clockMs: () => number = Date.now,
-  ) {}
+  constructor(private readonly runtime: Runtime) {}
 
   async authenticate(request: FastifyRequest): Promise<LoopringCaller> {
     const apiKey = headerText(request.headers, 'x-api-key');
@@ -47,7 +44,7 @@ export class LoopringAuthenticator {
     const hash = keyring.hash(apiKey);
     // Read before the store is asked: an entry filled across a reset is stored under the old generation and never served.
     const generation = ledger.generation;
-    const nowMs = this.clockMs();
+    const nowMs = this.runtime.clock();
     const cached = this.known.get(hash, generation, nowMs);
     if (cached) return cached;
     const credential = await store.getCredential('loopring', hash);

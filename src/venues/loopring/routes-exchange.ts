@@ -11,5 +11,5 @@ export const exchangeRoutes = (ctx: LoopringContext): FastifyPluginAsync => asyn
     (await store.listAssets()).map(renderToken).sort((a, b) => a.tokenId - b.tokenId),
   );
 
-  app.get('/timestamp', { onRequest: ctx.limitPerIp('public'), schema: { response: { 200: TimestampBody } } }, async () => ({ timestamp: Date.now() }));
+  app.get('/timestamp', { onRequest: ctx.limitPerIp('public'), schema: { response: { 200: TimestampBody } } }, async () => ({ timestamp: ctx.runtime.clock() }));
 };

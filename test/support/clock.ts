@@ -1,0 +1,15 @@
+/**
+ * A clock a test moves by hand. The server reads it wherever it reads the time (journal times,
+ * signature windows, token expiry, response timestamps), so a time-dependent claim holds however
+ * slowly the machine runs: nothing moves unless the test says so.
+ */
+export class ManualClock {
+  constructor(private ms: number = Date.UTC(2026, 0, 1)) {}
+
+  /** Bound, so it can be handed over as the server's `Clock`. */
+  readonly now = (): number => this.ms;
+
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
