@@ -53,8 +53,10 @@ export function loginRequest(key: BullishKey, overrides: LoginOverrides = {}): H
 }
 
 /** Logs `user` in with the demo key and returns the JWT; fails loudly when refused. */
-export async function loginAs(h: HttpHarness, user: string): Promise<string> {
-  const response = await h.request<{ token?: string }>(loginRequest(demoBullishKey(h.secrets(user, 'bullish'))));
+/** Logs `user` in, signing at `nowMs` (the wall clock by default; a test holding the server's clock passes its time). */
+export async function loginAs(h: HttpHarness, user: string, nowMs?: number): Promise<string> {
+  const overrides = nowMs === undefined ? {} : { timestamp: String(nowMs) };
+  const response = await h.request<{ token?: string }>(loginRequest(demoBullishKey(h.secrets(user, 'bullish')), overrides));
   if (response.status !== 200 || typeof response.body?.token !== 'string') throw new Error(`login of ${user} refused: ${response.status} ${response.text}`);
   return response.body.token;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ccxt from 'ccxt';
+import { ManualClock } from '../support/clock.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { BullishFileServer } from '../support/bullish-file-server.js';
 import { ASSETS, ccxtBullish, demoBullishKey, jwtPayload } from '../support/bullish-client.js';
@@ -147,12 +148,14 @@ describe('ccxt bullish against assetbook', () => {
 
 describe('ccxt bullish and the token lifetime', () => {
   test('an expired token raises AuthenticationError', async () => {
-    const h = await HttpHarness.start('bullish-ccxt-ttl', { scenario: DEMO, flags: { rateLimits: 'off', bullishTokenTtl: '1' } });
+    // The server's clock starts at the wall clock (ccxt signs its login with that) and jumps to the expiry.
+    const clock = new ManualClock(Date.now());
+    const h = await HttpHarness.start('bullish-ccxt-ttl', { scenario: DEMO, flags: { rateLimits: 'off', bullishTokenTtl: '60' }, clock: clock.now });
     try {
       const ex = ccxtBullish(h.baseUrl, demoBullishKey(h.secrets('alice', 'bullish')));
       await ex.fetchBalance();
       const expMs = (jwtPayload(ex.token).exp as number) * 1000;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, expMs - Date.now()) + 20));
+      clock.advance(expMs - clock.now());
       // ccxt believes tokens live 24 h, so it sends the expired one.
       assert.equal(await ccxtErrorOf(() => ex.fetchBalance()), 'AuthenticationError');
     } finally {

@@ -8,6 +8,7 @@ import { Keyring } from '../../src/credentials/keyring.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { ASSETS, LOGIN, TRADING_ACCOUNTS, demoBullishKey, jwtPayload, loginAs, loginRequest, nextNonce } from '../support/bullish-client.js';
 import { ALICE_MAIN, assets, expectAnswer, get, rawJwt, snapshotWrites, type ErrorBody, type StoreWrites } from '../support/bullish-http.js';
+import { ManualClock } from '../support/clock.js';
 import { DEMO, HttpHarness, type HttpRequest } from '../support/http-harness.js';
 
 /**
@@ -205,8 +206,10 @@ describe('bullish login, bearer token and logout over HTTP', () => {
 
 describe('bullish token lifetime over HTTP', () => {
   let h: HttpHarness;
+  // Starts at the wall clock so logins signed now are inside the login window; moves only when told.
+  const clock = new ManualClock(Date.now());
   before(async () => {
-    h = await HttpHarness.start('bullish-ttl-operator', { scenario: DEMO, flags: { rateLimits: 'off', bullishTokenTtl: '1' } });
+    h = await HttpHarness.start('bullish-ttl-operator', { scenario: DEMO, flags: { rateLimits: 'off', bullishTokenTtl: '60' }, clock: clock.now });
   });
   after(async () => h.close());
 
@@ -214,11 +217,13 @@ describe('bullish token lifetime over HTTP', () => {
     const token = await loginAs(h, 'alice');
     const expMs = (jwtPayload(token).exp as number) * 1000;
     expectAnswer(await h.request(get(assets(ALICE_MAIN), token)), 200);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expMs - Date.now()) + 20));
+    clock.advance(expMs - 1_000 - clock.now());
+    expectAnswer(await h.request(get(assets(ALICE_MAIN), token)), 200);
+    clock.advance(1_000);
     const refused = await h.request(get(assets(ALICE_MAIN), token));
     expectAnswer(refused, 401, 6105);
     assert.match((refused.body as ErrorBody).message, /expired/);
-    expectAnswer(await h.request(get(assets(ALICE_MAIN), await loginAs(h, 'alice'))), 200);
+    expectAnswer(await h.request(get(assets(ALICE_MAIN), await loginAs(h, 'alice', clock.now()))), 200);
   });
 });
 
