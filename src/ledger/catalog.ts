@@ -81,10 +81,29 @@ export function derivedAddress(seed: string): string {
   return `0x${createHash('sha256').update(`assetbook:${seed}`).digest('hex').slice(0, 40)}`;
 }
 
+/** The identities the ledger generates when none is given. */
+export type GeneratedIdentity = 'bitgetUid' | 'bullishTradingAccountId' | 'loopringAccountId' | 'loopringAddress';
+
 /**
- * An account's venue identities: the ones given, else ones derived from its id in each venue's
- * style (Bitget numeric uid, Bullish id starting 111, Loopring account id and address).
+ * The `attempt`-th candidate for an identity of account `id`, in each venue's style (Bitget
+ * numeric uid, Bullish id starting 111, Loopring account id and address). Attempt 0 derives it
+ * from the id alone; later attempts step past values a scenario fixed for other accounts, so the
+ * session asks the store which candidate is free and takes the first.
  */
+export function identityCandidate(field: GeneratedIdentity, id: number, attempt: number): string | number {
+  switch (field) {
+    case 'bitgetUid':
+      return String(6_000_000_000 + id + attempt);
+    case 'bullishTradingAccountId':
+      return String(111_000_000_000_000 + id + attempt);
+    case 'loopringAccountId':
+      return 10_000 + id + attempt;
+    case 'loopringAddress':
+      return derivedAddress(attempt === 0 ? `account:${id}` : `account:${id}:${attempt}`);
+  }
+}
+
+/** An account's venue identities: the ones given, else generated ones (`identityCandidate`). */
 export function buildAccount(
   id: number,
   userId: number,
@@ -102,15 +121,15 @@ export function buildAccount(
     userId,
     kind,
     label: checkText(input.label ?? (kind === 'main' ? 'main' : `sub-${id}`), /^.{1,64}$/u, 'label', '1 to 64 characters'),
-    bitgetUid: checkText(input.bitgetUid ?? String(6_000_000_000 + id), DIGITS, 'bitgetUid', 'a decimal id without leading zeros'),
+    bitgetUid: checkText(input.bitgetUid ?? identityCandidate('bitgetUid', id, 0), DIGITS, 'bitgetUid', 'a decimal id without leading zeros'),
     bullishTradingAccountId: checkText(
-      input.bullishTradingAccountId ?? String(111_000_000_000_000 + id),
+      input.bullishTradingAccountId ?? identityCandidate('bullishTradingAccountId', id, 0),
       /^111[0-9]{1,17}$/,
       'bullishTradingAccountId',
       'a decimal id starting with 111',
     ),
-    loopringAccountId: checkInteger(input.loopringAccountId ?? 10_000 + id, 1, 2 ** 31 - 1, 'loopringAccountId'),
-    loopringAddress: checkText(input.loopringAddress ?? derivedAddress(`account:${id}`), ETH_ADDRESS, 'loopringAddress', 'a 0x-prefixed 20-byte hex address').toLowerCase(),
+    loopringAccountId: checkInteger(input.loopringAccountId ?? identityCandidate('loopringAccountId', id, 0), 1, 2 ** 31 - 1, 'loopringAccountId'),
+    loopringAddress: checkText(input.loopringAddress ?? identityCandidate('loopringAddress', id, 0), ETH_ADDRESS, 'loopringAddress', 'a 0x-prefixed 20-byte hex address').toLowerCase(),
     loopringPublicKey: key,
     createdAtMs,
   };

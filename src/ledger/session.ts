@@ -1,4 +1,4 @@
-import { buildAccount, buildAsset, checkUserName, type AccountIdentityInput, type AssetInput } from './catalog.js';
+import { buildAccount, buildAsset, checkUserName, identityCandidate, type AccountIdentityInput, type AssetInput, type GeneratedIdentity } from './catalog.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { LedgerError, assert } from './errors.js';
 import { planOperation, type OperationRequest, type Pending, type PendingKind, type PlanContext } from './operations.js';
@@ -13,6 +13,8 @@ import {
 } from '../store/store.js';
 
 export const OPERATION_KEY = /^[\x21-\x7e]{1,128}$/;
+
+const GENERATED_IDENTITIES: readonly GeneratedIdentity[] = ['bitgetUid', 'bullishTradingAccountId', 'loopringAccountId', 'loopringAddress'];
 
 export interface ApplyResult {
   readonly entry: JournalEntry;
@@ -70,9 +72,26 @@ export class LedgerSession {
 
   private async insertAccount(userId: number, kind: 'main' | 'sub', input: AccountIdentityInput): Promise<Account> {
     const id = await this.tx.allocateAccountId();
-    const account = buildAccount(id, userId, kind, input, this.nowMs);
+    const account = buildAccount(id, userId, kind, { ...input, ...(await this.freeIdentities(id, input)) }, this.nowMs);
     await this.tx.insertAccount(account);
     return account;
+  }
+
+  /**
+   * For every identity the input leaves to the ledger, the first candidate no account holds: a
+   * scenario may have fixed any value (the demo's Loopring ids are 10010 and up), and a generated
+   * identity must never clash with one, or creating accounts would fail on every retry. The
+   * identity columns are unique, so a clash with a concurrent writer still fails safely.
+   */
+  private async freeIdentities(id: number, input: AccountIdentityInput): Promise<AccountIdentityInput> {
+    const free: Record<string, string | number> = {};
+    for (const field of GENERATED_IDENTITIES) {
+      if (input[field] !== undefined) continue;
+      let attempt = 0;
+      while (await this.tx.accountIdentityTaken(field, identityCandidate(field, id, attempt))) attempt++;
+      free[field] = identityCandidate(field, id, attempt);
+    }
+    return free;
   }
 
   /**

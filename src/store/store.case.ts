@@ -72,6 +72,21 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     );
   });
 
+  withLedger('a generated identity steps over one a scenario fixed for another account', async (ledger, store) => {
+    const { main } = await seed(ledger); // accounts 1 and 2
+    // Account 3 takes what account 4 would be generated: uid 6000000004, Loopring id 10004.
+    await ledger.session((s) => s.createUser({ name: 'fixed', main: { bitgetUid: '6000000004', loopringAccountId: 10004 } }));
+    assert.equal(await store.accountIdentityTaken('bitgetUid', '6000000004'), true);
+    assert.equal(await store.accountIdentityTaken('loopringAccountId', 10004), true);
+    assert.equal(await store.accountIdentityTaken('loopringAddress', `0x${main.loopringAddress.slice(2).toUpperCase()}`), true, 'addresses compare in lower case');
+    assert.equal(await store.accountIdentityTaken('bullishTradingAccountId', '111999999999999'), false);
+    const { main: generated } = await ledger.session((s) => s.createUser({ name: 'generated' }));
+    assert.equal(generated.id, 4);
+    assert.equal(generated.bitgetUid, '6000000005');
+    assert.equal(generated.loopringAccountId, 10005);
+    assert.equal(generated.bullishTradingAccountId, '111000000000004', 'a free candidate is taken as it is');
+  });
+
   withLedger('credentials are unique per venue and public id', async (ledger, store) => {
     const { main } = await seed(ledger);
     const credential = {

@@ -82,6 +82,17 @@ export interface LoopringIdentity {
 }
 
 /** Reads that are valid both inside and outside a transaction. */
+/** An account's venue identities: each unique across accounts. */
+export type AccountIdentityField = 'bitgetUid' | 'bullishTradingAccountId' | 'loopringAccountId' | 'loopringAddress';
+
+/** Their columns, for the engines. */
+export const ACCOUNT_IDENTITY_COLUMNS: Readonly<Record<AccountIdentityField, string>> = {
+  bitgetUid: 'bitget_uid',
+  bullishTradingAccountId: 'bullish_trading_account_id',
+  loopringAccountId: 'loopring_account_id',
+  loopringAddress: 'loopring_address',
+};
+
 export interface StoreReader {
   getAsset(symbol: string): Promise<Asset | undefined>;
   /** Every asset, in the order they were created. */
@@ -97,6 +108,8 @@ export interface StoreReader {
    * given must match; undefined when none does, or when the identity names nothing.
    */
   getAccountByLoopring(identity: LoopringIdentity): Promise<Account | undefined>;
+  /** Whether some account holds this identity already (an address is compared in lower case). */
+  accountIdentityTaken(field: AccountIdentityField, value: string | number): Promise<boolean>;
   getCredential(venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined>;
   listCredentials(userId?: number): Promise<CredentialRecord[]>;
   getOperation(key: string): Promise<StoredOperation | undefined>;

@@ -2,8 +2,10 @@ import postgres from 'postgres';
 import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.js';
 import { LedgerError } from '../../ledger/errors.js';
 import type { Pending, PendingState } from '../../ledger/operations.js';
+import { ACCOUNT_IDENTITY_COLUMNS } from '../store.js';
 import type {
   AccountFilter,
+  AccountIdentityField,
   BalanceKey,
   BalanceWrite,
   CredentialRecord,
@@ -99,6 +101,11 @@ class PgReads implements StoreReader {
           : [];
     if (!row || (lowered !== undefined && row.loopring_address !== lowered)) return undefined;
     return rows.toAccount(row);
+  }
+  async accountIdentityTaken(field: AccountIdentityField, value: string | number): Promise<boolean> {
+    const wanted = field === 'loopringAddress' ? String(value).toLowerCase() : value;
+    const found = await this.sql`SELECT 1 FROM accounts WHERE ${this.sql(ACCOUNT_IDENTITY_COLUMNS[field])} = ${wanted}`;
+    return found.length > 0;
   }
   async getCredential(venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined> {
     const [row] = await this.sql<rows.CredentialRow[]>`SELECT * FROM credentials WHERE venue = ${venue} AND public_id = ${publicId}`;

@@ -3,8 +3,10 @@ import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.
 import { LedgerError } from '../../ledger/errors.js';
 import type { Pending, PendingState } from '../../ledger/operations.js';
 import { Mutex } from '../mutex.js';
+import { ACCOUNT_IDENTITY_COLUMNS } from '../store.js';
 import type {
   AccountFilter,
+  AccountIdentityField,
   BalanceKey,
   BalanceWrite,
   CredentialRecord,
@@ -54,6 +56,9 @@ class Reads implements StoreReader {
       accountsOfUser: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE user_id = ? ORDER BY id'),
       accountByLoopringId: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE loopring_account_id = ?'),
       accountByLoopringAddress: db.prepare<[string], rows.AccountRow>('SELECT * FROM accounts WHERE loopring_address = ?'),
+      identityTaken: Object.fromEntries(
+        Object.entries(ACCOUNT_IDENTITY_COLUMNS).map(([field, column]) => [field, db.prepare<[string | number], { one: number }>(`SELECT 1 AS one FROM accounts WHERE ${column} = ?`)]),
+      ) as Record<AccountIdentityField, Database.Statement<[string | number], { one: number }>>,
       credential: db.prepare<[string, string], rows.CredentialRow>('SELECT * FROM credentials WHERE venue = ? AND public_id = ?'),
       credentials: db.prepare<[], rows.CredentialRow>('SELECT * FROM credentials ORDER BY id'),
       credentialsOfUser: db.prepare<[number], rows.CredentialRow>('SELECT * FROM credentials WHERE user_id = ? ORDER BY id'),
@@ -106,6 +111,8 @@ class Reads implements StoreReader {
     if (!row || (lowered !== undefined && row.loopring_address !== lowered)) return undefined;
     return rows.toAccount(row);
   };
+  accountIdentityTaken = async (field: AccountIdentityField, value: string | number): Promise<boolean> =>
+    this.s.identityTaken[field].get(field === 'loopringAddress' ? String(value).toLowerCase() : value) !== undefined;
   getCredential = async (venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined> => {
     const row = this.s.credential.get(venue, publicId);
     return row && rows.toCredential(row);
