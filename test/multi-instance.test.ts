@@ -31,8 +31,13 @@ const OPERATOR = '/_assetbook/v1';
 const BITGET_ASSETS = '/api/v2/spot/account/assets';
 const BITGET_SUB_ASSETS = '/api/v2/spot/account/subaccount-assets';
 const LOGOUT = '/trading-api/v1/users/logout';
-const START_TIMEOUT_MS = 20_000;
+/** A SIGTERM not obeyed by then gets a SIGKILL: a cleanup step, not a claim. */
 const STOP_TIMEOUT_MS = 10_000;
+/**
+ * Everything here waits for the event it expects (a line, an exit, an answer); only this bounds
+ * the whole, far beyond what five processes need to start on a saturated 2-core machine.
+ */
+const SUITE_TIMEOUT_MS = 900_000;
 /** src/venues/bullish/sessions.ts REVALIDATE_MS, plus room for a loaded machine. */
 const LOGOUT_REACHES_OTHERS_MS = 6_500;
 
@@ -123,26 +128,24 @@ async function startInstance(name: string, rules: readonly string[]): Promise<In
   const args = ['serve', '--db', dbUrl(), '--redis', TEST_REDIS_URL!, '--secret-key', SECRET_KEY, '--operator-token', OPERATOR_TOKEN, '--port', '0', '--log-level', 'warn'];
   for (const rule of rules) args.push('--rate-limit', rule);
   const proc = spawnCli(args);
-  const started = Date.now();
-  for (;;) {
-    const url = LISTENING.exec(proc.output())?.[1];
-    if (url) return { name, url, proc };
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`instance ${name} exited before listening:\n${proc.output()}`);
-    if (Date.now() - started > START_TIMEOUT_MS) throw new Error(`instance ${name} not listening after ${START_TIMEOUT_MS} ms:\n${proc.output()}`);
-    await sleep(20);
-  }
+  // Whichever comes first: the line saying where it listens, or its exit.
+  const url = await new Promise<string | null>((resolve) => {
+    const look = () => {
+      const found = LISTENING.exec(proc.output())?.[1];
+      if (found) resolve(found);
+    };
+    proc.child.stdout?.on('data', look);
+    void proc.exited.then(() => resolve(LISTENING.exec(proc.output())?.[1] ?? null));
+    look();
+  });
+  if (url === null) throw new Error(`instance ${name} exited before listening:\n${proc.output()}`);
+  return { name, url, proc };
 }
 
 /** Runs the CLI to its end. */
 async function runCli(args: readonly string[]): Promise<Exit & { output: string }> {
   const proc = spawnCli(args);
-  const timedOut = Symbol('timeout');
-  const result = await Promise.race([proc.exited, sleep(30_000, timedOut, { ref: false })]);
-  if (result === timedOut) {
-    await stop(proc);
-    throw new Error(`assetbook ${args[0]} did not finish in 30 s:\n${proc.output()}`);
-  }
-  return { ...(result as Exit), output: proc.output() };
+  return { ...(await proc.exited), output: proc.output() };
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -406,7 +409,7 @@ async function runBurst(cluster: readonly Instance[], x: Party, y: Party, sink: 
  * The claims
  * --------------------------------------------------------------------------------------------- */
 
-describe('several assetbook processes on one PostgreSQL and one Redis behave as one service', { skip: SKIP, timeout: 120_000 }, () => {
+describe('several assetbook processes on one PostgreSQL and one Redis behave as one service', { skip: SKIP, timeout: SUITE_TIMEOUT_MS }, () => {
   let cluster: Instance[] = [];
   let limited: Instance[] = [];
   let x: Party, y: Party, sink: Party, capped: Party;
@@ -595,16 +598,17 @@ describe('several assetbook processes on one PostgreSQL and one Redis behave as 
 
     // After the burst: the same data from every instance, and it is the ledger's (polled, bounded, for any cache).
     const truth = await btcBalances(cluster[0]!, x.account);
-    const deadline = Date.now() + 5_000;
+    // No instance caches balances, so they agree at once; a few rounds are allowed for any cache
+    // of keys and accounts (counted in rounds, not milliseconds: a busy machine only makes rounds slower).
     let last: string[] = [];
-    for (;;) {
+    for (let round = 1; ; round++) {
       const answers = await Promise.all(cluster.map((i) => send<BitgetBody<BitgetItem[]>>(i, signedBitgetRequest(xBitget, BITGET_ASSETS, { query: 'coin=BTC' }))));
       for (const a of answers) expectStatus(a, 200, 'read after the burst');
       last = answers.map((a) => JSON.stringify(a.body.data));
       const btc = answers[0]!.body.data.find((item) => item.coin === 'BTC');
       const matchesLedger = btc !== undefined && units(btc.available) === truth.available && units(btc.frozen) === (truth.held ?? 0n);
       if (new Set(last).size === 1 && matchesLedger) break;
-      if (Date.now() > deadline) assert.fail(`instances disagree, or differ from the ledger (${JSON.stringify(truth, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}), 5 s after the burst:\n${last.join('\n')}`);
+      if (round >= 50) assert.fail(`instances disagree, or differ from the ledger (${JSON.stringify(truth, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}), 50 rounds after the burst:\n${last.join('\n')}`);
       await sleep(100);
     }
   });
@@ -703,14 +707,17 @@ describe('several assetbook processes on one PostgreSQL and one Redis behave as 
     while (refusedAfter.size < 2) {
       for (const instance of [b, c]) {
         if (refusedAfter.has(instance.name)) continue;
+        const sentAfter = performance.now() - loggedOut;
         const response = await send<BullishError>(instance, assets);
-        if (response.status === 200) continue;
+        if (response.status === 200) {
+          // Only the time a request was sent says anything: a busy machine may answer it late.
+          assert.ok(sentAfter < LOGOUT_REACHES_OTHERS_MS, `${instance.name} still accepted the token in a request sent ${Math.round(sentAfter)} ms after the logout on A`);
+          continue;
+        }
         expectStatus(response, 401, `the logged-out token on ${instance.name}`);
         assert.equal(response.body.errorCode, 6105, response.text);
         refusedAfter.set(instance.name, performance.now() - loggedOut);
       }
-      const waited = performance.now() - loggedOut;
-      assert.ok(waited < LOGOUT_REACHES_OTHERS_MS, `the logout on A reached ${[...refusedAfter.keys()].join(', ') || 'no other instance'} only, ${Math.round(waited)} ms after it`);
       await sleep(100);
     }
     timings.push(`logout on A refused on B after ${Math.round(refusedAfter.get('B')!)} ms, on C after ${Math.round(refusedAfter.get('C')!)} ms`);
