@@ -572,6 +572,8 @@ interface BadRow {
   readonly code: string;
   /** The error's path, when the refusal names where the problem is. */
   readonly errorPath?: string;
+  /** A phrase the message must contain: it says what is expected. */
+  readonly says?: string;
   /** Further checks after the response. */
   readonly check?: () => void;
   /** Set when the server is known to answer otherwise: the row is run and shown, not counted. */
@@ -614,7 +616,8 @@ const BAD_ROWS: readonly BadRow[] = [
     rawBody: `{"key":"bad-input","type":"trade","legs":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
     headers: JSON_HEADERS,
     status: 400,
-    code: 'BAD_REQUEST',
+    code: 'INVALID_ARGUMENT',
+    errorPath: 'legs',
   },
   {
     name: 'a body over 1 MiB',
@@ -640,10 +643,10 @@ const BAD_ROWS: readonly BadRow[] = [
   },
   { name: 'no operator token on a read', method: 'GET', path: `${V1}/journal`, token: null, status: 401, code: 'UNAUTHENTICATED' },
   // Amounts.
-  { name: 'an amount as a JSON number', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: 1 }), status: 400, code: 'BAD_REQUEST', errorPath: 'amount' },
+  { name: 'an amount as a JSON number', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: 1 }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount', says: 'got the JSON number 1' },
   { name: 'a negative deposit amount "-1"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '-1' }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount' },
   { name: 'a zero deposit amount "0"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '0' }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount' },
-  { name: 'an exponent amount "1e5"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '1e5' }), status: 400, code: 'BAD_REQUEST', errorPath: 'amount' },
+  { name: 'an exponent amount "1e5"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '1e5' }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount', says: 'like "1.25"' },
   {
     name: 'an amount with 9 decimals for BTC at scale 8',
     method: 'POST',
@@ -654,16 +657,16 @@ const BAD_ROWS: readonly BadRow[] = [
     errorPath: 'amount',
   },
   { name: 'an amount of 61 digits', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '1'.repeat(61) }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount' },
-  { name: 'an amount of 100 digits', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '9'.repeat(100) }), status: 400, code: 'BAD_REQUEST', errorPath: 'amount' },
+  { name: 'an amount of 100 digits', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '9'.repeat(100) }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount', says: 'at most 60 digits' },
   // Account ids.
-  { name: 'account id 1e400 (raw JSON)', method: 'POST', path: `${V1}/operations`, rawBody: depositText('1e400'), headers: JSON_HEADERS, status: 400, code: 'BAD_REQUEST' },
-  { name: 'account id 99999999999999999999', method: 'POST', path: `${V1}/operations`, rawBody: depositText('99999999999999999999'), headers: JSON_HEADERS, status: 400, code: 'BAD_REQUEST' },
-  { name: 'account id as the string "1"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: '1' }), status: 400, code: 'BAD_REQUEST', errorPath: 'account' },
-  { name: 'account id 1.5', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: 1.5 }), status: 400, code: 'BAD_REQUEST', errorPath: 'account' },
+  { name: 'account id 1e400 (raw JSON)', method: 'POST', path: `${V1}/operations`, rawBody: depositText('1e400'), headers: JSON_HEADERS, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'account' },
+  { name: 'account id 99999999999999999999', method: 'POST', path: `${V1}/operations`, rawBody: depositText('99999999999999999999'), headers: JSON_HEADERS, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'account' },
+  { name: 'account id as the string "1"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: '1' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'account', says: 'positive integer' },
+  { name: 'account id 1.5', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: 1.5 }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'account' },
   { name: 'an unknown account 999', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: 999 }), status: 404, code: 'ACCOUNT_NOT_FOUND', errorPath: 'account' },
   { name: 'an unknown asset', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { asset: 'DOGE' }), status: 404, code: 'ASSET_NOT_FOUND', errorPath: 'asset' },
   // Operation shape.
-  { name: 'an unknown field in an operation', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { memo: 'hi' }), status: 400, code: 'BAD_REQUEST' },
+  { name: 'an unknown field in an operation', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { memo: 'hi' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'memo', says: 'it takes key, type, account, asset, amount' },
   {
     name: 'a field that does not apply to the type (fee on a deposit)',
     method: 'POST',
@@ -673,16 +676,18 @@ const BAD_ROWS: readonly BadRow[] = [
     code: 'INVALID_ARGUMENT',
     errorPath: 'fee',
   },
-  { name: 'an unknown operation type', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { type: 'mint' }), status: 400, code: 'BAD_REQUEST' },
+  { name: 'an unknown operation type', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { type: 'mint' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'type', says: 'one of deposit, deposit.pending' },
   {
     name: 'an operation without a key',
     method: 'POST',
     path: `${V1}/operations`,
     body: (fx) => ({ type: 'deposit', account: fx.main, asset: 'BTC', amount: '1' }),
     status: 400,
-    code: 'BAD_REQUEST',
+    code: 'INVALID_ARGUMENT',
+    errorPath: 'key',
+    says: 'key is required',
   },
-  { name: 'a key of 129 characters', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { key: 'k'.repeat(129) }), status: 400, code: 'BAD_REQUEST', errorPath: 'key' },
+  { name: 'a key of 129 characters', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { key: 'k'.repeat(129) }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'key' },
   { name: 'a key with a space', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { key: 'has space' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'key' },
   // Ledger refusals.
   {
@@ -711,7 +716,7 @@ const BAD_ROWS: readonly BadRow[] = [
     code: 'ACCOUNT_NOT_FOUND',
     errorPath: 'operations/1/account',
   },
-  { name: 'an empty batch', method: 'POST', path: `${V1}/operations/batch`, body: () => ({ operations: [] }), status: 400, code: 'BAD_REQUEST' },
+  { name: 'an empty batch', method: 'POST', path: `${V1}/operations/batch`, body: () => ({ operations: [] }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'operations' },
   // Catalog.
   { name: 'a duplicate asset', method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'BTC', scale: 8 }), status: 409, code: 'ASSET_EXISTS' },
   { name: 'a duplicate user', method: 'POST', path: `${V1}/users`, body: () => ({ name: 'mallory' }), status: 409, code: 'USER_EXISTS' },
@@ -732,16 +737,18 @@ const BAD_ROWS: readonly BadRow[] = [
     code: 'IDENTITY_TAKEN',
   },
   { name: 'a sub-account for an unknown user', method: 'POST', path: `${V1}/users/999999/accounts`, body: () => ({ label: 'ghost' }), status: 404, code: 'USER_NOT_FOUND' },
-  { name: 'an asset of scale 37', method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'WIDE', scale: 37 }), status: 400, code: 'BAD_REQUEST', errorPath: 'scale' },
+  { name: 'an asset of scale 37', method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'WIDE', scale: 37 }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'scale', says: 'at most 36' },
   { name: "an asset symbol 'btc!'", method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'btc!', scale: 8 }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'symbol' },
   // Path and query parameters.
-  { name: 'GET /accounts/abc/balances', method: 'GET', path: `${V1}/accounts/abc/balances`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'GET /accounts/0/balances', method: 'GET', path: `${V1}/accounts/0/balances`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'GET /accounts/999/balances', method: 'GET', path: `${V1}/accounts/999/balances`, status: 404, code: 'ACCOUNT_NOT_FOUND' },
-  { name: 'GET /accounts/99999999999999999999/balances', method: 'GET', path: `${V1}/accounts/99999999999999999999/balances`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'journal ?limit=0', method: 'GET', path: `${V1}/journal?limit=0`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'journal ?limit=abc', method: 'GET', path: `${V1}/journal?limit=abc`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'journal ?after=-1', method: 'GET', path: `${V1}/journal?after=-1`, status: 400, code: 'BAD_REQUEST' },
+  { name: 'GET /accounts/abc/balances', method: 'GET', path: `${V1}/accounts/abc/balances`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'params/id' },
+  { name: 'GET /accounts/0/balances', method: 'GET', path: `${V1}/accounts/0/balances`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'params/id' },
+  { name: 'GET /accounts/999/balances', method: 'GET', path: `${V1}/accounts/999/balances`, status: 404, code: 'ACCOUNT_NOT_FOUND', errorPath: 'params/id' },
+  { name: 'GET /accounts/99999999999999999999/balances', method: 'GET', path: `${V1}/accounts/99999999999999999999/balances`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'params/id' },
+  { name: 'journal ?limit=0', method: 'GET', path: `${V1}/journal?limit=0`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/limit', says: 'from 1 to 500' },
+  { name: 'journal ?limit=abc', method: 'GET', path: `${V1}/journal?limit=abc`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/limit' },
+  { name: 'journal ?limit=501, one over the page maximum', method: 'GET', path: `${V1}/journal?limit=501`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/limit', says: 'from 1 to 500' },
+  { name: 'journal ?limit=1000', method: 'GET', path: `${V1}/journal?limit=1000`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/limit', says: 'from 1 to 500' },
+  { name: 'journal ?after=-1', method: 'GET', path: `${V1}/journal?after=-1`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/after' },
   { name: 'an unknown route under /_assetbook/v1', method: 'GET', path: `${V1}/no-such-route`, status: 404, code: 'NOT_FOUND' },
   { name: 'an unknown route outside the operator API', method: 'POST', path: '/no-such-route', body: () => ({}), status: 404, code: 'NOT_FOUND' },
   // Hostile bodies.
@@ -801,7 +808,7 @@ const BAD_ROWS: readonly BadRow[] = [
     status: 409,
     code: 'CREDENTIAL_EXISTS',
   },
-  { name: 'credentials for an unknown venue', method: 'POST', path: `${V1}/credentials`, body: (fx) => ({ venue: 'kraken', accountId: fx.main }), status: 400, code: 'BAD_REQUEST' },
+  { name: 'credentials for an unknown venue', method: 'POST', path: `${V1}/credentials`, body: (fx) => ({ venue: 'kraken', accountId: fx.main }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'venue', says: 'one of bitget, bullish, loopring' },
   { name: 'a Bitget secretKey shorter than 8 characters', method: 'POST', path: `${V1}/credentials`, body: (fx) => ({ venue: 'bitget', accountId: fx.main, secretKey: 'short' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'secretKey' },
 ];
 
@@ -841,6 +848,7 @@ describe('operator API refuses bad input with the right status and code, no stac
       });
       const error = expectError(res, row.status, row.code);
       if (row.errorPath !== undefined) assert.equal(error.path, row.errorPath);
+      if (row.says !== undefined) assert.ok(error.message.includes(row.says), `message says ${row.says}: ${error.message}`);
       if (row.status === 401) assert.equal(res.headers.get('www-authenticate'), 'Bearer');
       expectNoStackTrace(res.text);
       row.check?.();
