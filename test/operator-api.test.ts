@@ -416,6 +416,35 @@ describe('operator API happy path', () => {
     assert.equal(bob.held, '0.000001');
   });
 
+  test('the same batch sent again answers 200: every operation replayed, nothing applied twice', async () => {
+    const before = await snapshot();
+    const aliceBefore = await balancesOf(ids.aliceMain);
+    const operations = [
+      { key: 'batch-ok-1', type: 'deposit', account: ids.aliceMain, asset: 'USDT', amount: '100' },
+      { key: 'batch-ok-2', type: 'transfer', from: ids.aliceMain, to: ids.bobMain, asset: 'USDT', amount: '40.5' },
+      { key: 'batch-ok-3', type: 'hold', account: ids.bobMain, asset: 'USDT', amount: '0.000001' },
+    ];
+    const res = await api.post<{ results: ApplyResultBody[] }>(`${V1}/operations/batch`, { operations });
+    expectStatus(res, 200);
+    assert.deepEqual(res.body.results.map((r) => r.replayed), [true, true, true]);
+    assert.deepEqual(await snapshot(), before);
+    assert.deepEqual(await balancesOf(ids.aliceMain), aliceBefore);
+  });
+
+  test('a batch of a replay and a new operation answers 201, each result saying whether it was replayed', async () => {
+    const operations = [
+      { key: 'batch-ok-1', type: 'deposit', account: ids.aliceMain, asset: 'USDT', amount: '100' },
+      { key: 'batch-mixed-1', type: 'release', account: ids.bobMain, asset: 'USDT', amount: '0.000001' },
+    ];
+    const res = await api.post<{ results: ApplyResultBody[] }>(`${V1}/operations/batch`, { operations });
+    expectStatus(res, 201);
+    assert.deepEqual(res.body.results.map((r) => [r.entry.key, r.replayed]), [
+      ['batch-ok-1', true],
+      ['batch-mixed-1', false],
+    ]);
+    assert.equal(rowFor(await balancesOf(ids.bobMain), 'USDT').held, '0');
+  });
+
   test('a batch with an overdraft at index 2 is refused 422 INSUFFICIENT_FUNDS at operations/2 and writes none of its operations', async () => {
     const before = await snapshot();
     const aliceBefore = await balancesOf(ids.aliceMain);
@@ -502,8 +531,8 @@ describe('operator API happy path', () => {
     expectStatus(full, 200);
     assert.equal(full.body.next, null);
     const allIds = full.body.entries.map((e) => e.id);
-    // 1 deposit + 3 batched + 1 re-applied batch key + 1 ETH deposit + 8 bucket-tour steps.
-    assert.equal(allIds.length, 14);
+    // 1 deposit + 3 batched + 1 new in a mixed batch + 1 re-applied batch key + 1 ETH deposit + 8 bucket-tour steps.
+    assert.equal(allIds.length, 15);
     assert.deepEqual([...allIds].sort((x, y) => x - y), allIds);
     assert.equal(new Set(allIds).size, allIds.length);
 
