@@ -205,12 +205,12 @@ export const JournalQuery = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'the journal query' },
 );
 
 export const UserIdQuery = Type.Object(
   { userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'Only this user\'s', 'x-invalid': 'must be a user id: a positive integer' })) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'this query' },
 );
 
 export const IdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$', 'x-invalid': 'must be an id: a positive integer' }) });
