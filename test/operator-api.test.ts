@@ -416,6 +416,35 @@ describe('operator API happy path', () => {
     assert.equal(bob.held, '0.000001');
   });
 
+  test('the same batch sent again answers 200: every operation replayed, nothing applied twice', async () => {
+    const before = await snapshot();
+    const aliceBefore = await balancesOf(ids.aliceMain);
+    const operations = [
+      { key: 'batch-ok-1', type: 'deposit', account: ids.aliceMain, asset: 'USDT', amount: '100' },
+      { key: 'batch-ok-2', type: 'transfer', from: ids.aliceMain, to: ids.bobMain, asset: 'USDT', amount: '40.5' },
+      { key: 'batch-ok-3', type: 'hold', account: ids.bobMain, asset: 'USDT', amount: '0.000001' },
+    ];
+    const res = await api.post<{ results: ApplyResultBody[] }>(`${V1}/operations/batch`, { operations });
+    expectStatus(res, 200);
+    assert.deepEqual(res.body.results.map((r) => r.replayed), [true, true, true]);
+    assert.deepEqual(await snapshot(), before);
+    assert.deepEqual(await balancesOf(ids.aliceMain), aliceBefore);
+  });
+
+  test('a batch of a replay and a new operation answers 201, each result saying whether it was replayed', async () => {
+    const operations = [
+      { key: 'batch-ok-1', type: 'deposit', account: ids.aliceMain, asset: 'USDT', amount: '100' },
+      { key: 'batch-mixed-1', type: 'release', account: ids.bobMain, asset: 'USDT', amount: '0.000001' },
+    ];
+    const res = await api.post<{ results: ApplyResultBody[] }>(`${V1}/operations/batch`, { operations });
+    expectStatus(res, 201);
+    assert.deepEqual(res.body.results.map((r) => [r.entry.key, r.replayed]), [
+      ['batch-ok-1', true],
+      ['batch-mixed-1', false],
+    ]);
+    assert.equal(rowFor(await balancesOf(ids.bobMain), 'USDT').held, '0');
+  });
+
   test('a batch with an overdraft at index 2 is refused 422 INSUFFICIENT_FUNDS at operations/2 and writes none of its operations', async () => {
     const before = await snapshot();
     const aliceBefore = await balancesOf(ids.aliceMain);
@@ -502,8 +531,8 @@ describe('operator API happy path', () => {
     expectStatus(full, 200);
     assert.equal(full.body.next, null);
     const allIds = full.body.entries.map((e) => e.id);
-    // 1 deposit + 3 batched + 1 re-applied batch key + 1 ETH deposit + 8 bucket-tour steps.
-    assert.equal(allIds.length, 14);
+    // 1 deposit + 3 batched + 1 new in a mixed batch + 1 re-applied batch key + 1 ETH deposit + 8 bucket-tour steps.
+    assert.equal(allIds.length, 15);
     assert.deepEqual([...allIds].sort((x, y) => x - y), allIds);
     assert.equal(new Set(allIds).size, allIds.length);
 
@@ -572,6 +601,8 @@ interface BadRow {
   readonly code: string;
   /** The error's path, when the refusal names where the problem is. */
   readonly errorPath?: string;
+  /** A phrase the message must contain: it says what is expected. */
+  readonly says?: string;
   /** Further checks after the response. */
   readonly check?: () => void;
   /** Set when the server is known to answer otherwise: the row is run and shown, not counted. */
@@ -614,7 +645,8 @@ const BAD_ROWS: readonly BadRow[] = [
     rawBody: `{"key":"bad-input","type":"trade","legs":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
     headers: JSON_HEADERS,
     status: 400,
-    code: 'BAD_REQUEST',
+    code: 'INVALID_ARGUMENT',
+    errorPath: 'legs',
   },
   {
     name: 'a body over 1 MiB',
@@ -640,10 +672,10 @@ const BAD_ROWS: readonly BadRow[] = [
   },
   { name: 'no operator token on a read', method: 'GET', path: `${V1}/journal`, token: null, status: 401, code: 'UNAUTHENTICATED' },
   // Amounts.
-  { name: 'an amount as a JSON number', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: 1 }), status: 400, code: 'BAD_REQUEST', errorPath: 'amount' },
+  { name: 'an amount as a JSON number', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: 1 }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount', says: 'got the JSON number 1' },
   { name: 'a negative deposit amount "-1"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '-1' }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount' },
   { name: 'a zero deposit amount "0"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '0' }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount' },
-  { name: 'an exponent amount "1e5"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '1e5' }), status: 400, code: 'BAD_REQUEST', errorPath: 'amount' },
+  { name: 'an exponent amount "1e5"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '1e5' }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount', says: 'like "1.25"' },
   {
     name: 'an amount with 9 decimals for BTC at scale 8',
     method: 'POST',
@@ -654,16 +686,16 @@ const BAD_ROWS: readonly BadRow[] = [
     errorPath: 'amount',
   },
   { name: 'an amount of 61 digits', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '1'.repeat(61) }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount' },
-  { name: 'an amount of 100 digits', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '9'.repeat(100) }), status: 400, code: 'BAD_REQUEST', errorPath: 'amount' },
+  { name: 'an amount of 100 digits', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { amount: '9'.repeat(100) }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'amount', says: 'at most 60 digits' },
   // Account ids.
-  { name: 'account id 1e400 (raw JSON)', method: 'POST', path: `${V1}/operations`, rawBody: depositText('1e400'), headers: JSON_HEADERS, status: 400, code: 'BAD_REQUEST' },
-  { name: 'account id 99999999999999999999', method: 'POST', path: `${V1}/operations`, rawBody: depositText('99999999999999999999'), headers: JSON_HEADERS, status: 400, code: 'BAD_REQUEST' },
-  { name: 'account id as the string "1"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: '1' }), status: 400, code: 'BAD_REQUEST', errorPath: 'account' },
-  { name: 'account id 1.5', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: 1.5 }), status: 400, code: 'BAD_REQUEST', errorPath: 'account' },
+  { name: 'account id 1e400 (raw JSON)', method: 'POST', path: `${V1}/operations`, rawBody: depositText('1e400'), headers: JSON_HEADERS, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'account' },
+  { name: 'account id 99999999999999999999', method: 'POST', path: `${V1}/operations`, rawBody: depositText('99999999999999999999'), headers: JSON_HEADERS, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'account' },
+  { name: 'account id as the string "1"', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: '1' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'account', says: 'positive integer' },
+  { name: 'account id 1.5', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: 1.5 }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'account' },
   { name: 'an unknown account 999', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { account: 999 }), status: 404, code: 'ACCOUNT_NOT_FOUND', errorPath: 'account' },
   { name: 'an unknown asset', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { asset: 'DOGE' }), status: 404, code: 'ASSET_NOT_FOUND', errorPath: 'asset' },
   // Operation shape.
-  { name: 'an unknown field in an operation', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { memo: 'hi' }), status: 400, code: 'BAD_REQUEST' },
+  { name: 'an unknown field in an operation', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { memo: 'hi' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'memo', says: 'it takes key, type, account, asset, amount' },
   {
     name: 'a field that does not apply to the type (fee on a deposit)',
     method: 'POST',
@@ -673,16 +705,18 @@ const BAD_ROWS: readonly BadRow[] = [
     code: 'INVALID_ARGUMENT',
     errorPath: 'fee',
   },
-  { name: 'an unknown operation type', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { type: 'mint' }), status: 400, code: 'BAD_REQUEST' },
+  { name: 'an unknown operation type', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { type: 'mint' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'type', says: 'one of deposit, deposit.pending' },
   {
     name: 'an operation without a key',
     method: 'POST',
     path: `${V1}/operations`,
     body: (fx) => ({ type: 'deposit', account: fx.main, asset: 'BTC', amount: '1' }),
     status: 400,
-    code: 'BAD_REQUEST',
+    code: 'INVALID_ARGUMENT',
+    errorPath: 'key',
+    says: 'key is required',
   },
-  { name: 'a key of 129 characters', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { key: 'k'.repeat(129) }), status: 400, code: 'BAD_REQUEST', errorPath: 'key' },
+  { name: 'a key of 129 characters', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { key: 'k'.repeat(129) }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'key' },
   { name: 'a key with a space', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { key: 'has space' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'key' },
   // Ledger refusals.
   {
@@ -711,7 +745,7 @@ const BAD_ROWS: readonly BadRow[] = [
     code: 'ACCOUNT_NOT_FOUND',
     errorPath: 'operations/1/account',
   },
-  { name: 'an empty batch', method: 'POST', path: `${V1}/operations/batch`, body: () => ({ operations: [] }), status: 400, code: 'BAD_REQUEST' },
+  { name: 'an empty batch', method: 'POST', path: `${V1}/operations/batch`, body: () => ({ operations: [] }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'operations' },
   // Catalog.
   { name: 'a duplicate asset', method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'BTC', scale: 8 }), status: 409, code: 'ASSET_EXISTS' },
   { name: 'a duplicate user', method: 'POST', path: `${V1}/users`, body: () => ({ name: 'mallory' }), status: 409, code: 'USER_EXISTS' },
@@ -732,16 +766,21 @@ const BAD_ROWS: readonly BadRow[] = [
     code: 'IDENTITY_TAKEN',
   },
   { name: 'a sub-account for an unknown user', method: 'POST', path: `${V1}/users/999999/accounts`, body: () => ({ label: 'ghost' }), status: 404, code: 'USER_NOT_FOUND' },
-  { name: 'an asset of scale 37', method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'WIDE', scale: 37 }), status: 400, code: 'BAD_REQUEST', errorPath: 'scale' },
+  { name: 'an asset of scale 37', method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'WIDE', scale: 37 }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'scale', says: 'at most 36' },
   { name: "an asset symbol 'btc!'", method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'btc!', scale: 8 }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'symbol' },
   // Path and query parameters.
-  { name: 'GET /accounts/abc/balances', method: 'GET', path: `${V1}/accounts/abc/balances`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'GET /accounts/0/balances', method: 'GET', path: `${V1}/accounts/0/balances`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'GET /accounts/999/balances', method: 'GET', path: `${V1}/accounts/999/balances`, status: 404, code: 'ACCOUNT_NOT_FOUND' },
-  { name: 'GET /accounts/99999999999999999999/balances', method: 'GET', path: `${V1}/accounts/99999999999999999999/balances`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'journal ?limit=0', method: 'GET', path: `${V1}/journal?limit=0`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'journal ?limit=abc', method: 'GET', path: `${V1}/journal?limit=abc`, status: 400, code: 'BAD_REQUEST' },
-  { name: 'journal ?after=-1', method: 'GET', path: `${V1}/journal?after=-1`, status: 400, code: 'BAD_REQUEST' },
+  { name: 'GET /accounts/abc/balances', method: 'GET', path: `${V1}/accounts/abc/balances`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'params/id' },
+  { name: 'GET /accounts/0/balances', method: 'GET', path: `${V1}/accounts/0/balances`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'params/id' },
+  { name: 'GET /accounts/999/balances', method: 'GET', path: `${V1}/accounts/999/balances`, status: 404, code: 'ACCOUNT_NOT_FOUND', errorPath: 'params/id' },
+  { name: 'GET /accounts/99999999999999999999/balances', method: 'GET', path: `${V1}/accounts/99999999999999999999/balances`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'params/id' },
+  { name: 'journal ?limit=0', method: 'GET', path: `${V1}/journal?limit=0`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/limit', says: 'from 1 to 500' },
+  { name: 'journal ?limit=abc', method: 'GET', path: `${V1}/journal?limit=abc`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/limit' },
+  { name: 'journal ?limit=501, one over the page maximum', method: 'GET', path: `${V1}/journal?limit=501`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/limit', says: 'from 1 to 500' },
+  { name: 'journal ?limit=1000', method: 'GET', path: `${V1}/journal?limit=1000`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/limit', says: 'from 1 to 500' },
+  { name: 'journal ?foo=1, an unknown query parameter', method: 'GET', path: `${V1}/journal?foo=1`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/foo', says: 'it takes after, limit' },
+  { name: 'an asset with an unknown field', method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'ODD', scale: 2, colour: 'red' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'colour', says: 'colour is not a field of an asset; it takes symbol, name, scale' },
+  { name: 'a user without a name', method: 'POST', path: `${V1}/users`, body: () => ({ bitgetBroker: true }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'name', says: 'name is required' },
+  { name: 'journal ?after=-1', method: 'GET', path: `${V1}/journal?after=-1`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/after' },
   { name: 'an unknown route under /_assetbook/v1', method: 'GET', path: `${V1}/no-such-route`, status: 404, code: 'NOT_FOUND' },
   { name: 'an unknown route outside the operator API', method: 'POST', path: '/no-such-route', body: () => ({}), status: 404, code: 'NOT_FOUND' },
   // Hostile bodies.
@@ -801,7 +840,7 @@ const BAD_ROWS: readonly BadRow[] = [
     status: 409,
     code: 'CREDENTIAL_EXISTS',
   },
-  { name: 'credentials for an unknown venue', method: 'POST', path: `${V1}/credentials`, body: (fx) => ({ venue: 'kraken', accountId: fx.main }), status: 400, code: 'BAD_REQUEST' },
+  { name: 'credentials for an unknown venue', method: 'POST', path: `${V1}/credentials`, body: (fx) => ({ venue: 'kraken', accountId: fx.main }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'venue', says: 'one of bitget, bullish, loopring' },
   { name: 'a Bitget secretKey shorter than 8 characters', method: 'POST', path: `${V1}/credentials`, body: (fx) => ({ venue: 'bitget', accountId: fx.main, secretKey: 'short' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'secretKey' },
 ];
 
@@ -841,6 +880,7 @@ describe('operator API refuses bad input with the right status and code, no stac
       });
       const error = expectError(res, row.status, row.code);
       if (row.errorPath !== undefined) assert.equal(error.path, row.errorPath);
+      if (row.says !== undefined) assert.ok(error.message.includes(row.says), `message says ${row.says}: ${error.message}`);
       if (row.status === 401) assert.equal(res.headers.get('www-authenticate'), 'Bearer');
       expectNoStackTrace(res.text);
       row.check?.();

@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { formatAmount } from '../ledger/amount.js';
 import { BUCKETS } from '../ledger/types.js';
 import type { OperationRequest } from '../ledger/operations.js';
+import { parseOperationRequest } from '../operator/operation-input.js';
 import { buildCredentialsFile } from '../scenario/credentials-file.js';
 import { loadScenario } from '../scenario/load.js';
 import type { ConfigFlags } from '../server/config.js';
@@ -45,7 +46,7 @@ export function storeCommands(program: Command): void {
     .option('--amount <decimal>', 'amount in the asset unit')
     .option('--pending <key>', 'key of the pending deposit or withdrawal to settle')
     .action(async (json: string | undefined, options: ConfigFlags & Record<string, string | undefined>) => {
-      const request = json !== undefined ? parseOperationJson(json) : operationFromFlags(options);
+      const request = parseOperationRequest(json !== undefined ? parseOperationJson(json) : operationFromFlags(options));
       await withRuntime(options, async (runtime) => {
         const result = await runtime.ledger.apply(request);
         console.log(`${result.replayed ? 'replayed' : 'applied'} #${result.entry.id} ${result.entry.type} (${result.entry.key})`);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Runtime } from '../server/runtime.js';
 import { errorBody, operatorErrorHandler } from './errors.js';
 import { operatorRoutes } from './routes.js';
+import { operatorValidatorCompiler } from './validation.js';
 
 export const OPERATOR_PREFIX = '/_assetbook/v1';
 
@@ -11,6 +12,8 @@ export const OPERATOR_PREFIX = '/_assetbook/v1';
  */
 export const operatorPlugin = (runtime: Runtime): FastifyPluginAsync => async (app) => {
   app.setErrorHandler(operatorErrorHandler);
+  // Refusals name the field and the code the ledger would give (./validation.ts), not Ajv's wording.
+  app.setValidatorCompiler(operatorValidatorCompiler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(errorBody('NOT_FOUND', `no operator route ${request.method} ${request.url.split('?')[0]}`));
   });

@@ -1,28 +1,37 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { JOURNAL_PAGE_MAX } from '../ledger/ledger.js';
 import { BUCKETS, SYSTEM_BOOKS } from '../ledger/types.js';
-import { OPERATION_TYPES } from '../ledger/operations.js';
+import { OneOf } from './operation-schemas.js';
+
+export { BatchInputBody, OperationInputBody } from './operation-schemas.js';
 
 /**
- * The operator API's wire schemas. Fastify validates requests and serializes responses with
- * them, and the OpenAPI document at /openapi.json is generated from them.
+ * The operator API's wire schemas. Fastify validates requests (through ./validation.ts) and
+ * serializes responses with them, and the OpenAPI document at /openapi.json is generated from
+ * them: a schema with an `$id` is a named component there. Operation schemas are in
+ * ./operation-schemas.ts.
  */
 
+/** The same schema under a component name (a copy: the scenario schema reuses the unnamed one). */
+export function named<T extends TSchema>(id: string, schema: T, options: Record<string, unknown> = {}): T {
+  return { ...schema, ...options, $id: id };
+}
+
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
-const Decimal = Type.String({ pattern: '^(0|[1-9][0-9]*)(\\.[0-9]+)?$', maxLength: 80, description: 'A decimal amount in the asset\'s unit, e.g. "1.25"' });
-const SignedDecimal = Type.String({ pattern: '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$', maxLength: 81, description: 'A signed decimal amount' });
-const Key = Type.String({ minLength: 1, maxLength: 128, description: 'Client-chosen idempotency key' });
 const Symbol = Type.String({ minLength: 1, maxLength: 20 });
 const Name = Type.String({ minLength: 1, maxLength: 64 });
 
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'A ledger error code, or UNAUTHENTICATED, BAD_REQUEST, NOT_FOUND, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, INTERNAL' }),
-      message: Type.String(),
-      path: Type.Optional(Type.String({ description: 'Where in the request the problem is' })),
+      code: Type.String({ description: 'A ledger error code (docs/ledger.md), or UNAUTHENTICATED, BAD_REQUEST, NOT_FOUND, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, INTERNAL' }),
+      message: Type.String({ description: 'What is wrong and what is expected, for a person' }),
+      path: Type.Optional(
+        Type.String({ description: 'The offending field: relative to the body (amount, legs/0/from, operations/2/account), query/<name> or params/<name>' }),
+      ),
     }),
   },
-  { $id: 'OperatorError' },
+  { $id: 'OperatorError', description: 'Every refusal of the operator API' },
 );
 
 export const AssetInputBody = Type.Object(
@@ -48,6 +57,8 @@ export const AssetInputBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const AssetIn = named('AssetInput', AssetInputBody, { title: 'an asset' });
+
 export const AssetBody = Type.Object({
   symbol: Type.String(),
   name: Type.String(),
@@ -55,15 +66,16 @@ export const AssetBody = Type.Object({
   bitget: Type.Object({ coin: Type.String() }),
   bullish: Type.Object({ assetId: Type.String(), precision: Type.Integer() }),
   loopring: Type.Object({ tokenId: Type.Integer(), address: Type.String(), decimals: Type.Integer() }),
-});
+}, { $id: 'Asset' });
+export const AssetOut = AssetBody;
 
 const PublicKey = Type.Object({ x: Type.String({ maxLength: 80 }), y: Type.String({ maxLength: 80 }) }, { additionalProperties: false });
 
-const FieldElement = Type.String({ pattern: '^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$', description: 'A field element: 0x-hex or decimal' });
+const FieldElement = Type.String({ pattern: '^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$', description: 'A field element: 0x-hex or decimal', 'x-invalid': 'must be a field element: 0x and 1 to 64 hex digits, or 1 to 78 decimal digits' });
 
-export const LoopringKeyBody = Type.Object(
+export const LoopringKeyIn = Type.Object(
   { x: FieldElement, y: FieldElement },
-  { additionalProperties: false, description: "The account's Loopring layer-2 (EdDSA) public key, as the SDK's key pair gives it" },
+  { additionalProperties: false, $id: 'LoopringKeyInput', title: 'a Loopring key', description: "The account's Loopring layer-2 (EdDSA) public key, as the SDK's key pair gives it" },
 );
 
 export const AccountInputBody = Type.Object(
@@ -81,7 +93,7 @@ export const AccountInputBody = Type.Object(
 export const AccountBody = Type.Object({
   id: Type.Integer(),
   userId: Type.Integer(),
-  kind: Type.Union([Type.Literal('main'), Type.Literal('sub')]),
+  kind: OneOf(['main', 'sub']),
   label: Type.String(),
   bitgetUid: Type.String(),
   bullishTradingAccountId: Type.String(),
@@ -89,12 +101,15 @@ export const AccountBody = Type.Object({
   loopringAddress: Type.String(),
   loopringPublicKey: Type.Union([Type.Object({ x: Type.String(), y: Type.String() }), Type.Null()]),
   createdAtMs: Type.Integer(),
-});
+}, { $id: 'Account' });
+export const AccountOut = AccountBody;
+export const AccountIn = named('AccountInput', AccountInputBody, { title: 'an account' });
 
 export const UserInputBody = Type.Object(
   { name: Name, bitgetBroker: Type.Optional(Type.Boolean()), main: Type.Optional(AccountInputBody) },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'UserInput', title: 'a user' },
 );
+export const UserIn = UserInputBody;
 
 export const UserBody = Type.Object({
   id: Type.Integer(),
@@ -102,11 +117,12 @@ export const UserBody = Type.Object({
   bitgetBroker: Type.Boolean(),
   createdAtMs: Type.Integer(),
   accounts: Type.Array(AccountBody),
-});
+}, { $id: 'User' });
+export const UserOut = UserBody;
 
 export const CredentialInputBody = Type.Object(
   {
-    venue: Type.Union([Type.Literal('bitget'), Type.Literal('bullish'), Type.Literal('loopring')]),
+    venue: OneOf(['bitget', 'bullish', 'loopring'], { description: 'Which venue the credential signs for' }),
     accountId: Id,
     label: Type.Optional(Name),
     apiKey: Type.Optional(Type.String({ maxLength: 128 })),
@@ -116,7 +132,7 @@ export const CredentialInputBody = Type.Object(
     publicKey: Type.Optional(Type.String({ maxLength: 128 })),
     secret: Type.Optional(Type.String({ maxLength: 128 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: 'CredentialInput', title: 'a credential request' },
 );
 
 export const IssuedCredentialBody = Type.Object({
@@ -125,7 +141,7 @@ export const IssuedCredentialBody = Type.Object({
   userId: Type.Integer(),
   accountId: Type.Integer(),
   secrets: Type.Record(Type.String(), Type.String(), { description: 'Shown once: store them now' }),
-});
+}, { $id: 'IssuedCredential' });
 
 export const CredentialBody = Type.Object({
   id: Type.Integer(),
@@ -136,55 +152,14 @@ export const CredentialBody = Type.Object({
   publicId: Type.String({ description: 'Bitget apiKey, Bullish public key, or a hash for Loopring keys' }),
   rsa: Type.Boolean(),
   createdAtMs: Type.Integer(),
-});
-
-const Leg = Type.Object(
-  {
-    from: Id,
-    to: Id,
-    asset: Symbol,
-    amount: Decimal,
-    fromBucket: Type.Optional(Type.Union([Type.Literal('available'), Type.Literal('held')])),
-  },
-  { additionalProperties: false },
-);
-const Fee = Type.Object({ account: Id, asset: Symbol, amount: Decimal }, { additionalProperties: false });
-
-export const OperationInputBody = Type.Object(
-  {
-    key: Key,
-    type: Type.Union(OPERATION_TYPES.map((t) => Type.Literal(t))),
-    account: Type.Optional(Id),
-    from: Type.Optional(Id),
-    to: Type.Optional(Id),
-    asset: Type.Optional(Symbol),
-    amount: Type.Optional(SignedDecimal),
-    fee: Type.Optional(Decimal),
-    pending: Type.Optional(Key),
-    bucket: Type.Optional(Type.Union(BUCKETS.map((b) => Type.Literal(b)))),
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-    legs: Type.Optional(Type.Array(Leg, { maxItems: 16 })),
-    fees: Type.Optional(Type.Array(Fee, { maxItems: 16 })),
-  },
-  {
-    additionalProperties: false,
-    $id: 'OperationInput',
-    description: 'One ledger operation. Which fields apply depends on type: see docs/ledger.md.',
-  },
-);
-export type OperationInput = Static<typeof OperationInputBody>;
-
-export const BatchInputBody = Type.Object(
-  { operations: Type.Array(OperationInputBody, { minItems: 1, maxItems: 1000 }) },
-  { additionalProperties: false },
-);
+}, { $id: 'Credential' });
 
 const PostingBody = Type.Object({
   account: Type.Integer({ description: '0 for the system books' }),
-  bucket: Type.Union([...BUCKETS, ...SYSTEM_BOOKS].map((b) => Type.Literal(b))),
+  bucket: OneOf([...BUCKETS, ...SYSTEM_BOOKS]),
   asset: Type.String(),
   amount: Type.String(),
-});
+}, { $id: 'Posting' });
 
 export const EntryBody = Type.Object({
   id: Type.Integer(),
@@ -193,9 +168,13 @@ export const EntryBody = Type.Object({
   atMs: Type.Integer(),
   request: Type.Record(Type.String(), Type.Unknown()),
   postings: Type.Array(PostingBody),
-});
+}, { $id: 'JournalEntry' });
 
-export const ApplyResultBody = Type.Object({ replayed: Type.Boolean(), entry: EntryBody });
+export const ApplyResultBody = Type.Object(
+  { replayed: Type.Boolean({ description: 'true when the key was seen before: nothing was applied again' }), entry: EntryBody },
+  { $id: 'ApplyResult' },
+);
+export const BatchResultBody = Type.Object({ results: Type.Array(ApplyResultBody) }, { $id: 'BatchResult' });
 
 export const BalancesBody = Type.Object({
   account: Type.Integer(),
@@ -206,27 +185,35 @@ export const BalancesBody = Type.Object({
       updatedAtMs: Type.Record(Type.String(), Type.Integer(), { description: 'Per bucket: when it last changed' }),
     }),
   ),
-});
+}, { $id: 'Balances' });
 
 export const JournalBody = Type.Object({
   entries: Type.Array(EntryBody),
   next: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?after= to read the next page' }),
-});
+}, { $id: 'JournalPage' });
+
+export const JOURNAL_LIMIT_RULE = `must be an integer from 1 to ${JOURNAL_PAGE_MAX}`;
 
 export const JournalQuery = Type.Object(
   {
-    after: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,15})$' })),
-    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
+    after: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,15})$', description: 'An entry id: the page starts after it (0, the default, for the start)', 'x-invalid': 'must be an entry id (0 or a positive integer)' })),
+    limit: Type.Optional(
+      Type.String({
+        pattern: '^[1-9][0-9]{0,15}$',
+        description: `Entries per page, 1 to ${JOURNAL_PAGE_MAX} (default 100); more is refused, not cut`,
+        'x-invalid': JOURNAL_LIMIT_RULE,
+      }),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'the journal query' },
 );
 
 export const UserIdQuery = Type.Object(
-  { userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$' })) },
-  { additionalProperties: false },
+  { userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'Only this user\'s', 'x-invalid': 'must be a user id: a positive integer' })) },
+  { additionalProperties: false, title: 'this query' },
 );
 
-export const IdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) });
+export const IdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$', 'x-invalid': 'must be an id: a positive integer' }) });
 
 export const VerifyBody = Type.Object({
   ok: Type.Boolean(),
@@ -234,4 +221,4 @@ export const VerifyBody = Type.Object({
   postings: Type.Integer(),
   balances: Type.Integer(),
   mismatches: Type.Array(Type.Object({ kind: Type.String(), detail: Type.String() })),
-});
+}, { $id: 'VerifyReport' });

@@ -194,13 +194,24 @@ test('an unknown top-level field is refused and nothing is written', async () =>
   assert.equal(error.path, 'extra');
 });
 
-test('a wrong type deep inside is refused with its exact path', async () => {
+test('an amount as a JSON number deep inside is refused INVALID_AMOUNT with its exact path, as the operator API would', async () => {
   const file = demo() as unknown as { users: { main: { balances: { BTC: Record<string, unknown> } } }[] };
   const alice = file.users[0];
   assert.ok(alice);
   alice.main.balances.BTC.available = 1.25;
-  const error = await refused(file, 'INVALID_ARGUMENT');
+  const error = await refused(file, 'INVALID_AMOUNT');
   assert.equal(error.path, 'users/0/main/balances/BTC/available');
+  assert.match(error.message, /decimal string .* got the JSON number 1\.25/);
+});
+
+test('a wrong type deep inside is refused INVALID_ARGUMENT with its exact path', async () => {
+  const file = demo() as unknown as { users: { main: { label: unknown } }[] };
+  const alice = file.users[0];
+  assert.ok(alice);
+  alice.main.label = 7;
+  const error = await refused(file, 'INVALID_ARGUMENT');
+  assert.equal(error.path, 'users/0/main/label');
+  assert.match(error.message, /must be a string; got the JSON number 7/);
 });
 
 test('an over-precise amount is refused with INVALID_AMOUNT at its bucket', async () => {

@@ -1,5 +1,3 @@
-import { Ajv } from 'ajv';
-import type { ErrorObject } from 'ajv';
 import { issueCredential, type CredentialInput, type IssuedCredential } from '../credentials/issue.js';
 import type { Keyring } from '../credentials/keyring.js';
 import { LedgerError, isLedgerError } from '../ledger/errors.js';
@@ -7,6 +5,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { OperationRequest } from '../ledger/operations.js';
 import type { LedgerSession } from '../ledger/session.js';
 import type { Account, Bucket, User } from '../ledger/types.js';
+import { checkerFor } from '../operator/validation.js';
 import { ScenarioSchema, type Scenario, type ScenarioAccountInput } from './schema.js';
 
 /** What a load created, with every credential's plaintext: the one time it is known. */
@@ -21,17 +20,8 @@ export interface LoadResult {
   readonly operations: number;
 }
 
-const validate = new Ajv({ allErrors: false, strict: false }).compile<Scenario>(ScenarioSchema);
-
-function describeSchemaError(error: ErrorObject | undefined): LedgerError {
-  const parent = error?.instancePath.replace(/^\//, '') ?? '';
-  if (error?.keyword === 'additionalProperties') {
-    const field = String(error.params.additionalProperty);
-    const path = parent === '' ? field : `${parent}/${field}`;
-    return new LedgerError('INVALID_ARGUMENT', `${path} is not a known field`, path);
-  }
-  return new LedgerError('INVALID_ARGUMENT', `${parent || 'scenario'} ${error?.message ?? 'is invalid'}`, parent);
-}
+/** The operator API's check: the same codes, paths and wording for the same mistake. */
+const check = checkerFor(ScenarioSchema);
 
 /** Re-throws a ledger error with the scenario location in front of its path. */
 async function at<T>(path: string, fn: () => Promise<T>, exact = false): Promise<T> {
@@ -48,8 +38,9 @@ async function at<T>(path: string, fn: () => Promise<T>, exact = false): Promise
 
 /** Checks a parsed scenario against the schema; throws INVALID_ARGUMENT naming the first bad field. */
 export function checkScenario(value: unknown): Scenario {
-  if (!validate(value)) throw describeSchemaError(validate.errors?.[0]);
-  return value;
+  const refusal = check(value);
+  if (refusal) throw refusal;
+  return value as Scenario;
 }
 
 /**

@@ -6,8 +6,14 @@ import { AccountInputBody, AssetInputBody } from '../operator/schemas.js';
  * (`npm run schema`), and a test keeps the two equal.
  */
 
-const Decimal = Type.String({ pattern: '^(0|[1-9][0-9]*)(\\.[0-9]+)?$', maxLength: 80 });
-const Secret = Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' });
+const Decimal = Type.String({
+  pattern: '^(0|[1-9][0-9]*)(\\.[0-9]+)?$',
+  maxLength: 80,
+  // Read by the shared validation (operator/validation.ts): a malformed amount is INVALID_AMOUNT, as everywhere.
+  'x-amount': true,
+  'x-invalid': 'must be a decimal string in the asset\'s unit like "1.25" (a JSON string, no sign or exponent)',
+});
+const Secret = Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', 'x-invalid': 'must be 8 to 128 printable ASCII characters without spaces' });
 
 export const OpeningBalances = Type.Object(
   {

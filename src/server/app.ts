@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import swagger from '@fastify/swagger';
 import { errorBody, operatorErrorHandler } from '../operator/errors.js';
 import { OPERATOR_PREFIX, operatorPlugin } from '../operator/plugin.js';
 import { VENUES } from '../venues/index.js';
 import type { VenueDialect } from '../venues/venue.js';
 import { ConfigError } from './config.js';
+import { registerOpenApi } from './openapi.js';
 import type { Runtime } from './runtime.js';
 
 export interface AppOptions {
@@ -43,13 +43,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     },
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'assetbook operator API', version: '1', description: 'Native JSON API of assetbook. Venue APIs are documented in docs/venues/.' },
-      components: { securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer' } } },
-      security: [{ operatorToken: [] }],
-    },
-  });
+  await registerOpenApi(app);
 
   // Every body is JSON: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');

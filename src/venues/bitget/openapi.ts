@@ -1,0 +1,77 @@
+import { Type } from '@sinclair/typebox';
+import type { VenueApiDoc, VenueOperationDoc } from '../shared/openapi-doc.js';
+import { PRODUCT_TYPES } from './markets.js';
+import { SUB_ACCOUNT_PAGE_DEFAULT, SUB_ACCOUNT_PAGE_MAX } from './routes-account.js';
+
+/** Bitget REST v2 as documented in /openapi.json (docs/venues/bitget.md has the behaviour). */
+
+const SIGNED = ['bitgetAccessKey', 'bitgetAccessSign', 'bitgetAccessTimestamp', 'bitgetAccessPassphrase'];
+/** Every Bitget refusal is a 400 with the venue's code in the body; 429 over a rate limit; 503 when the store is away. */
+const REFUSALS = [400, 429, 503];
+
+const header = (description: string) => Type.String({ description });
+const SignedHeaders = Type.Object({
+  'ACCESS-KEY': header('The API key'),
+  'ACCESS-SIGN': header('base64 HMAC-SHA256 (or RSA-SHA256) of timestamp + METHOD + path?query + body'),
+  'ACCESS-TIMESTAMP': header('Milliseconds since the epoch, within the accepted window'),
+  'ACCESS-PASSPHRASE': header("The key's passphrase"),
+  locale: Type.Optional(header('Accepted and ignored (en-US)')),
+});
+
+const op = (operationId: string, summary: string, signed: boolean, querystring?: VenueOperationDoc['querystring']): VenueOperationDoc => ({
+  operationId,
+  summary,
+  security: signed ? SIGNED : [],
+  ...(signed ? { headers: SignedHeaders } : {}),
+  ...(querystring ? { querystring } : {}),
+  refusals: REFUSALS,
+});
+
+export const BITGET_OPENAPI: VenueApiDoc = {
+  tag: 'bitget',
+  description: 'Bitget REST v2 spot balances, wire-compatible (docs/venues/bitget.md). Errors: {code, msg, requestTime, data: null}.',
+  securitySchemes: {
+    bitgetAccessKey: { type: 'apiKey', in: 'header', name: 'ACCESS-KEY', description: 'Bitget API key' },
+    bitgetAccessSign: { type: 'apiKey', in: 'header', name: 'ACCESS-SIGN', description: 'Request signature' },
+    bitgetAccessTimestamp: { type: 'apiKey', in: 'header', name: 'ACCESS-TIMESTAMP', description: 'Request time, ms' },
+    bitgetAccessPassphrase: { type: 'apiKey', in: 'header', name: 'ACCESS-PASSPHRASE', description: 'Key passphrase' },
+  },
+  errorSchema: Type.Object(
+    { code: Type.String({ description: 'Bitget error code, e.g. 40009' }), msg: Type.String(), requestTime: Type.Integer(), data: Type.Null() },
+    { $id: 'BitgetError' },
+  ),
+  operations: {
+    'GET /api/v2/public/time': op('bitgetServerTime', 'Server time', false),
+    'GET /api/v2/spot/public/coins': op('bitgetCoins', 'Coins (assets)', false, Type.Object({ coin: Type.Optional(Type.String({ description: 'One coin, any case' })) })),
+    'GET /api/v2/spot/public/symbols': op('bitgetSymbols', 'Spot symbols', false, Type.Object({ symbol: Type.Optional(Type.String({ description: 'One symbol, e.g. BTCUSDT' })) })),
+    'GET /api/v2/margin/currencies': op('bitgetMarginCurrencies', 'Margin currencies (none)', false),
+    'GET /api/v2/mix/market/contracts': op(
+      'bitgetContracts',
+      'Futures contracts (none: spot balances only)',
+      false,
+      Type.Object({ productType: Type.Unsafe<string>({ type: 'string', enum: [...PRODUCT_TYPES], description: 'Required; any case' }) }),
+    ),
+    'GET /api/v2/spot/account/assets': op(
+      'bitgetSpotAssets',
+      "The caller's spot account assets",
+      true,
+      Type.Object({
+        coin: Type.Optional(Type.String({ description: 'One coin: its row even when empty' })),
+        assetType: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['hold_only', 'all'], description: 'hold_only (default): coins held; all: every coin' })),
+      }),
+    ),
+    'GET /api/v2/spot/account/subaccount-assets': op(
+      'bitgetSubAccountAssets',
+      "Assets of the main account's sub-accounts, newest first",
+      true,
+      Type.Object({
+        limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: `Page size, 1 to ${SUB_ACCOUNT_PAGE_MAX} (default ${SUB_ACCOUNT_PAGE_DEFAULT})` })),
+        idLessThan: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'Cursor: the last id of the previous page' })),
+      }),
+    ),
+    'GET /api/v3/account/settings': {
+      ...op('bitgetUtaSettings', 'Unified-account probe: always the classic-account error (40084)', true),
+      description: 'ccxt calls it to choose between the v2 and v3 paths; every assetbook account is classic, so after authenticating it answers 400 with code 40084.',
+    },
+  },
+};

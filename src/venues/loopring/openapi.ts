@@ -1,0 +1,48 @@
+import { Type } from '@sinclair/typebox';
+import type { VenueApiDoc } from '../shared/openapi-doc.js';
+
+/** Loopring DEX API v3 as documented in /openapi.json (docs/venues/loopring.md has the behaviour). */
+
+/** Loopring answers every refusal 400 with its code in the body, 429 over a rate limit. */
+const REFUSALS = [400, 429];
+const AccountId = Type.String({ pattern: '^[0-9]{1,10}$', description: 'Layer-2 account id' });
+const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'Layer-1 address' });
+
+export const LOOPRING_OPENAPI: VenueApiDoc = {
+  tag: 'loopring',
+  description: 'Loopring API v3 balances, wire-compatible (docs/venues/loopring.md). Errors: {resultInfo: {code, message}}.',
+  securitySchemes: {
+    loopringApiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'The account\'s API key (GET /api/v3/apiKey)' },
+    loopringApiSig: { type: 'apiKey', in: 'header', name: 'X-API-SIG', description: 'EdDSA signature of the request with the account\'s layer-2 key' },
+  },
+  errorSchema: Type.Object({ resultInfo: Type.Object({ code: Type.Integer(), message: Type.String() }) }, { $id: 'LoopringError' }),
+  operations: {
+    'GET /api/v3/exchange/tokens': { operationId: 'loopringTokens', summary: 'Tokens', security: [], refusals: REFUSALS },
+    'GET /api/v3/timestamp': { operationId: 'loopringTimestamp', summary: 'Server time', security: [], refusals: REFUSALS },
+    'GET /api/v3/account': {
+      operationId: 'loopringAccount',
+      summary: 'An account with its layer-2 public key, by accountId or owner',
+      security: [],
+      querystring: Type.Object({ accountId: Type.Optional(AccountId), owner: Type.Optional(Address) }),
+      refusals: REFUSALS,
+    },
+    'GET /api/v3/apiKey': {
+      operationId: 'loopringApiKey',
+      summary: "The account's API key, for a request signed with its layer-2 key",
+      security: ['loopringApiSig'],
+      querystring: Type.Object({ accountId: AccountId }),
+      refusals: REFUSALS,
+    },
+    'GET /api/v3/user/balances': {
+      operationId: 'loopringBalances',
+      summary: 'Layer-2 balances of an account, by accountId or address',
+      security: ['loopringApiKey'],
+      querystring: Type.Object({
+        accountId: Type.Optional(AccountId),
+        address: Type.Optional(Address),
+        tokens: Type.Optional(Type.String({ description: 'Comma-separated token ids: exactly these' })),
+      }),
+      refusals: REFUSALS,
+    },
+  },
+};
