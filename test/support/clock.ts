@@ -13,3 +13,18 @@ export class ManualClock {
     this.ms += ms;
   }
 }
+
+/**
+ * The wall clock, moved ahead by what the test adds: for a real client (ccxt) that signs with its
+ * own wall clock, so the server must keep following it, while the test still jumps past an expiry.
+ */
+export class ShiftedClock {
+  private shiftMs = 0;
+
+  readonly now = (): number => Date.now() + this.shiftMs;
+
+  /** Moves the clock ahead by `ms` for good (time keeps passing too). */
+  advance(ms: number): void {
+    this.shiftMs += Math.max(0, ms);
+  }
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ccxt from 'ccxt';
-import { ManualClock } from '../support/clock.js';
+import { ShiftedClock } from '../support/clock.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { BullishFileServer } from '../support/bullish-file-server.js';
 import { ASSETS, ccxtBullish, demoBullishKey, jwtPayload } from '../support/bullish-client.js';
@@ -148,8 +148,8 @@ describe('ccxt bullish against assetbook', () => {
 
 describe('ccxt bullish and the token lifetime', () => {
   test('an expired token raises AuthenticationError', async () => {
-    // The server's clock starts at the wall clock (ccxt signs its login with that) and jumps to the expiry.
-    const clock = new ManualClock(Date.now());
+    // The server's clock follows the wall clock (ccxt signs its login with that) and then jumps past the expiry.
+    const clock = new ShiftedClock();
     const h = await HttpHarness.start('bullish-ccxt-ttl', { scenario: DEMO, flags: { rateLimits: 'off', bullishTokenTtl: '60' }, clock: clock.now });
     try {
       const ex = ccxtBullish(h.baseUrl, demoBullishKey(h.secrets('alice', 'bullish')));

@@ -206,15 +206,15 @@ describe('bullish login, bearer token and logout over HTTP', () => {
 
 describe('bullish token lifetime over HTTP', () => {
   let h: HttpHarness;
-  // Starts at the wall clock so logins signed now are inside the login window; moves only when told.
-  const clock = new ManualClock(Date.now());
+  // Moves only when told; every login here is signed at its time.
+  const clock = new ManualClock();
   before(async () => {
     h = await HttpHarness.start('bullish-ttl-operator', { scenario: DEMO, flags: { rateLimits: 'off', bullishTokenTtl: '60' }, clock: clock.now });
   });
   after(async () => h.close());
 
   test('a token is accepted until its expiry and refused with 6105 from then on; a new login works again', async () => {
-    const token = await loginAs(h, 'alice');
+    const token = await loginAs(h, 'alice', clock.now());
     const expMs = (jwtPayload(token).exp as number) * 1000;
     expectAnswer(await h.request(get(assets(ALICE_MAIN), token)), 200);
     clock.advance(expMs - 1_000 - clock.now());
