@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { VENUES, type VenueId } from '../../src/venues/index.js';
 import { bitgetCaseData } from './bitget.case-data.js';
@@ -32,4 +33,12 @@ for (const venue of VENUES) {
 // Top-level tests of a file run one after another, so this one runs after every venue's claims.
 test('the shared claims ran once for every venue in VENUES, and for nothing else', () => {
   assert.deepEqual(ran, VENUES.map((venue) => venue.id));
+});
+
+// The suite cannot run an errors test for a venue, but it can insist that each venue has one, and a page.
+test('every venue in VENUES has its error-catalogue test and its page under docs/venues', () => {
+  for (const { id } of VENUES) {
+    assert.ok(existsSync(new URL(`./${id}.errors.test.ts`, import.meta.url)), `test/venues/${id}.errors.test.ts`);
+    assert.ok(existsSync(new URL(`../../docs/venues/${id}.md`, import.meta.url)), `docs/venues/${id}.md`);
+  }
 });
