@@ -11,9 +11,13 @@ import type { VenueErrorRenderer } from './shared/venue-error.js';
  * base paths, so its authentication hook, rate limits and error handler (which renders every
  * ledger error code in the venue's own shape) cover its routes and nothing else.
  */
-export interface VenueDialect {
-  /** Short lower-case name, also the credential venue: 'bitget', 'bullish', 'loopring'. */
-  readonly id: CredentialVenue;
+export interface VenueDialect<Id extends CredentialVenue = CredentialVenue> {
+  /**
+   * Short lower-case name, also the credential venue: 'bitget', 'bullish', 'loopring'. Each
+   * dialect declares its own literal (`VenueDialect<'bitget'>`), so `VenueId` in index.ts is
+   * the exact set of venues served and maps keyed by it must name each one.
+   */
+  readonly id: Id;
   /** Path prefixes the dialect owns; they must not overlap another dialect's or the operator API's. */
   readonly basePaths: readonly string[];
   /** How it shows every refusal; also used for requests refused before routing (a malformed URL). */

@@ -57,6 +57,8 @@ export interface UserApi {
 }
 
 export interface LoopringSdk {
+  /** The SDK's table of the venue's `resultInfo.code`s: a TypeScript numeric enum, so name → code and code → name. */
+  LoopringErrorCode: Readonly<Record<string, number | string>>;
   ExchangeAPI: new (options: ApiOptions) => ExchangeApi;
   UserAPI: new (options: ApiOptions) => UserApi;
   /** Signs a GET or DELETE request the way the SDK's `X-API-SIG` does. */

@@ -6,9 +6,10 @@ import type { VenueDialect } from '../../src/venues/venue.js';
 import { DEMO, HttpHarness, type HttpRequest, type HttpResponse } from '../support/http-harness.js';
 
 /**
- * The claims every venue dialect must make good, whatever its wire shape: one suite, run by each
- * venue's test file with that venue's data. `VenueCaseData` is typed so that a new venue does not
- * compile until it says what it answers in every shared case.
+ * The claims every venue dialect must make good, whatever its wire shape: one suite, run for every
+ * entry of `VENUES` by venues.case.test.ts with that venue's data (test/venues/<venue>.case-data.ts).
+ * The runner keys the data by `VenueId`, so a venue added to `VENUES` does not compile until it has
+ * case data, and `VenueCaseData` is typed so that the data says what the venue answers in every case.
  */
 
 /** The refusals every venue has, each answered in the venue's own status and code. */
@@ -21,7 +22,6 @@ export interface VenueRefusal {
 }
 
 export interface VenueCaseData {
-  readonly venue: VenueDialect;
   /** The venue's authenticated balance read of `user`'s main account, with its credentials from the demo scenario. */
   balanceRead(h: HttpHarness, user: string, query?: Readonly<Record<string, string>>): Promise<HttpRequest>;
   /** The same read without any credentials. */
@@ -51,10 +51,8 @@ const HOSTILE_PATH_TAILS = ['%E0%A4%A', '/%FF', '/..%2F..%2Fetc%2Fpasswd', `/${'
 /** Query strings no client should send: each must get a clear venue answer, never a 500. */
 const HOSTILE_QUERIES = ['%zz', 'a=%E0%A4%A', '__proto__=1', 'constructor=x&toString=y', `a=${'%00'.repeat(20)}`, '&&&==&', 'x[]=1&x[]=2'];
 
-export function runVenueSuite(data: VenueCaseData): void {
-  const { venue } = data;
-
-  describe(`${venue.id}: shared venue claims`, () => {
+export function runVenueSuite(venue: VenueDialect, data: VenueCaseData): void {
+  describe('shared venue claims', () => {
     let h: HttpHarness;
     before(async () => {
       h = await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimits: 'off' } });
@@ -134,7 +132,7 @@ export function runVenueSuite(data: VenueCaseData): void {
     });
   });
 
-  describe(`${venue.id}: shared rate-limit claim`, () => {
+  describe('shared rate-limit claim', () => {
     let h: HttpHarness;
     before(async () => {
       h = await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimit: `${data.balanceReadRule}=3/60s` } });

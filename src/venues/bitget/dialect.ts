@@ -14,7 +14,7 @@ export const UTA_PROBE_PATH = '/api/v3/account/settings';
  * Bitget REST v2: spot account assets, sub-account assets, and the public endpoints ccxt calls
  * around a balance fetch. See docs/venues/bitget.md.
  */
-export const bitget: VenueDialect = {
+export const bitget: VenueDialect<'bitget'> = {
   id: 'bitget',
   basePaths: ['/api/v2', UTA_PROBE_PATH],
   errors: bitgetErrorRenderer,

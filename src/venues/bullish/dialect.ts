@@ -39,7 +39,7 @@ const bullishApi =
     registerAccountRoutes(app, ctx);
   };
 
-export const bullish: VenueDialect = {
+export const bullish: VenueDialect<'bullish'> = {
   id: 'bullish',
   basePaths: [BULLISH_PREFIX],
   errors: bullishErrorRenderer,

@@ -15,7 +15,7 @@ export const LOOPRING_PREFIX = '/api/v3';
  * EdDSA-signed API key request and the server time, as the Loopring SDK calls them.
  * This plugin owns the not-found handler of `/api/v3`. See docs/venues/loopring.md.
  */
-export const loopring: VenueDialect = {
+export const loopring: VenueDialect<'loopring'> = {
   id: 'loopring',
   basePaths: [LOOPRING_PREFIX],
   errors: loopringErrorRenderer,

@@ -1,8 +1,7 @@
 import { parseAmount } from '../../src/ledger/amount.js';
-import { bullish } from '../../src/venues/bullish/dialect.js';
 import type { HttpHarness, HttpRequest } from '../support/http-harness.js';
 import { ASSETS, loginAs } from '../support/bullish-client.js';
-import { runVenueSuite } from './venue.case.js';
+import type { VenueCaseData } from './venue.case.js';
 
 /** One login per harness and user: the balance read is the asset read with that bearer token. */
 const tokens = new WeakMap<HttpHarness, Map<string, string>>();
@@ -32,8 +31,8 @@ const FOREIGN_TOKEN = [
   Buffer.alloc(32, 7).toString('base64url'),
 ].join('.');
 
-runVenueSuite({
-  venue: bullish,
+/** Bullish's answers to the shared venue claims (venue.case.ts); venues.case.test.ts runs them. */
+export const bullishCaseData: VenueCaseData = {
   balanceRead: async (h, user, query) => assetRead(await tokenOf(h, user), h.account(user).bullishTradingAccountId, query),
   withoutCredentials: async (h) => assetRead(null, h.account('alice').bullishTradingAccountId),
   withUnknownCredentials: async (h) => assetRead(FOREIGN_TOKEN, h.account('alice').bullishTradingAccountId),
@@ -65,5 +64,4 @@ runVenueSuite({
     oversizedQuery: { status: 400, code: 2001 },
     rateLimited: { status: 429, code: 96000 },
   },
-});
-
+};

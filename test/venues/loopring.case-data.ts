@@ -1,9 +1,6 @@
 import type { Asset } from '../../src/ledger/types.js';
-import { loopring } from '../../src/venues/loopring/dialect.js';
 import type { HttpHarness, HttpRequest, HttpResponse } from '../support/http-harness.js';
-import { runVenueSuite } from './venue.case.js';
-
-/** Loopring's answers to the shared venue claims. */
+import type { VenueCaseData } from './venue.case.js';
 
 interface Row {
   readonly tokenId: number;
@@ -18,8 +15,8 @@ function balances(h: HttpHarness, accountId: number, apiKey: string | null, quer
 
 const apiKeyOf = (h: HttpHarness, user: string) => h.secrets(user, 'loopring').apiKey!;
 
-runVenueSuite({
-  venue: loopring,
+/** Loopring's answers to the shared venue claims (venue.case.ts); venues.case.test.ts runs them. */
+export const loopringCaseData: VenueCaseData = {
   balanceRead: async (h, user, query) => balances(h, h.account(user).loopringAccountId, apiKeyOf(h, user), query),
   withoutCredentials: async (h) => balances(h, h.account('alice').loopringAccountId, null),
   withUnknownCredentials: async (h) => balances(h, h.account('alice').loopringAccountId, 'never-issued-loopring-api-key'),
@@ -47,4 +44,4 @@ runVenueSuite({
     oversizedQuery: { status: 400, code: 100001 },
     rateLimited: { status: 429, code: 100000 },
   },
-});
+};
