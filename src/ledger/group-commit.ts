@@ -50,7 +50,8 @@ export class GroupCommitter {
   private commits = 0;
 
   constructor(
-    private readonly store: LedgerStore,
+    /** The ledger's transactions (so that its events hear of each commit), and how many run well at once. */
+    private readonly store: Pick<LedgerStore, 'transaction' | 'writeConcurrency'>,
     private readonly clockMs: () => number,
     private readonly assets: ReadonlyMap<string, Asset>,
     private readonly options: GroupCommitOptions,

@@ -1,10 +1,12 @@
-import type { LedgerStore } from '../store/store.js';
+import type { LedgerStore, StoreTx } from '../store/store.js';
+import { CommitRecorder } from './commit-recorder.js';
 import { LedgerError } from './errors.js';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
 import type { OperationRequest } from './operations.js';
 import { LedgerSession, isId, type ApplyResult } from './session.js';
 import type { Asset, Balance } from './types.js';
 import { verifyStore, type VerifyReport } from './verify.js';
+import { LedgerEvents, type LedgerEventsOptions } from './events.js';
 
 export const BATCH_SIZE_MAX = 1000;
 export const JOURNAL_PAGE_MAX = 500;
@@ -15,6 +17,7 @@ export interface LedgerOptions {
    * runs transactions well at once. `false` commits every operation alone.
    */
   readonly groupCommit?: Partial<GroupCommitOptions> | false;
+  readonly events?: LedgerEventsOptions;
 }
 
 /** How long a read trusts a cached asset on a store other instances can reset (the venue key caches' bound too). */
@@ -39,6 +42,8 @@ export class Ledger {
   private readonly writeAssets: ReadonlyMap<string, Asset>;
   private resets = 0;
   private readonly groups: GroupCommitter | null;
+  /** Committed journal entries, to in-process subscribers (events.ts). */
+  readonly events: LedgerEvents;
 
   constructor(
     readonly store: LedgerStore,
@@ -46,11 +51,13 @@ export class Ledger {
     options: LedgerOptions = {},
   ) {
     this.writeAssets = store.sharedByInstances ? new Map() : this.assetCache;
+    this.events = new LedgerEvents(store, options.events);
     const group = options.groupCommit ?? {};
+    const transactions = { transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => this.transaction(fn), writeConcurrency: store.writeConcurrency };
     this.groups =
       group === false
         ? null
-        : new GroupCommitter(store, clockMs, this.writeAssets, {
+        : new GroupCommitter(transactions, clockMs, this.writeAssets, {
             lanes: group.lanes ?? store.writeConcurrency,
             maxGroup: group.maxGroup ?? GROUP_COMMIT_MAX,
           });
@@ -58,7 +65,23 @@ export class Ledger {
 
   /** Runs `fn` with a session in one transaction: all of it lands, or none of it. */
   session<T>(fn: (session: LedgerSession) => Promise<T>): Promise<T> {
-    return this.store.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.writeAssets)));
+    return this.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.writeAssets)));
+  }
+
+  /**
+   * Every ledger write (sessions, batches, scenario loads, commit groups) commits here, so that the
+   * events hear of each commit once it is done. While someone listens, the transaction's balance
+   * writes are recorded, and events carry each entry's balances as that entry left them.
+   */
+  private async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    let recorder: CommitRecorder | null = null;
+    const result = await this.store.transaction((tx) => {
+      // A rerun (a lost race) starts a new record: only the run that commits counts.
+      recorder = this.events.active ? new CommitRecorder() : null;
+      return fn(recorder ? recorder.wrap(tx) : tx);
+    });
+    this.events.committed((recorder as CommitRecorder | null)?.entries ?? null);
+    return result;
   }
 
   /** One operation; with group commit, it may share its transaction (never its outcome) with concurrent ones. */
@@ -126,6 +149,7 @@ export class Ledger {
     this.assetCache.clear();
     this.assetCachedAtMs.clear();
     this.resets++;
+    this.events.reset();
   }
 
   /**

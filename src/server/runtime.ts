@@ -15,6 +15,7 @@ import { ConfigError, isPostgresUrl, redactUrl, type Config } from './config.js'
 export interface Runtime {
   readonly config: Config;
   readonly store: LedgerStore;
+  /** The ledger; `ledger.events` publishes every committed entry, this instance's and (on PostgreSQL) the others'. */
   readonly ledger: Ledger;
   readonly keyring: Keyring;
   /**
@@ -122,8 +123,11 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     throw error;
   }
   const clock = options.clock ?? Date.now;
-  const ledger = new Ledger(store, clock, { groupCommit: config.groupCommit ? {} : false });
   const log = pino({ level: config.logLevel });
+  const ledger = new Ledger(store, clock, {
+    groupCommit: config.groupCommit ? {} : false,
+    events: { onError: (error) => log.warn(`ledger events: reading the journal failed (${(error as Error).message}); trying again`) },
+  });
   const rateLimiters = openRateLimiters(config, log);
   let generated: string | null = null;
   let tokenFile: string | null = null;
@@ -168,6 +172,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       return ok;
     },
     close: async () => {
+      await ledger.events.close();
       await rateLimiters.close?.();
       await store.close();
     },

@@ -161,6 +161,24 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.deepEqual((await ledger.journal(cursor, 3)).entries.length, 1);
   });
 
+  withLedger('the journal head is the newest entry, and a settled read pages the whole journal once everything has committed', async (ledger, store) => {
+    const { main } = await seed(ledger);
+    assert.equal(await store.journalHead(), 0);
+    assert.deepEqual(await store.listSettledJournal(0, 3), { entries: [], next: null });
+    for (let i = 0; i < 7; i += 1) await ledger.apply({ key: `d${i}`, type: 'deposit', account: main.id, asset: 'ETH', amount: '1' });
+    assert.equal(await store.journalHead(), 7);
+    const keys: string[] = [];
+    let cursor = 0;
+    for (;;) {
+      const page = await store.listSettledJournal(cursor, 3);
+      assert.deepEqual(page, await store.listJournal(cursor, 3), 'with nothing under way, the same page as the plain read');
+      keys.push(...page.entries.map((e) => e.key));
+      if (page.next === null) break;
+      cursor = page.next;
+    }
+    assert.deepEqual(keys, ['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6']);
+  });
+
   withLedger('reset empties the ledger but keeps settings', async (ledger, store) => {
     const { main } = await seed(ledger);
     await ledger.apply({ key: 'd1', type: 'deposit', account: main.id, asset: 'ETH', amount: '1' });

@@ -181,6 +181,20 @@ export interface JournalPage {
   readonly next: number | null;
 }
 
+/**
+ * What a store tells a journal watcher (`LedgerStore.watchJournal`) about writes it did not make
+ * through this process's ledger: `commit` when entries up to `position` committed, `reset` when
+ * the journal was emptied, `unknown` when something may have changed (a reconnection, a periodic
+ * check, another process writing a SQLite file) and the watcher should look for itself.
+ */
+export type JournalNotice =
+  | { readonly kind: 'commit'; readonly position: number }
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'unknown' };
+
+/** Stops a journal watch; resolves once no more notices can arrive. */
+export type StopWatching = () => Promise<void>;
+
 /** The full scans, for `verify`. */
 export type StoreScans = Pick<LedgerStore, 'scanPostings' | 'scanBalances'>;
 
@@ -198,6 +212,27 @@ export interface LedgerStore extends StoreReader {
   readBalances(account: number): Promise<Balance[]>;
   /** Journal entries with id greater than `afterId`, oldest first. */
   listJournal(afterId: number, limit: number): Promise<JournalPage>;
+  /**
+   * The journal as a feed reads it: committed entries with id greater than `afterId`, oldest
+   * first, stopping before any id a transaction still under way may yet commit. Ids are taken
+   * when an entry is inserted, not when it commits, so on an engine with concurrent writers entry
+   * 7 can be visible while entry 6 is not yet (or never will be: a rolled-back transaction burns
+   * its id). `listJournal` would then skip 6 for good; this waits until every transaction that
+   * could still commit an id below a visible one has ended. So a reader that pages with it from
+   * any position sees every entry exactly once, in id order. `next` is null when the page reached
+   * the settled end of the journal.
+   */
+  listSettledJournal(afterId: number, limit: number): Promise<JournalPage>;
+  /** The id of the newest committed journal entry, 0 when the journal is empty. */
+  journalHead(): Promise<number>;
+  /**
+   * Tells `onNotice` about journal writes this process's ledger did not make: on a store shared by
+   * instances, every other instance's commits and resets (PostgreSQL: LISTEN/NOTIFY on a channel
+   * of this schema, and a periodic `unknown` in case a notice was lost); on SQLite, another
+   * process's commit to the same file. A notice is a hint to read (`listSettledJournal`), never the
+   * data itself: notices may be late, merged or repeated, and carry no order.
+   */
+  watchJournal(onNotice: (notice: JournalNotice) => void): Promise<StopWatching>;
   /** Every posting ever written, in journal order, for `verify`. */
   scanPostings(): AsyncIterable<Posting & { readonly operationId: number }>;
   /** Every stored balance row, system books included. */

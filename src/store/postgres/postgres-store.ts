@@ -10,6 +10,7 @@ import type {
   BalanceWrite,
   CredentialRecord,
   CredentialVenue,
+  JournalNotice,
   JournalPage,
   LedgerStore,
   LockOptions,
@@ -20,11 +21,13 @@ import type {
   StoreScans,
   StoredOperation,
   StoreTx,
+  StopWatching,
 } from '../store.js';
 import * as rows from '../rows.js';
 import { identityClash, isKeyRace, isRetryable } from './errors.js';
 import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
 import { migratePostgres } from './migrate.js';
+import { CommitAnnouncer, journalChannel, listSettledJournal, resetPayload, watchChannel } from './journal-feed.js';
 
 /**
  * The PostgreSQL store: for several assetbook instances on one ledger.
@@ -52,7 +55,12 @@ export interface PostgresStoreOptions {
   readonly retries?: number;
   /** Apply pending migrations on open (an instance at start); `assetbook migrate` does it explicitly. */
   readonly migrate?: boolean;
+  /** How often a journal watcher looks for itself, in case a commit notice was lost. */
+  readonly watchIntervalMs?: number;
 }
+
+/** The journal watcher's look of last resort: a notice lost with an instance that stopped right after its commit. */
+export const POSTGRES_WATCH_INTERVAL_MS = 5_000;
 
 type Sql = postgres.Sql<Record<string, never>>;
 
@@ -145,6 +153,8 @@ function columnsOf(keys: readonly BalanceKey[]) {
 class PgTx extends PgReads implements StoreTx {
   private catalogLocked = false;
   private savepoints = 0;
+  /** The newest journal entry this transaction inserted: the commit notice carries it. */
+  newestOperationId = 0;
 
   constructor(private readonly tx: postgres.TransactionSql<Record<string, never>>) {
     super(tx as unknown as Sql);
@@ -286,12 +296,17 @@ class PgTx extends PgReads implements StoreTx {
     return result.count === 1;
   }
 
-  /** The entry and its postings in one statement. */
+  /**
+   * The entry and its postings in one statement. The insert reads the transaction's id first, so
+   * that the transaction holds one before it takes the entry's id: settled journal reads rely on it
+   * (journal-feed.ts).
+   */
   async insertOperation(op: NewOperation): Promise<number> {
     const p = op.postings;
     const [row] = await this.sql<{ id: number }[]>`
-      WITH op AS (
-        INSERT INTO operations (key, hash, type, at_ms, request) VALUES (${op.key}, ${op.hash}, ${op.type}, ${op.atMs}, ${JSON.stringify(op.request)})
+      WITH xact AS MATERIALIZED (SELECT pg_current_xact_id() AS xid), op AS (
+        INSERT INTO operations (key, hash, type, at_ms, request)
+        SELECT ${op.key}, ${op.hash}, ${op.type}, ${op.atMs}, ${JSON.stringify(op.request)} FROM xact
         RETURNING id
       ), posted AS (
         INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount)
@@ -300,6 +315,7 @@ class PgTx extends PgReads implements StoreTx {
           WITH ORDINALITY AS t(account_id, bucket, asset, amount, seq)
       )
       SELECT id FROM op`;
+    this.newestOperationId = Math.max(this.newestOperationId, Number(row?.id));
     return Number(row?.id);
   }
 
@@ -354,6 +370,15 @@ export class PostgresStore extends PgReads implements LedgerStore {
   readonly sharedByInstances = true;
   private nextNonceSweepMs = 0;
   private reruns = 0;
+  private settleWaits = 0;
+  private readonly announcer: CommitAnnouncer;
+  /** Tags this store's reset notices, so that its own watcher does not take them for another instance's. */
+  private readonly tag = Math.random().toString(36).slice(2);
+
+  /** Times a settled journal read waited for a gap to settle (tests watch it instead of a clock). */
+  get journalSettleWaits(): number {
+    return this.settleWaits;
+  }
 
   /** Transactions run again after a lost race, since this store opened (for tests and benchmarks). */
   get retried(): number {
@@ -365,8 +390,12 @@ export class PostgresStore extends PgReads implements LedgerStore {
     private readonly retries: number,
     /** Half the pool: the rest stays free for reads while writes queue. */
     readonly writeConcurrency: number,
+    /** The LISTEN/NOTIFY channel of this schema's journal. */
+    readonly journalChannel: string,
+    private readonly watchIntervalMs: number,
   ) {
     super(sql);
+    this.announcer = new CommitAnnouncer(sql, journalChannel);
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -380,13 +409,18 @@ export class PostgresStore extends PgReads implements LedgerStore {
       throw error;
     }
     const poolSize = options.poolSize ?? 10;
-    return new PostgresStore(sql, options.retries ?? 8, Math.max(1, Math.floor(poolSize / 2)));
+    const [where] = await sql<{ schema: string }[]>`SELECT current_schema() AS schema`;
+    const channel = journalChannel(where?.schema ?? 'public');
+    return new PostgresStore(sql, options.retries ?? 8, Math.max(1, Math.floor(poolSize / 2)), channel, options.watchIntervalMs ?? POSTGRES_WATCH_INTERVAL_MS);
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return (await this.sql.begin((tx) => fn(new PgTx(tx)))) as T;
+        let run: PgTx | undefined;
+        const result = (await this.sql.begin((tx) => fn((run = new PgTx(tx))))) as T;
+        if (run && run.newestOperationId > 0) this.announcer.announce(run.newestOperationId);
+        return result;
       } catch (error) {
         if (!isRetryable(error)) throw error;
         if (attempt > this.retries) {
@@ -424,6 +458,19 @@ export class PostgresStore extends PgReads implements LedgerStore {
     return rows.toJournalPage(ops, postings, limit);
   }
 
+  listSettledJournal(afterId: number, limit: number): Promise<JournalPage> {
+    return listSettledJournal(this.sql, afterId, limit, () => (this.settleWaits += 1));
+  }
+
+  async journalHead(): Promise<number> {
+    const [row] = await this.sql<{ head: number | null }[]>`SELECT max(id) AS head FROM operations`;
+    return Number(row?.head ?? 0);
+  }
+
+  watchJournal(onNotice: (notice: JournalNotice) => void): Promise<StopWatching> {
+    return watchChannel(this.sql, this.journalChannel, this.tag, this.watchIntervalMs, onNotice);
+  }
+
   scanPostings(): AsyncIterable<Posting & { readonly operationId: number }> {
     return scanPostings(this.sql);
   }
@@ -446,6 +493,8 @@ export class PostgresStore extends PgReads implements LedgerStore {
       await tx`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE.catalog}, 0)`;
       await tx`SELECT set_config('assetbook.resetting', 'on', true)`;
       await tx`TRUNCATE ${tx(POSTGRES_LEDGER_TABLES as unknown as string[])} RESTART IDENTITY`;
+      // Delivered at commit, to every instance's journal watcher but this store's own.
+      await tx`SELECT pg_notify(${this.journalChannel}, ${resetPayload(this.tag)})`;
     });
   }
 

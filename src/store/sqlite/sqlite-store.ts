@@ -11,6 +11,7 @@ import type {
   BalanceWrite,
   CredentialRecord,
   CredentialVenue,
+  JournalNotice,
   JournalPage,
   LedgerStore,
   LoopringIdentity,
@@ -20,6 +21,7 @@ import type {
   StoreScans,
   StoredOperation,
   StoreTx,
+  StopWatching,
 } from '../store.js';
 import { APPEND_ONLY_TRIGGERS, APPEND_ONLY_TRIGGER_NAMES, SQLITE_LEDGER_TABLES, SQLITE_MIGRATIONS } from './migrations.js';
 import * as rows from '../rows.js';
@@ -39,7 +41,12 @@ export interface SqliteStoreOptions {
   readonly durability?: SqliteDurability;
   /** How long a write waits for another process's write lock before failing. */
   readonly busyTimeoutMs?: number;
+  /** How often a journal watcher looks for another process's commits to the file (`PRAGMA data_version`). */
+  readonly watchIntervalMs?: number;
 }
+
+/** One `PRAGMA data_version` a second: another process's commit reaches this one's journal events within about that. */
+export const SQLITE_WATCH_INTERVAL_MS = 1_000;
 
 /** The reads, prepared once per connection. */
 class Reads implements StoreReader {
@@ -73,6 +80,7 @@ class Reads implements StoreReader {
         .prepare<[number], [string, string, string, number]>('SELECT asset, bucket, amount, updated_at_ms FROM balances WHERE account_id = ?')
         .raw(true),
       journal: db.prepare<[number, number], rows.OperationRow>('SELECT * FROM operations WHERE id > ? ORDER BY id LIMIT ?'),
+      journalHead: db.prepare<[], { head: number | null }>('SELECT max(id) AS head FROM operations'),
       postingsBetween: db.prepare<[number, number], rows.PostingRow>(
         'SELECT operation_id, account_id, bucket, asset, amount FROM postings WHERE operation_id BETWEEN ? AND ? ORDER BY operation_id, seq',
       ),
@@ -145,6 +153,10 @@ class Reads implements StoreReader {
     const first = ops[0];
     const last = ops.at(Math.min(ops.length, limit) - 1);
     return rows.toJournalPage(ops, first && last ? this.s.postingsBetween.all(first.id, last.id) : [], limit);
+  }
+
+  journalHeadSync(): number {
+    return this.s.journalHead.get()?.head ?? 0;
   }
 
   get database(): Database.Database {
@@ -347,7 +359,13 @@ export class SqliteStore extends Reads implements LedgerStore {
   /** A ':memory:' store has one connection, so reads wait for an open transaction to end. */
   private readonly sharedConnection: boolean;
 
-  private constructor(writer: Database.Database, reader: Database.Database) {
+  private closed = false;
+
+  private constructor(
+    writer: Database.Database,
+    reader: Database.Database,
+    private readonly watchIntervalMs: number,
+  ) {
     super(reader);
     this.writer = writer;
     this.tx = new SqliteTx(writer);
@@ -359,7 +377,7 @@ export class SqliteStore extends Reads implements LedgerStore {
     migrate(writer);
     const reader = options.path === ':memory:' ? writer : connect(options);
     if (reader !== writer) reader.pragma('query_only = ON');
-    return new SqliteStore(writer, reader);
+    return new SqliteStore(writer, reader, options.watchIntervalMs ?? SQLITE_WATCH_INTERVAL_MS);
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -388,6 +406,36 @@ export class SqliteStore extends Reads implements LedgerStore {
 
   listJournal(afterId: number, limit: number): Promise<JournalPage> {
     return this.committedRead(() => this.journalSync(afterId, limit));
+  }
+
+  /** One writer at a time (BEGIN IMMEDIATE, across processes too) takes ids in commit order: every visible entry is settled. */
+  listSettledJournal(afterId: number, limit: number): Promise<JournalPage> {
+    return this.listJournal(afterId, limit);
+  }
+
+  journalHead(): Promise<number> {
+    return this.committedRead(() => this.journalHeadSync());
+  }
+
+  /**
+   * This process's own writes reach its ledger's events directly; what a watcher needs is another
+   * process's (`assetbook op --db` beside a server). The writer connection's `data_version` changes
+   * exactly when another connection committed to the file, so it is polled while no write of this
+   * process is under way. A ':memory:' store has no other process: nothing to watch.
+   */
+  async watchJournal(onNotice: (notice: JournalNotice) => void): Promise<StopWatching> {
+    if (this.sharedConnection) return async () => {};
+    const version = () => this.writer.pragma('data_version', { simple: true }) as number;
+    let seen = version();
+    const timer = setInterval(() => {
+      if (this.closed || this.writes.busy) return;
+      const now = version();
+      if (now === seen) return;
+      seen = now;
+      onNotice({ kind: 'unknown' });
+    }, this.watchIntervalMs);
+    timer.unref();
+    return async () => clearInterval(timer);
   }
 
   async *scanPostings(): AsyncIterable<Posting & { readonly operationId: number }> {
@@ -453,6 +501,7 @@ export class SqliteStore extends Reads implements LedgerStore {
 
   async close(): Promise<void> {
     await this.writes.run(async () => {
+      this.closed = true;
       if (this.database !== this.writer) this.database.close();
       this.writer.close();
     });

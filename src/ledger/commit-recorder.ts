@@ -1,0 +1,53 @@
+import type { BalanceWrite, NewOperation, StoreTx } from '../store/store.js';
+
+/** A committed entry of this process, with each book it touched as that entry left it. */
+export interface CommittedEntry {
+  readonly id: number;
+  readonly balances: readonly BalanceWrite[];
+}
+
+/**
+ * Watches one transaction's writes so that, once it commits, the ledger's events can carry each
+ * entry's balances as of that entry without reading them again: the balances an operation writes
+ * are exactly the books it touched, netted, and its entry is inserted right after them. A
+ * savepoint that rolls back forgets what was recorded inside it, as the database does.
+ */
+export class CommitRecorder {
+  private unattached: BalanceWrite[] = [];
+  private readonly recorded: CommittedEntry[] = [];
+
+  get entries(): readonly CommittedEntry[] {
+    return this.recorded;
+  }
+
+  wrap(tx: StoreTx): StoreTx {
+    const writeBalances = async (rows: readonly BalanceWrite[]): Promise<void> => {
+      await tx.writeBalances(rows);
+      this.unattached.push(...rows);
+    };
+    const insertOperation = async (operation: NewOperation): Promise<number> => {
+      const id = await tx.insertOperation(operation);
+      this.recorded.push({ id, balances: this.unattached });
+      this.unattached = [];
+      return id;
+    };
+    const savepoint = async <T>(fn: () => Promise<T>): Promise<T> => {
+      const marks = { unattached: this.unattached.length, recorded: this.recorded.length };
+      try {
+        return await tx.savepoint(fn);
+      } catch (error) {
+        this.unattached.length = marks.unattached;
+        this.recorded.length = marks.recorded;
+        throw error;
+      }
+    };
+    const overrides: Partial<StoreTx> = { writeBalances, insertOperation, savepoint };
+    return new Proxy(tx, {
+      get(target, property, receiver) {
+        if (property in overrides) return overrides[property as keyof StoreTx];
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+}

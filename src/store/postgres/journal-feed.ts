@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import type postgres from 'postgres';
+import type { JournalNotice, JournalPage, StopWatching } from '../store.js';
+import * as rows from '../rows.js';
+
+/**
+ * The journal as a feed reads it on PostgreSQL, and how instances tell each other of commits.
+ *
+ * Settled reads. An entry's id comes from a sequence when it is inserted, and transactions commit
+ * in another order: entry 7 may be visible while 6 is still under way, or never comes (a rolled
+ * back transaction burns its id). Every writing transaction holds a transaction id before it
+ * takes an entry id (`insertOperation` asks for one first), so whoever may still commit an id
+ * below a visible one was running when the visible one was read: it is in that read's snapshot's
+ * list of running transactions. A read that meets a gap therefore waits until all of those have
+ * ended; then every id up to the highest visible one is final, committed or never to be.
+ *
+ * Notices. After a commit that wrote entries, the store sends `pg_notify(channel, '<newest id>')`
+ * outside the committed transaction, coalesced (at most one in flight, carrying the newest id),
+ * so the notice never lengthens the transaction: a NOTIFY inside it would take PostgreSQL's
+ * notification-queue lock for the whole commit and serialize every committing instance. The
+ * channel is named after the schema, so several schemas in one database never cross-talk.
+ */
+
+type Sql = postgres.Sql<Record<string, never>>;
+
+/** LISTEN/NOTIFY channel names are identifiers (63 bytes at most): a long schema name is hashed. */
+export function journalChannel(schema: string): string {
+  const plain = `assetbook_journal:${schema}`;
+  if (Buffer.byteLength(plain) <= 63) return plain;
+  return `assetbook_journal:${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface SnapshotRead {
+  readonly snapshot: string;
+  readonly ops: rows.OperationRow[];
+  readonly postings: rows.PostingRow[];
+}
+
+/** One repeatable-read snapshot: the entries after `afterId`, their postings, and the snapshot itself. */
+function readWithSnapshot(sql: Sql, afterId: number, limit: number): Promise<SnapshotRead> {
+  return sql.begin('isolation level repeatable read read only', async (tx) => {
+    const [snap] = await tx<{ snapshot: string }[]>`SELECT pg_current_snapshot()::text AS snapshot`;
+    const ops = await tx<rows.OperationRow[]>`SELECT * FROM operations WHERE id > ${afterId} ORDER BY id LIMIT ${limit + 1}`;
+    const first = ops[0];
+    const last = ops.at(Math.min(ops.length, limit) - 1);
+    const postings =
+      first && last
+        ? await tx<rows.PostingRow[]>`
+            SELECT operation_id, account_id, bucket, asset, amount::text AS amount FROM postings
+            WHERE operation_id BETWEEN ${first.id} AND ${last.id} ORDER BY operation_id, seq`
+        : [];
+    return { snapshot: snap!.snapshot, ops: [...ops], postings: [...postings] };
+  }) as Promise<SnapshotRead>;
+}
+
+/** Resolves once every transaction running when `snapshot` was taken has committed or rolled back. */
+async function waitForSnapshot(sql: Sql, snapshot: string): Promise<void> {
+  for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 50)) {
+    const [row] = await sql<{ running: number }[]>`
+      SELECT count(*)::int AS running FROM pg_snapshot_xip(${snapshot}::pg_snapshot) AS x WHERE pg_xact_status(x) = 'in progress'`;
+    if ((row?.running ?? 0) === 0) return;
+    await sleep(delayMs);
+  }
+}
+
+/**
+ * Entries after `afterId` up to the first id that may still come, all when there is no such gap.
+ * `onWait` is told each time a gap makes it wait (tests observe it instead of a clock).
+ */
+export async function listSettledJournal(sql: Sql, afterId: number, limit: number, onWait: () => void): Promise<JournalPage> {
+  // Every id up to this one is final: visible now, or never to be.
+  let finalThrough = afterId;
+  for (;;) {
+    const { snapshot, ops, postings } = await readWithSnapshot(sql, afterId, limit);
+    let count = 0;
+    let previous = afterId;
+    for (const op of ops.slice(0, limit)) {
+      if (op.id > finalThrough && op.id !== previous + 1) break;
+      count += 1;
+      previous = op.id;
+    }
+    const gap = count < Math.min(ops.length, limit);
+    if (count > 0 || ops.length === 0) {
+      const page = rows.toJournalPage(ops.slice(0, count + (gap ? 0 : 1)), postings, count);
+      // Stopped at a gap: more may follow once it settles, so the caller reads on.
+      return gap ? { entries: page.entries, next: previous } : page;
+    }
+    onWait();
+    await waitForSnapshot(sql, snapshot);
+    finalThrough = ops[Math.min(ops.length, limit) - 1]!.id;
+  }
+}
+
+/** Sends commit notices after commits, one at a time, each carrying the newest id committed so far. */
+export class CommitAnnouncer {
+  private newest = 0;
+  private sending = false;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly channel: string,
+  ) {}
+
+  announce(position: number): void {
+    this.newest = Math.max(this.newest, position);
+    if (this.sending) return;
+    this.sending = true;
+    void this.send();
+  }
+
+  private async send(): Promise<void> {
+    try {
+      while (this.newest > 0) {
+        const position = this.newest;
+        this.newest = 0;
+        // A lost notice costs latency, not correctness: the next one, or the watchers' periodic look, covers it.
+        await this.sql`SELECT pg_notify(${this.channel}, ${String(position)})`.catch(() => undefined);
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+}
+
+/** The payload of a reset notice: the sender's tag lets it ignore its own. */
+export const resetPayload = (tag: string) => `reset:${tag}`;
+
+/**
+ * LISTENs on the channel over postgres.js's dedicated connection, which reconnects by itself; a
+ * reconnection may have missed notices, so it is told as `unknown`, and so is every `intervalMs`
+ * in case a notice was lost (an instance that stopped between its commit and its notice).
+ */
+export async function watchChannel(
+  sql: Sql,
+  channel: string,
+  ownTag: string,
+  intervalMs: number,
+  onNotice: (notice: JournalNotice) => void,
+): Promise<StopWatching> {
+  let listening = false;
+  const { unlisten } = await sql.listen(
+    channel,
+    (payload) => {
+      if (payload.startsWith('reset:')) {
+        if (payload !== resetPayload(ownTag)) onNotice({ kind: 'reset' });
+        return;
+      }
+      const position = Number(payload);
+      onNotice(Number.isSafeInteger(position) ? { kind: 'commit', position } : { kind: 'unknown' });
+    },
+    () => {
+      if (listening) onNotice({ kind: 'unknown' });
+      listening = true;
+    },
+  );
+  const timer = setInterval(() => onNotice({ kind: 'unknown' }), intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await unlisten().catch(() => undefined);
+  };
+}
