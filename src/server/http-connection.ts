@@ -21,7 +21,7 @@ import { rawResponse, refusalFor, targetOfParseError, type Refusal } from './htt
  */
 
 /** A lingering close ends when the client closes, after this long without a byte from it, ... */
-export const LINGER_IDLE_MS = 2_000;
+export const LINGER_IDLE_MS = 5_000;
 /** ... or after this long in all, whatever the client still sends (nginx's lingering_timeout and lingering_time). */
 export const LINGER_MAX_MS = 30_000;
 
@@ -107,6 +107,15 @@ class Connection {
   refuse(refusal: Refusal | ((url: string) => Refusal), handedOver = false): void {
     this.handedOver ||= handedOver;
     if (this.final !== undefined || this.closed) return;
+    const render = (url: string) => rawResponse(typeof refusal === 'function' ? refusal(url) : refusal);
+    const last = this.waiting.at(-1);
+    if (last !== undefined && !last.req.complete) {
+      // The refused bytes are the body of a request still waiting its turn: it is never run
+      // (its body would never end), and this answer takes its place in the order.
+      this.waiting.pop();
+      this.final = render(last.req.url ?? '');
+      return;
+    }
     const current = this.current;
     if (current !== undefined && !current.complete) {
       if (this.currentRes?.headersSent) {
@@ -116,10 +125,10 @@ class Connection {
       // Its handler waits for a body that will never come; whatever it writes once the socket is gone is dropped.
       this.final = null;
       this.closed = true;
-      this.answerAndClose(rawResponse(typeof refusal === 'function' ? refusal(current.url ?? '') : refusal));
+      this.answerAndClose(render(current.url ?? ''));
       return;
     }
-    this.final = rawResponse(typeof refusal === 'function' ? refusal('') : refusal);
+    this.final = render('');
     if (!this.busy) this.answerAndClose(this.final);
   }
 
