@@ -35,8 +35,7 @@ interface Waiting {
 
 const kConnection = Symbol('assetbook.httpConnection');
 
-/** Node closes a connection after a closing response through `socket.destroySoon()`, a method its typings leave out. */
-type TrackedSocket = Socket & { [kConnection]?: Connection; destroySoon?: () => void };
+type TrackedSocket = Socket & { [kConnection]?: Connection };
 type Refuse = (url: string, status: number, message: string) => Refusal;
 
 const ignore = (): void => {};
@@ -57,6 +56,9 @@ class Connection {
   private readonly responseClosed = (): void => this.next();
 
   constructor(private readonly socket: TrackedSocket) {
+    // Node closes the connection after a closing answer with `socket.destroySoon()` (which
+    // destroys it once the answer is written, resetting a client still sending): this
+    // connection decides instead.
     socket.destroySoon = () => this.close();
   }
 
@@ -234,12 +236,12 @@ export function httpConnections(options: HttpConnectionOptions): {
       socket.on('error', ignore);
       Connection.of(socket).refuse(refuse('', 400, 'CONNECT is not served'), true);
     });
-    // The settings Fastify applies to the server it makes itself.
-    server.keepAliveTimeout = fastifyOptions.keepAliveTimeout as number;
-    server.requestTimeout = fastifyOptions.requestTimeout as number;
-    server.setTimeout(fastifyOptions.connectionTimeout as number);
-    const maxRequests = fastifyOptions.maxRequestsPerSocket as number | null | undefined;
-    if (typeof maxRequests === 'number' && maxRequests > 0) server.maxRequestsPerSocket = maxRequests;
+    // The settings Fastify applies to the server it makes itself (its defaults are always present).
+    const { keepAliveTimeout, requestTimeout, connectionTimeout, maxRequestsPerSocket } = fastifyOptions;
+    if (typeof keepAliveTimeout === 'number') server.keepAliveTimeout = keepAliveTimeout;
+    if (typeof requestTimeout === 'number') server.requestTimeout = requestTimeout;
+    if (typeof connectionTimeout === 'number') server.setTimeout(connectionTimeout);
+    if (typeof maxRequestsPerSocket === 'number' && maxRequestsPerSocket > 0) server.maxRequestsPerSocket = maxRequestsPerSocket;
     return server;
   };
 
