@@ -4,6 +4,8 @@ import { OPERATOR_PREFIX, operatorPlugin } from '../operator/plugin.js';
 import { VENUES } from '../venues/index.js';
 import type { VenueDialect } from '../venues/venue.js';
 import { ConfigError } from './config.js';
+import { httpConnections } from './http-connection.js';
+import { refusalFor } from './http-surface.js';
 import { registerOpenApi } from './openapi.js';
 import type { Runtime } from './runtime.js';
 
@@ -22,7 +24,12 @@ function trustProxyOption(setting: false | string | number): boolean | string | 
  * dialect, each an encapsulated plugin with its own error handler.
  */
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  const venues = options.venues ?? VENUES;
+  // Per-connection order, closing and lingering rules, and parser errors in each surface's shape (docs/http.md).
+  const connections = httpConnections({ venues, bodyLimit: runtime.config.bodyLimitBytes });
   const app = Fastify({
+    serverFactory: connections.serverFactory,
+    clientErrorHandler: connections.clientErrorHandler,
     logger: options.logger ?? { level: runtime.config.logLevel },
     bodyLimit: runtime.config.bodyLimitBytes,
     // Amounts are strings: a number must never be coerced into one, nor an unknown field dropped silently.
@@ -34,12 +41,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     // whose base path it names, or the operator API's.
     frameworkErrors: (error, request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
-      const venue = venueOfUrl(options.venues ?? VENUES, request.raw.url ?? '');
-      if (venue) {
-        const refusal = venue.errors.badRequest(`malformed request URL (${error.code})`, 400);
-        return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
-      }
-      return reply.status(400).send(errorBody('BAD_REQUEST', `malformed request URL (${error.code})`));
+      const refusal = refusalFor(venues, request.raw.url ?? '', 400, `malformed request URL (${error.code})`);
+      return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
     },
   });
 
@@ -64,23 +67,9 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(operatorPlugin(runtime), { prefix: OPERATOR_PREFIX });
-  const venues = options.venues ?? VENUES;
   checkRateLimitOverrides(runtime, venues);
   for (const venue of venues) await app.register(venue.plugin(runtime));
   return app;
-}
-
-/** The venue owning a URL: the one with the longest base path the URL starts with. */
-function venueOfUrl(venues: readonly VenueDialect[], url: string): VenueDialect | undefined {
-  let best: { venue: VenueDialect; length: number } | undefined;
-  for (const venue of venues) {
-    for (const base of venue.basePaths) {
-      if ((url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`) || url.startsWith(`${base}%`)) && base.length > (best?.length ?? -1)) {
-        best = { venue, length: base.length };
-      }
-    }
-  }
-  return best?.venue;
 }
 
 /** A `--rate-limit` rule that names no venue rule is a typo: refuse to start rather than ignore it. */

@@ -1,0 +1,257 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import type { ConnectionError } from 'fastify';
+import type { VenueDialect } from '../venues/venue.js';
+import { rawResponse, refusalFor, targetOfParseError, type Refusal } from './http-surface.js';
+
+/**
+ * The HTTP/1.1 connection rules Node and Fastify leave open (docs/http.md):
+ *
+ * - Requests on one connection are handled one after another: a request's handler starts only
+ *   once the previous response on the same connection has been sent. Node already writes
+ *   responses in request order; this also makes a request wait for the answer before it.
+ * - Once a response closes the connection (`connection: close`, a body refused half-read), no
+ *   later request on that connection runs (RFC 9112 §9.6), even if it was already received.
+ * - Bytes the parser refuses (a malformed request line, headers over the limit, a timeout) or a
+ *   CONNECT are answered after every request before them, in the shape of the surface the
+ *   request line names, and then the connection closes.
+ * - A connection closed while the client may still be sending (a body over the limit, pipelined
+ *   requests behind a close) first reads and discards what comes, for a bounded time, so that the
+ *   client reads the answer instead of a reset (a lingering close).
+ */
+
+/** A lingering close ends when the client closes, after this long without a byte from it, ... */
+export const LINGER_IDLE_MS = 5_000;
+/** ... or after this long in all, whatever the client still sends (nginx's lingering_timeout and lingering_time). */
+export const LINGER_MAX_MS = 30_000;
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+interface Waiting {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly run: Handler;
+}
+
+const kConnection = Symbol('assetbook.httpConnection');
+
+type TrackedSocket = Socket & { [kConnection]?: Connection };
+type Refuse = (url: string, status: number, message: string) => Refusal;
+
+const ignore = (): void => {};
+
+class Connection {
+  /** A request's handler has started and its response has not closed yet. */
+  private busy = false;
+  /** The connection is closing: no later request on it is handled. */
+  private closed = false;
+  /** Set when no request can follow (a parse error, a CONNECT): what to write once the requests before it are answered, null for nothing. */
+  private final: Buffer | null | undefined;
+  private lingering = false;
+  /** After a CONNECT, Node's parser no longer reads this socket: lingering must read it itself. */
+  private handedOver = false;
+  private current: IncomingMessage | undefined;
+  private currentRes: ServerResponse | undefined;
+  private readonly waiting: Waiting[] = [];
+  private readonly responseClosed = (): void => this.next();
+
+  constructor(private readonly socket: TrackedSocket) {
+    // Node closes the connection after a closing answer with `socket.destroySoon()` (which
+    // destroys it once the answer is written, resetting a client still sending): this
+    // connection decides instead.
+    socket.destroySoon = () => this.close();
+  }
+
+  static of(socket: Socket): Connection {
+    const tracked = socket as TrackedSocket;
+    return (tracked[kConnection] ??= new Connection(tracked));
+  }
+
+  /** Runs the request now when nothing on this connection is in progress, later when something is, never when it is closing. */
+  admit(req: IncomingMessage, res: ServerResponse, run: Handler): void {
+    if (this.closed || this.final !== undefined) return;
+    if (this.busy) {
+      this.waiting.push({ req, res, run });
+      return;
+    }
+    this.start(req, res, run);
+  }
+
+  private start(req: IncomingMessage, res: ServerResponse, run: Handler): void {
+    this.busy = true;
+    this.current = req;
+    this.currentRes = res;
+    // 'close' comes after Node has finished with the response, including closing the socket when it said so.
+    res.on('close', this.responseClosed);
+    run(req, res);
+  }
+
+  private next(): void {
+    this.busy = false;
+    this.current = undefined;
+    this.currentRes = undefined;
+    if (this.socket.destroyed || !this.socket.writable) {
+      // The answer closed the connection (or the client went away): what was received after it never runs.
+      this.closed = true;
+      this.waiting.length = 0;
+      return;
+    }
+    const waiting = this.waiting.shift();
+    if (waiting !== undefined) this.start(waiting.req, waiting.res, waiting.run);
+    else if (this.final !== undefined) this.answerAndClose(this.final);
+  }
+
+  /**
+   * Nothing more can be read as requests: answer `refusal` after the requests already admitted,
+   * then close. When the refused bytes are the current request's own (inside its body), that
+   * request gets this answer instead of one of its own, unless its answer has begun.
+   */
+  refuse(refusal: Refusal | ((url: string) => Refusal), handedOver = false): void {
+    this.handedOver ||= handedOver;
+    if (this.final !== undefined || this.closed) return;
+    const render = (url: string) => rawResponse(typeof refusal === 'function' ? refusal(url) : refusal);
+    const last = this.waiting.at(-1);
+    if (last !== undefined && !last.req.complete) {
+      // The refused bytes are the body of a request still waiting its turn: it is never run
+      // (its body would never end), and this answer takes its place in the order.
+      this.waiting.pop();
+      this.final = render(last.req.url ?? '');
+      return;
+    }
+    const current = this.current;
+    if (current !== undefined && !current.complete) {
+      if (this.currentRes?.headersSent) {
+        this.final = null;
+        return;
+      }
+      // Its handler waits for a body that will never come; whatever it writes once the socket is gone is dropped.
+      this.final = null;
+      this.closed = true;
+      this.answerAndClose(render(current.url ?? ''));
+      return;
+    }
+    this.final = render('');
+    if (!this.busy) this.answerAndClose(this.final);
+  }
+
+  private answerAndClose(answer: Buffer | null): void {
+    if (!this.socket.writable) {
+      this.socket.destroy();
+      return;
+    }
+    if (answer !== null) this.socket.write(answer);
+    this.linger();
+  }
+
+  /** Node's `destroySoon` after a closing response: a plain close, or a lingering one when the client may still be sending. */
+  private close(): void {
+    const mayStillSend = this.waiting.length > 0 || (this.current !== undefined && !this.current.complete);
+    if (mayStillSend) this.linger();
+    else Socket.prototype.destroySoon.call(this.socket);
+  }
+
+  private linger(): void {
+    if (this.lingering) return;
+    this.lingering = true;
+    this.closed = true;
+    const socket = this.socket;
+    if (socket.readableEnded) {
+      Socket.prototype.destroySoon.call(socket);
+      return;
+    }
+    const destroy = (): void => {
+      socket.destroy();
+    };
+    socket.end();
+    socket.on('error', ignore);
+    socket.once('end', destroy);
+    socket.setTimeout(LINGER_IDLE_MS, destroy);
+    const cap = setTimeout(destroy, LINGER_MAX_MS);
+    cap.unref();
+    socket.once('close', () => clearTimeout(cap));
+    // Reading is what discards: Node's parser does it, except after a CONNECT. (Resuming under
+    // the parser could break its own pause for back-pressure.)
+    if (this.handedOver) socket.resume();
+  }
+}
+
+export interface HttpConnectionOptions {
+  readonly venues: readonly VenueDialect[];
+  /** The body limit Fastify enforces: a request declaring more gets no `100 Continue`. */
+  readonly bodyLimit: number;
+}
+
+/** Node's parse error codes and the status each is answered with; anything else is a 400. */
+const PARSE_ERROR_STATUS: Readonly<Record<string, [number, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'request headers too large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'chunk extensions too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request not received in time'],
+};
+
+/**
+ * Fastify's `serverFactory` and `clientErrorHandler` carrying the connection rules above. The
+ * factory makes the same server Fastify would (its timeouts), with each request admitted through
+ * its connection first; the client-error handler replaces Fastify's, which writes straight to the
+ * socket ahead of the answers still owed.
+ */
+export function httpConnections(options: HttpConnectionOptions): {
+  serverFactory: (handler: Handler, fastifyOptions: Record<string, unknown>) => Server;
+  clientErrorHandler: (error: ConnectionError, socket: Socket) => void;
+} {
+  const refuse: Refuse = (url, status, message) => refusalFor(options.venues, url, status, message);
+  const send = (res: ServerResponse, refusal: Refusal, close: boolean): void => {
+    const body = JSON.stringify(refusal.body);
+    res.writeHead(refusal.status, {
+      ...refusal.headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      ...(close ? { connection: 'close' } : {}),
+    });
+    res.end(body);
+  };
+
+  const serverFactory = (handler: Handler, fastifyOptions: Record<string, unknown>): Server => {
+    const admitted: Handler = (req, res) => {
+      // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400. Node would answer it itself, bare
+      // and outside the order of this connection; here it is answered in turn and in shape.
+      if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
+        send(res, refuse(req.url ?? '', 400, 'missing Host header'), true);
+        return;
+      }
+      handler(req, res);
+    };
+    const server = createServer({ requireHostHeader: false }, (req, res) => Connection.of(req.socket).admit(req, res, admitted));
+    // Without a listener Node sends `100 Continue` at once; a body over the limit should not be sent at all.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      Connection.of(req.socket).admit(req, res, (r, s) => {
+        if (!(Number(r.headers['content-length']) > options.bodyLimit)) s.writeContinue();
+        admitted(r, s);
+      });
+    });
+    server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+      Connection.of(req.socket).admit(req, res, (r, s) => send(s, refuse(r.url ?? '', 417, 'the only expectation served is 100-continue'), false));
+    });
+    // Node hands a CONNECT's socket over, or destroys it (losing the answers still owed) when nobody takes it.
+    server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+      socket.on('error', ignore);
+      Connection.of(socket).refuse(refuse('', 400, 'CONNECT is not served'), true);
+    });
+    // The settings Fastify applies to the server it makes itself (its defaults are always present).
+    const { keepAliveTimeout, requestTimeout, connectionTimeout, maxRequestsPerSocket } = fastifyOptions;
+    if (typeof keepAliveTimeout === 'number') server.keepAliveTimeout = keepAliveTimeout;
+    if (typeof requestTimeout === 'number') server.requestTimeout = requestTimeout;
+    if (typeof connectionTimeout === 'number') server.setTimeout(connectionTimeout);
+    if (typeof maxRequestsPerSocket === 'number' && maxRequestsPerSocket > 0) server.maxRequestsPerSocket = maxRequestsPerSocket;
+    return server;
+  };
+
+  const clientErrorHandler = (error: ConnectionError, socket: Socket): void => {
+    // A reset connection has nobody to answer.
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, message] = PARSE_ERROR_STATUS[error.code] ?? [400, `malformed request (${error.code})`];
+    const parsed = error as ConnectionError & { rawPacket?: unknown; bytesParsed?: unknown };
+    Connection.of(socket).refuse((currentUrl) => refuse(currentUrl || targetOfParseError(parsed), status, message));
+  };
+
+  return { serverFactory, clientErrorHandler };
+}
