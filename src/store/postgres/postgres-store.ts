@@ -20,7 +20,7 @@ import type {
   StoreTx,
 } from '../store.js';
 import * as rows from '../rows.js';
-import { identityClash, isKeyRace, isRetryable } from './errors.js';
+import { identityClash, isDeadlock, isKeyRace, isRetryable } from './errors.js';
 import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
 import { migratePostgres } from './migrate.js';
 
@@ -347,10 +347,16 @@ export class PostgresStore extends PgReads implements LedgerStore {
   readonly sharedByInstances = true;
   private nextNonceSweepMs = 0;
   private reruns = 0;
+  private deadlocksSeen = 0;
 
   /** Transactions run again after a lost race, since this store opened (for tests and benchmarks). */
   get retried(): number {
     return this.reruns;
+  }
+
+  /** Transactions PostgreSQL aborted as deadlocked (40P01), since this store opened: the promise is none. */
+  get deadlocks(): number {
+    return this.deadlocksSeen;
   }
 
   private constructor(
@@ -381,6 +387,7 @@ export class PostgresStore extends PgReads implements LedgerStore {
       try {
         return (await this.sql.begin((tx) => fn(new PgTx(tx)))) as T;
       } catch (error) {
+        if (isDeadlock(error)) this.deadlocksSeen += 1;
         if (!isRetryable(error)) throw error;
         if (attempt > this.retries) {
           throw new LedgerError('CONCURRENCY_EXHAUSTED', `the transaction lost a race with another one ${attempt} times; try again`);
