@@ -114,8 +114,9 @@ export class LedgerSession {
    * locks its books again (already held: no wait), so two such transactions can never hold locks
    * the other needs: without this, each locks operation by operation, and two groups touching the
    * same books in different orders deadlock. Operations that would be refused or replayed are
-   * skipped here (their own run gives the answer). Books never written are not inserted here, so a
-   * refused operation leaves no empty row behind; only their first creation can still race.
+   * skipped here (their own run gives the answer). Books never written are not made writable
+   * here (a refused operation leaves no balance behind); an engine that creates books outside its
+   * transactions (PostgreSQL) creates them now, before any lock is held.
    */
   async prelock(requests: readonly OperationRequest[]): Promise<void> {
     const keys = new Map<string, BalanceKey>();

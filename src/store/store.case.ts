@@ -44,6 +44,22 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.deepEqual(await store.readBalances(main.id), []);
   });
 
+  withLedger('an operation refused on books never written leaves no balance behind, system books included', async (ledger, store) => {
+    const { main, sub } = await seed(ledger);
+    await assert.rejects(ledger.apply({ key: 't1', type: 'transfer', from: main.id, to: sub.id, asset: 'ETH', amount: '1' }), code('INSUFFICIENT_FUNDS'));
+    await assert.rejects(
+      ledger.applyBatch([
+        { key: 'b1', type: 'borrow', account: main.id, asset: 'ETH', amount: '1' },
+        { key: 'b2', type: 'transfer', from: sub.id, to: main.id, asset: 'ETH', amount: '1' },
+      ]),
+      code('INSUFFICIENT_FUNDS'),
+    );
+    assert.deepEqual(await store.readBalances(main.id), []);
+    assert.deepEqual(await store.readBalances(sub.id), []);
+    const report = await ledger.verify();
+    assert.deepEqual([report.ok, report.entries, report.balances], [true, 0, 0]);
+  });
+
   withLedger('a committed transaction is read back whole, with exact 18-decimal amounts past 2^64', async (ledger, store) => {
     const { main } = await seed(ledger);
     const huge = '123456789012.123456789012345678'; // 1.2e29 base units

@@ -45,11 +45,12 @@ function trade(i: number, traders: readonly number[]): OperationRequest {
 }
 
 /** One round on a fresh schema: seeds, fires the burst over every instance at once, reports what happened. */
-async function burstOnFreshSchema(groupCommit: boolean) {
+async function burstOnFreshSchema() {
   const url = schemas.fresh();
   const stores = await Promise.all(Array.from({ length: INSTANCES }, () => PostgresStore.open({ url, poolSize: POOL })));
   try {
-    const ledgers = stores.map((store) => new Ledger(store, Date.now, { groupCommit: groupCommit ? {} : false }));
+    // Group commit off, as a server runs by default: every trade is its own transaction.
+    const ledgers = stores.map((store) => new Ledger(store, Date.now, { groupCommit: false }));
     const seeder = ledgers[0]!;
     const traders = await seeder.session(async (s) => {
       await s.createAsset({ symbol: 'BTC', scale: 8 });
@@ -80,22 +81,20 @@ async function burstOnFreshSchema(groupCommit: boolean) {
   }
 }
 
-for (const groupCommit of [false, true]) {
-  test(
-    `[postgres] ${TRADES} trades paying fees, sent at once over ${INSTANCES} instances before the fees books exist, never deadlock and all land (${ROUNDS} fresh schemas, group commit ${groupCommit ? 'on' : 'off'})`,
-    { skip },
-    async (t) => {
-      let deadlocks = 0;
-      for (let round = 1; round <= ROUNDS; round += 1) {
-        const result = await burstOnFreshSchema(groupCommit);
-        t.diagnostic(`round ${round}: ${result.deadlocks} deadlocks, ${result.refused.length} refused`);
-        deadlocks += result.deadlocks;
-        assert.deepEqual(result.refused, [], `round ${round}: every trade answered with its entry`);
-        assert.equal(result.report.ok, true, JSON.stringify(result.report.mismatches));
-        assert.equal(result.report.entries, 2 * TRADERS + TRADES, `round ${round}: funding and every trade, once`);
-        assert.deepEqual(result.fees, { BTC: BigInt((TRADES * 2) / 3) * 100n, USDT: BigInt((TRADES * 2) / 3) * 30_000n }, `round ${round}: every fee collected once`);
-      }
-      assert.equal(deadlocks, 0, 'PostgreSQL never aborted a transaction as deadlocked');
-    },
-  );
-}
+test(
+  `[postgres] ${TRADES} trades paying fees, sent at once over ${INSTANCES} instances before the fees books exist, never deadlock and all land (${ROUNDS} fresh schemas)`,
+  { skip },
+  async (t) => {
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const startedMs = performance.now();
+      const result = await burstOnFreshSchema();
+      t.diagnostic(`round ${round}: ${result.deadlocks} deadlocks, ${result.refused.length} refused, ${Math.round(performance.now() - startedMs)} ms`);
+      assert.equal(result.deadlocks, 0, `round ${round}: PostgreSQL never aborted a transaction as deadlocked`);
+      assert.deepEqual(result.refused, [], `round ${round}: every trade answered with its entry`);
+      assert.equal(result.report.ok, true, JSON.stringify(result.report.mismatches));
+      assert.equal(result.report.entries, 2 * TRADERS + TRADES, `round ${round}: funding and every trade, once`);
+      const feePayers = BigInt((TRADES * 2) / 3);
+      assert.deepEqual(result.fees, { BTC: feePayers * 100n, USDT: feePayers * 30_000n }, `round ${round}: every fee collected once`);
+    }
+  },
+);
