@@ -25,6 +25,14 @@ test('parseAmount refuses numbers, negatives, exponents, blanks, signs, leading 
   }
 });
 
+test('an amount is at most 78 digits in base units: 42 before the point at scale 36, and the 60-digit wire cap first at scale 18', () => {
+  assert.equal(parseAmount('9'.repeat(42), 36), 10n ** 78n - 10n ** 36n);
+  assert.throws(() => parseAmount('1'.padEnd(43, '0'), 36), refusal('INVALID_AMOUNT'));
+  assert.throws(() => parseAmount('9'.repeat(60), 36), refusal('INVALID_AMOUNT'));
+  assert.equal(parseAmount('9'.repeat(60), 18), 10n ** 78n - 10n ** 18n);
+  assert.throws(() => parseSignedAmount(`-${'9'.repeat(43)}`, 36), refusal('INVALID_AMOUNT'));
+});
+
 test('parsePositiveAmount refuses zero; parseSignedAmount takes a sign but not zero', () => {
   assert.throws(() => parsePositiveAmount('0.0', 8), refusal('INVALID_AMOUNT'));
   assert.equal(parseSignedAmount('-0.5', 1), -5n);

@@ -8,6 +8,20 @@ import { LedgerError } from './errors.js';
 /** The most digits a wire amount may carry: far above any real balance, far below abuse. */
 export const AMOUNT_DIGITS_MAX = 60;
 
+/**
+ * Every amount and every balance (system books included) is below 10^78 in base units, in
+ * magnitude: 78 digits, what every engine stores exactly (PostgreSQL's numeric(78,0) is the
+ * narrowest; it holds any uint256). The ledger refuses anything beyond it with INVALID_AMOUNT
+ * before writing, so no engine ever meets a number it cannot store.
+ */
+export const BASE_UNITS_DIGITS_MAX = 78;
+const BASE_UNITS_LIMIT = 10n ** BigInt(BASE_UNITS_DIGITS_MAX);
+
+/** True when `units` is within the limit of an amount and of a balance. */
+export function isWithinLimit(units: bigint): boolean {
+  return -BASE_UNITS_LIMIT < units && units < BASE_UNITS_LIMIT;
+}
+
 const UNSIGNED_DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 
 /** Parses a non-negative decimal string into base units at `scale`. Refuses over-precise input. */
@@ -28,7 +42,15 @@ export function parseAmount(text: unknown, scale: number, path = 'amount'): bigi
   if (significant.length > scale) {
     throw new LedgerError('INVALID_AMOUNT', `${path} has more than ${scale} decimal places`, path);
   }
-  return BigInt(whole + significant.padEnd(scale, '0'));
+  const units = BigInt(whole + significant.padEnd(scale, '0'));
+  if (!isWithinLimit(units)) {
+    throw new LedgerError(
+      'INVALID_AMOUNT',
+      `${path} is too large: an amount has at most ${BASE_UNITS_DIGITS_MAX} digits in base units, ${BASE_UNITS_DIGITS_MAX - scale} before the point for this asset`,
+      path,
+    );
+  }
+  return units;
 }
 
 /** Parses a strictly positive amount: what every operation moves. */

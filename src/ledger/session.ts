@@ -1,3 +1,4 @@
+import { BASE_UNITS_DIGITS_MAX, isWithinLimit } from './amount.js';
 import { buildAccount, buildAsset, checkUserName, identityCandidate, type AccountIdentityInput, type AssetInput, type GeneratedIdentity } from './catalog.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { LedgerError, assert } from './errors.js';
@@ -133,8 +134,9 @@ export class LedgerSession {
    * locks its books again (already held: no wait), so two such transactions can never hold locks
    * the other needs: without this, each locks operation by operation, and two groups touching the
    * same books in different orders deadlock. Operations that would be refused or replayed are
-   * skipped here (their own run gives the answer). Books never written are not inserted here, so a
-   * refused operation leaves no empty row behind; only their first creation can still race.
+   * skipped here (their own run gives the answer). Books never written are not made writable
+   * here (a refused operation leaves no balance behind); an engine that creates books outside its
+   * transactions (PostgreSQL) creates them now, before any lock is held.
    */
   async prelock(requests: readonly OperationRequest[]): Promise<void> {
     const keys = new Map<string, BalanceKey>();
@@ -158,6 +160,9 @@ export class LedgerSession {
       slot.delta += p.amount;
       net.set(id, slot);
     }
+    // A posting too large to store (an amount plus its fee) is refused before any lock is taken.
+    const oversized = postings.find((p) => !isWithinLimit(p.amount));
+    if (oversized) throw beyondLimit(`a posting of ${oversized.asset}`);
     const touched = [...net.values()].sort((a, b) => compareBalanceKeys(a.key, b.key));
     const current = await this.tx.lockBalances(touched.map((t) => t.key));
     const writes: BalanceWrite[] = touched.map((t, i) => {
@@ -169,6 +174,7 @@ export class LedgerSession {
           undefined,
         );
       }
+      if (!isWithinLimit(amount)) throw beyondLimit(`the ${t.key.asset} ${t.key.bucket} book of account ${t.key.account}`);
       return { ...t.key, amount, atMs: this.nowMs };
     });
     await this.tx.writeBalances(writes);
@@ -203,6 +209,11 @@ export class LedgerSession {
       },
     };
   }
+}
+
+/** An operation that would take a balance (or a posting) past what any engine stores exactly: refused, nothing written. */
+function beyondLimit(what: string): LedgerError {
+  return new LedgerError('INVALID_AMOUNT', `the operation would take ${what} beyond ${BASE_UNITS_DIGITS_MAX} digits in base units, the limit of a balance`);
 }
 
 export function isId(value: unknown): value is number {

@@ -44,6 +44,22 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.deepEqual(await store.readBalances(main.id), []);
   });
 
+  withLedger('an operation refused on books never written leaves no balance behind, system books included', async (ledger, store) => {
+    const { main, sub } = await seed(ledger);
+    await assert.rejects(ledger.apply({ key: 't1', type: 'transfer', from: main.id, to: sub.id, asset: 'ETH', amount: '1' }), code('INSUFFICIENT_FUNDS'));
+    await assert.rejects(
+      ledger.applyBatch([
+        { key: 'b1', type: 'borrow', account: main.id, asset: 'ETH', amount: '1' },
+        { key: 'b2', type: 'transfer', from: sub.id, to: main.id, asset: 'ETH', amount: '1' },
+      ]),
+      code('INSUFFICIENT_FUNDS'),
+    );
+    assert.deepEqual(await store.readBalances(main.id), []);
+    assert.deepEqual(await store.readBalances(sub.id), []);
+    const report = await ledger.verify();
+    assert.deepEqual([report.ok, report.entries, report.balances], [true, 0, 0]);
+  });
+
   withLedger('a committed transaction is read back whole, with exact 18-decimal amounts past 2^64', async (ledger, store) => {
     const { main } = await seed(ledger);
     const huge = '123456789012.123456789012345678'; // 1.2e29 base units
@@ -56,6 +72,52 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     const stored = await store.getOperation('d1');
     assert.equal(stored?.entry.postings.length, 2);
     assert.equal(stored?.entry.request.amount, huge);
+  });
+
+  const nines = (digits: number) => '9'.repeat(digits);
+  const unchanged = async (ledger: Ledger, store: LedgerStore, accounts: readonly number[], before: unknown) => {
+    assert.deepEqual(await Promise.all(accounts.map((id) => store.readBalances(id))), before, 'balances unchanged');
+    const report = await ledger.verify();
+    assert.equal(report.ok, true, JSON.stringify(report.mismatches));
+  };
+
+  withLedger('an amount beyond 78 digits in base units is refused with INVALID_AMOUNT, and one just within is stored exactly', async (ledger, store) => {
+    const { main } = await seed(ledger);
+    await ledger.session((s) => s.createAsset({ symbol: 'FINE', scale: 36 }));
+    await assert.rejects(ledger.apply({ key: 'd-huge', type: 'deposit', account: main.id, asset: 'FINE', amount: nines(60) }), code('INVALID_AMOUNT'));
+    assert.equal(await store.getOperation('d-huge'), undefined);
+    await ledger.apply({ key: 'd-max', type: 'deposit', account: main.id, asset: 'FINE', amount: nines(42) });
+    assert.deepEqual((await store.readBalances(main.id)).map((b) => b.amount), [10n ** 78n - 10n ** 36n]);
+    assert.equal((await ledger.verify()).ok, true);
+  });
+
+  withLedger('a deposit that would take a balance beyond the limit is refused with INVALID_AMOUNT and writes nothing', async (ledger, store) => {
+    const { main } = await seed(ledger);
+    await ledger.apply({ key: 'd1', type: 'deposit', account: main.id, asset: 'ETH', amount: nines(60) });
+    const before = await Promise.all([store.readBalances(main.id)]);
+    await assert.rejects(ledger.apply({ key: 'd2', type: 'deposit', account: main.id, asset: 'ETH', amount: nines(60) }), code('INVALID_AMOUNT'));
+    await assert.rejects(ledger.apply({ key: 'd3', type: 'deposit', account: main.id, asset: 'ETH', amount: '1' }), code('INVALID_AMOUNT'));
+    await assert.rejects(
+      ledger.apply({ key: 'w1', type: 'withdrawal.request', account: main.id, asset: 'ETH', amount: nines(60), fee: nines(60) }),
+      code('INVALID_AMOUNT'),
+      'an amount plus its fee is one posting, held to the limit too',
+    );
+    assert.equal(await store.getOperation('d2'), undefined);
+    await unchanged(ledger, store, [main.id], before);
+    await ledger.apply({ key: 'd4', type: 'deposit', account: main.id, asset: 'ETH', amount: '0.999999999999999999' });
+  });
+
+  withLedger('a system book is held to the limit too: a deposit taking world below it is refused, and fits again once a withdrawal brings funds back', async (ledger, store) => {
+    const { main, sub } = await seed(ledger);
+    await ledger.apply({ key: 'd-main', type: 'deposit', account: main.id, asset: 'ETH', amount: nines(60) });
+    const before = await Promise.all([store.readBalances(main.id), store.readBalances(sub.id)]);
+    // The sub-account's own book would stay within the limit; world (minus all deposits) would not.
+    await assert.rejects(ledger.apply({ key: 'd-sub', type: 'deposit', account: sub.id, asset: 'ETH', amount: nines(60) }), code('INVALID_AMOUNT'));
+    await unchanged(ledger, store, [main.id, sub.id], before);
+    await ledger.apply({ key: 'w', type: 'withdrawal.request', account: main.id, asset: 'ETH', amount: nines(59) });
+    await ledger.apply({ key: 'w-done', type: 'withdrawal.complete', pending: 'w' });
+    await ledger.apply({ key: 'd-sub-again', type: 'deposit', account: sub.id, asset: 'ETH', amount: nines(59) });
+    assert.equal((await ledger.verify()).ok, true);
   });
 
   withLedger('catalog clashes surface as domain codes, never driver errors', async (ledger) => {

@@ -132,7 +132,11 @@ export function isStoreUnreachable(error: unknown): boolean {
 }
 
 export interface LockOptions {
-  /** Lock only books that have a row; a missing one is not created (and reads as 0). */
+  /**
+   * For locking ahead (a batch, a commit group): a book never written is not made ready for a
+   * write by this call, and reads as 0. (An engine that must create books outside the
+   * transaction, as PostgreSQL does, may still do that here, so that it happens before any lock.)
+   */
   readonly existingOnly?: boolean;
 }
 

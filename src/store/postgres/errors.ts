@@ -31,6 +31,11 @@ export function isKeyRace(error: unknown): boolean {
   return code === UNIQUE_VIOLATION && (constraint === 'operations_key_key' || constraint === 'pendings_pkey');
 }
 
+/** PostgreSQL's deadlock detector aborted the transaction: counted, because the lock order promises none. */
+export function isDeadlock(error: unknown): boolean {
+  return (error as PgError).code === '40P01';
+}
+
 /** SQLSTATEs that mean "another transaction got there first; run again". */
 const RETRYABLE_STATES = new Set(['40001', '40P01']);
 

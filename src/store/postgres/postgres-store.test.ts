@@ -1,26 +1,16 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { runStoreSuite } from '../store.case.js';
 import { PostgresStore } from './postgres-store.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { LedgerError } from '../../ledger/errors.js';
-import { TEST_POSTGRES_URL, skipWithoutPostgres } from '../../../test/support/services.js';
+import { skipWithoutPostgres } from '../../../test/support/services.js';
+import { postgresSchemas } from '../../../test/support/postgres-schemas.js';
 
 /** Every store here lives in its own schema, dropped at the end, so test files never meet. */
-const schemas: string[] = [];
-function freshUrl(): string {
-  const schema = `ab_test_${randomBytes(6).toString('hex')}`;
-  schemas.push(schema);
-  return schemaUrl(schema);
-}
-after(async () => {
-  if (!TEST_POSTGRES_URL || schemas.length === 0) return;
-  const sql = postgres(TEST_POSTGRES_URL, { onnotice: () => {} });
-  for (const schema of schemas) await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
-  await sql.end();
-});
+const schemas = postgresSchemas();
+const freshUrl = schemas.fresh;
 
 const openFresh = () => PostgresStore.open({ url: freshUrl() });
 const skip = skipWithoutPostgres;
@@ -42,7 +32,7 @@ test('[postgres] the journal refuses edits at the database itself, and reset sti
   try {
     const { ledger, main } = await seeded(store);
     await ledger.apply({ key: 'd', type: 'deposit', account: main.id, asset: 'BTC', amount: '1' });
-    const raw = postgres(schemaUrl(schemas.at(-1)!), { onnotice: () => {} });
+    const raw = postgres(schemas.last(), { onnotice: () => {} });
     await assert.rejects(raw`UPDATE postings SET amount = 999`, /append-only/);
     await assert.rejects(raw`DELETE FROM operations`, /append-only/);
     await assert.rejects(raw`TRUNCATE operations CASCADE`, /append-only/);
@@ -125,12 +115,6 @@ test('[postgres] instances starting at once migrate once, and a newer schema is 
 test('[postgres] without migrating, a store behind the newest schema is refused with the command to run', { skip }, async () => {
   await assert.rejects(PostgresStore.open({ url: freshUrl(), migrate: false }), /run assetbook migrate/);
 });
-
-function schemaUrl(schema: string): string {
-  const url = new URL(TEST_POSTGRES_URL ?? 'postgres://unset');
-  url.searchParams.set('search_path', schema);
-  return url.toString();
-}
 
 test('[postgres] batches touching the same books in opposite orders, on two instances, never deadlock (no transaction is run again)', { skip }, async () => {
   const url = freshUrl();

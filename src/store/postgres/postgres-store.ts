@@ -24,10 +24,11 @@ import type {
   StopWatching,
 } from '../store.js';
 import * as rows from '../rows.js';
-import { identityClash, isKeyRace, isRetryable } from './errors.js';
+import { identityClash, isDeadlock, isKeyRace, isRetryable } from './errors.js';
 import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
 import { migratePostgres } from './migrate.js';
 import { CommitAnnouncer, journalChannel, listSettledJournal, resetPayload, watchChannel } from './journal-feed.js';
+import { BooksMissing, UNWRITTEN_AT_MS, columnsOf, insertBooks } from './books.js';
 
 /**
  * The PostgreSQL store: for several assetbook instances on one ledger.
@@ -35,8 +36,9 @@ import { CommitAnnouncer, journalChannel, listSettledJournal, resetPayload, watc
  * Concurrency model (READ COMMITTED, the server's default):
  * - A balance is locked with `SELECT … FOR UPDATE` before it is read for a change; books are
  *   locked in one global order (`compareBalanceKeys`), so two operations never wait on each
- *   other in a cycle. A book never written before is first inserted at zero, so that it has a row
- *   to lock: every locked book is written by the operation, or the transaction rolls back.
+ *   other in a cycle. A transaction never inserts a book others could lock: one it finds missing
+ *   is created at zero by the store between two runs of the transaction, with no lock held
+ *   (books.ts). Such a book stays hidden from reads until an operation writes it.
  * - Catalog ids (users, accounts, credentials) are `max + 1` under one transaction-scoped
  *   advisory lock, as dense and repeatable as SQLite's.
  * - A setting read inside a transaction takes an advisory lock on its name first, so a
@@ -145,16 +147,14 @@ class PgReads implements StoreReader {
 }
 
 
-/** Columns of `keys`, for `unnest`: one array per column, in the caller's (lock) order. */
-function columnsOf(keys: readonly BalanceKey[]) {
-  return { accounts: keys.map((k) => k.account), assets: keys.map((k) => k.asset), buckets: keys.map((k) => k.bucket) };
-}
-
 class PgTx extends PgReads implements StoreTx {
   private catalogLocked = false;
   private savepoints = 0;
   /** The newest journal entry this transaction inserted: the commit notice carries it. */
   newestOperationId = 0;
+  /** Accounts and assets this transaction created: their books are its own until it commits. */
+  private readonly createdAccounts = new Set<number>();
+  private readonly createdAssets = new Set<string>();
 
   constructor(private readonly tx: postgres.TransactionSql<Record<string, never>>) {
     super(tx as unknown as Sql);
@@ -218,6 +218,7 @@ class PgTx extends PgReads implements StoreTx {
     await identities(this.sql`
       INSERT INTO assets (symbol, name, scale, bitget_coin, bullish_asset_id, bullish_precision, loopring_token_id, loopring_address, loopring_decimals, created_at_ms)
       VALUES (${a.symbol}, ${a.name}, ${a.scale}, ${a.bitget.coin}, ${a.bullish.assetId}, ${a.bullish.precision}, ${a.loopring.tokenId}, ${a.loopring.address}, ${a.loopring.decimals}, ${atMs})`);
+    this.createdAssets.add(a.symbol);
   }
 
   async insertUser(u: Omit<User, 'id'>): Promise<number> {
@@ -231,6 +232,7 @@ class PgTx extends PgReads implements StoreTx {
       INSERT INTO accounts (id, user_id, kind, label, bitget_uid, bullish_trading_account_id, loopring_account_id, loopring_address, loopring_public_key_x, loopring_public_key_y, created_at_ms)
       VALUES (${a.id}, ${a.userId}, ${a.kind}, ${a.label}, ${a.bitgetUid}, ${a.bullishTradingAccountId}, ${a.loopringAccountId}, ${a.loopringAddress},
               ${a.loopringPublicKey?.x ?? null}, ${a.loopringPublicKey?.y ?? null}, ${a.createdAtMs})`);
+    this.createdAccounts.add(a.id);
   }
 
   async insertCredential(c: NewCredential): Promise<number> {
@@ -248,30 +250,28 @@ class PgTx extends PgReads implements StoreTx {
   }
 
   /**
-   * One round trip when every book has a row (the usual case): lock them in the given order and
-   * read them. Otherwise the missing books are inserted at zero (waiting on any other transaction
-   * inserting the same book), and the lock-and-read runs again.
+   * One round trip: locks the books that have a row, in the given order, and reads them. A missing
+   * book that other transactions could touch is never inserted here (see books.ts): the whole
+   * transaction is rolled back and run again once it exists. A missing book of an account or
+   * asset this transaction created is inserted here: no other transaction can see it.
    */
   async lockBalances(keys: readonly BalanceKey[], options: LockOptions = {}): Promise<bigint[]> {
     const { accounts, assets, buckets } = columnsOf(keys);
-    const lockAndRead = () => this.sql<{ ord: number; amount: string }[]>`
+    const found = await this.sql<{ ord: number; amount: string }[]>`
       SELECT k.ord::int AS ord, b.amount::text AS amount
       FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[]) WITH ORDINALITY AS k(account_id, asset, bucket, ord)
       JOIN balances b USING (account_id, asset, bucket)
       ORDER BY k.ord
       FOR UPDATE OF b`;
-    let found = await lockAndRead();
-    if (found.length < keys.length && !options.existingOnly) {
-      await this.sql`
-        INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms)
-        SELECT account_id, asset, bucket, 0, 0
-        FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[]) WITH ORDINALITY AS k(account_id, asset, bucket, ord)
-        ORDER BY ord
-        ON CONFLICT DO NOTHING`;
-      found = await lockAndRead();
-    }
     const amounts = keys.map(() => 0n);
     for (const row of found) amounts[row.ord - 1] = BigInt(row.amount);
+    if (found.length < keys.length) {
+      const present = new Set(found.map((row) => row.ord - 1));
+      const missing = keys.filter((_, i) => !present.has(i));
+      const shared = missing.filter((k) => !this.createdAccounts.has(k.account) && !this.createdAssets.has(k.asset));
+      if (shared.length > 0) throw new BooksMissing(shared);
+      if (!options.existingOnly) await insertBooks(this.sql, missing);
+    }
     return amounts;
   }
 
@@ -343,7 +343,7 @@ async function* scanBalances(sql: Sql): AsyncIterable<BalanceWrite> {
   for (;;) {
     const page = await sql<rows.BalanceRow[]>`
       SELECT account_id, asset, bucket, amount::text AS amount, updated_at_ms FROM balances
-      WHERE (account_id, asset, bucket) > (${after.account}, ${after.asset}, ${after.bucket})
+      WHERE (account_id, asset, bucket) > (${after.account}, ${after.asset}, ${after.bucket}) AND updated_at_ms <> ${UNWRITTEN_AT_MS}
       ORDER BY account_id, asset, bucket LIMIT 10000`;
     for (const row of page) {
       yield { account: row.account_id, asset: row.asset, bucket: row.bucket, amount: BigInt(row.amount), atMs: row.updated_at_ms };
@@ -365,6 +365,9 @@ async function identities(query: PromiseLike<unknown>): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const exhausted = (runs: number) =>
+  new LedgerError('CONCURRENCY_EXHAUSTED', `the transaction lost a race with another one ${runs} times; try again`);
+
 export class PostgresStore extends PgReads implements LedgerStore {
   readonly engine = 'postgres';
   readonly sharedByInstances = true;
@@ -379,10 +382,22 @@ export class PostgresStore extends PgReads implements LedgerStore {
   get journalSettleWaits(): number {
     return this.settleWaits;
   }
+  private deadlocksSeen = 0;
+  private booksCreatedFirst = 0;
 
   /** Transactions run again after a lost race, since this store opened (for tests and benchmarks). */
   get retried(): number {
     return this.reruns;
+  }
+
+  /** Transactions run again because they found books missing, created in between (books.ts). */
+  get rerunForNewBooks(): number {
+    return this.booksCreatedFirst;
+  }
+
+  /** Transactions PostgreSQL aborted as deadlocked (40P01), since this store opened: the promise is none. */
+  get deadlocks(): number {
+    return this.deadlocksSeen;
   }
 
   private constructor(
@@ -414,28 +429,41 @@ export class PostgresStore extends PgReads implements LedgerStore {
     return new PostgresStore(sql, options.retries ?? 8, Math.max(1, Math.floor(poolSize / 2)), channel, options.watchIntervalMs ?? POSTGRES_WATCH_INTERVAL_MS);
   }
 
+  /**
+   * Runs `fn` in one transaction; runs it again after a lost race (at most `retries` times), and
+   * after creating the books it found missing (books.ts): that always makes progress, so only
+   * runs that created nothing (another instance created them first, or a reset removed them)
+   * count against `retries`.
+   */
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
+    let races = 0;
+    let fruitless = 0;
+    for (;;) {
       try {
         let run: PgTx | undefined;
         const result = (await this.sql.begin((tx) => fn((run = new PgTx(tx))))) as T;
         if (run && run.newestOperationId > 0) this.announcer.announce(run.newestOperationId);
         return result;
       } catch (error) {
-        if (!isRetryable(error)) throw error;
-        if (attempt > this.retries) {
-          throw new LedgerError('CONCURRENCY_EXHAUSTED', `the transaction lost a race with another one ${attempt} times; try again`);
+        if (error instanceof BooksMissing) {
+          this.booksCreatedFirst += 1;
+          if ((await insertBooks(this.sql, error.keys)) === 0 && ++fruitless > this.retries) throw exhausted(races + fruitless);
+          continue;
         }
+        if (isDeadlock(error)) this.deadlocksSeen += 1;
+        if (!isRetryable(error)) throw error;
+        races += 1;
+        if (races > this.retries) throw exhausted(races);
         this.reruns += 1;
         // Random, growing, short: the other side usually commits within a few milliseconds.
-        await sleep(Math.random() * Math.min(50, 2 ** attempt));
+        await sleep(Math.random() * Math.min(50, 2 ** races));
       }
     }
   }
 
   /** The hot path: one indexed query, array rows. */
   async readBalances(account: number): Promise<Balance[]> {
-    const found = await this.sql`SELECT asset, bucket, amount::text, updated_at_ms FROM balances WHERE account_id = ${account}`.values();
+    const found = await this.sql`SELECT asset, bucket, amount::text, updated_at_ms FROM balances WHERE account_id = ${account} AND updated_at_ms <> ${UNWRITTEN_AT_MS}`.values();
     return found.map(([asset, bucket, amount, updatedAtMs]) => ({
       account,
       asset: asset as string,
