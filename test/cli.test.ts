@@ -20,7 +20,7 @@ import { OPERATOR, ROOT, assertCleanFailure, assertStrings, cli, demoDb, getJson
 test('--help exits 0 and lists every command', async () => {
   const r = await cli(['--help']);
   assert.equal(r.code, 0, show(r));
-  for (const command of ['serve', 'scenario', 'verify', 'op', 'balances', 'migrate']) {
+  for (const command of ['serve', 'scenario', 'verify', 'op', 'balances', 'journal', 'reset', 'migrate']) {
     assert.match(r.stdout, new RegExp(`^\\s+${command}\\b`, 'm'), `--help lists ${command}\n${r.stdout}`);
   }
 });
