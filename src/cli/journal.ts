@@ -41,7 +41,7 @@ export function journalCommand(program: Command): void {
           }
           return;
         }
-        await follow(ledger, last ?? null, after ?? last?.id ?? 0, intervalMs);
+        await follow(ledger, last ?? null, last?.id ?? after ?? 0, intervalMs);
       });
     });
 }

@@ -102,3 +102,14 @@ test('journal --follow prints an entry another process writes, follows across a 
   const stopped = await follower.stop('SIGINT');
   assert.equal(stopped.code, 0, `exit after Ctrl-C: ${JSON.stringify(stopped)}\nstderr: ${follower.stderr()}`);
 });
+
+test('journal --after N --follow prints each entry once: those after N, then the new ones', async () => {
+  const db = await demoDb(tempDir());
+  const follower = startCli(['journal', '--after', '36', '--follow', '--interval', '20', '--db', db]);
+  await follower.waitForStdout((text) => LAST_DEMO_ENTRY.test(text), 60_000);
+  const op = await cli(['op', '{"key":"after-1","type":"deposit","account":1,"asset":"BTC","amount":"1"}', '--db', db]);
+  assert.equal(op.code, 0, show(op));
+  await follower.waitForStdout((text) => /^#39 \S+ deposit after-1 /m.test(text), 60_000);
+  assert.equal((await follower.stop('SIGINT')).code, 0);
+  assert.deepEqual(entryLines(follower.stdout()).map((l) => l.split(' ')[0]), ['#37', '#38', '#39']);
+});
