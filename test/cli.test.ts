@@ -1,204 +1,17 @@
-import { after, afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { TEST_POSTGRES_URL, skipWithoutPostgres } from './support/services.js';
+import { OPERATOR, ROOT, assertCleanFailure, assertStrings, cli, demoDb, getJson, isRecord, show, startServe, tempDir } from './cli/harness.js';
 
 /**
- * The real CLI, run as a child process exactly as a user would: `node --import tsx src/cli/main.ts`.
- * Every test works in a temp dir of its own; every child is killed, even when a test fails.
+ * The real CLI, run as a child process exactly as a user would (test/cli/harness.ts); the newer
+ * behaviours (database paths, reset and journal, start-up failures) have files in test/cli/.
  */
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = 'src/cli/main.ts';
-const RUN_TIMEOUT_MS = 60_000;
-const START_TIMEOUT_MS = 30_000;
-
-/* ------------------------------------------------------------------------------------------------
- * Helpers
- * --------------------------------------------------------------------------------------------- */
-
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-function killAll(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  children.clear();
-}
-afterEach(killAll);
-after(() => {
-  killAll();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'assetbook-cli-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** The environment without any ASSETBOOK_* variable (or test-runner context) from outside. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith('ASSETBOOK_') || name === 'NODE_TEST_CONTEXT') continue;
-    env[name] = value;
-  }
-  return { ...env, ...extra };
-}
-
-function spawnCli(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    cwd: ROOT,
-    env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-interface RunResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI to its end (killed after RUN_TIMEOUT_MS). */
-function cli(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(args, env);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`assetbook ${args.join(' ')} did not finish in ${RUN_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, RUN_TIMEOUT_MS);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-const show = (r: RunResult) => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
-
-/** A failure the CLI reports itself: one line on stderr, no stack trace. */
-function assertCleanFailure(r: RunResult): void {
-  assert.ok(!r.stderr.includes('    at '), `no stack trace\n${show(r)}`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr\n${show(r)}`);
-  assert.match(lines[0] ?? '', /^assetbook: /, show(r));
-}
-
-/** Loads examples/demo.json into `<dir>/a.db` and returns the db path. */
-async function demoDb(dir: string): Promise<string> {
-  const db = join(dir, 'a.db');
-  const r = await cli(['scenario', 'load', 'examples/demo.json', '--db', db]);
-  assert.equal(r.code, 0, show(r));
-  return db;
-}
-
-interface Server {
-  readonly child: ChildProcess;
-  readonly url: string;
-  stdout(): string;
-  stderr(): string;
-  /** Waits until stdout satisfies `predicate` (or fails after `ms`). */
-  waitForStdout(predicate: (text: string) => boolean, ms?: number): Promise<void>;
-  /** SIGTERM, then the exit code (fails if it does not exit in time). */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const LISTENING = /assetbook listening on (http:\/\/\S+)/;
-
-function startServe(args: readonly string[], env: Record<string, string> = {}): Promise<Server> {
-  const child = spawnCli(['serve', ...args], env);
-  let out = '';
-  let err = '';
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve(exited);
-    }),
-  );
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-
-  const waitForStdout = (predicate: (text: string) => boolean, ms = START_TIMEOUT_MS) =>
-    new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const poll = () => {
-        if (predicate(out)) return resolve();
-        if (exited) return reject(new Error(`serve exited (${JSON.stringify(exited)})\nstdout: ${out}\nstderr: ${err}`));
-        if (Date.now() - started > ms) return reject(new Error(`serve: stdout did not show what was expected in ${ms} ms\nstdout: ${out}\nstderr: ${err}`));
-        setTimeout(poll, 25);
-      };
-      poll();
-    });
-
-  return waitForStdout((text) => LISTENING.test(text)).then(() => {
-    const url = LISTENING.exec(out)?.[1];
-    assert.ok(url);
-    return {
-      child,
-      url,
-      stdout: () => out,
-      stderr: () => err,
-      waitForStdout,
-      stop: async () => {
-        if (!exited) child.kill('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`serve did not exit within 10 s of SIGTERM\nstderr: ${err}`)), 10_000);
-        });
-        try {
-          return await Promise.race([exit, timeout]);
-        } finally {
-          clearTimeout(timer);
-        }
-      },
-    };
-  });
-}
-
-const OPERATOR = '/_assetbook/v1';
-
-async function getJson(url: string, token?: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text) as unknown;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, body };
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function assertStrings(value: unknown, keys: readonly string[], where: string): void {
-  assert.ok(isRecord(value), `${where} is an object`);
-  for (const key of keys) assert.equal(typeof value[key], 'string', `${where}.${key} is a string`);
-  for (const key of keys) assert.notEqual(value[key], '', `${where}.${key} is not empty`);
-}
 
 /* ------------------------------------------------------------------------------------------------
  * Help
@@ -207,7 +20,7 @@ function assertStrings(value: unknown, keys: readonly string[], where: string): 
 test('--help exits 0 and lists every command', async () => {
   const r = await cli(['--help']);
   assert.equal(r.code, 0, show(r));
-  for (const command of ['serve', 'scenario', 'verify', 'op', 'balances', 'migrate']) {
+  for (const command of ['serve', 'scenario', 'verify', 'op', 'balances', 'journal', 'reset', 'migrate']) {
     assert.match(r.stdout, new RegExp(`^\\s+${command}\\b`, 'm'), `--help lists ${command}\n${r.stdout}`);
   }
 });

@@ -5,8 +5,9 @@ import { BUCKETS } from '../ledger/types.js';
 import type { OperationRequest } from '../ledger/operations.js';
 import { parseOperationRequest } from '../operator/operation-input.js';
 import { buildCredentialsFile } from '../scenario/credentials-file.js';
-import { loadScenario } from '../scenario/load.js';
+import { checkScenario, loadScenario } from '../scenario/load.js';
 import type { ConfigFlags } from '../server/config.js';
+import { alreadyLoaded, refuseLoadedTwice } from './start-over.js';
 import { CliError, readJsonFile, withRuntime, withStoreOptions, writeJsonFile } from './shared.js';
 
 /** `assetbook scenario load`, `verify`, `op`, `balances`, `migrate`: each opens the store, acts, closes. */
@@ -16,11 +17,19 @@ export function storeCommands(program: Command): void {
     .option('--credentials-file <path>', 'write the loaded users\' credentials here, as JSON')
     .action(async (file: string, options: ConfigFlags & { credentialsFile?: string }) => {
       const value = readJsonFile(file);
-      await withRuntime(options, async (runtime) => {
-        const result = await loadScenario(runtime.ledger, runtime.keyring, value);
-        if (options.credentialsFile) writeJsonFile(options.credentialsFile, buildCredentialsFile(null, result.users));
-        console.log(`loaded ${file}: ${result.assets} assets, ${result.users.length} users, ${result.operations} operations`);
-      });
+      await withRuntime(
+        options,
+        async (runtime) => {
+          const scenario = checkScenario(value);
+          await refuseLoadedTwice(runtime.store, scenario, file, runtime.config.db);
+          const result = await loadScenario(runtime.ledger, runtime.keyring, scenario).catch((error: unknown) => {
+            throw alreadyLoaded(error, runtime.config.db) ?? error;
+          });
+          if (options.credentialsFile) writeJsonFile(options.credentialsFile, buildCredentialsFile(null, result.users));
+          console.log(`loaded ${file}: ${result.assets} assets, ${result.users.length} users, ${result.operations} operations`);
+        },
+        { create: true },
+      );
     });
 
   withStoreOptions(program.command('verify').description('recompute every balance from the journal; exit 1 on any mismatch'))
@@ -86,7 +95,7 @@ export function storeCommands(program: Command): void {
     });
 
   withStoreOptions(program.command('migrate').description('apply pending schema migrations and exit')).action(async (options: ConfigFlags) => {
-    await withRuntime(options, async (runtime) => console.log(`migrated: ${runtime.store.engine} store is at the newest schema`));
+    await withRuntime(options, async (runtime) => console.log(`migrated: ${runtime.store.engine} store is at the newest schema`), { create: true });
   });
 }
 

@@ -29,7 +29,10 @@ export async function usersFromStore(runtime: Runtime, scenario: Scenario): Prom
   return out;
 }
 
-/** What `serve --demo` prints: every user's venue credentials and requests to try at once. */
+/**
+ * What `serve --demo` prints: every user's venue credentials and requests to try at once.
+ * `operatorToken` is the token, or a shell expression that reads it (`$(cat data/operator-token)`).
+ */
 export function describeDemo(url: string, users: readonly LoadedUser[], operatorToken: string | null, restarted: boolean): string {
   const state = restarted ? 'Demo data already in the database' : 'Demo data loaded';
   const lines = ['', `${state}. Credentials (fixed, from examples/demo.json):`];
@@ -48,13 +51,14 @@ export function describeDemo(url: string, users: readonly LoadedUser[], operator
       lines.push(`    ${c.venue.padEnd(8)} ${where}:${ids} ${secrets}`);
     }
   }
+  // Double quotes around the header: the token may be a $(cat <file>) for the shell to expand.
   const token = operatorToken ?? '<operator token>';
   const alice = users[0]?.accounts[0]?.id ?? 1;
   lines.push(
     '',
     'Try:',
-    `  curl -s -H 'authorization: Bearer ${token}' ${url}${OPERATOR_PREFIX}/accounts/${alice}/balances`,
-    `  curl -s -H 'authorization: Bearer ${token}' -H 'content-type: application/json' \\`,
+    `  curl -s -H "authorization: Bearer ${token}" ${url}${OPERATOR_PREFIX}/accounts/${alice}/balances`,
+    `  curl -s -H "authorization: Bearer ${token}" -H 'content-type: application/json' \\`,
     `       -d '{"key":"try-1","type":"deposit","account":${alice},"asset":"BTC","amount":"0.5"}' ${url}${OPERATOR_PREFIX}/operations`,
     `  curl -s ${url}/openapi.json`,
   );

@@ -3,8 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { isLedgerError } from '../ledger/errors.js';
 import { ConfigError } from '../server/config.js';
 import { storeCommands } from './commands.js';
+import { journalCommand } from './journal.js';
 import { serveCommand } from './serve.js';
 import { CliError } from './shared.js';
+import { resetCommand } from './start-over.js';
 
 const program = new Command('assetbook')
   .description('An exact double-entry ledger served through wire-compatible exchange balance APIs')
@@ -14,6 +16,8 @@ const program = new Command('assetbook')
 
 serveCommand(program);
 storeCommands(program);
+journalCommand(program);
+resetCommand(program);
 
 try {
   await program.parseAsync(process.argv);

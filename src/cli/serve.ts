@@ -1,9 +1,12 @@
+import { isAbsolute, relative } from 'node:path';
 import { Option, type Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import { openRuntime, type Runtime } from '../server/runtime.js';
 import { buildCredentialsFile } from '../scenario/credentials-file.js';
 import { checkScenario, loadScenario, type LoadedUser } from '../scenario/load.js';
-import { DEMO_SCENARIO_PATH, configFrom, readJsonFile, withStoreOptions, writeJsonFile } from './shared.js';
+import { CliError, DEMO_SCENARIO_PATH, configFrom, readJsonFile, shellWord, withStoreOptions, writeJsonFile } from './shared.js';
+import { refuseLoadedTwice, resetCommandFor } from './start-over.js';
 import { describeDemo, usersFromStore } from './demo.js';
 
 interface ServeOptions {
@@ -51,26 +54,63 @@ export function serveCommand(program: Command): void {
     .option('--credentials-file <path>', 'write the operator token and the loaded users\' venue credentials here, as JSON')
     .action(async (options: ServeOptions) => {
       const runtime = await openRuntime(configFrom(options), { generateOperatorToken: true });
-      const { users, restarted } = await loadStartupScenarios(runtime, options);
-      const app = await buildApp(runtime);
-      // Before anything is printed: a supervisor may signal as soon as it reads the first line.
-      const stop = async () => {
-        await app.close();
+      let app: FastifyInstance | undefined;
+      try {
+        const { users, restarted, notes } = await loadStartupScenarios(runtime, options);
+        app = await buildApp(runtime);
+        const server = app;
+        // Before anything is printed: a supervisor may signal as soon as it reads the first line.
+        const stop = async () => {
+          await server.close();
+          await runtime.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+        const address = await listen(server, runtime.config.host, runtime.config.port);
+        const url = address.replace('[::1]', 'localhost');
+        if (options.credentialsFile) {
+          const token = runtime.generatedOperatorToken ?? runtime.config.operatorToken;
+          writeJsonFile(options.credentialsFile, buildCredentialsFile(token, users, token === null ? (runtime.operatorTokenFile ?? undefined) : undefined));
+        }
+        console.log(`assetbook listening on ${url}`);
+        printOperatorToken(runtime);
+        for (const note of notes) console.log(note);
+        if (options.demo) console.log(describeDemo(url, users, operatorTokenForShell(runtime), restarted));
+      } catch (error) {
+        // Close what was opened, so that a failed start exits (a Redis connection would keep it alive).
+        await app?.close();
         await runtime.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
-      const address = await app.listen({ host: runtime.config.host, port: runtime.config.port });
-      const url = address.replace('[::1]', 'localhost');
-      if (options.credentialsFile) {
-        const token = runtime.generatedOperatorToken ?? runtime.config.operatorToken;
-        writeJsonFile(options.credentialsFile, buildCredentialsFile(token, users, token === null ? (runtime.operatorTokenFile ?? undefined) : undefined));
+        throw error;
       }
-      console.log(`assetbook listening on ${url}`);
-      printOperatorToken(runtime);
-      if (options.demo) console.log(describeDemo(url, users, runtime.generatedOperatorToken ?? runtime.config.operatorToken, restarted));
     });
+}
+
+/** The address, or a failure that says which flag or variable picks another (no stack trace). */
+async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  try {
+    return await app.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${host}:${port}`;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${port} is already in use on ${host}: pick another with --port <n> or ASSETBOOK_PORT (0 picks a free one)`, 2);
+    if (code === 'EACCES') throw new CliError(`not allowed to listen on ${where}: pick a port above 1023 with --port <n> or ASSETBOOK_PORT`, 2);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`cannot listen on ${where}: no such address on this machine; pick another with --host or ASSETBOOK_HOST`, 2);
+    throw error;
+  }
+}
+
+/**
+ * What the demo's example requests put after "Bearer": the token itself when this start knows
+ * it, else a shell substitution that reads the file it was written to at first start.
+ */
+function operatorTokenForShell(runtime: Runtime): string | null {
+  const known = runtime.generatedOperatorToken ?? runtime.config.operatorToken;
+  if (known !== null) return known;
+  if (runtime.operatorTokenFile === null) return null;
+  const relativePath = relative(process.cwd(), runtime.operatorTokenFile);
+  const path = relativePath.startsWith('..') || isAbsolute(relativePath) ? runtime.operatorTokenFile : relativePath;
+  return `$(cat ${shellWord(path)})`;
 }
 
 function printOperatorToken(runtime: Runtime): void {
@@ -83,8 +123,9 @@ function printOperatorToken(runtime: Runtime): void {
 }
 
 /** Loads --scenario and --demo unless their users exist already (a restart), and says who is there. */
-async function loadStartupScenarios(runtime: Runtime, options: ServeOptions): Promise<{ users: LoadedUser[]; restarted: boolean }> {
+async function loadStartupScenarios(runtime: Runtime, options: ServeOptions): Promise<{ users: LoadedUser[]; restarted: boolean; notes: string[] }> {
   const users: LoadedUser[] = [];
+  const notes: string[] = [];
   let restarted = false;
   const paths = [...(options.demo ? [DEMO_SCENARIO_PATH] : []), ...(options.scenario ? [options.scenario] : [])];
   for (const path of paths) {
@@ -93,9 +134,12 @@ async function loadStartupScenarios(runtime: Runtime, options: ServeOptions): Pr
     if (first && (await runtime.store.getUserByName(first.name))) {
       users.push(...(await usersFromStore(runtime, scenario)));
       restarted = true;
+      const name = path === DEMO_SCENARIO_PATH ? 'the demo scenario' : path;
+      notes.push(`${name}: its users are in the database already, so it was not loaded again; to start over: ${resetCommandFor(runtime.config.db)}`);
       continue;
     }
+    await refuseLoadedTwice(runtime.store, scenario, path, runtime.config.db);
     users.push(...(await loadScenario(runtime.ledger, runtime.keyring, scenario)).users);
   }
-  return { users, restarted };
+  return { users, restarted, notes };
 }

@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
-import { resolveConfig, type Config, type ConfigFlags } from '../server/config.js';
+import { isPostgresUrl, resolveConfig, type Config, type ConfigFlags } from '../server/config.js';
 import { openRuntime, type Runtime } from '../server/runtime.js';
 
 /** Flags every command that opens the store shares, with their environment variables. */
@@ -20,13 +20,46 @@ export function configFrom(options: ConfigFlags): Config {
   return resolveConfig(options, {});
 }
 
-export async function withRuntime<T>(options: ConfigFlags, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await openRuntime(configFrom(options));
+export interface RuntimeUse {
+  /** Only `serve`, `scenario load` and `migrate` may create a database; every other command needs one. */
+  readonly create?: boolean;
+}
+
+export async function withRuntime<T>(options: ConfigFlags, fn: (runtime: Runtime) => Promise<T>, use: RuntimeUse = {}): Promise<T> {
+  const config = configFrom(options);
+  if (!use.create) requireExistingDatabase(config.db);
+  const runtime = await openRuntime(config);
   try {
     return await fn(runtime);
+  } catch (error) {
+    throw damagedDatabase(config.db, error) ?? error;
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * A mistyped --db must not become a new, empty database that `verify` then calls "ok": commands
+ * that only read or change an existing ledger refuse a path with nothing there. Checked before
+ * the runtime opens, which would otherwise create the file and a secret key beside it.
+ */
+export function requireExistingDatabase(db: string): void {
+  if (db === ':memory:' || isPostgresUrl(db)) return;
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(db).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    throw new CliError(`no database at ${db}: check --db (or ASSETBOOK_DB); only serve, scenario load and migrate create a new one`);
+  }
+  if (isDirectory) throw new CliError(`${db} is a directory, not a database file: give --db the file's path, e.g. ${db.replace(/\/+$/, '')}/assetbook.db`);
+}
+
+/** SQLite finds a damaged page only when a query reaches it: say which file, and what to do. */
+function damagedDatabase(db: string, error: unknown): CliError | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'SQLITE_CORRUPT' && code !== 'SQLITE_NOTADB') return undefined;
+  return new CliError(`${db} is damaged (${(error as Error).message}): restore it from a backup, or move it away and start a new one`);
 }
 
 export function readJsonFile(path: string): unknown {
@@ -59,4 +92,9 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A word to paste into a POSIX shell: as is when it is plain, else single-quoted. */
+export function shellWord(text: string): string {
+  return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }

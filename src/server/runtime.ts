@@ -48,8 +48,25 @@ export async function openStore(config: Config): Promise<LedgerStore> {
       throw new ConfigError(`cannot open the PostgreSQL store at ${redactUrl(config.db)}: ${(error as Error).message}`);
     }
   }
-  if (config.db !== ':memory:') mkdirSync(join(config.db, '..'), { recursive: true });
-  return SqliteStore.open({ path: config.db, durability: config.durability });
+  try {
+    if (config.db !== ':memory:') mkdirSync(join(config.db, '..'), { recursive: true });
+    return SqliteStore.open({ path: config.db, durability: config.durability });
+  } catch (error) {
+    throw sqliteOpenError(config.db, error);
+  }
+}
+
+/** What a start on a wrong or damaged file says: the path, and what to do (not a driver's bare message). */
+function sqliteOpenError(path: string, error: unknown): Error {
+  const code = (error as { code?: unknown }).code;
+  const why = (error as Error).message;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new ConfigError(`${path} is not an assetbook database, or is damaged (${why}): check --db; restore the file from a backup, or move it away to start a new one`);
+  }
+  if (code === 'SQLITE_CANTOPEN' || code === 'EEXIST' || code === 'ENOTDIR' || code === 'EACCES') {
+    return new ConfigError(`cannot open the database ${path} (${why}): --db must name a file in a folder you can write`);
+  }
+  return error as Error;
 }
 
 /**

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OPERATOR, assertCleanFailure, cli, getJson, show, startServe, tempDir } from './harness.js';
+
+/** What `serve` says at start: a busy port, and the demo's requests once the token is only in its file. */
+
+test('serve on a port another process holds exits 2 naming --port and ASSETBOOK_PORT, without a stack trace', async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as AddressInfo;
+  try {
+    for (const [args, env] of [
+      [['serve', '--port', String(port), '--db', ':memory:'], {}],
+      [['serve', '--db', ':memory:'], { ASSETBOOK_PORT: String(port) }],
+    ] as const) {
+      const r = await cli(args, env);
+      assert.equal(r.code, 2, show(r));
+      assertCleanFailure(r);
+      assert.ok(r.stderr.includes(`port ${port} is already in use`), show(r));
+      assert.match(r.stderr, /--port <n> or ASSETBOOK_PORT/, show(r));
+    }
+  } finally {
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+  }
+});
+
+test('serve --demo restarted prints operator requests that read the token file, and what the shell makes of them authenticates', async () => {
+  const dir = tempDir();
+  const db = join(dir, 's.db');
+  const first = await startServe(['--demo', '--db', db, '--port', '0']);
+  assert.equal((await first.stop()).code, 0);
+
+  const second = await startServe(['--demo', '--db', db, '--port', '0']);
+  try {
+    await second.waitForStdout((text) => text.includes('Try:'));
+    assert.ok(!second.stdout().includes('<operator token>'), second.stdout());
+    const expression = /-H "authorization: Bearer (\$\(cat [^)]+\))"/.exec(second.stdout())?.[1];
+    assert.equal(expression, `$(cat ${join(dir, 'operator-token')})`, second.stdout());
+    const token = execFileSync('sh', ['-c', `printf %s "${expression}"`], { encoding: 'utf8' });
+    assert.equal(token, readFileSync(join(dir, 'operator-token'), 'utf8').trim());
+    const users = await getJson(`${second.url}${OPERATOR}/users`, token);
+    assert.equal(users.status, 200, JSON.stringify(users.body));
+  } finally {
+    assert.equal((await second.stop()).code, 0);
+  }
+});
