@@ -28,11 +28,15 @@ export function collectEvents(ledger: Ledger, options: SubscribeOptions = {}, on
     events.push(event);
     check();
   }, options);
-  const until = (done: (events: readonly LedgerEvent[]) => boolean) =>
-    new Promise<void>((resolve) => {
+  // The store's watch timer does not hold the process open (a server has its listener for that):
+  // while a test waits for an event, this does, or the loop could end before the event comes.
+  const until = (done: (events: readonly LedgerEvent[]) => boolean) => {
+    const keepAlive = setInterval(() => {}, 1_000);
+    return new Promise<void>((resolve) => {
       waiters.push({ done, resolve });
       check();
-    });
+    }).finally(() => clearInterval(keepAlive));
+  };
   return {
     events,
     subscription,
