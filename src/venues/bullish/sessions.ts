@@ -55,7 +55,8 @@ export class Sessions {
     private readonly revocations: SessionRevocations,
     /** Where a token's credential is looked up again. */
     private readonly credentials: Pick<VenuePort, 'credential'>,
-    private readonly clockMs: () => number = Date.now,
+    /** The server clock (the port's): never the wall clock, so tests hold it. */
+    private readonly clockMs: () => number,
     /** The ledger's generation: it changes when this process empties the store. */
     private readonly generationOf: () => number = () => 0,
   ) {}

@@ -17,7 +17,8 @@ export class TradingAccountDirectory {
 
   constructor(
     private readonly identities: Pick<VenuePort, 'accountsOfUser'>,
-    private readonly clockMs: () => number = Date.now,
+    /** The server clock (the port's): never the wall clock, so tests hold it. */
+    private readonly clockMs: () => number,
     private readonly generationOf: () => number = () => 0,
   ) {}
 
