@@ -115,6 +115,8 @@ export function createVenuePort(runtime: VenuePortParts, venue: VenueName): Venu
           const issuedMeanwhile = await firstKey(account, (userId) => tx.listCredentials(userId));
           if (issuedMeanwhile) return openKey(issuedMeanwhile);
           assert(venue === 'loopring', `only Loopring issues API keys on request (asked for ${venue})`);
+          // A ledger session over this very transaction, since `ledger.session` gives no way to take
+          // the lock first; a credential writes no journal entry, so the ledger's events miss nothing.
           const issued = await issueCredential(new LedgerSession(tx, runtime.clock()), keyring, account, { venue }, label);
           const apiKey = issued.secrets.apiKey;
           assert(apiKey !== undefined, 'an issued Loopring credential carries its API key');
