@@ -68,7 +68,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
 
   await app.register(operatorPlugin(runtime), { prefix: OPERATOR_PREFIX });
   checkRateLimitOverrides(runtime, venues);
-  for (const venue of venues) await app.register(venue.plugin(runtime));
+  for (const venue of venues) await app.register(venue.plugin(runtime.venuePort(venue.id)));
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { SqliteDurability } from '../store/sqlite/sqlite-store.js';
+import type { VenueSettings } from '../venues/port.js';
 
 /**
  * Configuration: flags win over `ASSETBOOK_*` environment variables, which win over defaults.
@@ -45,15 +46,8 @@ export interface RateLimitOverride {
   readonly durationMs: number;
 }
 
-/** Settings that only one venue dialect reads. */
-export interface VenueSettings {
-  /** How far a Bitget ACCESS-TIMESTAMP may be from the server clock, either way. */
-  readonly bitgetTimestampWindowMs: number;
-  /** How long a Bullish session token (JWT) from the HMAC login stays valid. */
-  readonly bullishTokenTtlMs: number;
-  /** `any`: any valid Loopring API key reads any account, as the venue documents; `own`: only its own. */
-  readonly loopringKeyScope: 'any' | 'own';
-}
+/** Settings that only one venue dialect reads: declared by the venue port, which hands them to the venues. */
+export type { VenueSettings };
 
 export interface ConfigFlags {
   readonly host?: string;

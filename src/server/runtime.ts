@@ -9,7 +9,9 @@ import { redisRateLimiters } from '../rate-limit/redis.js';
 import type { LedgerStore } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
+import type { VenueName, VenuePort } from '../venues/port.js';
 import { ConfigError, isPostgresUrl, redactUrl, type Config } from './config.js';
+import { createVenuePort } from './venue-port.js';
 
 /** Everything a running assetbook holds: the store, the ledger over it, the keyring, the operator token check. */
 export interface Runtime {
@@ -32,6 +34,8 @@ export interface Runtime {
   /** Where the operator token was written when generated, if anywhere. */
   readonly operatorTokenFile: string | null;
   checkOperatorToken(presented: string): boolean;
+  /** What a venue dialect is given instead of this runtime: ledger reads, identities, its credentials, named writes. */
+  venuePort(venue: VenueName): VenuePort;
   close(): Promise<void>;
 }
 
@@ -170,6 +174,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   let lastGood: string | null = null;
   // Read once: the hash never changes while the store lives, and this check is on every operator call.
   const tokenHash = config.operatorToken === null ? await store.getSetting(OPERATOR_TOKEN_SETTING) : keyring.hash(config.operatorToken);
+  const parts = { config, store, ledger, keyring, clock, rateLimiters, log };
   return {
     config,
     store,
@@ -188,6 +193,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       if (ok) lastGood = presented;
       return ok;
     },
+    venuePort: (venue) => createVenuePort(parts, venue),
     close: async () => {
       await ledger.events.close();
       await rateLimiters.close?.();

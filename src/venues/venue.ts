@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { LedgerErrorCode } from '../ledger/errors.js';
 import type { RateLimitRule } from '../rate-limit/rate-limiter.js';
-import type { Runtime } from '../server/runtime.js';
-import type { CredentialVenue } from '../store/store.js';
+import type { VenueName, VenuePort } from './port.js';
 import type { VenueErrorRenderer } from './shared/venue-error.js';
 
 /**
@@ -11,7 +10,7 @@ import type { VenueErrorRenderer } from './shared/venue-error.js';
  * base paths, so its authentication hook, rate limits and error handler (which renders every
  * ledger error code in the venue's own shape) cover its routes and nothing else.
  */
-export interface VenueDialect<Id extends CredentialVenue = CredentialVenue> {
+export interface VenueDialect<Id extends VenueName = VenueName> {
   /**
    * Short lower-case name, also the credential venue: 'bitget', 'bullish', 'loopring'. Each
    * dialect declares its own literal (`VenueDialect<'bitget'>`), so `VenueId` in index.ts is
@@ -24,8 +23,11 @@ export interface VenueDialect<Id extends CredentialVenue = CredentialVenue> {
   readonly errors: VenueErrorRenderer;
   /** Every rate-limit rule it enforces, with the venue's documented values; `--rate-limit` overrides them by name. */
   readonly rateLimits: readonly RateLimitRule[];
-  /** Registers the dialect's routes, auth and error rendering. */
-  plugin(runtime: Runtime): FastifyPluginAsync;
+  /**
+   * Registers the dialect's routes, auth and error rendering. The port is all the dialect gets of
+   * the rest of assetbook (see port.ts): it never sees the store or the server's runtime.
+   */
+  plugin(port: VenuePort): FastifyPluginAsync;
 }
 
 /**

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { nameRevocationSetting } from '../../src/venues/bullish/revocations.js';
-import { SIGNING_KEY_SETTING } from '../../src/venues/bullish/session-token.js';
+import { venueSettingNames } from '../../src/server/venue-port.js';
 import type { HttpHarness, HttpRequest, HttpResponse } from './http-harness.js';
 import { ASSETS } from './bullish-client.js';
 
@@ -69,16 +68,17 @@ export interface StoreWrites {
 
 export async function snapshotWrites(h: HttpHarness): Promise<StoreWrites> {
   const { store } = h.runtime;
+  const names = venueSettingNames('bullish');
   const revocations: Record<string, { notBeforeS: number; sessions: string[] } | null> = {};
   for (const user of await store.listUsers()) {
-    const text = await store.getSetting(nameRevocationSetting(user.id));
+    const text = await store.getSetting(names.revocations(user.id));
     const parsed = text === undefined ? null : (JSON.parse(text) as { notBeforeS: number; revoked: Record<string, number> });
     revocations[user.name] = parsed && { notBeforeS: parsed.notBeforeS, sessions: Object.keys(parsed.revoked).sort() };
   }
   return {
     journal: (await store.listJournal(0, 10_000)).entries.map((e) => e.key),
     credentials: JSON.stringify(await store.listCredentials()),
-    signingKey: await store.getSetting(SIGNING_KEY_SETTING),
+    signingKey: await store.getSetting(names.signingKey),
     revocations,
   };
 }

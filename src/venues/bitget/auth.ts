@@ -2,8 +2,7 @@ import { createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
-import type { Runtime } from '../../server/runtime.js';
-import type { CredentialRecord } from '../../store/store.js';
+import type { VenueCredential, VenuePort } from '../port.js';
 import { FreshCache } from '../shared/fresh-cache.js';
 import { headerText } from '../shared/headers.js';
 import { rawQueryOf } from '../shared/query.js';
@@ -12,7 +11,7 @@ import { verifyHmac, verifyRsa, type SignedParts } from './signature.js';
 
 /** Who a signed request comes from: the key, and the account it belongs to. */
 export interface BitgetCaller {
-  readonly credential: CredentialRecord;
+  readonly credential: VenueCredential;
   readonly account: Account;
 }
 
@@ -47,7 +46,7 @@ function sameText(a: string, b: string): boolean {
 export class BitgetAuthenticator {
   private readonly known = new FreshCache<string, KnownKey>(KEY_CACHE_TTL_MS, KEY_CACHE_MAX);
 
-  constructor(private readonly runtime: Runtime) {}
+  constructor(private readonly port: VenuePort) {}
 
   async authenticate(request: FastifyRequest): Promise<BitgetCaller> {
     const apiKey = headerText(request.headers, 'access-key');
@@ -58,8 +57,8 @@ export class BitgetAuthenticator {
     if (signature === '') throw bitgetError('accessSignEmpty');
     if (passphrase === '') throw bitgetError('passphraseEmpty');
     if (!TIMESTAMP.test(timestamp)) throw bitgetError('timestampInvalid');
-    const nowMs = this.runtime.clock();
-    if (Math.abs(nowMs - Number(timestamp)) > this.runtime.config.venues.bitgetTimestampWindowMs) throw bitgetError('timestampExpired');
+    const nowMs = this.port.clock();
+    if (Math.abs(nowMs - Number(timestamp)) > this.port.settings.bitgetTimestampWindowMs) throw bitgetError('timestampExpired');
     if (!API_KEY.test(apiKey)) throw bitgetError('accessKeyInvalid');
 
     const key = await this.lookUp(apiKey, nowMs);
@@ -81,20 +80,20 @@ export class BitgetAuthenticator {
   private passphraseMatches(key: KnownKey, passphrase: string): boolean {
     if (key.acceptedPassphrase !== null && sameText(key.acceptedPassphrase, passphrase)) return true;
     assert(key.credential.passphraseHash !== null, 'a Bitget credential has a passphrase');
-    const ok = this.runtime.keyring.matches(passphrase, key.credential.passphraseHash);
+    const ok = this.port.keyring.matches(passphrase, key.credential.passphraseHash);
     if (ok) key.acceptedPassphrase = passphrase;
     return ok;
   }
 
   private async lookUp(apiKey: string, nowMs: number): Promise<KnownKey> {
-    const generation = this.runtime.ledger.generation;
+    const generation = this.port.generation();
     const cached = this.known.get(apiKey, generation, nowMs);
     if (cached) return cached;
 
-    const { store, keyring } = this.runtime;
-    const credential = await store.getCredential('bitget', apiKey);
+    const { keyring } = this.port;
+    const credential = await this.port.credential(apiKey);
     if (!credential) throw bitgetError('apiKeyUnknown');
-    const account = await store.getAccount(credential.accountId);
+    const account = await this.port.account(credential.accountId);
     assert(account, `credential ${credential.id} names an existing account`);
     const rsa = credential.rsaPublicKeyPem;
     assert(rsa !== null || credential.secretSealed !== null, 'an HMAC Bitget credential has a sealed secret');

@@ -1,20 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../rate-limit/rate-limiter.js';
-import type { Runtime } from '../../server/runtime.js';
+import type { VenuePort } from '../port.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong, singleParam } from '../shared/query.js';
 import { BitgetAuthenticator, type BitgetCaller } from './auth.js';
 import { success, type BitgetEnvelope } from './envelope.js';
 import { bitgetError } from './errors.js';
 import { BITGET_RATE_LIMITS, REMAINING_HEADER } from './rate-limits.js';
 
-/** What every Bitget route shares: the runtime, the authenticator and the limiters. */
+/** What every Bitget route shares: the venue port, the authenticator and the limiters. */
 export class BitgetContext {
   readonly auth: BitgetAuthenticator;
   private readonly limiters: { readonly [K in keyof typeof BITGET_RATE_LIMITS]: RateLimiter };
 
-  constructor(readonly runtime: Runtime) {
-    this.auth = new BitgetAuthenticator(runtime);
-    const create = (rule: (typeof BITGET_RATE_LIMITS)[keyof typeof BITGET_RATE_LIMITS]) => runtime.rateLimiters.create(rule);
+  constructor(readonly port: VenuePort) {
+    this.auth = new BitgetAuthenticator(port);
+    const create = (rule: (typeof BITGET_RATE_LIMITS)[keyof typeof BITGET_RATE_LIMITS]) => port.limiter(rule);
     this.limiters = {
       account: create(BITGET_RATE_LIMITS.account),
       public: create(BITGET_RATE_LIMITS.public),
@@ -25,7 +25,7 @@ export class BitgetContext {
 
   /** Bitget's success envelope, stamped with the server clock. */
   success<T>(data: T): BitgetEnvelope<T> {
-    return success(data, this.runtime.clock());
+    return success(data, this.port.clock());
   }
 
   /** Runs first on every Bitget request: the query size, then the per-IP budget. */

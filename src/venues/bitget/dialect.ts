@@ -19,8 +19,8 @@ export const bitget: VenueDialect<'bitget'> = {
   basePaths: ['/api/v2', UTA_PROBE_PATH],
   errors: bitgetErrorRenderer,
   rateLimits: Object.values(BITGET_RATE_LIMITS),
-  plugin: (runtime) => async (app) => {
-    const ctx = new BitgetContext(runtime);
+  plugin: (port) => async (app) => {
+    const ctx = new BitgetContext(port);
     const guarded = (scope: FastifyInstance) => scope.addHook('onRequest', async (request) => ctx.guard(request));
 
     await app.register(

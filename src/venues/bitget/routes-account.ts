@@ -13,14 +13,14 @@ const byCoin = (a: BitgetAssetItem, b: BitgetAssetItem) => (a.coin < b.coin ? -1
 
 /** The two account-asset endpoints. Each authenticates, then counts against the caller's UID budget. */
 export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (app) => {
-  const { store, ledger } = ctx.runtime;
+  const { port } = ctx;
 
   /** The asset a `coin` parameter names (Bitget coin names are upper case; any case is accepted). */
   const assetOfCoin = async (coin: string): Promise<Asset> => {
     const wanted = coin.toUpperCase();
-    const direct = await ledger.asset(wanted);
+    const direct = await port.asset(wanted);
     if (direct && direct.bitget.coin === wanted) return direct;
-    const found = (await store.listAssets()).find((a) => a.bitget.coin === wanted);
+    const found = (await port.assets()).find((a) => a.bitget.coin === wanted);
     if (!found) throw bitgetError('parameterUnknown', 'coin');
     return found;
   };
@@ -28,9 +28,9 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
   /** The coins one account holds on Bitget (any shown field non-zero), by coin name. */
   const heldItems = async (accountId: number, createdAtMs: number): Promise<BitgetAssetItem[]> => {
     const items: BitgetAssetItem[] = [];
-    for (const holdings of holdingsByAsset(await store.readBalances(accountId)).values()) {
+    for (const holdings of holdingsByAsset(await port.balances(accountId)).values()) {
       if (!isHeldOnBitget(holdings)) continue;
-      const asset = await ledger.asset(holdings.asset);
+      const asset = await port.asset(holdings.asset);
       if (asset) items.push(renderAssetItem(asset, holdings, createdAtMs));
     }
     return items.sort(byCoin);
@@ -42,26 +42,26 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
     const assetType = param(request.query, 'assetType');
     if (coin !== undefined && coin !== '') {
       const asset = await assetOfCoin(coin);
-      const holdings = holdingsByAsset(await store.readBalances(account.id)).get(asset.symbol);
+      const holdings = holdingsByAsset(await port.balances(account.id)).get(asset.symbol);
       return ctx.success([renderAssetItem(asset, holdings, account.createdAtMs)]);
     }
     if (assetType === undefined || assetType === '' || assetType === 'hold_only') return ctx.success(await heldItems(account.id, account.createdAtMs));
     if (assetType !== 'all') throw bitgetError('parameterError', 'assetType');
-    const holdings = holdingsByAsset(await store.readBalances(account.id));
-    const items = (await store.listAssets()).map((asset) => renderAssetItem(asset, holdings.get(asset.symbol), account.createdAtMs));
+    const holdings = holdingsByAsset(await port.balances(account.id));
+    const items = (await port.assets()).map((asset) => renderAssetItem(asset, holdings.get(asset.symbol), account.createdAtMs));
     return ctx.success(items.sort(byCoin));
   });
 
   app.get('/spot/account/subaccount-assets', { schema: { response: { 200: S.envelope(S.SubAccountAssets) } } }, async (request, reply) => {
     const { account } = await ctx.authorize(request, reply);
     if (account.kind !== 'main') throw bitgetError('permissionDenied', 'main-account');
-    const user = await store.getUser(account.userId);
+    const user = await port.user(account.userId);
     if (user?.bitgetBroker) throw bitgetError('permissionDenied', 'non-ND-broker');
     const limit = pageLimit(param(request.query, 'limit'));
     const cursor = idCursor(param(request.query, 'idLessThan'));
 
     // Newest sub-account first; `id` is the cursor: the next page is everything below the last id.
-    const subs = (await store.listAccounts({ userId: account.userId }))
+    const subs = (await port.accountsOfUser(account.userId))
       .filter((a) => a.kind === 'sub' && a.id < cursor)
       .sort((a, b) => b.id - a.id);
     const page = [];

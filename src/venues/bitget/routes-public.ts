@@ -10,17 +10,17 @@ import * as S from './schemas.js';
  * margin currencies and the futures contract lists (empty: assetbook keeps spot balances only).
  */
 export const publicRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (app) => {
-  const { store } = ctx.runtime;
+  const { port } = ctx;
 
   app.get('/public/time', { schema: { response: { 200: S.envelope(S.ServerTime) } } }, async (request, reply) => {
     await ctx.countPublic(request, reply);
-    return ctx.success({ serverTime: String(ctx.runtime.clock()) });
+    return ctx.success({ serverTime: String(ctx.port.clock()) });
   });
 
   app.get('/spot/public/coins', { schema: { response: { 200: S.envelope(S.CoinList) } } }, async (request, reply) => {
     await ctx.countPublic(request, reply, 'coins');
     const coin = param(request.query, 'coin');
-    const coins = (await store.listAssets()).map(renderCoin);
+    const coins = (await port.assets()).map(renderCoin);
     if (coin === undefined) return ctx.success(coins);
     const found = coins.filter((c) => c.coin === coin.toUpperCase());
     if (found.length === 0) throw bitgetError('parameterUnknown', 'coin');
@@ -30,7 +30,7 @@ export const publicRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (a
   app.get('/spot/public/symbols', { schema: { response: { 200: S.envelope(S.SymbolList) } } }, async (request, reply) => {
     await ctx.countPublic(request, reply);
     const symbol = param(request.query, 'symbol');
-    const symbols = deriveSymbols(await store.listAssets());
+    const symbols = deriveSymbols(await port.assets());
     if (symbol === undefined) return ctx.success(symbols);
     const found = symbols.filter((s) => s.symbol === symbol.toUpperCase());
     if (found.length === 0) throw bitgetError('parameterUnknown', 'symbol');

@@ -1,16 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Runtime } from '../../server/runtime.js';
+import type { VenuePort } from '../port.js';
 import { LOGIN_TIMESTAMP_WINDOW_MS } from './login.js';
 import { NonceRegistry } from './nonce-registry.js';
 import { BULLISH_RATE_LIMITS, consumeOrRefuse, type BullishLimiters } from './rate-limits.js';
 import { SessionRevocations } from './revocations.js';
-import { SessionTokens, loadSigningKey, type SessionClaims } from './session-token.js';
+import { SessionTokens, type SessionClaims } from './session-token.js';
 import { Sessions } from './sessions.js';
 import { TradingAccountDirectory } from './trading-accounts.js';
 
 /** Everything the Bullish routes share, built once when the dialect is registered. */
 export interface BullishContext {
-  readonly runtime: Runtime;
+  readonly port: VenuePort;
   readonly limiters: BullishLimiters;
   readonly tokens: SessionTokens;
   readonly sessions: Sessions;
@@ -18,20 +18,21 @@ export interface BullishContext {
   readonly accounts: TradingAccountDirectory;
 }
 
-export async function createBullishContext(runtime: Runtime): Promise<BullishContext> {
-  const tokens = await SessionTokens.create(await loadSigningKey(runtime.store, runtime.keyring), runtime.config.venues.bullishTokenTtlMs);
-  const generation = () => runtime.ledger.generation;
+export async function createBullishContext(port: VenuePort): Promise<BullishContext> {
+  const tokens = await SessionTokens.create(await port.loadOrCreateSigningKey(), port.settings.bullishTokenTtlMs);
+  const clock = () => port.clock();
+  const generation = () => port.generation();
   return {
-    runtime,
+    port,
     limiters: {
-      unauthenticated: runtime.rateLimiters.create(BULLISH_RATE_LIMITS.unauthenticated),
-      authenticated: runtime.rateLimiters.create(BULLISH_RATE_LIMITS.authenticated),
-      ip: runtime.rateLimiters.create(BULLISH_RATE_LIMITS.ip),
+      unauthenticated: port.limiter(BULLISH_RATE_LIMITS.unauthenticated),
+      authenticated: port.limiter(BULLISH_RATE_LIMITS.authenticated),
+      ip: port.limiter(BULLISH_RATE_LIMITS.ip),
     },
     tokens,
-    sessions: new Sessions(tokens, new SessionRevocations(runtime.store), runtime.store, runtime.clock, generation),
-    nonces: new NonceRegistry(runtime.store, LOGIN_TIMESTAMP_WINDOW_MS),
-    accounts: new TradingAccountDirectory(runtime.store, runtime.clock, generation),
+    sessions: new Sessions(tokens, new SessionRevocations(port), port, clock, generation),
+    nonces: new NonceRegistry(port, LOGIN_TIMESTAMP_WINDOW_MS),
+    accounts: new TradingAccountDirectory(port, clock, generation),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Runtime } from '../../server/runtime.js';
+import type { VenuePort } from '../port.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong } from '../shared/query.js';
 import { installVenueErrors } from '../shared/venue-error.js';
 import type { VenueDialect } from '../venue.js';
@@ -24,10 +24,10 @@ export const BULLISH_PREFIX = '/trading-api';
  * Neither step reads the query, so the order costs nothing either way.
  */
 const bullishApi =
-  (runtime: Runtime): FastifyPluginAsync =>
+  (port: VenuePort): FastifyPluginAsync =>
   async (app) => {
     installVenueErrors(app, bullishErrorRenderer);
-    const ctx = await createBullishContext(runtime);
+    const ctx = await createBullishContext(port);
     app.addHook('onRequest', async (request, reply) => {
       await consumeOrRefuse(ctx.limiters.ip, request.ip, reply);
       if (isQueryTooLong(request.url)) {
@@ -44,7 +44,7 @@ export const bullish: VenueDialect<'bullish'> = {
   basePaths: [BULLISH_PREFIX],
   errors: bullishErrorRenderer,
   rateLimits: Object.values(BULLISH_RATE_LIMITS),
-  plugin: (runtime) => async (app) => {
-    await app.register(bullishApi(runtime), { prefix: BULLISH_PREFIX });
+  plugin: (port) => async (app) => {
+    await app.register(bullishApi(port), { prefix: BULLISH_PREFIX });
   },
 };

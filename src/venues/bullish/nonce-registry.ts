@@ -1,4 +1,4 @@
-import type { LedgerStore } from '../../store/store.js';
+import type { VenuePort } from '../port.js';
 
 /**
  * Login nonces already used, per public key, remembered while their login could still be replayed:
@@ -9,7 +9,7 @@ import type { LedgerStore } from '../../store/store.js';
  */
 export class NonceRegistry {
   constructor(
-    private readonly store: Pick<LedgerStore, 'claimNonce'>,
+    private readonly store: Pick<VenuePort, 'claimNonce'>,
     private readonly windowMs: number,
   ) {}
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LedgerStore, StoreTx } from '../../store/store.js';
-import { NO_REVOCATIONS, SessionRevocations, addRevocation, isRevoked, mergeRevocations, nameRevocationSetting, parseRevocations } from './revocations.js';
+import { NO_REVOCATIONS, SessionRevocations, addRevocation, isRevoked, mergeRevocations, parseRevocations } from './revocations.js';
 import type { SessionClaims } from './session-token.js';
 
 const session = (sessionId: string, issuedAtS = 100, expiresAtS = 200): SessionClaims => ({
@@ -80,28 +79,28 @@ describe('bullish revocations merged', () => {
 });
 
 /**
- * A store whose plain `getSetting` (what refresh uses) can be held: after `hold()`, the next call
- * reads the value at once but answers only when `release()` is called, so a test can let other
- * calls run between a refresh's read and its update of memory.
+ * Revocation records whose plain read (what refresh uses) can be held: after `hold()`, the next
+ * read takes the value at once but answers only when `release()` is called, so a test can let
+ * other calls run between a refresh's read and its update of memory.
  */
 function gatedStore() {
-  const settings = new Map<string, string>();
+  const settings = new Map<number, string>();
   let nextGate: Promise<void> | null = null;
   let open = () => {};
-  const tx = {
-    getSetting: async (name: string) => settings.get(name),
-    setSetting: async (name: string, value: string) => void settings.set(name, value),
-  };
   const store = {
-    getSetting: async (name: string) => {
-      const value = settings.get(name);
+    revocations: async (userId: number) => {
+      const value = settings.get(userId);
       const gate = nextGate;
       nextGate = null;
       if (gate) await gate;
       return value;
     },
-    transaction: <T>(fn: (t: StoreTx) => Promise<T>) => fn(tx as unknown as StoreTx),
-  } as unknown as LedgerStore;
+    revokeSession: async (userId: number, update: (current: string | undefined) => string) => {
+      const next = update(settings.get(userId));
+      settings.set(userId, next);
+      return next;
+    },
+  };
   return {
     store,
     settings,
@@ -130,7 +129,7 @@ describe('bullish revocations in memory', () => {
     const revocations = new SessionRevocations(store);
     hold();
     const early = revocations.refresh(1, NOW_MS); // reads "nothing revoked", then waits
-    settings.set(nameRevocationSetting(1), JSON.stringify(addRevocation(NO_REVOCATIONS, session('b'), 150)));
+    settings.set(1, JSON.stringify(addRevocation(NO_REVOCATIONS, session('b'), 150)));
     await revocations.refresh(1, NOW_MS); // reads the other instance's logout and finishes first
     assert.equal(revocations.isRevoked(session('b')), true);
     release();
@@ -142,7 +141,7 @@ describe('bullish revocations in memory', () => {
     const { store, settings } = gatedStore();
     const revocations = new SessionRevocations(store);
     await revocations.revoke(session('a', 100, 160), NOW_MS);
-    settings.set(nameRevocationSetting(1), JSON.stringify(addRevocation(NO_REVOCATIONS, session('c', 100, 300), 170)));
+    settings.set(1, JSON.stringify(addRevocation(NO_REVOCATIONS, session('c', 100, 300), 170)));
     await revocations.refresh(1, 170_000);
     assert.equal(revocations.isRevoked(session('c')), true);
     assert.equal(revocations.isRevoked(session('a', 100, 160)), false, 'a expired at 160: forgotten (its token is refused as expired anyway)');

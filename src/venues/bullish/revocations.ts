@@ -1,8 +1,8 @@
-import type { LedgerStore } from '../../store/store.js';
+import type { VenuePort } from '../port.js';
 import type { SessionClaims } from './session-token.js';
 
 /**
- * Sessions ended by logout, per user, kept in the store's settings so that a logged-out token stays
+ * Sessions ended by logout, per user, kept in the store (through the venue port) so that a logged-out token stays
  * refused after a restart and on every instance sharing the store. Each entry lives until its
  * token would have expired anyway. A user has at most `REVOKED_PER_USER_MAX` entries: a logout
  * beyond that ends every session of the user issued up to that second instead (never weaker than
@@ -19,10 +19,6 @@ export interface RevocationState {
 }
 
 export const NO_REVOCATIONS: RevocationState = { notBeforeS: 0, revoked: {} };
-
-export function nameRevocationSetting(userId: number): string {
-  return `bullish.revoked_sessions.${userId}`;
-}
 
 /** Reads a stored state; anything unreadable counts as none (the setting is only ever written here). */
 export function parseRevocations(text: string | undefined): RevocationState {
@@ -91,11 +87,11 @@ export function mergeRevocations(a: RevocationState, b: RevocationState, nowS: n
 export class SessionRevocations {
   private readonly byUser = new Map<number, RevocationState>();
 
-  constructor(private readonly store: LedgerStore) {}
+  constructor(private readonly records: Pick<VenuePort, 'revocations' | 'revokeSession'>) {}
 
   /** Re-reads the user's stored state (another instance may have written it) and merges it in. */
   async refresh(userId: number, nowMs: number): Promise<void> {
-    const stored = parseRevocations(await this.store.getSetting(nameRevocationSetting(userId)));
+    const stored = parseRevocations(await this.records.revocations(userId));
     this.mergeIn(userId, stored, nowMs);
   }
 
@@ -105,13 +101,11 @@ export class SessionRevocations {
   }
 
   async revoke(claims: SessionClaims, nowMs: number): Promise<void> {
-    const name = nameRevocationSetting(claims.userId);
-    const next = await this.store.transaction(async (tx) => {
-      const state = addRevocation(parseRevocations(await tx.getSetting(name)), claims, Math.floor(nowMs / 1000));
-      await tx.setSetting(name, JSON.stringify(state));
-      return state;
-    });
-    this.mergeIn(claims.userId, next, nowMs);
+    // Read and written in one transaction: two logouts of one user at once, on any instances, both hold.
+    const written = await this.records.revokeSession(claims.userId, (current) =>
+      JSON.stringify(addRevocation(parseRevocations(current), claims, Math.floor(nowMs / 1000))),
+    );
+    this.mergeIn(claims.userId, parseRevocations(written), nowMs);
   }
 
   private mergeIn(userId: number, state: RevocationState, nowMs: number): void {

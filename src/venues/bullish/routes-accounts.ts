@@ -22,7 +22,8 @@ function readTradingAccountId(query: unknown): string {
 
 /** Trading accounts, and the asset accounts of one trading account. */
 export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext): void {
-  const { ledger, keyring } = ctx.runtime;
+  const { port } = ctx;
+  const { keyring } = port;
 
   /** One of the caller's accounts; another user's and a nonexistent one get the same 403. */
   const findCallerAccount = async (userId: number, tradingAccountId: string): Promise<Account> => {
@@ -32,7 +33,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
   };
 
   const renderAccount = async (account: Account) => {
-    const balances = await ledger.balances(account.id);
+    const balances = await port.balances(account.id);
     const isBorrowing = balances.some((b) => b.bucket === 'borrowed' && b.amount > 0n);
     const isLending = balances.some((b) => b.bucket === 'loaned' && b.amount > 0n);
     return renderTradingAccount(account, { isBorrowing, isLending }, keyring.hash(`bullish/rate-limit-token/${account.id}`));
@@ -61,8 +62,8 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
     const session = await admitAuthenticated(ctx, request, reply);
     const account = await findCallerAccount(session.userId, readTradingAccountId(request.query));
     const rows = [];
-    for (const holdings of holdingsByAsset(await ledger.balances(account.id)).values()) {
-      const asset = await ledger.asset(holdings.asset);
+    for (const holdings of holdingsByAsset(await port.balances(account.id)).values()) {
+      const asset = await port.asset(holdings.asset);
       assert(asset, `balances name a known asset (${holdings.asset})`);
       rows.push(renderAssetAccount(account.bullishTradingAccountId, asset, holdings.amounts, holdings.updatedAtMs));
     }
@@ -76,9 +77,9 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
       const session = await admitAuthenticated(ctx, request, reply);
       const account = await findCallerAccount(session.userId, readTradingAccountId(request.query));
       const symbol = request.params['*'];
-      const asset = ASSET_SYMBOL.test(symbol) ? await ledger.asset(symbol) : undefined;
+      const asset = ASSET_SYMBOL.test(symbol) ? await port.asset(symbol) : undefined;
       if (!asset) throw bullishError('INVALID_SYMBOL', 'Invalid symbol provided');
-      const holdings = holdingsByAsset(await ledger.balances(account.id)).get(symbol);
+      const holdings = holdingsByAsset(await port.balances(account.id)).get(symbol);
       // A listed asset the account never held reads as zero since the account opened, not as unknown.
       if (!holdings) return renderAssetAccount(account.bullishTradingAccountId, asset, emptyAmounts(), account.createdAtMs);
       return renderAssetAccount(account.bullishTradingAccountId, asset, holdings.amounts, holdings.updatedAtMs);

@@ -5,25 +5,25 @@ import * as S from './schemas.js';
 
 /** Public market data the clients load before any private call: assets, markets, time, nonce range. */
 export function registerPublicRoutes(app: FastifyInstance, ctx: BullishContext): void {
-  const { store } = ctx.runtime;
+  const { port } = ctx;
 
   app.get('/v1/assets', { schema: { hide: true, response: { 200: S.AssetsBody } } }, async (request, reply) => {
     await admitUnauthenticated(ctx, request, reply);
-    return (await store.listAssets()).map(renderAsset);
+    return (await port.assets()).map(renderAsset);
   });
 
   app.get('/v1/markets', { schema: { hide: true, response: { 200: S.MarketsBody } } }, async (request, reply) => {
     await admitUnauthenticated(ctx, request, reply);
-    return renderMarkets(await store.listAssets());
+    return renderMarkets(await port.assets());
   });
 
   app.get('/v1/time', { schema: { hide: true, response: { 200: S.TimeBody } } }, async (request, reply) => {
     await admitUnauthenticated(ctx, request, reply);
-    return renderTime(ctx.runtime.clock());
+    return renderTime(ctx.port.clock());
   });
 
   app.get('/v1/nonce', { schema: { hide: true, response: { 200: S.NonceRangeBody } } }, async (request, reply) => {
     await admitUnauthenticated(ctx, request, reply);
-    return renderNonceRange(ctx.runtime.clock());
+    return renderNonceRange(ctx.port.clock());
   });
 }

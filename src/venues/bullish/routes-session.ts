@@ -12,14 +12,15 @@ export function deriveAuthorizer(keyring: Keyring, userId: number): string {
 
 /** The HMAC login, and logout. */
 export function registerSessionRoutes(app: FastifyInstance, ctx: BullishContext): void {
-  const { store, keyring } = ctx.runtime;
+  const { port } = ctx;
+  const { keyring } = port;
 
   app.get('/v1/users/hmac/login', { schema: { hide: true, response: { 200: S.LoginBody } } }, async (request, reply) => {
     await admitUnauthenticated(ctx, request, reply);
-    const nowMs = ctx.runtime.clock();
+    const nowMs = port.clock();
     const login = readLoginHeaders(request.headers);
     checkLoginTimestamp(login.timestampMs, nowMs);
-    const credential = await store.getCredential('bullish', login.publicKey);
+    const credential = await port.credential(login.publicKey);
     if (!credential || credential.secretSealed === null) throw bullishError('INVALID_LOGIN', 'Invalid login: unknown BX-PUBLIC-KEY');
     const expected = computeLoginSignature(keyring.open(credential.secretSealed), login.timestamp, login.nonce);
     if (!signatureMatches(login.signature, expected)) {

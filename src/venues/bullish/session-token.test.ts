@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { JWTPayload } from 'jose';
-import { Keyring } from '../../credentials/keyring.js';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { VenueError } from '../shared/venue-error.js';
-import { SIGNING_KEY_SETTING, SessionTokens, readClaims, loadSigningKey } from './session-token.js';
+import { SessionTokens, readClaims } from './session-token.js';
 
 const KEY = new Uint8Array(32).fill(1);
 const NOW = 1_700_000_000_500;
@@ -102,24 +100,5 @@ describe('bullish session tokens', () => {
     for (const broken of [{ sub: '03' }, { sub: '0' }, { cid: '9' }, { cid: 0 }, { pk: '' }, { jti: 5 }, { exp: 2.5 }, { iat: undefined }, { cat: undefined }, { cat: '1' }, { cat: -1 }, { cat: 1.5 }]) {
       assert.equal(readClaims({ ...base, ...broken } as JWTPayload), null, JSON.stringify(broken));
     }
-  });
-});
-
-describe('bullish session signing key', () => {
-  const store = SqliteStore.open({ path: ':memory:' });
-  after(() => store.close());
-  const keyring = new Keyring(Keyring.generateKey());
-
-  test('is generated once, stored sealed, and read back the same on the next start', async () => {
-    assert.equal(await store.getSetting(SIGNING_KEY_SETTING), undefined);
-    const first = await loadSigningKey(store, keyring);
-    assert.equal(first.length, 32);
-    const sealed = await store.getSetting(SIGNING_KEY_SETTING);
-    assert.ok(sealed !== undefined && !sealed.includes(Buffer.from(first).toString('hex')), 'stored sealed, not in clear');
-    assert.deepEqual(await loadSigningKey(store, keyring), first);
-  });
-
-  test('cannot be opened with another master key, and says so instead of signing with a new one', async () => {
-    await assert.rejects(loadSigningKey(store, new Keyring(Keyring.generateKey())), /cannot be opened with this secret key/);
   });
 });

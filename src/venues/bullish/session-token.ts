@@ -1,16 +1,14 @@
 import { randomBytes, webcrypto } from 'node:crypto';
 import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { Keyring } from '../../credentials/keyring.js';
-import type { LedgerStore } from '../../store/store.js';
 import { bullishError } from './errors.js';
 
 /**
  * The session token the HMAC login hands out: a JWT (HS256) that assetbook signs with one key,
- * generated on first start and kept sealed in the store's settings. Every instance that shares the
- * store (and the master key) accepts every token, before and after a restart.
+ * generated on first start and kept sealed in the store (the venue port's `loadOrCreateSigningKey`).
+ * Every instance that shares the store (and the master key) accepts every token, before and after
+ * a restart.
  */
 
-export const SIGNING_KEY_SETTING = 'bullish.jwt_signing_key';
 export const TOKEN_ISSUER = 'assetbook/bullish';
 const ALGORITHM = 'HS256';
 
@@ -37,24 +35,6 @@ export interface SessionSubject {
   readonly credentialId: number;
   readonly publicKey: string;
   readonly credentialCreatedAtMs: number;
-}
-
-/** The signing key: read from the settings, or generated, sealed and stored once (the first instance to start wins). */
-export async function loadSigningKey(store: LedgerStore, keyring: Keyring): Promise<Uint8Array> {
-  const sealed =
-    (await store.getSetting(SIGNING_KEY_SETTING)) ??
-    (await store.transaction(async (tx) => {
-      const existing = await tx.getSetting(SIGNING_KEY_SETTING);
-      if (existing !== undefined) return existing;
-      const fresh = keyring.seal(randomBytes(32).toString('hex'));
-      await tx.setSetting(SIGNING_KEY_SETTING, fresh);
-      return fresh;
-    }));
-  try {
-    return Buffer.from(keyring.open(sealed), 'hex');
-  } catch {
-    throw new Error('bullish: the stored session signing key cannot be opened with this secret key (was the store created with another one?)');
-  }
 }
 
 const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;

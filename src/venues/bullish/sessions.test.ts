@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CredentialRecord, LedgerStore, StoreTx } from '../../store/store.js';
+import type { VenueCredential } from '../port.js';
 import { VenueError } from '../shared/venue-error.js';
 import { SessionRevocations } from './revocations.js';
 import { SessionTokens } from './session-token.js';
 import { REVALIDATE_MS, Sessions, readBearerToken } from './sessions.js';
 
-const CREDENTIAL: CredentialRecord = {
+const CREDENTIAL: VenueCredential = {
   id: 9,
   venue: 'bullish',
   userId: 3,
@@ -20,23 +20,23 @@ const CREDENTIAL: CredentialRecord = {
 };
 const SUBJECT = { userId: 3, credentialId: 9, publicKey: 'HMAC-k', credentialCreatedAtMs: CREDENTIAL.createdAtMs };
 
-/** The few store calls sessions make, counted; settings kept in a map. */
+/** The few port calls sessions make, the credential lookups counted; revocation records kept in a map. */
 function fakeStore() {
-  const settings = new Map<string, string>();
-  const calls = { getCredential: 0, getSetting: 0 };
-  let credential: CredentialRecord | undefined = CREDENTIAL;
-  const reader = {
-    getCredential: async (_venue: string, publicId: string) => {
+  const records = new Map<number, string>();
+  const calls = { getCredential: 0 };
+  let credential: VenueCredential | undefined = CREDENTIAL;
+  const store = {
+    credential: async (publicId: string) => {
       calls.getCredential++;
       return credential?.publicId === publicId ? credential : undefined;
     },
-    getSetting: async (name: string) => {
-      calls.getSetting++;
-      return settings.get(name);
+    revocations: async (userId: number) => records.get(userId),
+    revokeSession: async (userId: number, update: (current: string | undefined) => string) => {
+      const next = update(records.get(userId));
+      records.set(userId, next);
+      return next;
     },
-    setSetting: async (name: string, value: string) => void settings.set(name, value),
   };
-  const store = { ...reader, transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => fn(reader as unknown as StoreTx) } as unknown as LedgerStore;
   return {
     store,
     calls,

@@ -1,4 +1,4 @@
-import type { CredentialRecord, LedgerStore } from '../../store/store.js';
+import type { VenueCredential, VenuePort } from '../port.js';
 import { FreshCache } from '../shared/fresh-cache.js';
 import { bullishError } from './errors.js';
 import type { SessionRevocations } from './revocations.js';
@@ -38,7 +38,7 @@ export function readBearerToken(header: string | undefined): string {
  * same id, user and public key: only its creation time tells it apart. The token names that time
  * exactly (`cat`), and cannot have been issued before the credential existed.
  */
-export function isSameCredential(credential: CredentialRecord, claims: SessionClaims): boolean {
+export function isSameCredential(credential: VenueCredential, claims: SessionClaims): boolean {
   return (
     credential.id === claims.credentialId &&
     credential.userId === claims.userId &&
@@ -53,8 +53,10 @@ export class Sessions {
   constructor(
     private readonly tokens: SessionTokens,
     private readonly revocations: SessionRevocations,
-    private readonly store: LedgerStore,
-    private readonly clockMs: () => number = Date.now,
+    /** Where a token's credential is looked up again. */
+    private readonly credentials: Pick<VenuePort, 'credential'>,
+    /** The server clock (the port's): never the wall clock, so tests hold it. */
+    private readonly clockMs: () => number,
     /** The ledger's generation: it changes when this process empties the store. */
     private readonly generationOf: () => number = () => 0,
   ) {}
@@ -81,7 +83,7 @@ export class Sessions {
 
   /** The credential must still be the one that logged in (a sandbox reset removes it); the user's revocations are re-read. */
   private async revalidate(claims: SessionClaims, nowMs: number): Promise<void> {
-    const credential = await this.store.getCredential('bullish', claims.publicKey);
+    const credential = await this.credentials.credential(claims.publicKey);
     if (!credential || !isSameCredential(credential, claims)) {
       throw bullishError('UNAUTHORIZED_COMMAND', 'Token names a key that no longer exists: log in again');
     }

@@ -1,25 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Account } from '../../ledger/types.js';
-import type { AccountFilter, LedgerStore } from '../../store/store.js';
 import { REVALIDATE_MS } from './sessions.js';
 import { ACCOUNT_LISTS_MAX, TradingAccountDirectory } from './trading-accounts.js';
 
 const account = (userId: number, tradingAccountId: string): Account => ({ userId, bullishTradingAccountId: tradingAccountId }) as Account;
 
-/** A store with `listAccounts` only, counting its calls; accounts can be added as a sub-account creation would. */
+/** The port's `accountsOfUser` only, counting its calls; accounts can be added as a sub-account creation would. */
 function setUp() {
   const accounts: Account[] = [account(1, '101'), account(1, '102'), account(2, '201')];
   let reads = 0;
   let nowMs = 1_700_000_000_000;
   let generation = 0;
-  const store = {
-    listAccounts: async (filter?: AccountFilter) => {
+  const identities = {
+    accountsOfUser: async (userId: number) => {
       reads++;
-      return accounts.filter((a) => a.userId === filter?.userId);
+      return accounts.filter((a) => a.userId === userId);
     },
-  } as unknown as LedgerStore;
-  const directory = new TradingAccountDirectory(store, () => nowMs, () => generation);
+  };
+  const directory = new TradingAccountDirectory(identities, () => nowMs, () => generation);
   return {
     directory,
     reads: () => reads,

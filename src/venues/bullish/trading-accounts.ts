@@ -1,5 +1,5 @@
 import type { Account } from '../../ledger/types.js';
-import type { LedgerStore } from '../../store/store.js';
+import type { VenuePort } from '../port.js';
 import { FreshCache } from '../shared/fresh-cache.js';
 import { REVALIDATE_MS } from './sessions.js';
 
@@ -16,8 +16,9 @@ export class TradingAccountDirectory {
   private readonly byUser = new FreshCache<number, readonly Account[]>(REVALIDATE_MS, ACCOUNT_LISTS_MAX);
 
   constructor(
-    private readonly store: LedgerStore,
-    private readonly clockMs: () => number = Date.now,
+    private readonly identities: Pick<VenuePort, 'accountsOfUser'>,
+    /** The server clock (the port's): never the wall clock, so tests hold it. */
+    private readonly clockMs: () => number,
     private readonly generationOf: () => number = () => 0,
   ) {}
 
@@ -37,7 +38,7 @@ export class TradingAccountDirectory {
     // Generation and time from before the read: a reset or a change made during it is not hidden.
     const generation = this.generationOf();
     const nowMs = this.clockMs();
-    const accounts = await this.store.listAccounts({ userId });
+    const accounts = await this.identities.accountsOfUser(userId);
     this.byUser.set(userId, accounts, generation, nowMs);
     return accounts;
   }

@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
-import type { Runtime } from '../../server/runtime.js';
-import type { CredentialRecord } from '../../store/store.js';
+import type { VenueCredential, VenuePort } from '../port.js';
 import { FreshCache } from '../shared/fresh-cache.js';
 import { headerText } from '../shared/headers.js';
 import { loopringError } from './errors.js';
@@ -10,7 +9,7 @@ import type { AccountSelector } from './params.js';
 
 /** Who a balance read comes from: the API key's credential, and the account it belongs to. */
 export interface LoopringCaller {
-  readonly credential: CredentialRecord;
+  readonly credential: VenueCredential;
   readonly account: Account;
 }
 
@@ -34,22 +33,22 @@ const API_KEY_LENGTH_MAX = 128;
 export class LoopringAuthenticator {
   private readonly known = new FreshCache<string, LoopringCaller>(KEY_CACHE_TTL_MS, KEY_CACHE_MAX);
 
-  constructor(private readonly runtime: Runtime) {}
+  constructor(private readonly port: VenuePort) {}
 
   async authenticate(request: FastifyRequest): Promise<LoopringCaller> {
     const apiKey = headerText(request.headers, 'x-api-key');
     if (apiKey === '') throw loopringError('emptyApiKey');
     if (apiKey.length > API_KEY_LENGTH_MAX) throw loopringError('invalidApiKey');
-    const { store, keyring, ledger } = this.runtime;
-    const hash = keyring.hash(apiKey);
+    const { port } = this;
+    const hash = port.keyring.hash(apiKey);
     // Read before the store is asked: an entry filled across a reset is stored under the old generation and never served.
-    const generation = ledger.generation;
-    const nowMs = this.runtime.clock();
+    const generation = port.generation();
+    const nowMs = port.clock();
     const cached = this.known.get(hash, generation, nowMs);
     if (cached) return cached;
-    const credential = await store.getCredential('loopring', hash);
+    const credential = await port.credential(hash);
     if (!credential) throw loopringError('invalidApiKey');
-    const account = await store.getAccount(credential.accountId);
+    const account = await port.account(credential.accountId);
     assert(account, `credential ${credential.id} names an existing account`);
     const caller: LoopringCaller = { credential, account };
     this.known.set(hash, caller, generation, nowMs);
@@ -67,12 +66,12 @@ export class LoopringAuthenticator {
  * documented behaviour) a valid key reads any account, and an unknown one is "user not found";
  * with `own`, every other account, known or not, is refused as an invalid key for it.
  */
-export async function findReadableAccount(runtime: Runtime, caller: LoopringCaller, selector: AccountSelector): Promise<Account> {
+export async function findReadableAccount(port: VenuePort, caller: LoopringCaller, selector: AccountSelector): Promise<Account> {
   if (matches(caller.account, selector)) return caller.account;
-  if (runtime.config.venues.loopringKeyScope === 'own') {
+  if (port.settings.loopringKeyScope === 'own') {
     throw loopringError('invalidApiKey', 'this API key reads only its own account');
   }
-  const account = await runtime.store.getAccountByLoopring(selector);
+  const account = await port.loopringAccount(selector);
   if (!account) throw loopringError('userNotFound');
   return account;
 }

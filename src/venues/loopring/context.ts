@@ -1,19 +1,19 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { RateLimiter } from '../../rate-limit/rate-limiter.js';
-import type { Runtime } from '../../server/runtime.js';
+import type { VenuePort } from '../port.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong } from '../shared/query.js';
 import { LoopringAuthenticator, type LoopringCaller } from './auth.js';
 import { loopringError } from './errors.js';
 import { LOOPRING_RATE_LIMITS, type LoopringIpRateLimit, type LoopringRateLimit } from './rate-limits.js';
 
-/** What one Loopring plugin instance shares between its routes: the runtime, the authenticator and the limiters. */
+/** What one Loopring plugin instance shares between its routes: the venue port, the authenticator and the limiters. */
 export class LoopringContext {
   readonly auth: LoopringAuthenticator;
   private readonly limiters: Record<LoopringRateLimit, RateLimiter>;
 
-  constructor(readonly runtime: Runtime) {
-    this.auth = new LoopringAuthenticator(runtime);
-    const create = (name: LoopringRateLimit) => runtime.rateLimiters.create(LOOPRING_RATE_LIMITS[name]);
+  constructor(readonly port: VenuePort) {
+    this.auth = new LoopringAuthenticator(port);
+    const create = (name: LoopringRateLimit) => port.limiter(LOOPRING_RATE_LIMITS[name]);
     this.limiters = { ip: create('ip'), balances: create('balances'), account: create('account'), apiKey: create('apiKey'), public: create('public') };
   }
 

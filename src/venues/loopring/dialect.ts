@@ -20,8 +20,8 @@ export const loopring: VenueDialect<'loopring'> = {
   basePaths: [LOOPRING_PREFIX],
   errors: loopringErrorRenderer,
   rateLimits: Object.values(LOOPRING_RATE_LIMITS),
-  plugin: (runtime) => async (app) => {
-    const ctx = new LoopringContext(runtime);
+  plugin: (port) => async (app) => {
+    const ctx = new LoopringContext(port);
     await app.register(
       async (v3) => {
         installVenueErrors(v3, loopringErrorRenderer);

@@ -15,10 +15,10 @@ import { AccountBody, ApiKeyBody } from './schemas.js';
  * key in `X-API-SIG`): the first two steps of the SDK's flow before a balance read.
  */
 export const accountRoutes = (ctx: LoopringContext): FastifyPluginAsync => async (app) => {
-  const { runtime } = ctx;
+  const { port } = ctx;
 
   app.get('/account', { onRequest: ctx.limitPerIp('account'), schema: { response: { 200: AccountBody } } }, async (request) => {
-    const account = await runtime.store.getAccountByLoopring(parseAccountSelector(request.query, 'owner'));
+    const account = await port.loopringAccount(parseAccountSelector(request.query, 'owner'));
     if (!account) throw loopringError('userNotFound');
     return renderAccount(account);
   });
@@ -28,14 +28,14 @@ export const accountRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
     const params = readParams(request.query);
     const signature = headerText(request.headers, 'x-api-sig');
     if (signature === '') throw loopringError('noSignature');
-    const account = await runtime.store.getAccountByLoopring({ accountId });
+    const account = await port.loopringAccount({ accountId });
     if (!account) throw loopringError('userNotFound');
     const key = account.loopringPublicKey;
     const x = key ? parseFieldElement(key.x) : null;
     const y = key ? parseFieldElement(key.y) : null;
     if (x === null || y === null) throw loopringError('wrongSignature', `account ${accountId} has no layer-2 key`);
     if (!verifyApiSignature(readSignedRequest(request, params), signature, { x, y })) throw loopringError('wrongSignature');
-    return { apiKey: await getOrIssueApiKey(runtime, account) };
+    return { apiKey: await getOrIssueApiKey(port, account) };
   });
 };
 

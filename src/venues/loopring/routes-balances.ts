@@ -15,28 +15,27 @@ import { BalancesBody, type BalanceRow } from './schemas.js';
  * Without `tokens`, every token the account has something of; with it, exactly those tokens.
  */
 export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async (app) => {
-  const { runtime } = ctx;
-  const { ledger, store } = runtime;
+  const { port } = ctx;
 
   app.get('/user/balances', { schema: { response: { 200: BalancesBody } } }, async (request) => {
     const caller = await ctx.authorize(request);
     const selector = parseAccountSelector(request.query, 'address');
     const tokens = parseTokenFilter(request.query);
-    const account = await findReadableAccount(runtime, caller, selector);
-    const holdings = holdingsByAsset(await ledger.balances(account.id));
+    const account = await findReadableAccount(port, caller, selector);
+    const holdings = holdingsByAsset(await port.balances(account.id));
     const accountId = account.loopringAccountId;
 
     const rows: BalanceRow[] = [];
     if (tokens === null) {
       for (const held of holdings.values()) {
-        const asset = await ledger.asset(held.asset);
+        const asset = await port.asset(held.asset);
         // Tier three: the ledger writes balances only of catalog assets, so a miss is a bug (an opaque 500).
         assert(asset, `account ${account.id} holds ${held.asset}, which is not in the catalog`);
         const row = renderBalanceRow(accountId, asset, held.amounts);
         if (!isEmptyRow(row)) rows.push(row);
       }
     } else {
-      const byTokenId = new Map<number, Asset>((await store.listAssets()).map((a) => [a.loopring.tokenId, a]));
+      const byTokenId = new Map<number, Asset>((await port.assets()).map((a) => [a.loopring.tokenId, a]));
       for (const tokenId of tokens) {
         const asset = byTokenId.get(tokenId);
         if (!asset) throw loopringError('unsupportedTokenId', `no token ${tokenId}`);

@@ -5,11 +5,11 @@ import { TimestampBody, TokensBody } from './schemas.js';
 
 /** The public exchange endpoints the SDK calls around a balance read: the token list and the server time. */
 export const exchangeRoutes = (ctx: LoopringContext): FastifyPluginAsync => async (app) => {
-  const { store } = ctx.runtime;
+  const { port } = ctx;
 
   app.get('/exchange/tokens', { onRequest: ctx.limitPerIp('public'), schema: { response: { 200: TokensBody } } }, async () =>
-    (await store.listAssets()).map(renderToken).sort((a, b) => a.tokenId - b.tokenId),
+    (await port.assets()).map(renderToken).sort((a, b) => a.tokenId - b.tokenId),
   );
 
-  app.get('/timestamp', { onRequest: ctx.limitPerIp('public'), schema: { response: { 200: TimestampBody } } }, async () => ({ timestamp: ctx.runtime.clock() }));
+  app.get('/timestamp', { onRequest: ctx.limitPerIp('public'), schema: { response: { 200: TimestampBody } } }, async () => ({ timestamp: port.clock() }));
 };

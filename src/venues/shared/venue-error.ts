@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { LedgerError, isLedgerError } from '../../ledger/errors.js';
-import { isStoreUnreachable } from '../../store/store.js';
+import { isLedgerError, type LedgerError } from '../../ledger/errors.js';
 
 /**
  * A refusal already in the venue's own shape: the status and the body the venue would send.
@@ -40,7 +39,7 @@ export interface VenueErrorRenderer {
 export function installVenueErrors(app: FastifyInstance, renderer: VenueErrorRenderer, options: { readonly notFound?: boolean } = {}): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const refusal = toVenueError(error, renderer);
-    if (refusal.status >= 500) request.log.error({ err: error }, isStoreUnreachable(error) ? 'store unreachable' : 'internal error');
+    if (refusal.status >= 500) request.log.error({ err: error }, isStoreUnavailable(error) ? 'store unreachable' : 'internal error');
     return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
   });
   if (options.notFound === false) return;
@@ -50,10 +49,14 @@ export function installVenueErrors(app: FastifyInstance, renderer: VenueErrorRen
   });
 }
 
+/** The venue port turns a store that cannot be reached into this ledger code (see the server's venue-port.ts). */
+function isStoreUnavailable(error: unknown): boolean {
+  return isLedgerError(error) && error.code === 'STORE_UNAVAILABLE';
+}
+
 export function toVenueError(error: unknown, renderer: VenueErrorRenderer): VenueError {
   if (error instanceof VenueError) return error;
   if (isLedgerError(error)) return renderer.ledger(error);
-  if (isStoreUnreachable(error)) return renderer.ledger(new LedgerError('STORE_UNAVAILABLE', 'the store cannot be reached; try again'));
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const first = fastifyError.validation[0];

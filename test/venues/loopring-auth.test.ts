@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FastifyRequest } from 'fastify';
-import { issueCredential } from '../../credentials/issue.js';
-import { Keyring } from '../../credentials/keyring.js';
-import { Ledger } from '../../ledger/ledger.js';
-import type { Runtime } from '../../server/runtime.js';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { VenueError } from '../shared/venue-error.js';
-import { KEY_CACHE_TTL_MS, LoopringAuthenticator } from './auth.js';
+import { issueCredential } from '../../src/credentials/issue.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { KEY_CACHE_TTL_MS, LoopringAuthenticator } from '../../src/venues/loopring/auth.js';
+import { VenueError } from '../../src/venues/shared/venue-error.js';
+import { portOver } from '../support/venue-port.js';
 
 const API_KEY = 'alice-loopring-api-key';
 
-/** A runtime over an in-memory store with alice and her Loopring key, the store's lookups counted, and a clock the test moves. */
+/** A venue port over an in-memory store with alice and her Loopring key, the store's lookups counted, and a clock the test moves. */
 async function setUp() {
-  const store = SqliteStore.open({ path: ':memory:' });
-  const ledger = new Ledger(store);
-  const keyring = new Keyring(Keyring.generateKey());
+  const { port, store, ledger, keyring, clock } = portOver(SqliteStore.open({ path: ':memory:' }), 'loopring');
   const load = () =>
     ledger.session(async (s) => {
       const { main } = await s.createUser({ name: 'alice' });
@@ -27,9 +23,7 @@ async function setUp() {
   const { getCredential, getAccount } = store;
   store.getCredential = (venue, publicId) => (calls.getCredential++, getCredential(venue, publicId));
   store.getAccount = (id) => (calls.getAccount++, getAccount(id));
-  const clock = { nowMs: 1_700_000_000_000 };
-  const runtime = { store, ledger, keyring, clock: () => clock.nowMs } as unknown as Runtime;
-  const auth = new LoopringAuthenticator(runtime);
+  const auth = new LoopringAuthenticator(port);
   return { store, ledger, main, load, calls, clock, auth };
 }
 
@@ -52,10 +46,10 @@ test('a known key asks the store once; later reads within the TTL cost no query'
     assert.equal(first.account.id, main.id);
     assert.equal(first.credential.accountId, main.id);
     assert.deepEqual(calls, { getCredential: 1, getAccount: 1 });
-    clock.nowMs += KEY_CACHE_TTL_MS - 1;
+    clock.advance(KEY_CACHE_TTL_MS - 1);
     for (let i = 0; i < 5; i++) assert.equal((await auth.authenticate(request(API_KEY))).account.id, main.id);
     assert.deepEqual(calls, { getCredential: 1, getAccount: 1 }, 'served from the cache');
-    clock.nowMs += 1;
+    clock.advance(1);
     await auth.authenticate(request(API_KEY));
     assert.deepEqual(calls, { getCredential: 2, getAccount: 2 }, 'asked again once the TTL is over');
   } finally {

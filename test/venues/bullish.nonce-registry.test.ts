@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, test } from 'node:test';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { NonceRegistry } from './nonce-registry.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { NonceRegistry } from '../../src/venues/bullish/nonce-registry.js';
+import { portOver } from '../support/venue-port.js';
 
-describe('bullish login nonce registry over a store', () => {
+describe('bullish login nonce registry over a venue port', () => {
   const window = 30_000;
   const t0 = 1_700_000_000_000;
   const stores: SqliteStore[] = [];
@@ -11,7 +12,7 @@ describe('bullish login nonce registry over a store', () => {
   beforeEach(() => {
     const store = SqliteStore.open({ path: ':memory:' });
     stores.push(store);
-    nonces = new NonceRegistry(store, window);
+    nonces = new NonceRegistry(portOver(store, 'bullish').port, window);
   });
   after(async () => {
     for (const store of stores) await store.close();
@@ -44,7 +45,7 @@ describe('bullish login nonce registry over a store', () => {
   test('two registries on one store share what they remember, under the bullish scope only', async () => {
     const store = SqliteStore.open({ path: ':memory:' });
     stores.push(store);
-    const [a, b] = [new NonceRegistry(store, window), new NonceRegistry(store, window)];
+    const [a, b] = [new NonceRegistry(portOver(store, 'bullish').port, window), new NonceRegistry(portOver(store, 'bullish').port, window)];
     assert.equal(await a.claim('key-a', '9', t0, t0), true);
     assert.equal(await b.claim('key-a', '9', t0, t0 + 1), false);
     assert.equal(await store.claimNonce('key-a', '9', t0 + window, t0 + 1), true, 'another scope than bullish:<key>');

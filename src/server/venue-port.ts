@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { issueCredential } from '../credentials/issue.js';
+import { LedgerError, assert } from '../ledger/errors.js';
+import { LedgerSession } from '../ledger/session.js';
+import type { Account } from '../ledger/types.js';
+import { isStoreUnreachable, type CredentialRecord, type CredentialVenue } from '../store/store.js';
+import type { VenueCredential, VenueName, VenuePort } from '../venues/port.js';
+import type { Runtime } from './runtime.js';
+
+/** The parts of a runtime a venue port is built from. */
+export type VenuePortParts = Pick<Runtime, 'config' | 'store' | 'ledger' | 'keyring' | 'clock' | 'rateLimiters' | 'log'>;
+
+// The port names venues and credentials in its own words; these fail to compile if they drift from the store's.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const venueNamesAgree: Same<VenueName, CredentialVenue> = true;
+const credentialsFit: (record: CredentialRecord) => VenueCredential = (record) => record;
+void venueNamesAgree;
+void credentialsFit;
+
+/** Where a venue's records live in the store's settings. Names kept as they were before the port existed. */
+export const venueSettingNames = (venue: VenueName) => ({
+  signingKey: `${venue}.jwt_signing_key`,
+  revocations: (userId: number) => `${venue}.revoked_sessions.${userId}`,
+  /** Never written: read inside a transaction, it serializes the issuing of an account's first key (see `issueApiKeyIfAbsent`). */
+  keyIssue: (accountId: number) => `${venue}.api_key_issue.${accountId}`,
+});
+
+/**
+ * A store that cannot be reached is the ledger's STORE_UNAVAILABLE at the port, so a venue renders
+ * it as its retryable "busy" without knowing any driver's error codes. The driver's error stays as
+ * the cause, for the log.
+ */
+async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isStoreUnreachable(error)) throw error;
+    throw Object.assign(new LedgerError('STORE_UNAVAILABLE', 'the store cannot be reached; try again'), { cause: error });
+  }
+}
+
+/** The port one venue's dialect is given: the runtime seen through the few things a venue needs. */
+export function createVenuePort(runtime: VenuePortParts, venue: VenueName): VenuePort {
+  const { store, ledger, keyring } = runtime;
+  const names = venueSettingNames(venue);
+  const firstKey = async (account: Account, read: (userId: number) => Promise<CredentialRecord[]>) =>
+    (await read(account.userId)).find((c) => c.venue === venue && c.accountId === account.id);
+  const openKey = (credential: CredentialRecord): string => {
+    assert(credential.secretSealed !== null, `${venue} credential ${credential.id} keeps its sealed key`);
+    return keyring.open(credential.secretSealed);
+  };
+
+  return {
+    venue,
+    settings: runtime.config.venues,
+    log: runtime.log,
+    keyring,
+    clock: () => runtime.clock(),
+    limiter: (rule) => runtime.rateLimiters.create(rule),
+    generation: () => ledger.generation,
+
+    balances: (accountId) => translated(() => ledger.balances(accountId)),
+    asset: (symbol) => translated(() => ledger.asset(symbol)),
+    assets: () => translated(() => store.listAssets()),
+
+    account: (id) => translated(() => store.getAccount(id)),
+    loopringAccount: (ref) => translated(() => store.getAccountByLoopring(ref)),
+    accountsOfUser: (userId) => translated(() => store.listAccounts({ userId })),
+    user: (id) => translated(() => store.getUser(id)),
+    credential: (publicId) => translated(() => store.getCredential(venue, publicId)),
+
+    claimNonce: (scope, nonce, untilMs, nowMs) => translated(() => store.claimNonce(scope, nonce, untilMs, nowMs)),
+
+    loadOrCreateSigningKey: () =>
+      translated(async () => {
+        const sealed =
+          (await store.getSetting(names.signingKey)) ??
+          // A setting read in a transaction is held until it ends: of instances starting together, the first stores its key and the others read it.
+          (await store.transaction(async (tx) => {
+            const existing = await tx.getSetting(names.signingKey);
+            if (existing !== undefined) return existing;
+            const fresh = keyring.seal(randomBytes(32).toString('hex'));
+            await tx.setSetting(names.signingKey, fresh);
+            return fresh;
+          }));
+        try {
+          return Buffer.from(keyring.open(sealed), 'hex');
+        } catch {
+          throw new Error(`${venue}: the stored session signing key cannot be opened with this secret key (was the store created with another one?)`);
+        }
+      }),
+
+    revocations: (userId) => translated(() => store.getSetting(names.revocations(userId))),
+    revokeSession: (userId, update) =>
+      translated(() =>
+        store.transaction(async (tx) => {
+          const name = names.revocations(userId);
+          const next = update(await tx.getSetting(name));
+          await tx.setSetting(name, next);
+          return next;
+        }),
+      ),
+
+    issueApiKeyIfAbsent: (account, label) =>
+      translated(async () => {
+        const existing = await firstKey(account, (userId) => store.listCredentials(userId));
+        if (existing) return openKey(existing);
+        // Whether a key exists is decided again inside the transaction that issues one, after taking
+        // the account's issue lock (a setting read is held until the transaction ends, on every
+        // engine): a second first request, on this instance or another, waits for the first to commit,
+        // then finds its key. Without the lock, two PostgreSQL instances at READ COMMITTED would
+        // both see no key and issue two.
+        return store.transaction(async (tx) => {
+          await tx.getSetting(names.keyIssue(account.id));
+          const issuedMeanwhile = await firstKey(account, (userId) => tx.listCredentials(userId));
+          if (issuedMeanwhile) return openKey(issuedMeanwhile);
+          assert(venue === 'loopring', `only Loopring issues API keys on request (asked for ${venue})`);
+          // A ledger session over this very transaction, since `ledger.session` gives no way to take
+          // the lock first; a credential writes no journal entry, so the ledger's events miss nothing.
+          const issued = await issueCredential(new LedgerSession(tx, runtime.clock()), keyring, account, { venue }, label);
+          const apiKey = issued.secrets.apiKey;
+          assert(apiKey !== undefined, 'an issued Loopring credential carries its API key');
+          return apiKey;
+        });
+      }),
+  };
+}

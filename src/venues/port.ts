@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import type { Keyring } from '../credentials/keyring.js';
+import type { Account, Asset, Balance, User } from '../ledger/types.js';
+import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.js';
+
+/**
+ * Everything a venue dialect may do with the rest of assetbook, and nothing more. The server
+ * builds one port per venue (its venue-port.ts) and hands it to the dialect's plugin; a venue
+ * imports no store and nothing of the server, so dependencies point one way: server → venues →
+ * this interface. Reads go through the ledger; the few writes a venue makes are named operations,
+ * each one transaction whose guarantee holds on every engine (several instances on one
+ * PostgreSQL included). A store that cannot be reached surfaces as the ledger's
+ * `STORE_UNAVAILABLE`, which each venue renders in its own shape.
+ */
+
+/** The venues assetbook serves; also the venue a credential belongs to. */
+export type VenueName = 'bitget' | 'bullish' | 'loopring';
+
+/** Settings that only one venue dialect reads (`config.venues`). */
+export interface VenueSettings {
+  /** How far a Bitget ACCESS-TIMESTAMP may be from the server clock, either way. */
+  readonly bitgetTimestampWindowMs: number;
+  /** How long a Bullish session token (JWT) from the HMAC login stays valid. */
+  readonly bullishTokenTtlMs: number;
+  /** `any`: any valid Loopring API key reads any account, as the venue documents; `own`: only its own. */
+  readonly loopringKeyScope: 'any' | 'own';
+}
+
+/** A credential of this venue, as stored: secrets sealed or hashed, opened with the port's keyring. */
+export interface VenueCredential {
+  readonly id: number;
+  readonly venue: VenueName;
+  readonly userId: number;
+  readonly accountId: number;
+  /** What the client presents to name the credential: Bitget apiKey, Bullish public key, or the keyed hash of a Loopring API key. */
+  readonly publicId: string;
+  /** An HMAC secret (or Loopring API key), sealed with the keyring. */
+  readonly secretSealed: string | null;
+  /** A keyed hash of the Bitget passphrase. */
+  readonly passphraseHash: string | null;
+  /** A PEM public key, for Bitget RSA credentials. */
+  readonly rsaPublicKeyPem: string | null;
+  readonly label: string;
+  readonly createdAtMs: number;
+}
+
+/** A Loopring account named by its layer-2 account id or its owner address (any case). */
+export type LoopringAccountRef = { readonly accountId: number; readonly address?: undefined } | { readonly address: string; readonly accountId?: undefined };
+
+export interface VenuePort {
+  /** The venue this port serves: its credentials and records only. */
+  readonly venue: VenueName;
+  readonly settings: VenueSettings;
+  /** For what happens outside a request. */
+  readonly log: Logger;
+  /** Opens sealed secrets, checks hashed ones, derives stable venue identifiers. */
+  readonly keyring: Keyring;
+  /** The server's time, ms since the epoch: injected where the app is built, so tests hold it. */
+  clock(): number;
+  /** A limiter for one of the venue's rules, counted in this process or in Redis, as configured. */
+  limiter(rule: RateLimitRule): RateLimiter;
+  /** Changes whenever this process empties the store: a cache keyed on it never outlives a reset made here. */
+  generation(): number;
+
+  // Ledger reads: committed state only.
+  /** An account's balance rows; the ledger's ACCOUNT_NOT_FOUND when it does not exist. */
+  balances(accountId: number): Promise<Balance[]>;
+  asset(symbol: string): Promise<Asset | undefined>;
+  assets(): Promise<Asset[]>;
+
+  // Identity.
+  account(id: number): Promise<Account | undefined>;
+  loopringAccount(ref: LoopringAccountRef): Promise<Account | undefined>;
+  /** A user's accounts, the main one first. */
+  accountsOfUser(userId: number): Promise<Account[]>;
+  user(id: number): Promise<User | undefined>;
+  /** This venue's credential named by `publicId`. */
+  credential(publicId: string): Promise<VenueCredential | undefined>;
+
+  // Named writes, each atomic across every instance sharing the store.
+  /** Records that `scope` used `nonce` until `untilMs`; false when it was used before and is still remembered at `nowMs`. */
+  claimNonce(scope: string, nonce: string, untilMs: number, nowMs: number): Promise<boolean>;
+  /** The venue's token signing key (32 bytes): read, or generated and stored sealed by the first instance to ask. */
+  loadOrCreateSigningKey(): Promise<Uint8Array>;
+  /** The stored record of a user's ended sessions, as `revokeSession` last wrote it. */
+  revocations(userId: number): Promise<string | undefined>;
+  /** Replaces a user's record of ended sessions with `update(current)`, read and written in one transaction; resolves what was written. */
+  revokeSession(userId: number, update: (current: string | undefined) => string): Promise<string>;
+  /**
+   * The API key of the account's first credential on this venue, in plaintext, or a key issued
+   * with `label` when it has none. Simultaneous first calls, on any instances, issue one key and
+   * all answer it.
+   */
+  issueApiKeyIfAbsent(account: Account, label: string): Promise<string>;
+}

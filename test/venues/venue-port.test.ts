@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, test } from 'node:test';
+import postgres from 'postgres';
+import { issueCredential } from '../../src/credentials/issue.js';
+import { Keyring } from '../../src/credentials/keyring.js';
+import { LedgerError } from '../../src/ledger/errors.js';
+import { venueSettingNames } from '../../src/server/venue-port.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { TEST_POSTGRES_URL, skipWithoutPostgres } from '../support/services.js';
+import { portOver } from '../support/venue-port.js';
+
+/**
+ * The venue port (src/venues/port.ts, built by src/server/venue-port.ts): what it lets a venue
+ * see, and the named writes, whose guarantees hold across instances sharing one PostgreSQL.
+ */
+
+const schemas: string[] = [];
+after(async () => {
+  if (!TEST_POSTGRES_URL || schemas.length === 0) return;
+  const sql = postgres(TEST_POSTGRES_URL, { onnotice: () => {} });
+  for (const schema of schemas) await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
+  await sql.end();
+});
+
+/** Two stores on one fresh schema: two instances sharing a database. */
+async function twoPostgresInstances(): Promise<[PostgresStore, PostgresStore]> {
+  const schema = `ab_test_${randomBytes(6).toString('hex')}`;
+  schemas.push(schema);
+  const url = new URL(TEST_POSTGRES_URL ?? 'postgres://unset');
+  url.searchParams.set('search_path', schema);
+  const first = await PostgresStore.open({ url: url.toString() });
+  return [first, await PostgresStore.open({ url: url.toString() })];
+}
+
+describe('venue port: the session signing key', () => {
+  test('is generated once, stored sealed, and read back the same on the next start', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    try {
+      const keyring = new Keyring(Keyring.generateKey());
+      const name = venueSettingNames('bullish').signingKey;
+      assert.equal(await store.getSetting(name), undefined);
+      const first = await portOver(store, 'bullish', { keyring }).port.loadOrCreateSigningKey();
+      assert.equal(first.length, 32);
+      const sealed = await store.getSetting(name);
+      assert.ok(sealed !== undefined && !sealed.includes(Buffer.from(first).toString('hex')), 'stored sealed, not in clear');
+      assert.deepEqual(await portOver(store, 'bullish', { keyring }).port.loadOrCreateSigningKey(), first, 'a restart reads the same key');
+      await assert.rejects(
+        portOver(store, 'bullish').port.loadOrCreateSigningKey(),
+        /cannot be opened with this secret key/,
+        'another master key says so instead of signing with a new key',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('[postgres] instances starting together on one database all get the same key', { skip: skipWithoutPostgres }, async () => {
+    const stores = await twoPostgresInstances();
+    try {
+      const keyring = new Keyring(Keyring.generateKey());
+      const keys = await Promise.all(Array.from({ length: 6 }, (_, i) => portOver(stores[i % 2]!, 'bullish', { keyring }).port.loadOrCreateSigningKey()));
+      assert.equal(new Set(keys.map((k) => Buffer.from(k).toString('hex'))).size, 1);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
+
+describe('venue port: revoking sessions', () => {
+  /** Each revocation appends its id to the user's record: a lost update would lose an id. */
+  const append = (id: string) => (current: string | undefined) => JSON.stringify([...(JSON.parse(current ?? '[]') as string[]), id]);
+
+  test('a revocation is read back, per user, and resolves what it wrote', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    try {
+      const { port } = portOver(store, 'bullish');
+      assert.equal(await port.revocations(1), undefined);
+      assert.equal(await port.revokeSession(1, append('a')), '["a"]');
+      assert.equal(await port.revocations(1), '["a"]');
+      assert.equal(await port.revocations(2), undefined);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('[postgres] simultaneous revocations of one user on two instances all hold (none overwrites another)', { skip: skipWithoutPostgres }, async () => {
+    const stores = await twoPostgresInstances();
+    try {
+      const ports = stores.map((s) => portOver(s, 'bullish').port);
+      const ids = Array.from({ length: 10 }, (_, i) => `s${i}`);
+      await Promise.all(ids.map((id, i) => ports[i % 2]!.revokeSession(7, append(id))));
+      assert.deepEqual((JSON.parse((await ports[0]!.revocations(7))!) as string[]).sort(), ids.sort());
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
+
+describe('venue port: what a venue sees', () => {
+  test("a venue's port finds its own credentials only", async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    try {
+      const { port: bitget, ledger, keyring } = portOver(store, 'bitget');
+      const { port: bullish } = portOver(store, 'bullish', { ledger, keyring });
+      await ledger.session(async (s) => {
+        const { main } = await s.createUser({ name: 'alice' });
+        await issueCredential(s, keyring, main, { venue: 'bitget', apiKey: 'shared-public-id' });
+      });
+      assert.equal((await bitget.credential('shared-public-id'))?.venue, 'bitget');
+      assert.equal(await bullish.credential('shared-public-id'), undefined);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("a store that cannot be reached is the ledger's STORE_UNAVAILABLE, with the driver's error as its cause; other errors pass unchanged", async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    try {
+      const { port } = portOver(store, 'loopring');
+      const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      store.listAssets = () => Promise.reject(refused);
+      await assert.rejects(port.assets(), (error: unknown) => error instanceof LedgerError && error.code === 'STORE_UNAVAILABLE' && error.cause === refused);
+      const bug = new TypeError('not a store outage');
+      store.listAssets = () => Promise.reject(bug);
+      await assert.rejects(port.assets(), (error: unknown) => error === bug);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('the clock and the generation are the ones the port was built with', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    try {
+      const { port, clock, ledger } = portOver(store, 'bitget');
+      const before = port.clock();
+      clock.advance(1234);
+      assert.equal(port.clock(), before + 1234);
+      const generation = port.generation();
+      await ledger.reset();
+      assert.notEqual(port.generation(), generation, 'a reset made in this process is seen at once');
+    } finally {
+      await store.close();
+    }
+  });
+});
