@@ -136,10 +136,8 @@ for (const [endpoint, rows] of Object.entries(TABLE)) {
         assert.equal(response.status, row.status, response.text);
         assert.equal(response.body.code, row.code, response.text);
         assert.equal(typeof response.body.requestTime, 'number');
-        if (row.code === '00000') {
-          assert.equal(response.body.msg, 'success');
-          assert.equal(response.body.requestTime, clock.now(), 'the envelope is stamped by the server clock');
-        }
+        assert.equal(response.body.requestTime, clock.now(), 'the envelope, success or refusal, is stamped by the server clock');
+        if (row.code === '00000') assert.equal(response.body.msg, 'success');
         else assert.equal(response.body.data, null);
       });
     }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { VenueDialect } from '../venue.js';
 import { installVenueErrors } from '../shared/venue-error.js';
 import { BitgetContext } from './context.js';
-import { bitgetError, bitgetErrorRenderer } from './errors.js';
+import { bitgetError, bitgetErrorRenderer, type BitgetErrorBody } from './errors.js';
 import { BITGET_RATE_LIMITS } from './rate-limits.js';
 import { accountRoutes } from './routes-account.js';
 import { publicRoutes } from './routes-public.js';
@@ -21,11 +21,13 @@ export const bitget: VenueDialect<'bitget'> = {
   rateLimits: Object.values(BITGET_RATE_LIMITS),
   plugin: (port) => async (app) => {
     const ctx = new BitgetContext(port);
+    // A refusal is stamped when it is sent, by the same clock as every success envelope.
+    const present = (body: unknown) => ({ ...(body as BitgetErrorBody), requestTime: port.clock() });
     const guarded = (scope: FastifyInstance) => scope.addHook('onRequest', async (request) => ctx.guard(request));
 
     await app.register(
       async (v2) => {
-        installVenueErrors(v2, bitgetErrorRenderer);
+        installVenueErrors(v2, bitgetErrorRenderer, { present });
         guarded(v2);
         await v2.register(publicRoutes(ctx));
         await v2.register(accountRoutes(ctx));
@@ -36,7 +38,7 @@ export const bitget: VenueDialect<'bitget'> = {
     // Every assetbook account is a classic account: the probe authenticates like any private
     // call, then answers the venue's "classic account" error, so ccxt keeps the v2 paths.
     await app.register(async (v3) => {
-      installVenueErrors(v3, bitgetErrorRenderer, { notFound: false });
+      installVenueErrors(v3, bitgetErrorRenderer, { notFound: false, present });
       guarded(v3);
       v3.get(UTA_PROBE_PATH, async (request, reply) => {
         await ctx.authorize(request, reply);

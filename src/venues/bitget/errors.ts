@@ -44,6 +44,8 @@ export interface BitgetErrorBody {
 export function bitgetError(name: BitgetErrorName, detail = '', headers: Readonly<Record<string, string>> = {}): VenueError {
   const { code, status, msg } = BITGET_ERRORS[name];
   const text = msg.replace('{0}', detail).trim();
+  // Restamped by the dialect's error handler with the server clock; the wall clock stands in
+  // where no dialect is involved (a request refused by the HTTP parser).
   const body: BitgetErrorBody = { code, msg: text, requestTime: Date.now(), data: null };
   return new VenueError(status, body, text, headers);
 }

@@ -36,16 +36,23 @@ export interface VenueErrorRenderer {
  * `notFound: false` is for a plugin without a prefix of its own (a single route outside the
  * venue's base path), where the not-found handler belongs to whoever owns that prefix.
  */
-export function installVenueErrors(app: FastifyInstance, renderer: VenueErrorRenderer, options: { readonly notFound?: boolean } = {}): void {
+export interface VenueErrorOptions {
+  readonly notFound?: boolean;
+  /** Finishes a refusal's body as it goes out: Bitget stamps its `requestTime` with the server clock. */
+  readonly present?: (body: unknown) => unknown;
+}
+
+export function installVenueErrors(app: FastifyInstance, renderer: VenueErrorRenderer, options: VenueErrorOptions = {}): void {
+  const present = options.present ?? ((body: unknown) => body);
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const refusal = toVenueError(error, renderer);
     if (refusal.status >= 500) request.log.error({ err: error }, isStoreUnavailable(error) ? 'store unreachable' : 'internal error');
-    return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
+    return reply.status(refusal.status).headers(refusal.headers).send(present(refusal.body));
   });
   if (options.notFound === false) return;
   app.setNotFoundHandler((request, reply) => {
     const refusal = renderer.notFound(request.method, request.url.split('?')[0] ?? '');
-    return reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
+    return reply.status(refusal.status).headers(refusal.headers).send(present(refusal.body));
   });
 }
 
