@@ -5,53 +5,23 @@ import { buildApp } from '../server/app.js';
 import { openRuntime, type Runtime } from '../server/runtime.js';
 import { buildCredentialsFile } from '../scenario/credentials-file.js';
 import { checkScenario, loadScenario, type LoadedUser } from '../scenario/load.js';
-import { CliError, DEMO_SCENARIO_PATH, configFrom, readJsonFile, shellWord, withStoreOptions, writeJsonFile } from './shared.js';
+import type { ConfigFlags } from '../server/config.js';
+import { SERVE_START_OPTIONS } from '../server/settings.js';
+import { CliError, DEMO_SCENARIO_PATH, configFrom, readJsonFile, shellWord, withSettings, withStoreOptions, writeJsonFile } from './shared.js';
 import { refuseLoadedTwice, resetCommandFor } from './start-over.js';
 import { describeDemo, usersFromStore } from './demo.js';
 
-interface ServeOptions {
-  host?: string;
-  port?: string;
-  db?: string;
-  dataDir?: string;
-  durability?: string;
-  postgresPoolSize?: string;
-  groupCommit?: string;
-  redis?: string;
-  trustProxy?: string;
-  secretKey?: string;
-  operatorToken?: string;
-  rateLimits?: string;
-  rateLimit?: string[];
-  bitgetTimestampWindow?: string;
-  bullishTokenTtl?: string;
-  loopringKeyScope?: string;
-  logLevel?: string;
+/** The table's settings (settings.ts), plus what `serve` does at start. */
+interface ServeOptions extends ConfigFlags {
   scenario?: string;
   demo?: boolean;
   credentialsFile?: string;
 }
 
 export function serveCommand(program: Command): void {
-  withStoreOptions(program.command('serve').description('start the HTTP server (operator API and venue APIs)'))
-    .addOption(new Option('--host <host>', 'address to listen on (default 127.0.0.1)').env('ASSETBOOK_HOST'))
-    .addOption(new Option('--port <port>', 'port to listen on, 0 for any free port (default 8080)').env('ASSETBOOK_PORT'))
-    .addOption(new Option('--operator-token <token>', 'bearer token of the operator API (generated on first start if none)').env('ASSETBOOK_OPERATOR_TOKEN'))
-    .addOption(new Option('--rate-limits <on|off>', 'venue rate limits; off for load tests').env('ASSETBOOK_RATE_LIMITS'))
-    .addOption(new Option('--trust-proxy <off|hops|addresses>', 'take the client address from X-Forwarded-For set by these proxies (CIDRs) or this many hops (default off)').env('ASSETBOOK_TRUST_PROXY'))
-    .addOption(new Option('--redis <url>', 'keep rate-limit counters in this Redis, shared by every instance (default: in memory)').env('ASSETBOOK_REDIS'))
-    .addOption(
-      new Option('--rate-limit <rule>', 'replace one venue rate-limit rule, e.g. bitget.account=20/1s (repeatable; see docs/configuration.md)')
-        .env('ASSETBOOK_RATE_LIMIT')
-        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
-    )
-    .addOption(new Option('--bitget-timestamp-window <seconds>', 'how far ACCESS-TIMESTAMP may be from the server clock (default 30)').env('ASSETBOOK_BITGET_TIMESTAMP_WINDOW'))
-    .addOption(new Option('--bullish-token-ttl <seconds>', 'lifetime of a Bullish session token (default 86400)').env('ASSETBOOK_BULLISH_TOKEN_TTL'))
-    .addOption(new Option('--loopring-key-scope <any|own>', 'any: a Loopring API key reads any account, as the venue documents; own: only its own').env('ASSETBOOK_LOOPRING_KEY_SCOPE'))
-    .addOption(new Option('--log-level <level>', 'pino level: fatal, error, warn, info, debug').env('ASSETBOOK_LOG_LEVEL'))
-    .option('--scenario <file>', 'load this scenario file at start (when its users are not there yet)')
-    .option('--demo', 'load the built-in demo scenario and print ready-to-use credentials')
-    .option('--credentials-file <path>', 'write the operator token and the loaded users\' venue credentials here, as JSON')
+  const serve = withSettings(withStoreOptions(program.command('serve').description('start the HTTP server (operator API and venue APIs)')), 'serve');
+  for (const option of SERVE_START_OPTIONS) serve.addOption(new Option(`--${option.flag}${option.value === undefined ? '' : ` <${option.value}>`}`, option.help));
+  serve
     .action(async (options: ServeOptions) => {
       const runtime = await openRuntime(configFrom(options), { generateOperatorToken: true });
       let app: FastifyInstance | undefined;

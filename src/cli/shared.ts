@@ -2,17 +2,26 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { isPostgresUrl, resolveConfig, type Config, type ConfigFlags } from '../server/config.js';
+import { settingDefaultText, settingsFor, type Setting, type SettingCommands } from '../server/settings.js';
 import { openRuntime, type Runtime } from '../server/runtime.js';
 
 /** Flags every command that opens the store shares, with their environment variables. */
 export function withStoreOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--db <path|url>', 'SQLite file, :memory:, or postgres://user@host:port/database').env('ASSETBOOK_DB'))
-    .addOption(new Option('--data-dir <dir>', 'where the generated secret key lives (default: the database folder)').env('ASSETBOOK_DATA_DIR'))
-    .addOption(new Option('--durability <mode>', 'SQLite: full | normal | off (see docs/configuration.md)').env('ASSETBOOK_DURABILITY'))
-    .addOption(new Option('--postgres-pool-size <n>', 'PostgreSQL connections per instance (default 10)').env('ASSETBOOK_POSTGRES_POOL_SIZE'))
-    .addOption(new Option('--group-commit <on|off>', 'concurrent single operations share commits (default off)').env('ASSETBOOK_GROUP_COMMIT'))
-    .addOption(new Option('--secret-key <key>', 'master key for sealed secrets: 64 hex digits or base64').env('ASSETBOOK_SECRET_KEY'));
+  return withSettings(command, 'store');
+}
+
+/** Adds the table's settings for these commands (settings.ts) as options, each read from its variable too. */
+export function withSettings(command: Command, commands: SettingCommands): Command {
+  for (const [, setting] of settingsFor(commands)) command.addOption(settingOption(setting));
+  return command;
+}
+
+/** One setting as a commander option: `--flag <value>`, its help line with the default, its variable. */
+export function settingOption(setting: Setting<unknown, string | readonly string[]>): Option {
+  const option = new Option(`--${setting.flag} <${setting.value}>`, `${setting.help} (default: ${settingDefaultText(setting)})`).env(setting.env);
+  // Commander keeps only the last of repeated flags unless told to collect them.
+  if (setting.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+  return option;
 }
 
 /** Commander has already folded the environment into the options; resolveConfig adds defaults and checks. */

@@ -28,7 +28,7 @@ const entries = (events: readonly unknown[]) => events.filter((e): e is LedgerEn
 const available = (event: LedgerEntryEvent, account: number) => event.balances.find((b) => b.account === account && b.bucket === 'available')?.amount;
 
 test('every write path publishes its entries in journal order, once each, and each is already readable by others when it arrives', async () => {
-  const { ledger, main, sub } = await seeded();
+  const { ledger, main, sub } = await seeded(undefined, { groupCommit: {} });
   const unreadable: string[] = [];
   const seen = collectEvents(ledger, { after: 0 }, async (event) => {
     // The store's readers see committed data only: an event before its commit would not be found.
@@ -67,7 +67,7 @@ test('a refused operation and a rolled-back batch publish nothing', async () => 
 });
 
 test("this process's events carry each book's balance as of that entry, even when operations share a commit group", async () => {
-  const { ledger, main } = await seeded();
+  const { ledger, main } = await seeded(undefined, { groupCommit: {} });
   const seen = collectEvents(ledger);
   await seen.subscription.ready;
   const before = ledger.groupCommitStats!;

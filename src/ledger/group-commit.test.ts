@@ -5,7 +5,8 @@ import { LedgerError } from './errors.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { LedgerStore, StoreTx } from '../store/store.js';
 
-async function funded(store: LedgerStore, options: ConstructorParameters<typeof Ledger>[2] = {}) {
+// Group commit is off unless asked for (LedgerOptions): these tests ask for it.
+async function funded(store: LedgerStore, options: ConstructorParameters<typeof Ledger>[2] = { groupCommit: {} }) {
   const ledger = new Ledger(store, Date.now, options);
   const { main, sub } = await ledger.session(async (s) => {
     await s.createAsset({ symbol: 'BTC', scale: 8 });
@@ -78,6 +79,13 @@ test('no operation is acknowledged before its commit: a commit that fails fails 
 
 test('with group commit off, every operation commits alone', async () => {
   const { ledger, main } = await funded(SqliteStore.open({ path: ':memory:' }), { groupCommit: false });
+  await Promise.all(Array.from({ length: 5 }, (_, i) => ledger.apply({ key: `d${i}`, type: 'deposit', account: main.id, asset: 'BTC', amount: '1' })));
+  assert.equal(ledger.groupCommitStats, null);
+  assert.equal((await ledger.verify()).entries, 6);
+});
+
+test('group commit is off when the ledger is given no options, as in the product (--group-commit off)', async () => {
+  const { ledger, main } = await funded(SqliteStore.open({ path: ':memory:' }), {});
   await Promise.all(Array.from({ length: 5 }, (_, i) => ledger.apply({ key: `d${i}`, type: 'deposit', account: main.id, asset: 'BTC', amount: '1' })));
   assert.equal(ledger.groupCommitStats, null);
   assert.equal((await ledger.verify()).entries, 6);

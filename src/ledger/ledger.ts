@@ -13,8 +13,10 @@ export const JOURNAL_PAGE_MAX = 500;
 
 export interface LedgerOptions {
   /**
-   * Group commit for single operations (`apply`); on by default, with as many lanes as the store
-   * runs transactions well at once. `false` commits every operation alone.
+   * Group commit for single operations (`apply`): `{}` turns it on, with as many lanes as the store
+   * runs transactions well at once. Off by default (every operation commits alone), as in the
+   * product (`--group-commit`, docs/benchmarks.md): on the measured machine it cost more per
+   * operation than the commits it saved.
    */
   readonly groupCommit?: Partial<GroupCommitOptions> | false;
   readonly events?: LedgerEventsOptions;
@@ -52,7 +54,7 @@ export class Ledger {
   ) {
     this.writeAssets = store.sharedByInstances ? new Map() : this.assetCache;
     this.events = new LedgerEvents(store, options.events);
-    const group = options.groupCommit ?? {};
+    const group = options.groupCommit ?? false;
     const transactions = { transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => this.transaction(fn), writeConcurrency: store.writeConcurrency };
     this.groups =
       group === false

@@ -82,3 +82,20 @@ test('behind a proxy, the client address that IP limits count by comes from X-Fo
     await runtime.close();
   }
 });
+
+test("docs/configuration.md's settings table is current (equals the one generated from the settings table; npm run docs:config)", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { withSettingsTable } = await import('./settings-docs.js');
+  const docs = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  assert.equal(docs, withSettingsTable(docs));
+});
+
+test('every setting is read from its flag, else its variable, else its default; an empty variable counts as unset', () => {
+  assert.equal(resolveConfig({ port: '81' }, { ASSETBOOK_PORT: '82' }).port, 81);
+  assert.equal(resolveConfig({}, { ASSETBOOK_PORT: '82' }).port, 82);
+  assert.equal(resolveConfig({}, { ASSETBOOK_PORT: '' }).port, 8080);
+  assert.deepEqual(Object.fromEntries(resolveConfig({}, { ASSETBOOK_RATE_LIMIT: 'bitget.account=2/1s' }).rateLimitOverrides), { 'bitget.account': { points: 2, durationMs: 1000 } });
+  assert.equal(resolveConfig({}, { ASSETBOOK_DURABILITY: 'normal' }).durability, 'normal');
+  assert.throws(() => resolveConfig({ port: '70000' }, {}), /port must be 0 to 65535 \(got "70000"\)/);
+  assert.throws(() => resolveConfig({}, { ASSETBOOK_GROUP_COMMIT: 'yes' }), /group-commit must be one of on, off \(got "yes"\)/);
+});

@@ -1,0 +1,319 @@
+import { resolve } from 'node:path';
+import type { SqliteDurability } from '../store/sqlite/sqlite-store.js';
+
+/**
+ * Every setting, declared once: its flag, environment variable, value syntax, default, what it
+ * means, which commands take it, and how its text becomes a value. The CLI's options and --help
+ * (src/cli/shared.ts), `ConfigFlags` and `resolveConfig` (config.ts), and the settings table of
+ * docs/configuration.md (settings-docs.ts, `npm run docs:config`) all come from `SETTINGS`.
+ */
+
+/** `store`: every command that opens the store; `serve`: the server only. */
+export type SettingCommands = 'store' | 'serve';
+
+export interface Setting<T, In extends string | readonly string[] = string> {
+  /** The long flag without its dashes; its camelCase is the setting's key (commander's attribute name). */
+  readonly flag: string;
+  /** The value syntax --help shows between `<>`. */
+  readonly value: string;
+  readonly env: string;
+  readonly commands: SettingCommands;
+  /** One line for --help. */
+  readonly help: string;
+  /** The docs table's "meaning" (markdown), when it says more than `help`. */
+  readonly doc?: string;
+  /** The default as one could type it: parsed like a given value. Absent: `parse` gets undefined. */
+  readonly fallback?: string;
+  /** The default in words (markdown), when it is not a value one could type. */
+  readonly defaultDoc?: string;
+  /** Repeated flags fold into a list. */
+  readonly repeatable?: boolean;
+  /** Text (flag, else variable, else `fallback`) to value; a ConfigError names the flag and what it takes. */
+  readonly parse: (text: In | undefined) => T;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface RateLimitOverride {
+  readonly points: number;
+  readonly durationMs: number;
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[]): (text: string | undefined) => T {
+  return (text) => {
+    if (text === undefined || !(allowed as readonly string[]).includes(text)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${text}")`);
+    return text as T;
+  };
+}
+
+const onOff = (name: string) => (text: string | undefined) => oneOf(name, ['on', 'off'] as const)(text) === 'on';
+const optional = (text: string | undefined): string | null => text ?? null;
+
+function seconds(name: string, min: number, max: number): (text: string | undefined) => number {
+  return (text = '') => {
+    const value = Number(text);
+    if (!/^[0-9]{1,9}(\.[0-9]{1,3})?$/.test(text) || value < min || value > max) {
+      throw new ConfigError(`${name} must be a number of seconds from ${min} to ${max} (got "${text}")`);
+    }
+    return Math.round(value * 1000);
+  };
+}
+
+/** Parses `name=points/durations` rules, e.g. `bitget.account=10/1s,bullish.ip=500/10s`. */
+export function parseRateLimitOverrides(text: string | readonly string[] | undefined): Map<string, RateLimitOverride> {
+  const out = new Map<string, RateLimitOverride>();
+  const items = (typeof text === 'string' ? [text] : (text ?? [])).flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+  for (const item of items) {
+    const match = /^([a-z][a-z0-9.-]*)=([0-9]{1,7})\/([0-9]{1,6})(ms|s)$/.exec(item);
+    const points = Number(match?.[2]);
+    const durationMs = Number(match?.[3]) * (match?.[4] === 's' ? 1000 : 1);
+    if (!match || points < 1 || durationMs < 1) {
+      throw new ConfigError(`rate-limit must look like name=points/<n>s or name=points/<n>ms, e.g. bitget.account=10/1s (got "${item}")`);
+    }
+    out.set(match[1]!, { points, durationMs });
+  }
+  return out;
+}
+
+/** `off`, a hop count (`1`), or comma-separated proxy addresses and CIDRs (`10.0.0.0/8,127.0.0.1`). */
+export function parseTrustProxy(text: string): false | string | number {
+  if (text === 'off') return false;
+  if (/^[0-9]{1,2}$/.test(text) && Number(text) >= 1) return Number(text);
+  const items = text.split(',').map((t) => t.trim());
+  if (items.every((t) => /^[0-9a-fA-F:.]{2,39}(\/[0-9]{1,3})?$/.test(t))) return items.join(',');
+  throw new ConfigError(`trust-proxy must be off, a number of hops, or proxy addresses/CIDRs separated by commas (got "${text}")`);
+}
+
+/** Lets TypeScript keep each setting's value type while checking it against `Setting`. */
+const setting = <T, In extends string | readonly string[] = string>(spec: Setting<T, In>): Setting<T, In> => spec;
+
+export const DEFAULT_DB = 'data/assetbook.db';
+
+/** In the order --help and the docs list them: the store's settings first, then the server's. */
+export const SETTINGS = {
+  db: setting({
+    flag: 'db',
+    value: 'path|url',
+    env: 'ASSETBOOK_DB',
+    commands: 'store',
+    help: 'SQLite file, :memory:, or postgres://user@host:port/database',
+    doc: 'SQLite file, `:memory:`, or `postgres://user:password@host:port/database`; `?search_path=<schema>` keeps the tables in that schema (created if missing)',
+    fallback: DEFAULT_DB,
+    parse: (text = DEFAULT_DB) => text,
+  }),
+  dataDir: setting({
+    flag: 'data-dir',
+    value: 'dir',
+    env: 'ASSETBOOK_DATA_DIR',
+    commands: 'store',
+    help: 'where the generated secret key and operator token live',
+    doc: 'where `secret.key` and `operator-token` are generated',
+    defaultDoc: "a SQLite file's folder; none for PostgreSQL",
+    parse: (text): string | null => (text === undefined ? null : resolve(text)),
+  }),
+  durability: setting({
+    flag: 'durability',
+    value: 'full|normal|off',
+    env: 'ASSETBOOK_DURABILITY',
+    commands: 'store',
+    help: 'SQLite only: what a crash can lose (see docs/configuration.md)',
+    doc: "SQLite only; see below (PostgreSQL's is the server's own `synchronous_commit`)",
+    fallback: 'full',
+    parse: oneOf<SqliteDurability>('durability', ['full', 'normal', 'off']),
+  }),
+  secretKey: setting({
+    flag: 'secret-key',
+    value: 'key',
+    env: 'ASSETBOOK_SECRET_KEY',
+    commands: 'store',
+    help: 'master key for sealed secrets: 64 hex digits or base64 of 32 bytes',
+    doc: 'master key for sealed secrets: 64 hex digits or base64 of 32 bytes. Required with PostgreSQL (unless `--data-dir`), the same on every instance; a start with a key other than the one the store was written with is refused',
+    defaultDoc: 'generated into `<data-dir>/secret.key`',
+    parse: optional,
+  }),
+  postgresPoolSize: setting({
+    flag: 'postgres-pool-size',
+    value: 'n',
+    env: 'ASSETBOOK_POSTGRES_POOL_SIZE',
+    commands: 'store',
+    help: 'PostgreSQL connections per instance, 2 to 200',
+    doc: 'PostgreSQL connections per instance, 2 to 200; half of them may run write transactions at once',
+    fallback: '10',
+    parse: (text = '') => {
+      if (!/^[0-9]{1,3}$/.test(text) || Number(text) < 2 || Number(text) > 200) throw new ConfigError(`postgres-pool-size must be 2 to 200 (got "${text}")`);
+      return Number(text);
+    },
+  }),
+  groupCommit: setting({
+    flag: 'group-commit',
+    value: 'on|off',
+    env: 'ASSETBOOK_GROUP_COMMIT',
+    commands: 'store',
+    help: 'concurrent single operations share commits',
+    doc: '`on`: concurrent single operations share one commit, each in its own savepoint (ARCHITECTURE.md). Off by default because on the measured machine it cost more CPU per operation than the commits it saved (docs/benchmarks.md); try it where commits are the bottleneck (slow fsync, a remote PostgreSQL)',
+    fallback: 'off',
+    parse: onOff('group-commit'),
+  }),
+  host: setting({
+    flag: 'host',
+    value: 'host',
+    env: 'ASSETBOOK_HOST',
+    commands: 'serve',
+    help: 'address to listen on',
+    fallback: '127.0.0.1',
+    parse: (text = '127.0.0.1') => text,
+  }),
+  port: setting({
+    flag: 'port',
+    value: 'port',
+    env: 'ASSETBOOK_PORT',
+    commands: 'serve',
+    help: 'port to listen on; 0 picks a free one',
+    fallback: '8080',
+    parse: (text = '') => {
+      if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) throw new ConfigError(`port must be 0 to 65535 (got "${text}")`);
+      return Number(text);
+    },
+  }),
+  operatorToken: setting({
+    flag: 'operator-token',
+    value: 'token',
+    env: 'ASSETBOOK_OPERATOR_TOKEN',
+    commands: 'serve',
+    help: 'bearer token of the operator API',
+    defaultDoc: 'generated on first start',
+    parse: optional,
+  }),
+  rateLimits: setting({
+    flag: 'rate-limits',
+    value: 'on|off',
+    env: 'ASSETBOOK_RATE_LIMITS',
+    commands: 'serve',
+    help: 'venue rate limits; off turns every one off, for load tests',
+    fallback: 'on',
+    parse: onOff('rate-limits'),
+  }),
+  rateLimit: setting<Map<string, RateLimitOverride>, string | readonly string[]>({
+    flag: 'rate-limit',
+    value: 'rule',
+    env: 'ASSETBOOK_RATE_LIMIT',
+    commands: 'serve',
+    help: 'replace one venue rate-limit rule, e.g. bitget.account=20/1s (repeatable)',
+    doc: "replace one venue rule, `name=points/<n>s` (or `ms`), e.g. `bitget.account=20/1s`; repeatable, or comma-separated in the variable; an unknown name stops the start",
+    defaultDoc: "each venue's documented limits",
+    repeatable: true,
+    parse: parseRateLimitOverrides,
+  }),
+  bitgetTimestampWindow: setting({
+    flag: 'bitget-timestamp-window',
+    value: 'seconds',
+    env: 'ASSETBOOK_BITGET_TIMESTAMP_WINDOW',
+    commands: 'serve',
+    help: 'how far a Bitget ACCESS-TIMESTAMP may be from the server clock, either way',
+    doc: 'how many seconds a Bitget `ACCESS-TIMESTAMP` may be from the server clock, either way',
+    fallback: '30',
+    parse: seconds('bitget-timestamp-window', 1, 86_400),
+  }),
+  bullishTokenTtl: setting({
+    flag: 'bullish-token-ttl',
+    value: 'seconds',
+    env: 'ASSETBOOK_BULLISH_TOKEN_TTL',
+    commands: 'serve',
+    help: 'lifetime of a Bullish session token from the HMAC login',
+    doc: 'lifetime in seconds of a Bullish session token from the HMAC login',
+    fallback: '86400',
+    parse: seconds('bullish-token-ttl', 1, 30 * 86_400),
+  }),
+  loopringKeyScope: setting({
+    flag: 'loopring-key-scope',
+    value: 'any|own',
+    env: 'ASSETBOOK_LOOPRING_KEY_SCOPE',
+    commands: 'serve',
+    help: 'any: a Loopring API key reads any account, as the venue documents; own: only its own',
+    doc: '`any`: any valid Loopring API key reads any account, as the venue documents; `own`: a key reads only its own account',
+    fallback: 'any',
+    parse: oneOf('loopring-key-scope', ['any', 'own'] as const),
+  }),
+  redis: setting({
+    flag: 'redis',
+    value: 'url',
+    env: 'ASSETBOOK_REDIS',
+    commands: 'serve',
+    help: 'keep rate-limit counters in this Redis, shared by every instance on it',
+    doc: 'keep rate-limit counters in this Redis, shared by every instance on it (see below)',
+    defaultDoc: 'none: counters in memory',
+    parse: (text) => {
+      if (text !== undefined && !/^rediss?:\/\/[^\s]+$/.test(text)) throw new ConfigError(`redis must be a redis:// or rediss:// URL (got "${text}")`);
+      return text ?? null;
+    },
+  }),
+  trustProxy: setting({
+    flag: 'trust-proxy',
+    value: 'off|hops|addresses',
+    env: 'ASSETBOOK_TRUST_PROXY',
+    commands: 'serve',
+    help: 'take the client address from X-Forwarded-For set by these proxies (CIDRs) or this many hops',
+    doc: 'behind a load balancer: take the client address that IP rate limits count by from `X-Forwarded-For`, when set by these proxies (`10.0.0.0/8,127.0.0.1`) or this many hops (`1`)',
+    fallback: 'off',
+    parse: (text = 'off') => parseTrustProxy(text),
+  }),
+  logLevel: setting({
+    flag: 'log-level',
+    value: 'level',
+    env: 'ASSETBOOK_LOG_LEVEL',
+    commands: 'serve',
+    help: 'pino level: fatal, error, warn, info, debug',
+    fallback: 'warn',
+    parse: (text = 'warn') => text,
+  }),
+};
+
+export type SettingKey = keyof typeof SETTINGS;
+
+/** What each setting takes from the command line: text, or a list for a repeatable flag. */
+export type ConfigFlags = { readonly [K in SettingKey]?: (typeof SETTINGS)[K] extends Setting<unknown, infer In> ? In : never };
+
+/** Each setting's value once parsed. */
+export type SettingValues = { readonly [K in SettingKey]: ReturnType<(typeof SETTINGS)[K]['parse']> };
+
+/** The settings `commands` take, as [key, setting] pairs in table order. */
+export function settingsFor(commands: SettingCommands): [SettingKey, Setting<unknown, string | readonly string[]>][] {
+  return (Object.entries(SETTINGS) as [SettingKey, Setting<unknown, string | readonly string[]>][]).filter(([, s]) => s.commands === commands);
+}
+
+/** The default as --help says it: the value, or the words the docs use, without markdown. */
+export function settingDefaultText(setting: Setting<unknown, string | readonly string[]>): string {
+  return setting.fallback ?? (setting.defaultDoc ?? 'none').replaceAll('`', '');
+}
+
+/**
+ * Walks the table: a flag wins over its variable (an empty variable counts as unset), which wins
+ * over the default; each text is parsed, and the first bad one stops with its ConfigError.
+ */
+export function readSettings(flags: ConfigFlags, env: NodeJS.ProcessEnv): SettingValues {
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SETTINGS) as [SettingKey, Setting<unknown, string | readonly string[]>][]) {
+    const fromEnv = env[spec.env] === '' ? undefined : env[spec.env];
+    values[key] = spec.parse(flags[key] ?? fromEnv ?? spec.fallback);
+  }
+  return values as SettingValues;
+}
+
+/** A start-up option of one command that is not a setting: no variable, nothing in `Config`. */
+export interface CommandOption {
+  readonly flag: string;
+  /** The value syntax between `<>`; absent for a switch. */
+  readonly value?: string;
+  readonly help: string;
+  /** The commands that take it, as the docs table says. */
+  readonly commands: string;
+}
+
+/** `serve`'s options that say what to do at start rather than how to run; listed with the settings in the docs. */
+export const SERVE_START_OPTIONS: readonly CommandOption[] = [
+  { flag: 'scenario', value: 'file', help: 'load this scenario file at start, unless its first user is there already', commands: 'serve' },
+  { flag: 'demo', help: 'load the built-in demo scenario (examples/demo.json) at start unless loaded, and print credentials and example requests', commands: 'serve' },
+  { flag: 'credentials-file', value: 'path', help: "write the operator token and the loaded users' venue credentials here, as JSON", commands: 'serve, scenario load' },
+];
