@@ -5,7 +5,7 @@ import { makeWorld, memoryStore } from '../../test/support/fixtures.js';
 import { formatAmount } from './amount.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
 import type { Ledger } from './ledger.js';
-import { OPERATION_TYPES, type OperationRequest, type PendingKind, type PendingState } from './operations.js';
+import { OPERATION_TYPES, pendingView, type OperationRequest, type PendingKind, type PendingState } from './operations.js';
 import { BUCKETS, SYSTEM_ACCOUNT, type Bucket, type SystemBook } from './types.js';
 
 /*
@@ -618,7 +618,7 @@ async function run(generated: readonly Command[]): Promise<void> {
 
     // Every pending the model knows has the state the model says.
     for (const [key, p] of model.pendings) {
-      assert.equal((await ledger.store.getPending(key))?.state, p.state, `pending ${key}`);
+      assert.equal((pendingView(await ledger.store.getReservation(key)))?.state, p.state, `pending ${key}`);
     }
 
     // Conservation: per asset, every book of every account and of the system sums to zero.
