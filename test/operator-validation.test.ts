@@ -95,6 +95,11 @@ const MISTAKES: readonly Mistake[] = [
     says: ['legs/0/amount must be a decimal string'],
   },
   // What only the ledger can know.
+  // Reservations.
+  { name: 'a hold reserving for a kind a hold cannot open', body: (ids) => ({ key: 'mistake', type: 'hold', account: ids.alice, asset: 'BTC', amount: '1', reservation: 'r1', kind: 'deposit' }), status: 400, code: 'INVALID_ARGUMENT', path: 'kind', says: ['order', 'other'] },
+  { name: 'a reservation post without a receiver', body: () => ({ key: 'mistake', type: 'reservation.post', reservation: 'r1', amount: '1' }), status: 400, code: 'INVALID_ARGUMENT', path: 'to', says: ['to is required in a reservation.post operation'] },
+  { name: 'an amount on a reservation void', body: () => ({ key: 'mistake', type: 'reservation.void', reservation: 'r1', amount: '1' }), status: 400, code: 'INVALID_ARGUMENT', path: 'amount', says: ['amount is not a field of a reservation.void operation', 'it takes key, type, reservation'] },
+  { name: 'a void of a reservation never opened', body: () => ({ key: 'mistake', type: 'reservation.void', reservation: 'never-opened' }), status: 404, code: 'PENDING_NOT_FOUND', path: 'reservation', says: ['no reservation never-opened'] },
   { name: 'an unknown account', body: (ids) => dep(ids, { account: 999_999 }), status: 404, code: 'ACCOUNT_NOT_FOUND', path: 'account', says: ['no account 999999'] },
   { name: 'an unknown asset', body: (ids) => dep(ids, { asset: 'NOPE' }), status: 404, code: 'ASSET_NOT_FOUND', path: 'asset', says: ['no asset NOPE'] },
   {

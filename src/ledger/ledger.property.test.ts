@@ -5,7 +5,7 @@ import { makeWorld, memoryStore } from '../../test/support/fixtures.js';
 import { formatAmount } from './amount.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
 import type { Ledger } from './ledger.js';
-import { OPERATION_TYPES, type OperationRequest, type PendingKind, type PendingState } from './operations.js';
+import { OPERATION_TYPES, pendingView, type OperationRequest, type PendingKind, type ReservationKind, type ReservationState } from './operations.js';
 import { BUCKETS, SYSTEM_ACCOUNT, type Bucket, type SystemBook } from './types.js';
 
 /*
@@ -83,6 +83,12 @@ type Command =
     }
   /** Draws back from the bucket an earlier hold, lock, restrict, lend or borrow filled: same account and asset. */
   | { readonly kind: 'undo'; readonly ref: number; readonly amount: bigint }
+  /** A hold that opens a reservation: a fresh id, or now and then an id some earlier one took. */
+  | { readonly kind: 'reserve'; readonly account: AccountRef; readonly asset: AssetRef; readonly amount: bigint; readonly reuse: boolean; readonly ref: number }
+  /** Posts part of an earlier reservation (any kind: pendings are refused) to an account. */
+  | { readonly kind: 'post'; readonly ref: number; readonly to: AccountRef; readonly amount: bigint }
+  /** Voids the rest of an earlier reservation. */
+  | { readonly kind: 'void'; readonly ref: number }
   /** Sends an earlier request again under its own key. */
   | { readonly kind: 'replay'; readonly ref: number }
   /** Sends different content under an earlier key. */
@@ -183,7 +189,19 @@ const adjustCommand = fc.record({
   reason: fc.constantFrom('correction', 'migration', 'correction', '', '  '),
 });
 
+const reserveCommand = fc.record({
+  kind: fc.constant('reserve' as const),
+  account: accountRef,
+  asset: assetRef,
+  amount: units,
+  reuse: fc.oneof({ arbitrary: fc.constant(false), weight: 8 }, { arbitrary: fc.constant(true), weight: 1 }),
+  ref: fc.nat(),
+});
+
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
+  { arbitrary: reserveCommand, weight: 4 },
+  { arbitrary: fc.record({ kind: fc.constant('post' as const), ref: fc.nat(), to: accountRef, amount: units }), weight: 4 },
+  { arbitrary: fc.record({ kind: fc.constant('void' as const), ref: fc.nat() }), weight: 2 },
   { arbitrary: fundCommand, weight: 5 },
   { arbitrary: singleCommand, weight: 10 },
   { arbitrary: withdrawCommand, weight: 3 },
@@ -207,13 +225,23 @@ interface ModelPosting {
   readonly amount: bigint;
 }
 
-interface ModelPending {
-  readonly kind: PendingKind;
+/** A reservation: `amount` everything reserved (a withdrawal's fee included). Pendings are ones of kind deposit or withdrawal. */
+interface ModelReservation {
+  readonly kind: ReservationKind;
   readonly account: number;
   readonly asset: string;
+  readonly bucket: Bucket;
   readonly amount: bigint;
   readonly fee: bigint;
-  state: PendingState;
+  posted: bigint;
+  voided: bigint;
+  state: ReservationState;
+}
+type NewReservation = Omit<ModelReservation, 'posted' | 'voided' | 'state'> & { readonly id: string };
+interface Draw {
+  readonly id: string;
+  readonly post: bigint;
+  readonly void: bigint;
 }
 
 type Prediction =
@@ -223,8 +251,8 @@ type Prediction =
       readonly ok: true;
       readonly replayOf?: undefined;
       readonly postings: readonly ModelPosting[];
-      readonly opens?: Omit<ModelPending, 'state'>;
-      readonly closes?: { readonly key: string; readonly state: Exclude<PendingState, 'open'> };
+      readonly reserves?: NewReservation;
+      readonly draws?: readonly Draw[];
     };
 
 /** A refusal the model predicts: thrown inside `predict`, caught right there. */
@@ -239,7 +267,7 @@ const bookId = (account: number, bucket: string, asset: string) => `${account}|$
 
 class Model {
   readonly balances = new Map<string, bigint>();
-  readonly pendings = new Map<string, ModelPending>();
+  readonly reservations = new Map<string, ModelReservation>();
   /** Key -> id of the journal entry it names. A refused operation never gets here. */
   readonly applied = new Map<string, number>();
 
@@ -272,6 +300,13 @@ class Model {
     try {
       const plan = this.plan(command, request);
       if (this.overdraws(plan.postings)) return { ok: false, code: 'INSUFFICIENT_FUNDS' };
+      if (plan.reserves && this.reservations.has(plan.reserves.id)) return { ok: false, code: 'INVALID_ARGUMENT' };
+      for (const d of plan.draws ?? []) {
+        const r = this.reservations.get(d.id);
+        const drawn = (plan.draws ?? []).filter((o) => o.id === d.id).reduce((n, o) => n + o.post + o.void, 0n);
+        if (!r || r.amount - r.posted - r.voided < drawn) return { ok: false, code: 'INSUFFICIENT_FUNDS' };
+      }
+      if (this.uncovers(plan)) return { ok: false, code: 'INSUFFICIENT_FUNDS' };
       return { ok: true, ...plan };
     } catch (error) {
       if (error instanceof Refusal) return { ok: false, code: error.code };
@@ -293,7 +328,7 @@ class Model {
           case 'deposit.pending':
             return {
               postings: [sys('world', symbol, -amount), acc(account, 'pendingDeposit', symbol, amount)],
-              opens: { kind: 'deposit', account, asset: symbol, amount, fee: 0n },
+              reserves: { id: request.key, kind: 'deposit', bucket: 'pendingDeposit', account, asset: symbol, amount, fee: 0n },
             };
           case 'borrow':
             return {
@@ -326,36 +361,39 @@ class Model {
         const fee = command.fee ?? 0n;
         return {
           postings: [acc(account, 'available', symbol, -(amount + fee)), acc(account, 'pendingWithdrawal', symbol, amount + fee)],
-          opens: { kind: 'withdrawal', account, asset: symbol, amount, fee },
+          reserves: { id: request.key, kind: 'withdrawal', bucket: 'pendingWithdrawal', account, asset: symbol, amount: amount + fee, fee },
         };
       }
       case 'settle': {
         const key = String(request.pending);
         const kind: PendingKind = command.type.startsWith('deposit') ? 'deposit' : 'withdrawal';
-        const p = this.pendings.get(key);
-        if (!p || p.kind !== kind) refuse('PENDING_NOT_FOUND');
-        if (p.state !== 'open') refuse('PENDING_CLOSED');
-        const total = p.amount + p.fee;
+        const r = this.reservations.get(key);
+        if (!r || r.kind !== kind) refuse('PENDING_NOT_FOUND');
+        if (r.state !== 'open') refuse('PENDING_CLOSED');
+        const total = r.amount;
+        const p = { ...r, amount: r.amount - r.fee };
+        const post = [{ id: key, post: total, void: 0n }];
+        const cancel = [{ id: key, post: 0n, void: total }];
         switch (command.type) {
           case 'deposit.confirm':
             return {
               postings: [acc(p.account, 'pendingDeposit', p.asset, -p.amount), acc(p.account, 'available', p.asset, p.amount)],
-              closes: { key, state: 'confirmed' },
+              draws: post,
             };
           case 'deposit.cancel':
             return {
               postings: [acc(p.account, 'pendingDeposit', p.asset, -p.amount), sys('world', p.asset, p.amount)],
-              closes: { key, state: 'cancelled' },
+              draws: cancel,
             };
           case 'withdrawal.complete':
             return {
               postings: [acc(p.account, 'pendingWithdrawal', p.asset, -total), sys('world', p.asset, p.amount), sys('fees', p.asset, p.fee)],
-              closes: { key, state: 'completed' },
+              draws: post,
             };
           case 'withdrawal.cancel':
             return {
               postings: [acc(p.account, 'pendingWithdrawal', p.asset, -total), acc(p.account, 'available', p.asset, total)],
-              closes: { key, state: 'cancelled' },
+              draws: cancel,
             };
           default:
             throw new Error(`unknown settle command ${JSON.stringify(command satisfies never)}`);
@@ -403,12 +441,72 @@ class Model {
         if (command.amount === 0n) refuse('INVALID_AMOUNT');
         return { postings: [acc(account, command.bucket as Bucket, symbol, command.amount), sys('adjustments', symbol, -command.amount)] };
       }
+      case 'reserve': {
+        const account = this.account(command.account);
+        const { symbol } = this.asset(command.asset);
+        const amount = this.positive(command.amount);
+        const id = String(request.reservation);
+        return {
+          postings: [acc(account, 'available', symbol, -amount), acc(account, 'held', symbol, amount)],
+          reserves: { id, kind: 'order', bucket: 'held', account, asset: symbol, amount, fee: 0n },
+        };
+      }
+      case 'post': {
+        const id = String(request.reservation);
+        const r = this.openReservation(id);
+        if (r.bucket !== 'held') refuse('INVALID_ARGUMENT');
+        const to = this.account(command.to);
+        if (to === r.account) refuse('INVALID_ARGUMENT');
+        const amount = this.positive(command.amount);
+        return { postings: [acc(r.account, 'held', r.asset, -amount), acc(to, 'available', r.asset, amount)], draws: [{ id, post: amount, void: 0n }] };
+      }
+      case 'void': {
+        const id = String(request.reservation);
+        const r = this.openReservation(id);
+        const rest = r.amount - r.posted - r.voided;
+        const postings =
+          r.bucket === 'pendingDeposit'
+            ? [acc(r.account, 'pendingDeposit', r.asset, -rest), sys('world', r.asset, rest)]
+            : [acc(r.account, r.bucket, r.asset, -rest), acc(r.account, 'available', r.asset, rest)];
+        return { postings, draws: [{ id, post: 0n, void: rest }] };
+      }
       case 'undo':
       case 'replay':
       case 'conflict':
         // Only reached for a key that was never applied: the request is planned as the command it copies.
         throw new Error('replay and conflict commands are resolved to the command they copy before planning');
     }
+  }
+
+  private openReservation(id: string): ModelReservation {
+    const r = this.reservations.get(id);
+    if (!r) refuse('PENDING_NOT_FOUND');
+    if (r.state !== 'open') refuse('PENDING_CLOSED');
+    return r;
+  }
+
+  /** Whether, after the plan, some bucket would hold less than what its open reservations have left. */
+  private uncovers(plan: { readonly postings: readonly ModelPosting[]; readonly reserves?: NewReservation; readonly draws?: readonly Draw[] }): boolean {
+    const left = new Map<string, bigint>();
+    for (const r of this.reservations.values()) {
+      if (r.state === 'open') left.set(bookId(r.account, r.bucket, r.asset), (left.get(bookId(r.account, r.bucket, r.asset)) ?? 0n) + r.amount - r.posted - r.voided);
+    }
+    if (plan.reserves) {
+      const id = bookId(plan.reserves.account, plan.reserves.bucket, plan.reserves.asset);
+      left.set(id, (left.get(id) ?? 0n) + plan.reserves.amount);
+    }
+    for (const d of plan.draws ?? []) {
+      const r = this.reservations.get(d.id)!;
+      const id = bookId(r.account, r.bucket, r.asset);
+      left.set(id, (left.get(id) ?? 0n) - d.post - d.void);
+    }
+    const after = new Map<string, bigint>();
+    for (const p of plan.postings) {
+      if (p.account === SYSTEM_ACCOUNT) continue;
+      const id = bookId(p.account, p.bucket, p.asset);
+      after.set(id, (after.get(id) ?? this.balance(p.account, p.bucket, p.asset)) + p.amount);
+    }
+    return [...after].some(([id, amount]) => amount < (left.get(id) ?? 0n));
   }
 
   /** Nets the postings per book, as one entry, and says whether any account book would go negative. */
@@ -431,11 +529,13 @@ class Model {
       const id = bookId(p.account, p.bucket, p.asset);
       this.balances.set(id, (this.balances.get(id) ?? 0n) + p.amount);
     }
-    if (prediction.opens) this.pendings.set(key, { ...prediction.opens, state: 'open' });
-    if (prediction.closes) {
-      const p = this.pendings.get(prediction.closes.key);
-      assert.ok(p, 'the model closes a pending it knows');
-      p.state = prediction.closes.state;
+    if (prediction.reserves) this.reservations.set(prediction.reserves.id, { ...prediction.reserves, posted: 0n, voided: 0n, state: 'open' });
+    for (const d of prediction.draws ?? []) {
+      const r = this.reservations.get(d.id);
+      assert.ok(r, 'the model draws on a reservation it knows');
+      r.posted += d.post;
+      r.voided += d.void;
+      if (r.amount === r.posted + r.voided) r.state = r.voided === 0n ? 'posted' : r.posted === 0n ? 'voided' : 'closed';
     }
     this.applied.set(key, entryId);
   }
@@ -460,6 +560,8 @@ interface Sent {
   readonly command: Command;
   readonly request: OperationRequest;
   readonly opensPending: boolean;
+  /** The reservation id a hold with one names (a pending's is its key). */
+  readonly reservation?: string;
 }
 
 const amountText = (amount: bigint, asset: AssetRef): string => formatAmount(amount, ASSETS[asset]?.scale ?? 8);
@@ -498,6 +600,20 @@ function buildRequest(command: Command, key: string, accountIds: readonly number
       }));
       const fees = command.fees.map((fee) => ({ account: id(fee.account), asset: symbolOf(fee.asset), amount: amountText(fee.amount, fee.asset) }));
       return { type: 'trade', key, legs, ...(fees.length === 0 ? {} : { fees }) };
+    }
+    case 'reserve': {
+      const taken = history.flatMap((s) => (s.reservation === undefined ? [] : [s.reservation]));
+      const reservation = command.reuse && taken.length > 0 ? taken[command.ref % taken.length] : `r-${key}`;
+      return { type: 'hold', key, account: id(command.account), asset: symbolOf(command.asset), amount: amountText(command.amount, command.asset), reservation };
+    }
+    case 'post':
+    case 'void': {
+      const ids = history.flatMap((s) => (s.reservation === undefined ? (s.opensPending ? [s.key] : []) : [s.reservation]));
+      const reservation = ids.length === 0 ? 'never-reserved' : ids[command.ref % ids.length];
+      if (command.kind === 'void') return { type: 'reservation.void', key, reservation };
+      const r = history.find((s) => s.reservation === reservation || s.key === reservation);
+      const asset = r && r.command.kind === 'reserve' ? r.command.asset : 0;
+      return { type: 'reservation.post', key, reservation, to: id(command.to), amount: amountText(command.amount, asset) };
     }
     case 'adjust':
       return {
@@ -585,6 +701,7 @@ async function run(generated: readonly Command[]): Promise<void> {
           command,
           request,
           opensPending: (command.kind === 'single' && command.type === 'deposit.pending') || command.kind === 'withdraw',
+          ...(command.kind === 'reserve' ? { reservation: String(request.reservation) } : {}),
         };
         history.push(sent);
       }
@@ -616,9 +733,14 @@ async function run(generated: readonly Command[]): Promise<void> {
       await compareBooks(ledger, model, accounts, step);
     }
 
-    // Every pending the model knows has the state the model says.
-    for (const [key, p] of model.pendings) {
-      assert.equal((await ledger.store.getPending(key))?.state, p.state, `pending ${key}`);
+    // Every reservation the model knows has the totals and state the model says; pendings read as before.
+    for (const [id, r] of model.reservations) {
+      const stored = await ledger.store.getReservation(id);
+      assert.deepEqual([stored?.posted, stored?.voided, stored?.state], [r.posted, r.voided, r.state], `reservation ${id}`);
+      if (r.kind === 'deposit' || r.kind === 'withdrawal') {
+        const state = r.state === 'open' ? 'open' : r.state === 'voided' ? 'cancelled' : r.kind === 'deposit' ? 'confirmed' : 'completed';
+        assert.equal(pendingView(stored)?.state, state, `pending ${id}`);
+      }
     }
 
     // Conservation: per asset, every book of every account and of the system sums to zero.
@@ -674,10 +796,11 @@ test('the generated sequences exercise every operation type, refusals and replay
     for (const c of commands) {
       if (c.kind === 'single' || c.kind === 'settle') seen.add(c.type);
       else if (c.kind === 'withdraw') seen.add('withdrawal.request');
+      else if (c.kind === 'post' || c.kind === 'void') seen.add(`reservation.${c.kind}`);
       else seen.add(c.kind);
     }
   }
-  for (const type of ['deposit', 'deposit.pending', 'deposit.confirm', 'deposit.cancel', 'withdrawal.request', 'withdrawal.complete', 'withdrawal.cancel', 'hold', 'release', 'lock', 'unlock', 'restrict', 'unrestrict', 'borrow', 'repay', 'lend', 'recall', 'transfer', 'trade', 'adjust', 'undo', 'replay', 'conflict']) {
+  for (const type of ['deposit', 'deposit.pending', 'deposit.confirm', 'deposit.cancel', 'withdrawal.request', 'withdrawal.complete', 'withdrawal.cancel', 'hold', 'release', 'lock', 'unlock', 'restrict', 'unrestrict', 'borrow', 'repay', 'lend', 'recall', 'transfer', 'trade', 'adjust', 'reserve', 'reservation.post', 'reservation.void', 'undo', 'replay', 'conflict']) {
     assert.ok(seen.has(type), `the generator produces ${type}`);
   }
 });

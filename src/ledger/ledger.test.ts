@@ -8,7 +8,7 @@ import { bucketsOf, freshKey, makeWorld, type World } from '../../test/support/f
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
 import { BATCH_SIZE_MAX, Ledger } from './ledger.js';
-import { OPERATION_TYPES, type OperationRequest } from './operations.js';
+import { OPERATION_TYPES, pendingView, type OperationRequest } from './operations.js';
 import { SYSTEM_ACCOUNT, type JournalEntry } from './types.js';
 
 /* ------------------------------------------------------------------------------------------------
@@ -138,14 +138,14 @@ test('a pending deposit shows in pendingDeposit and moves to available on confir
   await applyOk(ledger, { type: 'deposit.pending', key: 'dp1', account: alice.id, asset: 'ETH', amount: '2' });
   assert.deepEqual(await bucketsOf(ledger, alice.id, 'ETH'), { pendingDeposit: '2000000000000000000' });
   assert.deepEqual(await systemBooks(ledger, 'ETH'), { world: '-2000000000000000000' });
-  const pending = await ledger.store.getPending('dp1');
+  const pending = pendingView(await ledger.store.getReservation('dp1'));
   assert.equal(pending?.state, 'open');
   assert.equal(pending?.kind, 'deposit');
   assert.equal(pending?.amount, 2_000_000_000_000_000_000n);
   await applyOk(ledger, { type: 'deposit.confirm', key: 'dc1', pending: 'dp1' });
   assert.deepEqual(await bucketsOf(ledger, alice.id, 'ETH'), { available: '2000000000000000000' });
   assert.deepEqual(await systemBooks(ledger, 'ETH'), { world: '-2000000000000000000' });
-  assert.equal((await ledger.store.getPending('dp1'))?.state, 'confirmed');
+  assert.equal((pendingView(await ledger.store.getReservation('dp1')))?.state, 'confirmed');
   await assertVerified(ledger);
 });
 
@@ -155,7 +155,7 @@ test('a cancelled pending deposit leaves pendingDeposit and goes back to the wor
   await applyOk(ledger, { type: 'deposit.cancel', key: 'dx1', pending: 'dp1' });
   assert.deepEqual(await bucketsOf(ledger, alice.id, 'USDT'), {});
   assert.deepEqual(await systemBooks(ledger, 'USDT'), {});
-  assert.equal((await ledger.store.getPending('dp1'))?.state, 'cancelled');
+  assert.equal((pendingView(await ledger.store.getReservation('dp1')))?.state, 'cancelled');
   await assertVerified(ledger);
 });
 
@@ -164,7 +164,7 @@ test('a withdrawal request without fee moves the amount to pendingWithdrawal; co
   const { entry } = await applyOk(ledger, { type: 'withdrawal.request', key: 'w1', account: alice.id, asset: 'BTC', amount: '3' });
   assert.deepEqual(entry.request, { account: alice.id, asset: 'BTC', amount: '3', fee: '0' });
   assert.deepEqual(await bucketsOf(ledger, alice.id, 'BTC'), { available: '700000000', pendingWithdrawal: '300000000' });
-  const pending = await ledger.store.getPending('w1');
+  const pending = pendingView(await ledger.store.getReservation('w1'));
   assert.equal(pending?.kind, 'withdrawal');
   assert.equal(pending?.fee, 0n);
   const done = await applyOk(ledger, { type: 'withdrawal.complete', key: 'wc1', pending: 'w1' });
@@ -172,7 +172,7 @@ test('a withdrawal request without fee moves the amount to pendingWithdrawal; co
   assert.deepEqual(await bucketsOf(ledger, alice.id, 'BTC'), { available: '700000000' });
   // world was -15 BTC after funding; 3 BTC went back out.
   assert.deepEqual(await systemBooks(ledger, 'BTC'), { world: '-1200000000' });
-  assert.equal((await ledger.store.getPending('w1'))?.state, 'completed');
+  assert.equal((pendingView(await ledger.store.getReservation('w1')))?.state, 'completed');
   await assertVerified(ledger);
 });
 
@@ -199,8 +199,8 @@ test('a fee of "0", in any spelling, on a withdrawal request means no fee', asyn
   const { ledger, alice } = await fundedWorld();
   await applyOk(ledger, { type: 'withdrawal.request', key: 'w0', account: alice.id, asset: 'BTC', amount: '0.5', fee: '0' });
   await applyOk(ledger, { type: 'withdrawal.request', key: 'w00', account: alice.id, asset: 'BTC', amount: '0.5', fee: '0.00000000' });
-  assert.equal((await ledger.store.getPending('w0'))?.fee, 0n);
-  assert.equal((await ledger.store.getPending('w00'))?.fee, 0n);
+  assert.equal((pendingView(await ledger.store.getReservation('w0')))?.fee, 0n);
+  assert.equal((pendingView(await ledger.store.getReservation('w00')))?.fee, 0n);
   assert.deepEqual(await bucketsOf(ledger, alice.id, 'BTC'), { available: '900000000', pendingWithdrawal: '100000000' });
   await assertVerified(ledger);
 });
@@ -212,7 +212,7 @@ test('a cancelled withdrawal returns amount and fee to available and touches no 
   await applyOk(ledger, { type: 'withdrawal.cancel', key: 'wx1', pending: 'w1' });
   assert.deepEqual(await bucketsOf(ledger, alice.id, 'USDT'), { available: '1000000000' });
   assert.deepEqual(await systemBooks(ledger, 'USDT'), systemBefore);
-  assert.equal((await ledger.store.getPending('w1'))?.state, 'cancelled');
+  assert.equal((pendingView(await ledger.store.getReservation('w1')))?.state, 'cancelled');
   await assertVerified(ledger);
 });
 
@@ -783,8 +783,8 @@ test('a withdrawal key cannot settle a deposit pending, nor a deposit key a with
     const wrongKey = kind === 'deposit' ? 'wr' : 'dp';
     await expectRefused(ledger, { type, key: freshKey('cross'), pending: wrongKey }, 'PENDING_NOT_FOUND', 'pending');
   }
-  assert.equal((await ledger.store.getPending('dp'))?.state, 'open');
-  assert.equal((await ledger.store.getPending('wr'))?.state, 'open');
+  assert.equal((pendingView(await ledger.store.getReservation('dp')))?.state, 'open');
+  assert.equal((pendingView(await ledger.store.getReservation('wr')))?.state, 'open');
 });
 
 test('settling an already settled pending is refused with PENDING_CLOSED, its state unchanged', async () => {
@@ -805,7 +805,7 @@ test('settling an already settled pending is refused with PENDING_CLOSED, its st
       if (settleKind !== kind) continue;
       await expectRefused(ledger, { type, key: freshKey('again'), pending: key }, 'PENDING_CLOSED', 'pending');
     }
-    assert.equal((await ledger.store.getPending(key))?.state, state);
+    assert.equal((pendingView(await ledger.store.getReservation(key)))?.state, state);
   }
 });
 
@@ -958,7 +958,7 @@ test('applyBatch is all-or-nothing: when the third operation overdraws, nothing 
   );
   assert.deepEqual(await snapshot(ledger), before);
   for (const key of ['x1', 'x2', 'x3', 'x4']) assert.equal(await ledger.store.getOperation(key), undefined);
-  assert.equal(await ledger.store.getPending('x2'), undefined, 'the pending the batch opened is gone too');
+  assert.equal(pendingView(await ledger.store.getReservation('x2')), undefined, 'the pending the batch opened is gone too');
   assert.deepEqual(await bucketsOf(ledger, alice.id, 'ETH'), {});
   assert.deepEqual(await systemBooks(ledger, 'ETH'), {});
   await assertVerified(ledger);
@@ -1046,6 +1046,45 @@ test('verify reports a balance row tampered with in SQLite as balance-differs-fr
   } finally {
     await reopened.close();
   }
+});
+
+test('verify reports a reservation tampered with in SQLite: amounts that do not add up, and more reserved than the bucket holds', async () => {
+  const path = join(tempDir, 'tamper-reservation.db');
+  const first = SqliteStore.open({ path });
+  const { ledger, alice } = await makeWorld(first);
+  await applyOk(ledger, { type: 'deposit', key: 'd', account: alice.id, asset: 'BTC', amount: '1' });
+  await applyOk(ledger, { type: 'hold', key: 'h', account: alice.id, asset: 'BTC', amount: '0.5', reservation: 'order-1' });
+  await applyOk(ledger, { type: 'hold', key: 'h2', account: alice.id, asset: 'BTC', amount: '0.1', reservation: 'order-2' });
+  await assertVerified(ledger);
+  await first.close();
+
+  const db = new Database(path);
+  db.prepare("UPDATE reservations SET posted = '60000000' WHERE id = 'order-1'").run();
+  db.prepare("UPDATE reservations SET amount = '90000000' WHERE id = 'order-2'").run();
+  db.close();
+
+  const reopened = SqliteStore.open({ path });
+  try {
+    const report = await new Ledger(reopened).verify();
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.mismatches, [
+      { kind: 'reservation-inconsistent', detail: 'reservation order-1: posted 60000000 and voided 0 exceed the 50000000 reserved' },
+      { kind: 'reservations-exceed-balance', detail: `account ${alice.id} BTC held: open reservations 90000000, balance 60000000` },
+    ]);
+  } finally {
+    await reopened.close();
+  }
+});
+
+test('an order reservation is posted to another account and voided for the rest', async () => {
+  const { ledger, alice, bob } = await fundedWorld();
+  await applyOk(ledger, { type: 'hold', key: 'h', account: alice.id, asset: 'USDT', amount: '10', reservation: 'o1', kind: 'other' });
+  await applyOk(ledger, { type: 'reservation.post', key: 'p', reservation: 'o1', to: bob.id, amount: '4' });
+  await applyOk(ledger, { type: 'reservation.void', key: 'v', reservation: 'o1' });
+  assert.deepEqual(await bucketsOf(ledger, alice.id, 'USDT'), { available: '996000000' });
+  const r = await ledger.store.getReservation('o1');
+  assert.deepEqual([r?.kind, r?.posted, r?.voided, r?.state], ['other', 4_000_000n, 6_000_000n, 'closed']);
+  await assertVerified(ledger);
 });
 
 test('ledger.balances refuses an account that does not exist, the system account included', async () => {

@@ -18,6 +18,8 @@ export const OPERATION_TYPES = [
   'withdrawal.cancel',
   'hold',
   'release',
+  'reservation.post',
+  'reservation.void',
   'lock',
   'unlock',
   'restrict',
@@ -38,7 +40,10 @@ export type OperationRequest = { readonly type: string; readonly key: string } &
 export type PendingKind = 'deposit' | 'withdrawal';
 export type PendingState = 'open' | 'confirmed' | 'cancelled' | 'completed';
 
-/** A deposit or withdrawal that is waiting to be settled, named by the key of its opening operation. */
+/**
+ * A deposit or withdrawal that is waiting to be settled, named by the key of its opening
+ * operation: the view the deposit/withdrawal operations keep of their reservation.
+ */
 export interface Pending {
   readonly key: string;
   readonly kind: PendingKind;
@@ -49,18 +54,81 @@ export interface Pending {
   readonly state: PendingState;
 }
 
+export const RESERVATION_KINDS = ['order', 'withdrawal', 'deposit', 'other'] as const;
+export type ReservationKind = (typeof RESERVATION_KINDS)[number];
+/** The kinds a `hold` may open; deposits and withdrawals open their own. */
+export const HOLD_KINDS = ['order', 'other'] as const;
+/** Where each kind's reserved amount sits. */
+export const RESERVATION_BUCKET: Readonly<Record<ReservationKind, Bucket>> = {
+  order: 'held',
+  other: 'held',
+  deposit: 'pendingDeposit',
+  withdrawal: 'pendingWithdrawal',
+};
+/** The buckets reservations live in: no operation may take such a bucket below its open reservations. */
+export const RESERVABLE_BUCKETS: readonly Bucket[] = ['held', 'pendingDeposit', 'pendingWithdrawal'];
+
+/**
+ * open: something is left. posted: all of it was posted. voided: none was posted, the rest was
+ * voided. closed: part posted, the rest voided. Only an open reservation can change.
+ */
+export type ReservationState = 'open' | 'posted' | 'voided' | 'closed';
+
+/**
+ * An amount set aside in one bucket under an id (TigerBeetle's pending transfer): posted out in
+ * parts, voided for the rest. `amount` is everything reserved, a withdrawal's `fee` included.
+ */
+export interface Reservation {
+  readonly id: string;
+  readonly kind: ReservationKind;
+  readonly account: number;
+  readonly asset: string;
+  readonly bucket: Bucket;
+  readonly amount: bigint;
+  /** The part of `amount` that is a withdrawal fee (0 for other kinds). */
+  readonly fee: bigint;
+  readonly posted: bigint;
+  readonly voided: bigint;
+  readonly state: ReservationState;
+}
+
+export const remainderOf = (r: Reservation): bigint => r.amount - r.posted - r.voided;
+
+/** The state once nothing is left: by what was posted and voided. */
+export function finalState(posted: bigint, voided: bigint): ReservationState {
+  if (voided === 0n) return 'posted';
+  return posted === 0n ? 'voided' : 'closed';
+}
+
+/** A deposit or withdrawal reservation as the pending operations name it; undefined for any other. */
+export function pendingView(r: Reservation | undefined): Pending | undefined {
+  if (!r || (r.kind !== 'deposit' && r.kind !== 'withdrawal')) return undefined;
+  const state = r.state === 'open' ? 'open' : r.state === 'posted' ? (r.kind === 'deposit' ? 'confirmed' : 'completed') : 'cancelled';
+  return { key: r.id, kind: r.kind, account: r.account, asset: r.asset, amount: r.amount - r.fee, fee: r.fee, state };
+}
+
 export interface PlanContext {
   asset(symbol: unknown, path: string): Promise<Asset>;
   account(id: unknown, path: string): Promise<Account>;
   pending(key: unknown, kind: PendingKind, path: string): Promise<Pending>;
+  /** An open reservation: refused with PENDING_NOT_FOUND or PENDING_CLOSED otherwise. */
+  reservation(id: unknown, path: string): Promise<Reservation>;
+}
+
+/** A change to an existing reservation: amounts posted out of it and voided. */
+export interface ReservationDraw {
+  readonly id: string;
+  readonly post: bigint;
+  readonly void: bigint;
 }
 
 export interface Plan {
   readonly postings: Posting[];
   /** The request as understood: ids and symbols checked, amounts in their shortest exact form. */
   readonly normalized: Record<string, unknown>;
-  readonly opens?: Omit<Pending, 'key' | 'state'>;
-  readonly closes?: { readonly key: string; readonly state: Exclude<PendingState, 'open'> };
+  /** A reservation this operation opens; its id defaults to the operation's key. */
+  readonly reserves?: Omit<Reservation, 'id' | 'posted' | 'voided' | 'state'> & { readonly id?: string };
+  readonly draws?: readonly ReservationDraw[];
 }
 
 type Planner = (request: OperationRequest, ctx: PlanContext) => Promise<Plan>;
@@ -100,10 +168,13 @@ function optionalFee(request: OperationRequest, asset: Asset): bigint {
   return request.fee === undefined ? 0n : parseAmount(request.fee, asset.scale, 'fee');
 }
 
-function settle(kind: PendingKind, state: Exclude<PendingState, 'open'>, postings: (p: Pending) => Posting[]): Planner {
+/** Settles a whole pending: `outcome` says whether its amount is posted or voided. */
+function settle(kind: PendingKind, outcome: 'post' | 'void', postings: (p: Pending) => Posting[]): Planner {
   return async (request, ctx) => {
     const pending = await ctx.pending(request.pending, kind, 'pending');
-    return { postings: postings(pending), normalized: { pending: pending.key }, closes: { key: pending.key, state } };
+    const all = pending.amount + pending.fee;
+    const draw = { id: pending.key, post: outcome === 'post' ? all : 0n, void: outcome === 'void' ? all : 0n };
+    return { postings: postings(pending), normalized: { pending: pending.key }, draws: [draw] };
   };
 }
 
@@ -120,11 +191,11 @@ const PLANNERS: Record<OperationType, Planner> = {
     return {
       postings: [system('world', asset.symbol, -amount), book(account, 'pendingDeposit', asset.symbol, amount)],
       normalized,
-      opens: { kind: 'deposit', account, asset: asset.symbol, amount, fee: 0n },
+      reserves: { kind: 'deposit', bucket: 'pendingDeposit', account, asset: asset.symbol, amount, fee: 0n },
     };
   },
-  'deposit.confirm': settle('deposit', 'confirmed', (p) => shift(p.account, 'pendingDeposit', 'available', p.asset, p.amount)),
-  'deposit.cancel': settle('deposit', 'cancelled', (p) => [
+  'deposit.confirm': settle('deposit', 'post', (p) => shift(p.account, 'pendingDeposit', 'available', p.asset, p.amount)),
+  'deposit.cancel': settle('deposit', 'void', (p) => [
     book(p.account, 'pendingDeposit', p.asset, -p.amount),
     system('world', p.asset, p.amount),
   ]),
@@ -134,21 +205,23 @@ const PLANNERS: Record<OperationType, Planner> = {
     return {
       postings: shift(account, 'available', 'pendingWithdrawal', asset.symbol, amount + fee),
       normalized: { ...normalized, fee: formatAmount(fee, asset.scale) },
-      opens: { kind: 'withdrawal', account, asset: asset.symbol, amount, fee },
+      reserves: { kind: 'withdrawal', bucket: 'pendingWithdrawal', account, asset: asset.symbol, amount: amount + fee, fee },
     };
   },
-  'withdrawal.complete': settle('withdrawal', 'completed', (p) =>
+  'withdrawal.complete': settle('withdrawal', 'post', (p) =>
     [
       book(p.account, 'pendingWithdrawal', p.asset, -(p.amount + p.fee)),
       system('world', p.asset, p.amount),
       system('fees', p.asset, p.fee),
     ].filter((posting) => posting.amount !== 0n),
   ),
-  'withdrawal.cancel': settle('withdrawal', 'cancelled', (p) =>
+  'withdrawal.cancel': settle('withdrawal', 'void', (p) =>
     shift(p.account, 'pendingWithdrawal', 'available', p.asset, p.amount + p.fee),
   ),
-  hold: bucketShift('available', 'held'),
+  hold: planHold,
   release: bucketShift('held', 'available'),
+  'reservation.post': planReservationPost,
+  'reservation.void': planReservationVoid,
   lock: bucketShift('available', 'locked'),
   unlock: bucketShift('locked', 'available'),
   restrict: bucketShift('available', 'restricted'),
@@ -212,12 +285,75 @@ const PLANNERS: Record<OperationType, Planner> = {
   },
 };
 
+/** Reservation ids follow the operation key rule: a pending's id is the key that opened it. */
+const RESERVATION_ID = /^[\x21-\x7e]{1,128}$/;
+
+function reservationId(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !RESERVATION_ID.test(value)) {
+    throw new LedgerError('INVALID_ARGUMENT', `${path} must be 1 to 128 printable ASCII characters without spaces`, path);
+  }
+  return value;
+}
+
+/**
+ * available → held. With `reservation`, the amount is set aside under that id (kind `order` by
+ * default) for later posts and a void; without, it is an anonymous hold as before, released by
+ * `release`. The normalized form only grows the fields when they are given, so replays of older
+ * holds keep their content hash.
+ */
+async function planHold(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
+  const { account, asset, amount, normalized } = await readSingle(request, ctx);
+  const postings = shift(account, 'available', 'held', asset.symbol, amount);
+  if (request.reservation === undefined) {
+    if (request.kind !== undefined) throw new LedgerError('INVALID_ARGUMENT', 'kind is the kind of a reservation: give reservation too', 'kind');
+    return { postings, normalized };
+  }
+  const id = reservationId(request.reservation, 'reservation');
+  const kind = request.kind ?? 'order';
+  if (!(HOLD_KINDS as readonly unknown[]).includes(kind)) {
+    throw new LedgerError('INVALID_ARGUMENT', `kind must be one of ${HOLD_KINDS.join(', ')}`, 'kind');
+  }
+  return {
+    postings,
+    normalized: { ...normalized, reservation: id, kind },
+    reserves: { id, kind: kind as ReservationKind, bucket: 'held', account, asset: asset.symbol, amount, fee: 0n },
+  };
+}
+
+/** Part of a held reservation goes to another account's available (a trade leg does the same from a trade). */
+async function planReservationPost(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
+  const r = await ctx.reservation(request.reservation, 'reservation');
+  if (r.bucket !== 'held') {
+    throw new LedgerError('INVALID_ARGUMENT', `a ${r.kind} reservation is posted by ${r.kind}.${r.kind === 'deposit' ? 'confirm' : 'complete'}`, 'reservation');
+  }
+  const to = await ctx.account(request.to, 'to');
+  if (to.id === r.account) throw new LedgerError('INVALID_ARGUMENT', 'to must be another account: void the reservation to release it', 'to');
+  const asset = await ctx.asset(r.asset, 'reservation');
+  const amount = parsePositiveAmount(request.amount, asset.scale, 'amount');
+  return {
+    postings: [book(r.account, 'held', r.asset, -amount), book(to.id, 'available', r.asset, amount)],
+    normalized: { reservation: r.id, to: to.id, amount: formatAmount(amount, asset.scale) },
+    draws: [{ id: r.id, post: amount, void: 0n }],
+  };
+}
+
+/** Releases everything left of a reservation to where it came from, and closes it. */
+async function planReservationVoid(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
+  const r = await ctx.reservation(request.reservation, 'reservation');
+  const rest = remainderOf(r);
+  const postings =
+    r.bucket === 'pendingDeposit'
+      ? [book(r.account, 'pendingDeposit', r.asset, -rest), system('world', r.asset, rest)]
+      : shift(r.account, r.bucket, 'available', r.asset, rest);
+  return { postings, normalized: { reservation: r.id }, draws: [{ id: r.id, post: 0n, void: rest }] };
+}
+
 const TRADE_LEGS_MAX = 16;
 const TRADE_SOURCES = ['available', 'held'] as const;
 
 /**
  * A trade settles atomically: every leg moves an amount from one side (out of its `held` or
- * `available` bucket) to the other side's `available`; every fee leaves a side's `available` for
+ * `available` bucket, or out of a reservation in `held`) to the other side's `available`; every fee leaves a side's `available` for
  * the venue's fee book. Exactly two accounts take part, and each must give something.
  */
 async function planTrade(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
@@ -230,6 +366,7 @@ async function planTrade(request: OperationRequest, ctx: PlanContext): Promise<P
     throw new LedgerError('INVALID_ARGUMENT', `fees must be an array of at most ${TRADE_LEGS_MAX} fees`, 'fees');
   }
   const postings: Posting[] = [];
+  const draws: ReservationDraw[] = [];
   const normalizedLegs: Record<string, unknown>[] = [];
   const givers = new Set<number>();
   const parties = new Set<number>();
@@ -240,12 +377,22 @@ async function planTrade(request: OperationRequest, ctx: PlanContext): Promise<P
     if (from.id === to.id) throw new LedgerError('INVALID_ARGUMENT', 'a leg must join two different accounts', `legs/${i}/to`);
     const asset = await ctx.asset(leg.asset, `legs/${i}/asset`);
     const amount = parsePositiveAmount(leg.amount, asset.scale, `legs/${i}/amount`);
-    const source = leg.fromBucket === undefined ? 'available' : leg.fromBucket;
+    const source = leg.fromBucket === undefined ? (leg.reservation === undefined ? 'available' : 'held') : leg.fromBucket;
     if (!(TRADE_SOURCES as readonly unknown[]).includes(source)) {
       throw new LedgerError('INVALID_ARGUMENT', 'fromBucket must be available or held', `legs/${i}/fromBucket`);
     }
     postings.push(book(from.id, source as Bucket, asset.symbol, -amount), book(to.id, 'available', asset.symbol, amount));
-    normalizedLegs.push({ from: from.id, to: to.id, asset: asset.symbol, amount: formatAmount(amount, asset.scale), fromBucket: source });
+    const normalizedLeg: Record<string, unknown> = { from: from.id, to: to.id, asset: asset.symbol, amount: formatAmount(amount, asset.scale), fromBucket: source };
+    if (leg.reservation !== undefined) {
+      const path = `legs/${i}/reservation`;
+      const r = await ctx.reservation(leg.reservation, path);
+      if (source !== 'held' || r.bucket !== 'held' || r.account !== from.id || r.asset !== asset.symbol) {
+        throw new LedgerError('INVALID_ARGUMENT', `reservation ${r.id} holds ${r.asset} of account ${r.account} in ${r.bucket}: not what this leg gives`, path);
+      }
+      draws.push({ id: r.id, post: amount, void: 0n });
+      normalizedLeg.reservation = r.id;
+    }
+    normalizedLegs.push(normalizedLeg);
     givers.add(from.id);
     parties.add(from.id).add(to.id);
   }
@@ -264,7 +411,7 @@ async function planTrade(request: OperationRequest, ctx: PlanContext): Promise<P
     postings.push(book(account.id, 'available', asset.symbol, -amount), system('fees', asset.symbol, amount));
     normalizedFees.push({ account: account.id, asset: asset.symbol, amount: formatAmount(amount, asset.scale) });
   }
-  return { postings, normalized: { legs: normalizedLegs, fees: normalizedFees } };
+  return { postings, normalized: { legs: normalizedLegs, fees: normalizedFees }, ...(draws.length > 0 ? { draws } : {}) };
 }
 
 function asObject(value: unknown, path: string): Record<string, unknown> {
@@ -286,8 +433,10 @@ const FIELDS: Record<OperationType, readonly string[]> = {
   'withdrawal.request': [...SINGLE, 'fee'],
   'withdrawal.complete': SETTLE,
   'withdrawal.cancel': SETTLE,
-  hold: SINGLE,
+  hold: [...SINGLE, 'reservation', 'kind'],
   release: SINGLE,
+  'reservation.post': ['reservation', 'amount', 'to'],
+  'reservation.void': ['reservation'],
   lock: SINGLE,
   unlock: SINGLE,
   restrict: SINGLE,
@@ -305,7 +454,7 @@ export function isOperationType(type: unknown): type is OperationType {
   return typeof type === 'string' && (OPERATION_TYPES as readonly string[]).includes(type);
 }
 
-/** Plans one operation: its postings, its normalized form, the pending it opens or closes. */
+/** Plans one operation: its postings, its normalized form, the reservation it opens or draws on. */
 export async function planOperation(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
   if (!isOperationType(request.type)) {
     throw new LedgerError('INVALID_ARGUMENT', `type must be one of ${OPERATION_TYPES.join(', ')}`, 'type');

@@ -2,8 +2,20 @@ import { BASE_UNITS_DIGITS_MAX, isWithinLimit } from './amount.js';
 import { buildAccount, buildAsset, checkUserName, identityCandidate, type AccountIdentityInput, type AssetInput, type GeneratedIdentity } from './catalog.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { LedgerError, assert } from './errors.js';
-import { planOperation, type OperationRequest, type Pending, type PendingKind, type PlanContext } from './operations.js';
-import { SYSTEM_ACCOUNT, type Account, type Asset, type JournalEntry, type Posting, type User } from './types.js';
+import {
+  RESERVABLE_BUCKETS,
+  finalState,
+  pendingView,
+  planOperation,
+  remainderOf,
+  type OperationRequest,
+  type Pending,
+  type PendingKind,
+  type Plan,
+  type PlanContext,
+  type Reservation,
+} from './operations.js';
+import { SYSTEM_ACCOUNT, type Account, type Asset, type Bucket, type JournalEntry, type Posting, type User } from './types.js';
 import {
   balanceKeyId,
   compareBalanceKeys,
@@ -117,12 +129,8 @@ export class LedgerSession {
     const plan = await planOperation(request, this.context());
     const postings = plan.postings;
     assert(isZeroSumPerAsset(postings), `planned postings of ${request.type} sum to zero per asset`);
-    await this.applyPostings(postings);
-    if (plan.opens) await this.tx.insertPending({ ...plan.opens, key, state: 'open' });
-    if (plan.closes) {
-      const closed = await this.tx.closePending(plan.closes.key, plan.closes.state);
-      if (!closed) throw new LedgerError('PENDING_CLOSED', `pending ${plan.closes.key} is already settled`, 'pending');
-    }
+    const writes = await this.applyPostings(postings);
+    await this.applyReservations(key, plan, writes);
     const entry = { key, type: request.type, atMs: this.nowMs, request: plan.normalized, postings };
     const id = await this.tx.insertOperation({ ...entry, hash });
     return { entry: { id, ...entry }, replayed: false };
@@ -151,8 +159,8 @@ export class LedgerSession {
     if (keys.size > 1) await this.tx.lockBalances([...keys.values()].sort(compareBalanceKeys), { existingOnly: true });
   }
 
-  /** Nets the postings per book, locks those books in a stable order, refuses any overdraft, writes. */
-  private async applyPostings(postings: readonly Posting[]): Promise<void> {
+  /** Nets the postings per book, locks those books in a stable order, refuses any overdraft, writes; resolves the writes. */
+  private async applyPostings(postings: readonly Posting[]): Promise<BalanceWrite[]> {
     const net = new Map<string, { key: BalanceKey; delta: bigint }>();
     for (const p of postings) {
       const id = balanceKeyId(p);
@@ -178,6 +186,49 @@ export class LedgerSession {
       return { ...t.key, amount, atMs: this.nowMs };
     });
     await this.tx.writeBalances(writes);
+    return writes;
+  }
+
+  /**
+   * After the postings (so every book involved is locked): opens the reservation the plan opens,
+   * draws on the ones it names, then refuses any bucket left holding less than its open
+   * reservations, so an anonymous `release`, a `held` leg or an `adjust` cannot take what a
+   * reservation owns. Reservations change only with their bucket's balance, whose lock therefore
+   * serializes them.
+   */
+  private async applyReservations(key: string, plan: Plan, writes: readonly BalanceWrite[]): Promise<void> {
+    if (plan.reserves) {
+      const id = plan.reserves.id ?? key;
+      if (await this.tx.getReservation(id)) {
+        throw new LedgerError('INVALID_ARGUMENT', `reservation ${id} exists already`, plan.reserves.id === undefined ? 'key' : 'reservation');
+      }
+      await this.tx.insertReservation({ ...plan.reserves, id, posted: 0n, voided: 0n, state: 'open' });
+    }
+    const draws = new Map<string, { post: bigint; void: bigint }>();
+    for (const d of plan.draws ?? []) {
+      const sum = draws.get(d.id) ?? { post: 0n, void: 0n };
+      draws.set(d.id, { post: sum.post + d.post, void: sum.void + d.void });
+    }
+    for (const [id, draw] of draws) {
+      const r = await this.tx.getReservation(id);
+      assert(r !== undefined, `planned reservation ${id} exists`);
+      if (r.state !== 'open') throw new LedgerError('PENDING_CLOSED', `reservation ${id} is already ${r.state}`, 'reservation');
+      const rest = remainderOf(r) - draw.post - draw.void;
+      if (rest < 0n) {
+        throw new LedgerError('INSUFFICIENT_FUNDS', `reservation ${id} has ${remainderOf(r)} base units left, less than this takes`, 'reservation');
+      }
+      const posted = r.posted + draw.post;
+      const voided = r.voided + draw.void;
+      const changed = await this.tx.updateReservation(id, r, { posted, voided, state: rest === 0n ? finalState(posted, voided) : 'open' });
+      assert(changed, `reservation ${id} did not change under its bucket's lock`);
+    }
+    for (const w of writes) {
+      if (w.account === SYSTEM_ACCOUNT || !RESERVABLE_BUCKETS.includes(w.bucket as Bucket)) continue;
+      const reserved = await this.tx.openReservedTotal(w);
+      if (w.amount < reserved) {
+        throw new LedgerError('INSUFFICIENT_FUNDS', `account ${w.account} has too little ${w.asset} in ${w.bucket} outside its open reservations`, undefined);
+      }
+    }
   }
 
   private context(): PlanContext {
@@ -198,7 +249,7 @@ export class LedgerSession {
       },
       async pending(key: unknown, kind: PendingKind, path: string): Promise<Pending> {
         if (key === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const pending = typeof key === 'string' && OPERATION_KEY.test(key) ? await tx.getPending(key) : undefined;
+        const pending = pendingView(typeof key === 'string' && OPERATION_KEY.test(key) ? await tx.getReservation(key) : undefined);
         if (!pending || pending.kind !== kind) {
           throw new LedgerError('PENDING_NOT_FOUND', `${path}: no pending ${kind} opened with key ${describe(key)}`, path);
         }
@@ -206,6 +257,13 @@ export class LedgerSession {
           throw new LedgerError('PENDING_CLOSED', `${path}: pending ${kind} ${pending.key} is already ${pending.state}`, path);
         }
         return pending;
+      },
+      async reservation(id: unknown, path: string): Promise<Reservation> {
+        if (id === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
+        const r = typeof id === 'string' && OPERATION_KEY.test(id) ? await tx.getReservation(id) : undefined;
+        if (!r) throw new LedgerError('PENDING_NOT_FOUND', `${path}: no reservation ${describe(id)}`, path);
+        if (r.state !== 'open') throw new LedgerError('PENDING_CLOSED', `${path}: reservation ${r.id} is already ${r.state}`, path);
+        return r;
       },
     };
   }

@@ -1,7 +1,7 @@
 import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { AMOUNT_DIGITS_MAX } from '../ledger/amount.js';
 import { BATCH_SIZE_MAX } from '../ledger/ledger.js';
-import { OPERATION_TYPES, type OperationRequest, type OperationType } from '../ledger/operations.js';
+import { HOLD_KINDS, OPERATION_TYPES, type OperationRequest, type OperationType } from '../ledger/operations.js';
 import { BUCKETS } from '../ledger/types.js';
 
 /**
@@ -53,6 +53,13 @@ const PendingKey = Type.String({
   description: 'The key of the deposit.pending or withdrawal.request operation that opened the pending',
   'x-invalid': KEY_RULE,
 });
+const ReservationId = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[\\x21-\\x7e]+$',
+  description: 'A reservation id: chosen by the hold that opened it, or the key of the deposit.pending or withdrawal.request that opened a pending',
+  'x-invalid': KEY_RULE,
+});
 export const AssetSymbol = Type.String({ minLength: 1, maxLength: 20, description: 'An asset symbol, e.g. BTC', 'x-invalid': 'must be an asset symbol of 1 to 20 characters' });
 
 export const TRADE_LEGS_MAX = 16;
@@ -63,7 +70,8 @@ export const TradeLeg = Type.Object(
     to: { ...Id, description: 'The account that receives, into its available bucket' },
     asset: AssetSymbol,
     amount: Amount,
-    fromBucket: Type.Optional(OneOf(['available', 'held'], { description: 'Where the amount leaves from: available (default) or held (an open order)' })),
+    fromBucket: Type.Optional(OneOf(['available', 'held'], { description: 'Where the amount leaves from: available (default) or held (an open order; the default with reservation)' })),
+    reservation: Type.Optional({ ...ReservationId, description: 'The reservation (in held, of the giving account and this asset) the amount is posted out of' }),
   },
   { additionalProperties: false, title: 'a trade leg' },
 );
@@ -85,8 +93,18 @@ const FIELDS: Record<OperationType, TProperties> = {
   'withdrawal.request': { ...single, fee: Type.Optional({ ...Amount, description: 'Withdrawal fee, taken with the amount; "0" or absent for none' }) },
   'withdrawal.complete': settle,
   'withdrawal.cancel': settle,
-  hold: single,
+  hold: {
+    ...single,
+    reservation: Type.Optional({ ...ReservationId, description: 'Sets the amount aside under this id, for reservation.post, trade legs and reservation.void; absent: an anonymous hold' }),
+    kind: Type.Optional(OneOf(HOLD_KINDS, { description: 'The reservation\'s kind: order (default) or other; only with reservation' })),
+  },
   release: single,
+  'reservation.post': {
+    reservation: { ...ReservationId, description: 'An open order or other reservation' },
+    to: { ...Id, description: 'The account that receives the posted part, into its available bucket' },
+    amount: Amount,
+  },
+  'reservation.void': { reservation: { ...ReservationId, description: 'An open reservation: everything left goes back where it came from' } },
   lock: single,
   unlock: single,
   restrict: single,

@@ -220,5 +220,6 @@ export const VerifyBody = Type.Object({
   entries: Type.Integer(),
   postings: Type.Integer(),
   balances: Type.Integer(),
+  reservations: Type.Integer(),
   mismatches: Type.Array(Type.Object({ kind: Type.String(), detail: Type.String() })),
 }, { $id: 'VerifyReport' });

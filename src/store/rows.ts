@@ -1,5 +1,5 @@
 import type { Account, Asset, Bucket, JournalEntry, Posting, SystemBook, User } from '../ledger/types.js';
-import type { Pending, PendingKind, PendingState } from '../ledger/operations.js';
+import type { Reservation, ReservationKind, ReservationState } from '../ledger/operations.js';
 import type { CredentialRecord, CredentialVenue } from './store.js';
 
 /** Row shapes as the SQL engines return them (snake_case columns), and their mapping to the ledger's types. */
@@ -144,21 +144,27 @@ export function toJournalPage(ops: readonly OperationRow[], postings: readonly P
   return { entries: page.map((op) => toEntry(op, byOperation.get(op.id) ?? [])), next: ops.length > limit && last ? last.id : null };
 }
 
-export interface PendingRow {
-  key: string;
-  kind: PendingKind;
+export interface ReservationRow {
+  id: string;
+  kind: ReservationKind;
   account_id: number;
   asset: string;
+  bucket: Bucket;
   amount: string;
   fee: string;
-  state: PendingState;
+  posted: string;
+  voided: string;
+  state: ReservationState;
 }
-export const toPending = (r: PendingRow): Pending => ({
-  key: r.key,
+export const toReservation = (r: ReservationRow): Reservation => ({
+  id: r.id,
   kind: r.kind,
   account: r.account_id,
   asset: r.asset,
+  bucket: r.bucket,
   amount: BigInt(r.amount),
   fee: BigInt(r.fee),
+  posted: BigInt(r.posted),
+  voided: BigInt(r.voided),
   state: r.state,
 });

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { Ledger } from '../ledger/ledger.js';
 import { LedgerError } from '../ledger/errors.js';
 import type { LedgerStore } from './store.js';
+import { runReservationSuite } from './reservations.case.js';
 
 /**
  * The one suite every store engine passes, unchanged. An engine's test file calls
  * `runStoreSuite` with a factory for fresh, empty stores and adds only engine-specific cases.
  */
 export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerStore>, options: { skip?: string | false } = {}): void {
+  runReservationSuite(engine, openEmpty, options);
   const withLedger = (name: string, fn: (ledger: Ledger, store: LedgerStore) => Promise<void>) =>
     test(`[${engine}] ${name}`, { skip: options.skip ?? false }, async () => {
       const store = await openEmpty();
@@ -315,6 +317,6 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     await ledger.apply({ key: 'h', type: 'hold', account: main.id, asset: 'ETH', amount: '1' });
     await ledger.apply({ key: 't', type: 'transfer', from: main.id, to: sub.id, asset: 'ETH', amount: '1' });
     const report = await ledger.verify();
-    assert.deepEqual(report, { ok: true, entries: 3, postings: 6, balances: 4, mismatches: [] });
+    assert.deepEqual(report, { ok: true, entries: 3, postings: 6, balances: 4, reservations: 0, mismatches: [] });
   });
 }

@@ -1,5 +1,5 @@
 import type { Account, Asset, Balance, JournalEntry, Posting, User } from '../ledger/types.js';
-import type { Pending, PendingState } from '../ledger/operations.js';
+import type { Reservation, ReservationState } from '../ledger/operations.js';
 
 /**
  * The store interface, owned by the ledger that calls it. An engine is one folder beside this
@@ -113,7 +113,11 @@ export interface StoreReader {
   getCredential(venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined>;
   listCredentials(userId?: number): Promise<CredentialRecord[]>;
   getOperation(key: string): Promise<StoredOperation | undefined>;
-  getPending(key: string): Promise<Pending | undefined>;
+  /**
+   * A reservation by id (a pending deposit or withdrawal is one, named by its opening key). Inside
+   * a transaction on an engine with concurrent writers, the row stays locked until the end.
+   */
+  getReservation(id: string): Promise<Reservation | undefined>;
   getSetting(name: string): Promise<string | undefined>;
 }
 
@@ -171,9 +175,18 @@ export interface StoreTx extends StoreReader {
    */
   lockBalances(keys: readonly BalanceKey[], options?: LockOptions): Promise<bigint[]>;
   writeBalances(rows: readonly BalanceWrite[]): Promise<void>;
-  insertPending(pending: Pending): Promise<void>;
-  /** Moves an open pending to a final state; resolves false if it was not open any more. */
-  closePending(key: string, state: Exclude<PendingState, 'open'>): Promise<boolean>;
+  insertReservation(reservation: Reservation): Promise<void>;
+  /**
+   * Sets an open reservation's posted and voided totals and state, if it is still open with the
+   * totals `from` read: resolves false (and changes nothing) otherwise.
+   */
+  updateReservation(
+    id: string,
+    from: Pick<Reservation, 'posted' | 'voided'>,
+    to: Pick<Reservation, 'posted' | 'voided'> & { readonly state: ReservationState },
+  ): Promise<boolean>;
+  /** What the open reservations of one account's bucket still hold, summed (0 when none). */
+  openReservedTotal(key: BalanceKey): Promise<bigint>;
   /** Appends one journal entry; resolves its id. A duplicate key is a programmer error here (checked before). */
   insertOperation(operation: NewOperation): Promise<number>;
   setSetting(name: string, value: string): Promise<void>;
@@ -200,7 +213,7 @@ export type JournalNotice =
 export type StopWatching = () => Promise<void>;
 
 /** The full scans, for `verify`. */
-export type StoreScans = Pick<LedgerStore, 'scanPostings' | 'scanBalances'>;
+export type StoreScans = Pick<LedgerStore, 'scanPostings' | 'scanBalances' | 'scanReservations'>;
 
 export interface LedgerStore extends StoreReader {
   readonly engine: string;
@@ -241,6 +254,8 @@ export interface LedgerStore extends StoreReader {
   scanPostings(): AsyncIterable<Posting & { readonly operationId: number }>;
   /** Every stored balance row, system books included. */
   scanBalances(): AsyncIterable<BalanceWrite>;
+  /** Every reservation, open and closed. */
+  scanReservations(): AsyncIterable<Reservation>;
   /**
    * Runs `fn` with scans that all see one committed state, however many writes commit meanwhile:
    * `verify` compares the journal with the balances, and two scans a commit apart would disagree.

@@ -126,10 +126,40 @@ CREATE INDEX nonces_by_expiry ON nonces (until_ms);
 ${APPEND_ONLY}
 `,
   },
+  {
+    version: 2,
+    name: 'reservations by id: pending deposits and withdrawals become reservations',
+    sql: `
+CREATE TABLE reservations (
+  id text PRIMARY KEY,
+  kind text NOT NULL CHECK (kind IN ('order', 'withdrawal', 'deposit', 'other')),
+  account_id integer NOT NULL,
+  asset text NOT NULL,
+  bucket text NOT NULL,
+  amount numeric(78, 0) NOT NULL,
+  fee numeric(78, 0) NOT NULL,
+  posted numeric(78, 0) NOT NULL,
+  voided numeric(78, 0) NOT NULL,
+  state text NOT NULL CHECK (state IN ('open', 'posted', 'voided', 'closed'))
+);
+CREATE INDEX reservations_open_by_book ON reservations (account_id, asset, bucket) WHERE state = 'open';
+-- Each pending becomes the reservation of the same id: its amount (fee included) reserved in its
+-- bucket, confirmed and completed ones posted in full, cancelled ones voided in full.
+INSERT INTO reservations (id, kind, account_id, asset, bucket, amount, fee, posted, voided, state)
+SELECT key, kind, account_id, asset,
+  CASE kind WHEN 'deposit' THEN 'pendingDeposit' ELSE 'pendingWithdrawal' END,
+  amount + fee, fee,
+  CASE WHEN state IN ('confirmed', 'completed') THEN amount + fee ELSE 0 END,
+  CASE WHEN state = 'cancelled' THEN amount + fee ELSE 0 END,
+  CASE state WHEN 'open' THEN 'open' WHEN 'cancelled' THEN 'voided' ELSE 'posted' END
+FROM pendings;
+DROP TABLE pendings;
+`,
+  },
 ];
 
 /** Advisory lock namespaces, the first key of the two-int form: what each serializes across instances. */
 export const LOCK_NAMESPACE = { migrate: 0x61620001, catalog: 0x61620002, setting: 0x61620003 } as const;
 
 /** The tables `reset` empties. Settings (keys, token hash) and nonces survive a reset. */
-export const POSTGRES_LEDGER_TABLES = ['postings', 'operations', 'pendings', 'balances', 'credentials', 'accounts', 'users', 'assets'] as const;
+export const POSTGRES_LEDGER_TABLES = ['postings', 'operations', 'reservations', 'balances', 'credentials', 'accounts', 'users', 'assets'] as const;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import postgres from 'postgres';
 import { runStoreSuite } from '../store.case.js';
 import { PostgresStore } from './postgres-store.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { LedgerError } from '../../ledger/errors.js';
 import { skipWithoutPostgres } from '../../../test/support/services.js';
@@ -106,7 +107,7 @@ test('[postgres] instances starting at once migrate once, and a newer schema is 
   const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open({ url })));
   await Promise.all(stores.map((s) => s.close()));
   const raw = postgres(url, { onnotice: () => {} });
-  assert.deepEqual(Array.from(await raw`SELECT version FROM schema_migrations ORDER BY version`, (r) => r.version), [1]);
+  assert.deepEqual(Array.from(await raw`SELECT version FROM schema_migrations ORDER BY version`, (r) => r.version), POSTGRES_MIGRATIONS.map((m) => m.version));
   await raw`INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (999, 'future', 0)`;
   await raw.end();
   await assert.rejects(PostgresStore.open({ url }), /newer than this assetbook/);
@@ -141,6 +142,29 @@ test('[postgres] batches touching the same books in opposite orders, on two inst
     await Promise.all(batches);
     assert.equal(a.retried + b.retried - before, 0, 'no deadlock, so nothing was run again');
     assert.equal((await ledgers[1]!.verify()).ok, true);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('[postgres] concurrent posts on one reservation from two instances never post more than it holds', { skip }, async () => {
+  const url = freshUrl();
+  const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url })]);
+  try {
+    const { main, sub } = await seeded(a);
+    const ledgers = [new Ledger(a), new Ledger(b)];
+    await ledgers[0]!.apply({ key: 'f', type: 'deposit', account: main.id, asset: 'BTC', amount: '10' });
+    await ledgers[0]!.apply({ key: 'h', type: 'hold', account: main.id, asset: 'BTC', amount: '5', reservation: 'order-1' });
+    // 12 posts of 1 race for a reservation of 5: the reservation row is locked before it is read.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => ledgers[i % 2]!.apply({ key: `p${i}`, type: 'reservation.post', reservation: 'order-1', to: sub.id, amount: '1' })),
+    );
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    assert.equal(outcomes.length - refused.length, 5, 'exactly what it held was posted');
+    for (const error of refused) assert.ok(error instanceof LedgerError && ['INSUFFICIENT_FUNDS', 'PENDING_CLOSED'].includes(error.code), String(error));
+    const r = await a.getReservation('order-1');
+    assert.deepEqual([r?.posted, r?.state], [500_000_000n, 'posted']);
+    assert.deepEqual((await ledgers[1]!.verify()).mismatches, []);
   } finally {
     await Promise.all([a.close(), b.close()]);
   }

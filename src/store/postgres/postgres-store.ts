@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.js';
 import { LedgerError } from '../../ledger/errors.js';
-import type { Pending, PendingState } from '../../ledger/operations.js';
+import type { Reservation, ReservationState } from '../../ledger/operations.js';
 import { ACCOUNT_IDENTITY_COLUMNS } from '../store.js';
 import type {
   AccountFilter,
@@ -135,10 +135,13 @@ class PgReads implements StoreReader {
       SELECT operation_id, account_id, bucket, asset, amount::text AS amount FROM postings WHERE operation_id = ${row.id} ORDER BY seq`;
     return { entry: rows.toEntry(row, postings.map(rows.toPosting).map(rows.withoutOperationId)), hash: row.hash };
   }
-  async getPending(key: string): Promise<Pending | undefined> {
-    const [row] = await this.sql<rows.PendingRow[]>`
-      SELECT key, kind, account_id, asset, amount::text AS amount, fee::text AS fee, state FROM pendings WHERE key = ${key}`;
-    return row && rows.toPending(row);
+  async getReservation(id: string): Promise<Reservation | undefined> {
+    const [row] = await this.sql<rows.ReservationRow[]>`SELECT ${this.sql.unsafe(RESERVATION_COLUMNS)} FROM reservations WHERE id = ${id} ${this.sql.unsafe(this.rowLock)}`;
+    return row && rows.toReservation(row);
+  }
+  /** Outside a transaction a plain read; a transaction locks the rows it reads for a change. */
+  protected get rowLock(): string {
+    return '';
   }
   async getSetting(name: string): Promise<string | undefined> {
     const [row] = await this.sql<{ value: string }[]>`SELECT value FROM settings WHERE name = ${name}`;
@@ -146,6 +149,8 @@ class PgReads implements StoreReader {
   }
 }
 
+
+const RESERVATION_COLUMNS = 'id, kind, account_id, asset, bucket, amount::text AS amount, fee::text AS fee, posted::text AS posted, voided::text AS voided, state';
 
 class PgTx extends PgReads implements StoreTx {
   private catalogLocked = false;
@@ -285,15 +290,34 @@ class PgTx extends PgReads implements StoreTx {
       WHERE b.account_id = w.account_id AND b.asset = w.asset AND b.bucket = w.bucket`;
   }
 
-  async insertPending(p: Pending): Promise<void> {
-    await this.sql`
-      INSERT INTO pendings (key, kind, account_id, asset, amount, fee, state)
-      VALUES (${p.key}, ${p.kind}, ${p.account}, ${p.asset}, ${p.amount.toString()}, ${p.fee.toString()}, ${p.state})`;
+  /** A reservation read in a transaction is about to change: locked until commit, so two posts never both see the same remainder. */
+  protected override get rowLock(): string {
+    return 'FOR UPDATE';
   }
 
-  async closePending(key: string, state: Exclude<PendingState, 'open'>): Promise<boolean> {
-    const result = await this.sql`UPDATE pendings SET state = ${state} WHERE key = ${key} AND state = 'open'`;
+  async insertReservation(r: Reservation): Promise<void> {
+    await this.sql`
+      INSERT INTO reservations (id, kind, account_id, asset, bucket, amount, fee, posted, voided, state)
+      VALUES (${r.id}, ${r.kind}, ${r.account}, ${r.asset}, ${r.bucket}, ${r.amount.toString()}, ${r.fee.toString()},
+        ${r.posted.toString()}, ${r.voided.toString()}, ${r.state})`;
+  }
+
+  async updateReservation(
+    id: string,
+    from: Pick<Reservation, 'posted' | 'voided'>,
+    to: Pick<Reservation, 'posted' | 'voided'> & { readonly state: ReservationState },
+  ): Promise<boolean> {
+    const result = await this.sql`
+      UPDATE reservations SET posted = ${to.posted.toString()}, voided = ${to.voided.toString()}, state = ${to.state}
+      WHERE id = ${id} AND state = 'open' AND posted = ${from.posted.toString()} AND voided = ${from.voided.toString()}`;
     return result.count === 1;
+  }
+
+  async openReservedTotal(key: BalanceKey): Promise<bigint> {
+    const [row] = await this.sql<{ total: string }[]>`
+      SELECT coalesce(sum(amount - posted - voided), 0)::text AS total FROM reservations
+      WHERE account_id = ${key.account} AND asset = ${key.asset} AND bucket = ${key.bucket} AND state = 'open'`;
+    return BigInt(row?.total ?? '0');
   }
 
   /**
@@ -351,6 +375,18 @@ async function* scanBalances(sql: Sql): AsyncIterable<BalanceWrite> {
     const last = page.at(-1);
     if (!last || page.length < 10000) return;
     after = { account: last.account_id, asset: last.asset, bucket: last.bucket };
+  }
+}
+
+async function* scanReservations(sql: Sql): AsyncIterable<Reservation> {
+  let after = '';
+  for (;;) {
+    const page = await sql<rows.ReservationRow[]>`
+      SELECT ${sql.unsafe(RESERVATION_COLUMNS)} FROM reservations WHERE id > ${after} ORDER BY id LIMIT 10000`;
+    for (const row of page) yield rows.toReservation(row);
+    const last = page.at(-1);
+    if (!last || page.length < 10000) return;
+    after = last.id;
   }
 }
 
@@ -507,11 +543,15 @@ export class PostgresStore extends PgReads implements LedgerStore {
     return scanBalances(this.sql);
   }
 
+  scanReservations(): AsyncIterable<Reservation> {
+    return scanReservations(this.sql);
+  }
+
   /** One REPEATABLE READ, read-only transaction: both scans see the same committed state. */
   async snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T> {
     return (await this.sql.begin('isolation level repeatable read read only', (tx) => {
       const sql = tx as unknown as Sql;
-      return fn({ scanPostings: () => scanPostings(sql), scanBalances: () => scanBalances(sql) });
+      return fn({ scanPostings: () => scanPostings(sql), scanBalances: () => scanBalances(sql), scanReservations: () => scanReservations(sql) });
     })) as T;
   }
 

@@ -1,6 +1,9 @@
+import type Database from 'better-sqlite3';
+
 /**
  * Versioned migrations, applied in order inside one transaction each. Never edit a released
- * migration: add the next one.
+ * migration: add the next one. `up` runs after `sql`, in the same transaction, for data
+ * conversions SQL cannot do (amounts are decimal text wider than SQLite's integers).
  */
 /** Refuses any edit of the journal; `reset` drops and recreates these around its wipe. */
 export const APPEND_ONLY_TRIGGERS = `
@@ -12,7 +15,14 @@ CREATE TRIGGER postings_append_only_delete BEFORE DELETE ON postings BEGIN SELEC
 
 export const APPEND_ONLY_TRIGGER_NAMES = ['operations_append_only_update', 'operations_append_only_delete', 'postings_append_only_update', 'postings_append_only_delete'] as const;
 
-export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
+export interface SqliteMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+  readonly up?: (db: Database.Database) => void;
+}
+
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     name: 'ledger core',
@@ -115,7 +125,51 @@ CREATE TABLE nonces (
 CREATE INDEX nonces_by_expiry ON nonces (until_ms);
 `,
   },
+  {
+    version: 3,
+    name: 'reservations by id: pending deposits and withdrawals become reservations',
+    sql: `
+CREATE TABLE reservations (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('order', 'withdrawal', 'deposit', 'other')),
+  account_id INTEGER NOT NULL,
+  asset TEXT NOT NULL,
+  bucket TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  fee TEXT NOT NULL,
+  posted TEXT NOT NULL,
+  voided TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'posted', 'voided', 'closed'))
+);
+CREATE INDEX reservations_open_by_book ON reservations (account_id, asset, bucket) WHERE state = 'open';
+`,
+    up: convertPendings,
+  },
 ];
 
+/**
+ * Each pending becomes the reservation of the same id: its amount (fee included) reserved in its
+ * bucket, confirmed and completed ones posted in full, cancelled ones voided in full.
+ */
+function convertPendings(db: Database.Database): void {
+  const pendings = db
+    .prepare<[], { key: string; kind: 'deposit' | 'withdrawal'; account_id: number; asset: string; amount: string; fee: string; state: string }>(
+      'SELECT * FROM pendings ORDER BY key',
+    )
+    .all();
+  const insert = db.prepare(
+    'INSERT INTO reservations (id, kind, account_id, asset, bucket, amount, fee, posted, voided, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const p of pendings) {
+    const total = (BigInt(p.amount) + BigInt(p.fee)).toString();
+    const bucket = p.kind === 'deposit' ? 'pendingDeposit' : 'pendingWithdrawal';
+    const state = p.state === 'open' ? 'open' : p.state === 'cancelled' ? 'voided' : 'posted';
+    const posted = state === 'posted' ? total : '0';
+    const voided = state === 'voided' ? total : '0';
+    insert.run(p.key, p.kind, p.account_id, p.asset, bucket, total, p.fee, posted, voided, state);
+  }
+  db.exec('DROP TABLE pendings');
+}
+
 /** The tables `reset` empties, children before parents. Settings (keys, token hash) survive a reset. */
-export const SQLITE_LEDGER_TABLES = ['postings', 'operations', 'pendings', 'balances', 'credentials', 'accounts', 'users', 'assets'] as const;
+export const SQLITE_LEDGER_TABLES = ['postings', 'operations', 'reservations', 'balances', 'credentials', 'accounts', 'users', 'assets'] as const;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.js';
 import { LedgerError } from '../../ledger/errors.js';
-import type { Pending, PendingState } from '../../ledger/operations.js';
+import type { Reservation, ReservationState } from '../../ledger/operations.js';
 import { Mutex } from '../mutex.js';
 import { ACCOUNT_IDENTITY_COLUMNS } from '../store.js';
 import type {
@@ -73,7 +73,7 @@ class Reads implements StoreReader {
       postingsOf: db.prepare<[number], rows.PostingRow>(
         'SELECT operation_id, account_id, bucket, asset, amount FROM postings WHERE operation_id = ? ORDER BY seq',
       ),
-      pending: db.prepare<[string], rows.PendingRow>('SELECT * FROM pendings WHERE key = ?'),
+      reservation: db.prepare<[string], rows.ReservationRow>('SELECT * FROM reservations WHERE id = ?'),
       setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?'),
       // The hot read: array rows, because building one object per row is most of its cost.
       balances: db
@@ -132,9 +132,9 @@ class Reads implements StoreReader {
     if (!row) return undefined;
     return { entry: rows.toEntry(row, this.s.postingsOf.all(row.id).map(rows.toPosting).map(rows.withoutOperationId)), hash: row.hash };
   };
-  getPending = async (key: string): Promise<Pending | undefined> => {
-    const row = this.s.pending.get(key);
-    return row && rows.toPending(row);
+  getReservation = async (id: string): Promise<Reservation | undefined> => {
+    const row = this.s.reservation.get(id);
+    return row && rows.toReservation(row);
   };
   getSetting = async (name: string): Promise<string | undefined> => this.s.setting.get(name)?.value;
 
@@ -195,10 +195,15 @@ class SqliteTx extends Reads implements StoreTx {
         `INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms`,
       ),
-      insertPending: db.prepare(
-        'INSERT INTO pendings (key, kind, account_id, asset, amount, fee, state) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      insertReservation: db.prepare(
+        'INSERT INTO reservations (id, kind, account_id, asset, bucket, amount, fee, posted, voided, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      closePending: db.prepare("UPDATE pendings SET state = ? WHERE key = ? AND state = 'open'"),
+      updateReservation: db.prepare(
+        "UPDATE reservations SET posted = ?, voided = ?, state = ? WHERE id = ? AND state = 'open' AND posted = ? AND voided = ?",
+      ),
+      openReservations: db.prepare<[number, string, string], { amount: string; posted: string; voided: string }>(
+        "SELECT amount, posted, voided FROM reservations WHERE account_id = ? AND asset = ? AND bucket = ? AND state = 'open'",
+      ),
       insertOperation: db.prepare('INSERT INTO operations (key, hash, type, at_ms, request) VALUES (?, ?, ?, ?, ?)'),
       insertPosting: db.prepare(
         'INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount) VALUES (?, ?, ?, ?, ?, ?)',
@@ -295,12 +300,23 @@ class SqliteTx extends Reads implements StoreTx {
     for (const b of writes) this.w.upsertBalance.run(b.account, b.asset, b.bucket, b.amount.toString(), b.atMs);
   };
 
-  insertPending = async (p: Pending): Promise<void> => {
-    this.w.insertPending.run(p.key, p.kind, p.account, p.asset, p.amount.toString(), p.fee.toString(), p.state);
+  insertReservation = async (r: Reservation): Promise<void> => {
+    this.w.insertReservation.run(r.id, r.kind, r.account, r.asset, r.bucket, r.amount.toString(), r.fee.toString(), r.posted.toString(), r.voided.toString(), r.state);
   };
 
-  closePending = async (key: string, state: Exclude<PendingState, 'open'>): Promise<boolean> =>
-    this.w.closePending.run(state, key).changes === 1;
+  updateReservation = async (
+    id: string,
+    from: Pick<Reservation, 'posted' | 'voided'>,
+    to: Pick<Reservation, 'posted' | 'voided'> & { readonly state: ReservationState },
+  ): Promise<boolean> =>
+    this.w.updateReservation.run(to.posted.toString(), to.voided.toString(), to.state, id, from.posted.toString(), from.voided.toString()).changes === 1;
+
+  /** Summed here: amounts are decimal text, beyond SQLite's integers. */
+  openReservedTotal = async (key: BalanceKey): Promise<bigint> => {
+    let total = 0n;
+    for (const r of this.w.openReservations.all(key.account, key.asset, key.bucket)) total += BigInt(r.amount) - BigInt(r.posted) - BigInt(r.voided);
+    return total;
+  };
 
   insertOperation = async (op: NewOperation): Promise<number> => {
     const id = Number(this.w.insertOperation.run(op.key, op.hash, op.type, op.atMs, JSON.stringify(op.request)).lastInsertRowid);
@@ -452,6 +468,11 @@ export class SqliteStore extends Reads implements LedgerStore {
     }
   }
 
+  async *scanReservations(): AsyncIterable<Reservation> {
+    const statement = this.database.prepare<[], rows.ReservationRow>('SELECT * FROM reservations ORDER BY id');
+    for (const row of statement.iterate()) yield rows.toReservation(row);
+  }
+
   /** A read transaction on the reader connection is a WAL snapshot; ':memory:' has one connection, so it waits for writes instead. */
   async snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T> {
     if (this.sharedConnection) return this.writes.run(() => fn(this));
@@ -524,6 +545,7 @@ function migrate(db: Database.Database): void {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.up?.(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
