@@ -567,7 +567,7 @@ interface Sent {
 const amountText = (amount: bigint, asset: AssetRef): string => formatAmount(amount, ASSETS[asset]?.scale ?? 8);
 const symbolOf = (asset: AssetRef): string => ASSETS[asset]?.symbol ?? GHOST_ASSET;
 
-function buildRequest(command: Command, key: string, accountIds: readonly number[], history: readonly Sent[]): OperationRequest {
+function buildRequest(command: Command, key: string, accountIds: readonly number[], history: readonly Sent[], applied: ReadonlyMap<string, number>): OperationRequest {
   const id = (ref: AccountRef) => accountIds[ref] ?? GHOST_ACCOUNT;
   switch (command.kind) {
     case 'single':
@@ -611,7 +611,8 @@ function buildRequest(command: Command, key: string, accountIds: readonly number
       const ids = history.flatMap((s) => (s.reservation === undefined ? (s.opensPending ? [s.key] : []) : [s.reservation]));
       const reservation = ids.length === 0 ? 'never-reserved' : ids[command.ref % ids.length];
       if (command.kind === 'void') return { type: 'reservation.void', key, reservation };
-      const r = history.find((s) => s.reservation === reservation || s.key === reservation);
+      // The step that made the reservation: an earlier refused hold may have named the same id for another asset.
+      const r = history.find((s) => (s.reservation === reservation || s.key === reservation) && applied.has(s.key)) ?? history.find((s) => s.reservation === reservation || s.key === reservation);
       const asset = r && r.command.kind === 'reserve' ? r.command.asset : 0;
       return { type: 'reservation.post', key, reservation, to: id(command.to), amount: amountText(command.amount, asset) };
     }
@@ -695,7 +696,7 @@ async function run(generated: readonly Command[]): Promise<void> {
         sent = { key: original.key, command: command.kind === 'replay' ? original.command : command, request, opensPending: original.opensPending };
       } else {
         const key = `op-${i}`;
-        const request = buildRequest(command, key, accounts, history);
+        const request = buildRequest(command, key, accounts, history, model.applied);
         sent = {
           key,
           command,
