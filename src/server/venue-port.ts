@@ -69,7 +69,8 @@ export function createVenuePort(runtime: VenuePortParts, venue: VenueName): Venu
     user: (id) => translated(() => store.getUser(id)),
     credential: (publicId) => translated(() => store.getCredential(venue, publicId)),
 
-    claimNonce: (scope, nonce, untilMs, nowMs) => translated(() => store.claimNonce(scope, nonce, untilMs, nowMs)),
+    // Scoped under the venue's name: one venue can never use up another's nonces.
+    claimNonce: (scope, nonce, untilMs, nowMs) => translated(() => store.claimNonce(`${venue}:${scope}`, nonce, untilMs, nowMs)),
 
     loadOrCreateSigningKey: () =>
       translated(async () => {

@@ -78,7 +78,10 @@ export interface VenuePort {
   credential(publicId: string): Promise<VenueCredential | undefined>;
 
   // Named writes, each atomic across every instance sharing the store.
-  /** Records that `scope` used `nonce` until `untilMs`; false when it was used before and is still remembered at `nowMs`. */
+  /**
+   * Records that `scope` (within this venue: the port prefixes the venue's name) used `nonce` until
+   * `untilMs`; false when it was used before and is still remembered at `nowMs`.
+   */
   claimNonce(scope: string, nonce: string, untilMs: number, nowMs: number): Promise<boolean>;
   /** The venue's token signing key (32 bytes): read, or generated and stored sealed by the first instance to ask. */
   loadOrCreateSigningKey(): Promise<Uint8Array>;

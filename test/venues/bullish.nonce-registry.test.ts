@@ -51,4 +51,12 @@ describe('bullish login nonce registry over a venue port', () => {
     assert.equal(await store.claimNonce('key-a', '9', t0 + window, t0 + 1), true, 'another scope than bullish:<key>');
     assert.equal(await store.claimNonce('bullish:key-a', '9', t0 + window, t0 + 1), false);
   });
+
+  test("another venue's port claims under its own name: it can never use up Bullish's nonces", async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    stores.push(store);
+    const bullish = new NonceRegistry(portOver(store, 'bullish').port, window);
+    assert.equal(await portOver(store, 'bitget').port.claimNonce('key-a', '3', t0 + window, t0), true);
+    assert.equal(await bullish.claim('key-a', '3', t0, t0), true, 'the same scope and nonce, under another venue');
+  });
 });

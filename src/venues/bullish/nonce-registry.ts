@@ -15,6 +15,6 @@ export class NonceRegistry {
 
   /** Records the nonce for the key; false when the key used it already and it is still remembered. */
   claim(publicKey: string, nonce: string, timestampMs: number, nowMs: number): Promise<boolean> {
-    return this.store.claimNonce(`bullish:${publicKey}`, nonce, Math.max(nowMs, timestampMs + this.windowMs), nowMs);
+    return this.store.claimNonce(publicKey, nonce, Math.max(nowMs, timestampMs + this.windowMs), nowMs);
   }
 }
