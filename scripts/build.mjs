@@ -4,17 +4,26 @@
 // inputs: `npm ci` has just built it, and a full tsc costs 15 to 20 s of CPU on every start.
 //
 // "Current" means: the stamp written at the start of the last successful build is newer than every
-// input, and the list of inputs is the one it records (a deleted or added file rebuilds too).
+// input, and the list of inputs is the one it records (a deleted or added file rebuilds too), with
+// the same TypeScript version (an `npm ci` that changes the compiler rebuilds; so does
+// package-lock.json, which is among the inputs).
 // An mtime check costs milliseconds, where even a no-op `tsc -b` costs a second or more.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+// fileURLToPath, not .pathname: a checkout under a path with spaces would stay percent-encoded.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = join(ROOT, 'dist', '.build-stamp');
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
-const CONFIGS = ['package.json', 'tsconfig.json', 'tsconfig.build.json'];
+const CONFIGS = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].filter((path) => existsSync(join(ROOT, path)));
+const require = createRequire(import.meta.url);
+const COMPILER = `typescript ${JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')).version}`;
+
+/** What the stamp records: the compiler, then every input's path. */
+const stampText = (inputs) => [COMPILER, ...inputs].join('\n');
 
 function sources(dir) {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -32,19 +41,19 @@ function isCurrent(inputs) {
   } catch {
     return false;
   }
-  if (stamp.text !== inputs.join('\n')) return false;
+  if (stamp.text !== stampText(inputs)) return false;
   return inputs.every((path) => statSync(join(ROOT, path)).mtimeMs <= stamp.mtimeMs);
 }
 
 function build(inputs) {
   const started = new Date();
   rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const tsc = require.resolve('typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   chmodSync(BIN, 0o755);
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  writeFileSync(STAMP, inputs.join('\n'));
+  writeFileSync(STAMP, stampText(inputs));
   // The stamp carries the time the build started: a file saved while tsc ran is newer, so stale.
   utimesSync(STAMP, started, started);
 }

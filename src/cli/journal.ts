@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { JOURNAL_PAGE_MAX, type Ledger } from '../ledger/ledger.js';
 import type { JournalEntry } from '../ledger/types.js';
+import type { LedgerStore } from '../store/store.js';
 import type { ConfigFlags } from '../server/config.js';
 import { entriesAfter, formatEntry, newestEntries } from './journal-read.js';
 import { CliError, withRuntime, withStoreOptions } from './shared.js';
@@ -46,39 +47,64 @@ export function journalCommand(program: Command): void {
     });
 }
 
-/**
- * Polls the store until SIGINT or SIGTERM. The store may be emptied meanwhile (`reset`), and ids
- * then start again from 1: the last entry printed is looked up each time, by id and key, so new
- * entries are never skipped because their ids are below the old cursor.
- */
+/** Polls the store until SIGINT or SIGTERM. */
 async function follow(ledger: Ledger, lastPrinted: JournalEntry | null, cursor: number, intervalMs: number): Promise<void> {
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let seen = lastPrinted;
   try {
-    while (!stop.signal.aborted) {
-      if (seen !== null) {
-        const head = (await ledger.journal(seen.id - 1, 1)).entries[0];
-        if (head?.id !== seen.id || head.key !== seen.key) {
-          console.log('-- the journal was emptied (reset); following from its start --');
-          cursor = 0;
-          seen = null;
-        }
-      }
-      for (;;) {
-        const page = await ledger.journal(cursor, JOURNAL_PAGE_MAX);
-        for (const entry of page.entries) console.log(formatEntry(entry));
-        seen = page.entries.at(-1) ?? seen;
-        cursor = seen?.id ?? cursor;
-        if (page.next === null || page.entries.length === 0) break;
-      }
-      await sleep(intervalMs, undefined, { signal: stop.signal }).catch(() => undefined);
-    }
+    await followJournal(ledger.store, lastPrinted, cursor, {
+      signal: stop.signal,
+      print: (line) => console.log(line),
+      wait: () => sleep(intervalMs, undefined, { signal: stop.signal }).catch(() => undefined),
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+export interface FollowIo {
+  /** Ends the following (checked after each wait). */
+  readonly signal: AbortSignal;
+  readonly print: (line: string) => void;
+  /** Between looks: the interval, in the CLI. */
+  readonly wait: () => Promise<void>;
+}
+
+/**
+ * Prints each new entry once, in journal order. It reads settled pages: on PostgreSQL a lower id
+ * can commit after a higher one, and a plain read would print the higher one and move the cursor
+ * past the lower one for good. The store may be emptied meanwhile (`reset`), and ids then start
+ * again from 1: the last entry printed is looked up each time, by id, key and time (a reload of
+ * the same scenario reuses ids and keys), so new entries are never skipped because their ids are
+ * below the old cursor.
+ */
+export async function followJournal(
+  store: Pick<LedgerStore, 'listJournal' | 'listSettledJournal'>,
+  lastPrinted: JournalEntry | null,
+  cursor: number,
+  io: FollowIo,
+): Promise<void> {
+  let seen = lastPrinted;
+  while (!io.signal.aborted) {
+    if (seen !== null) {
+      const head = (await store.listJournal(seen.id - 1, 1)).entries[0];
+      if (head?.id !== seen.id || head.key !== seen.key || head.atMs !== seen.atMs) {
+        io.print('-- the journal was emptied (reset); following from its start --');
+        cursor = 0;
+        seen = null;
+      }
+    }
+    for (;;) {
+      const page = await store.listSettledJournal(cursor, JOURNAL_PAGE_MAX);
+      for (const entry of page.entries) io.print(formatEntry(entry));
+      seen = page.entries.at(-1) ?? seen;
+      cursor = seen?.id ?? cursor;
+      if (page.next === null || page.entries.length === 0) break;
+    }
+    await io.wait();
   }
 }
 

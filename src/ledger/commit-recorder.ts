@@ -10,7 +10,8 @@ export interface CommittedEntry {
  * Watches one transaction's writes so that, once it commits, the ledger's events can carry each
  * entry's balances as of that entry without reading them again: the balances an operation writes
  * are exactly the books it touched, netted, and its entry is inserted right after them. A
- * savepoint that rolls back forgets what was recorded inside it, as the database does.
+ * savepoint attempt that rolls back (the whole savepoint, or one attempt the store runs again)
+ * forgets what was recorded inside it, as the database does.
  */
 export class CommitRecorder {
   private unattached: BalanceWrite[] = [];
@@ -33,11 +34,19 @@ export class CommitRecorder {
     };
     const savepoint = async <T>(fn: () => Promise<T>): Promise<T> => {
       const marks = { unattached: this.unattached.length, recorded: this.recorded.length };
-      try {
-        return await tx.savepoint(fn);
-      } catch (error) {
+      const rollBack = () => {
         this.unattached.length = marks.unattached;
         this.recorded.length = marks.recorded;
+      };
+      try {
+        // The store may run `fn` more than once (a rerun after a lost key race): each attempt
+        // starts from the marks, so only the attempt the database keeps stays recorded.
+        return await tx.savepoint(() => {
+          rollBack();
+          return fn();
+        });
+      } catch (error) {
+        rollBack();
         throw error;
       }
     };

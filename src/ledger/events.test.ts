@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ledger, type LedgerOptions } from './ledger.js';
 import { LedgerError } from './errors.js';
-import type { LedgerEntryEvent } from './events.js';
+import { LedgerEvents, type LedgerEntryEvent } from './events.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { LedgerStore } from '../store/store.js';
+import type { JournalNotice, LedgerStore } from '../store/store.js';
 import { collectEvents } from '../../test/support/events.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assetbook-events-'));
@@ -167,4 +167,79 @@ test("another process's commits and reset on the same SQLite file reach the subs
     await server.ledger.events.close();
     await Promise.all([server.ledger.store.close(), cli.store.close()]);
   }
+});
+
+/** A subscriber on a bare LedgerEvents (no ledger of its own: the test says what this process committed). */
+const collectFrom = (events: LedgerEvents) => collectEvents({ events } as unknown as Ledger);
+
+test("an own commit recorded while the tailer reads balances keeps its as-of balances, and its record is dropped once published: later own commits still carry theirs", async () => {
+  const inner = SqliteStore.open({ path: ':memory:' });
+  const { ledger, main } = await seeded(inner);
+  let gate: Promise<void> | null = null;
+  let release!: () => void;
+  let entered!: () => void;
+  const readStarted = new Promise<void>((resolve) => (entered = resolve));
+  // A store whose balance reads wait on the test while `gate` is set.
+  const store = Object.assign(Object.create(inner) as LedgerStore, {
+    readBalances: async (account: number) => {
+      if (gate) {
+        entered();
+        await gate;
+      }
+      return inner.readBalances(account);
+    },
+  });
+  // One record at most, so that a single record left behind shows at once (the product keeps 10,000).
+  const events = new LedgerEvents(store, { asOfMax: 1 });
+  const seen = collectFrom(events);
+  await seen.subscription.ready;
+  const record = async () => (await inner.readBalances(main.id)).map((b) => ({ account: b.account, bucket: b.bucket, asset: b.asset, amount: b.amount, atMs: b.updatedAtMs }));
+  gate = new Promise<void>((resolve) => (release = resolve));
+  await ledger.apply(deposit('other', main.id)); // another writer's entry: the tailer reads balances for it
+  const own = await ledger.apply(deposit('own', main.id)); // this process's, committed, its record not yet handed over
+  events.committed(null);
+  await readStarted;
+  events.committed([{ id: own.entry.id, balances: await record() }]);
+  gate = null;
+  release();
+  await seen.untilPosition(own.entry.id);
+  assert.equal(entries(seen.events).find((e) => e.position === own.entry.id)?.balancesAsOf, 'entry', 'the record that came during the read is used');
+  const later = await ledger.apply(deposit('later', main.id));
+  events.committed([{ id: later.entry.id, balances: await record() }]);
+  await seen.untilPosition(later.entry.id);
+  assert.equal(entries(seen.events).at(-1)?.balancesAsOf, 'entry', 'no stale record took the room of this one');
+  await events.close();
+});
+
+test('unsubscribing before the subscription is live stops the journal watcher it started; a later subscriber gets a working one', async () => {
+  const inner = SqliteStore.open({ path: ':memory:' });
+  const { ledger, main } = await seeded(inner);
+  let watchers = 0;
+  let releaseWatch!: () => void;
+  const watchGate = new Promise<void>((resolve) => (releaseWatch = resolve));
+  const store = Object.assign(Object.create(inner) as LedgerStore, {
+    watchJournal: async (onNotice: (notice: JournalNotice) => void) => {
+      await watchGate;
+      const stop = await inner.watchJournal(onNotice);
+      watchers += 1;
+      return async () => {
+        watchers -= 1;
+        await stop();
+      };
+    },
+  });
+  const events = new LedgerEvents(store);
+  const early = events.subscribe(() => {});
+  early();
+  releaseWatch();
+  await early.ready;
+  assert.equal(watchers, 0, 'nobody listens: no watcher left running');
+  const seen = collectFrom(events);
+  await seen.subscription.ready;
+  assert.equal(watchers, 1);
+  const { entry } = await ledger.apply(deposit('after', main.id));
+  events.committed(null);
+  await seen.untilPosition(entry.id);
+  await events.close();
+  assert.equal(watchers, 0);
 });

@@ -78,10 +78,9 @@ export interface LedgerEventsOptions {
   /** Told when a journal read fails (the store is away, say); the read is tried again `retryMs` later. */
   readonly onError?: (error: unknown) => void;
   readonly retryMs?: number;
+  /** Commits of this process whose balances wait for the tailer; past this, their events read balances instead. */
+  readonly asOfMax?: number;
 }
-
-/** Commits of this process whose balances wait for the tailer; past this, events read them instead. */
-const AS_OF_MAX = 10_000;
 
 class Subscriber {
   position = 0;
@@ -131,6 +130,9 @@ export class LedgerEvents {
   private readonly recentMax: number;
   private readonly pageSize: number;
   private readonly retryMs: number;
+  private readonly asOfMax: number;
+  /** Bumped by every stop: a watcher that `open` gets after it belongs to nobody and is stopped. */
+  private watchEpoch = 0;
 
   constructor(
     private readonly store: LedgerStore,
@@ -139,6 +141,7 @@ export class LedgerEvents {
     this.recentMax = options.recentMax ?? 1024;
     this.pageSize = options.pageSize ?? 200;
     this.retryMs = options.retryMs ?? 1_000;
+    this.asOfMax = options.asOfMax ?? 10_000;
   }
 
   /** True while someone listens: only then do commits record their balances and poke the tailer. */
@@ -173,7 +176,8 @@ export class LedgerEvents {
   /** The ledger calls this after each commit of this process: `null` when it recorded nothing. */
   committed(entries: readonly CommittedEntry[] | null): void {
     if (!this.active) return;
-    for (const e of entries ?? []) if (e.id > this.tail && this.asOf.size < AS_OF_MAX) this.asOf.set(e.id, e.balances);
+    // A record is kept only for an entry not yet published: `publish` deletes it, so none outlives its entry.
+    for (const e of entries ?? []) if (e.id > this.tail && this.asOf.size < this.asOfMax) this.asOf.set(e.id, e.balances);
     if (entries === null || entries.length > 0) this.poke();
   }
 
@@ -199,8 +203,10 @@ export class LedgerEvents {
 
   /** Watches before reading the head, so that a commit in between is noticed. */
   private async open(): Promise<void> {
+    const epoch = this.watchEpoch;
     const stop = await this.store.watchJournal((notice) => this.notice(notice));
-    if (this.closed) {
+    // Everyone left (or close came) while the watcher was being set up: nobody would stop it.
+    if (this.closed || epoch !== this.watchEpoch) {
       await stop();
       return;
     }
@@ -212,6 +218,8 @@ export class LedgerEvents {
     this.tail = head;
     this.recentFrom = head;
     this.last = newest ? { id: newest.id, key: newest.key, atMs: newest.atMs } : null;
+    // Commits that landed while the head was read were recorded against tail 0: never published, so dropped.
+    for (const id of this.asOf.keys()) if (id <= head) this.asOf.delete(id);
     this.poke();
   }
 
@@ -220,6 +228,7 @@ export class LedgerEvents {
     const stop = this.stopWatching;
     this.stopWatching = null;
     this.startup = null;
+    this.watchEpoch += 1;
     this.generation += 1;
     this.recent = [];
     this.asOf.clear();
@@ -304,6 +313,7 @@ export class LedgerEvents {
   private publish(event: LedgerEntryEvent): void {
     this.recent.push(event);
     this.tail = event.position;
+    this.asOf.delete(event.position);
     this.last = { id: event.entry.id, key: event.entry.key, atMs: event.entry.atMs };
     while (this.recent.length > this.recentMax) this.recentFrom = this.recent.shift()!.position;
   }
@@ -371,8 +381,8 @@ export class LedgerEvents {
    * record (and `useRecorded`), else read now, one query per account for the whole page.
    */
   private async toEvents(entries: readonly JournalEntry[], useRecorded: boolean): Promise<LedgerEntryEvent[]> {
+    // Records are left in place (`publish` deletes them): one that arrives while balances are read is still used.
     const recorded = entries.map((entry) => (useRecorded ? this.asOf.get(entry.id) : undefined));
-    if (useRecorded) for (const entry of entries) this.asOf.delete(entry.id);
     const toRead = new Set<number>();
     entries.forEach((entry, i) => {
       if (!recorded[i]) for (const p of entry.postings) toRead.add(p.account);
@@ -385,7 +395,7 @@ export class LedgerEvents {
     }
     return entries.map((entry, i) => {
       const books = booksOf(entry);
-      const own = recorded[i];
+      const own = recorded[i] ?? (useRecorded ? this.asOf.get(entry.id) : undefined);
       return {
         type: 'entry',
         position: entry.id,

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Ledger } from './ledger.js';
 import { LedgerError } from './errors.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { LedgerStore, StoreTx } from '../store/store.js';
+import type { BalanceWrite, LedgerStore, NewOperation, StoreTx } from '../store/store.js';
+import { CommitRecorder } from './commit-recorder.js';
 
 // Group commit is off unless asked for (LedgerOptions): these tests ask for it.
 async function funded(store: LedgerStore, options: ConstructorParameters<typeof Ledger>[2] = { groupCommit: {} }) {
@@ -89,4 +90,39 @@ test('group commit is off when the ledger is given no options, as in the product
   await Promise.all(Array.from({ length: 5 }, (_, i) => ledger.apply({ key: `d${i}`, type: 'deposit', account: main.id, asset: 'BTC', amount: '1' })));
   assert.equal(ledger.groupCommitStats, null);
   assert.equal((await ledger.verify()).entries, 6);
+});
+
+test('a savepoint the store runs twice (a lost key race) records only the attempt it keeps: the next entry carries no rolled-back balance', async () => {
+  const book = (account: number, amount: bigint): BalanceWrite => ({ account, bucket: 'available', asset: 'BTC', amount, atMs: 1 });
+  let nextId = 1;
+  // A tx whose savepoint reruns fn after a retryable error, as PgTx.savepoint does after a key race.
+  const fake = {
+    writeBalances: async () => {},
+    insertOperation: async () => nextId++,
+    savepoint: async <T>(fn: () => Promise<T>): Promise<T> => {
+      try {
+        return await fn();
+      } catch {
+        return fn();
+      }
+    },
+  } as unknown as StoreTx;
+  const recorder = new CommitRecorder();
+  const tx = recorder.wrap(fake);
+  let attempts = 0;
+  // Op A: its first attempt writes account 9 and loses the race; its rerun answers as a replay, writing nothing.
+  await tx.savepoint(async () => {
+    attempts += 1;
+    if (attempts === 1) {
+      await tx.writeBalances([book(9, 999n)]);
+      throw Object.assign(new Error('duplicate key'), { code: '23505', constraint_name: 'operations_key_key' });
+    }
+  });
+  // Op B: writes account 1, then its entry.
+  await tx.savepoint(async () => {
+    await tx.writeBalances([book(1, 5n)]);
+    await tx.insertOperation({} as NewOperation);
+  });
+  assert.equal(attempts, 2);
+  assert.deepEqual(recorder.entries, [{ id: 1, balances: [book(1, 5n)] }]);
 });

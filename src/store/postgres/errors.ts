@@ -25,10 +25,17 @@ const IDENTITY_CONSTRAINTS: Record<string, { readonly code: LedgerError['code'];
   credentials_venue_public_id_key: { code: 'CREDENTIAL_EXISTS', field: 'publicId' },
 };
 
-/** A unique clash on an operation's key (or the pending it opens): another transaction committed it first. */
+/**
+ * The unique constraints an operation's key can clash on: the operation's own, and the id of the
+ * reservation it opens (inserted before the operation, and often the same string as its key).
+ * `reservations_pkey` since migration 2, which replaced the pendings table (`pendings_pkey`).
+ */
+const KEY_RACE_CONSTRAINTS = new Set(['operations_key_key', 'reservations_pkey']);
+
+/** A unique clash on an operation's key (or the reservation it opens): another transaction committed it first. */
 export function isKeyRace(error: unknown): boolean {
   const { code, constraint_name: constraint } = error as PgError;
-  return code === UNIQUE_VIOLATION && (constraint === 'operations_key_key' || constraint === 'pendings_pkey');
+  return code === UNIQUE_VIOLATION && constraint !== undefined && KEY_RACE_CONSTRAINTS.has(constraint);
 }
 
 /** PostgreSQL's deadlock detector aborted the transaction: counted, because the lock order promises none. */
@@ -52,7 +59,7 @@ export function identityClash(error: unknown): LedgerError | undefined {
 
 /**
  * True when running the transaction again may succeed: a deadlock or serialization abort, or a
- * unique clash on a key assetbook allocates or checks itself (an operation key, a pending's key,
+ * unique clash on a key assetbook allocates or checks itself (an operation key, a reservation id,
  * a catalog id), which means another transaction committed it after this one looked.
  */
 export function isRetryable(error: unknown): boolean {

@@ -2,8 +2,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { PostgresStore } from './postgres-store.js';
-import { journalChannel } from './journal-feed.js';
+import { PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
+import { journalChannel, type GapPassed } from './journal-feed.js';
 import { Ledger } from '../../ledger/ledger.js';
 import type { LedgerEntryEvent } from '../../ledger/events.js';
 import { TEST_POSTGRES_URL, skipWithoutPostgres as skip } from '../../../test/support/services.js';
@@ -26,9 +26,9 @@ after(async () => {
 });
 
 /** Two instances on one fresh schema, with BTC and ETH and two accounts. */
-async function twoInstances() {
+async function twoInstances(optionsOfA: Omit<PostgresStoreOptions, 'url'> = {}) {
   const url = freshUrl();
-  const a = await PostgresStore.open({ url });
+  const a = await PostgresStore.open({ url, ...optionsOfA });
   const b = await PostgresStore.open({ url });
   const ledgers = [new Ledger(a), new Ledger(b)] as const;
   const { main, sub } = await ledgers[0].session(async (s) => {
@@ -77,6 +77,35 @@ test('[postgres] a settled journal read never skips an entry that commits after 
     release();
     await slow;
     assert.deepEqual((await settled).entries.map((e) => `${e.id}:${e.key}`), ['1:first', '2:second']);
+  } finally {
+    await close();
+  }
+});
+
+test('[postgres] a gap still open after the settle bound (a session idle in transaction) is passed and reported, not waited for forever', { skip, timeout: 120_000 }, async () => {
+  const passed: GapPassed[] = [];
+  // A bound of 0: one look at the running transactions, then the gap is passed, whatever the machine's speed.
+  const { a, ledgers, main, sub, close } = await twoInstances({ settleMaxWaitMs: 0, onGapPassed: (gap) => passed.push(gap) });
+  try {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
+    const stuck = ledgers[0].session(async (s) => {
+      await s.apply(deposit('stuck', main.id, 'BTC'));
+      inserted();
+      await gate;
+    });
+    await firstInserted;
+    await ledgers[1].apply(deposit('second', sub.id, 'ETH'));
+    const page = await a.listSettledJournal(0, 10);
+    assert.deepEqual(page.entries.map((e) => `${e.id}:${e.key}`), ['2:second'], 'the read passes the gap instead of waiting');
+    assert.deepEqual(passed.map((g) => [g.fromId, g.toId]), [[1, 1]]);
+    release();
+    await stuck;
+    // What a reader already past the gap misses: the late entry is not after its position.
+    assert.deepEqual((await a.listSettledJournal(2, 10)).entries, []);
+    assert.deepEqual((await a.listSettledJournal(0, 10)).entries.map((e) => e.key), ['stuck', 'second'], 'it is in the journal all the same');
   } finally {
     await close();
   }

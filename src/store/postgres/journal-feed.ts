@@ -55,23 +55,53 @@ function readWithSnapshot(sql: Sql, afterId: number, limit: number): Promise<Sna
   }) as Promise<SnapshotRead>;
 }
 
-/** Resolves once every transaction running when `snapshot` was taken has committed or rolled back. */
-async function waitForSnapshot(sql: Sql, snapshot: string): Promise<void> {
+/**
+ * Resolves true once every transaction running when `snapshot` was taken has committed or rolled
+ * back; false when some still runs after `maxWaitMs` (checked at least once, so 0 gives up at once).
+ */
+async function waitForSnapshot(sql: Sql, snapshot: string, maxWaitMs: number): Promise<boolean> {
+  const deadline = performance.now() + maxWaitMs;
   for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 50)) {
     const [row] = await sql<{ running: number }[]>`
       SELECT count(*)::int AS running FROM pg_snapshot_xip(${snapshot}::pg_snapshot) AS x WHERE pg_xact_status(x) = 'in progress'`;
-    if ((row?.running ?? 0) === 0) return;
+    if ((row?.running ?? 0) === 0) return true;
+    if (performance.now() >= deadline) return false;
     await sleep(delayMs);
   }
 }
 
+/** What a settled read reports when it stopped waiting and passed a gap. */
+export interface GapPassed {
+  /** The ids passed: any of them that commits later is never read by a feed already past it. */
+  readonly fromId: number;
+  readonly toId: number;
+  readonly waitedMs: number;
+}
+
+export interface SettleOptions {
+  /** Told each time a gap makes the read wait (tests observe it instead of a clock). */
+  readonly onWait: () => void;
+  /**
+   * How long a gap is waited for. The wait covers every write transaction on the server, so one
+   * session left idle in a transaction would otherwise stall every instance's feed for good.
+   */
+  readonly maxWaitMs: number;
+  /** Told when a gap was passed after `maxWaitMs` without settling. */
+  readonly onGapPassed: (gap: GapPassed) => void;
+}
+
+/** Gaps are waited for this long by default: far beyond any ordinary commit, short enough that a stuck session is survived. */
+export const SETTLE_MAX_WAIT_MS = 10_000;
+
 /**
  * Entries after `afterId` up to the first id that may still come, all when there is no such gap.
- * `onWait` is told each time a gap makes it wait (tests observe it instead of a clock).
+ * A gap still open after `maxWaitMs` is passed (and reported): its ids are then taken as never to
+ * come, and one that commits later is read only by a reader that had not passed it yet.
  */
-export async function listSettledJournal(sql: Sql, afterId: number, limit: number, onWait: () => void): Promise<JournalPage> {
+export async function listSettledJournal(sql: Sql, afterId: number, limit: number, settle: SettleOptions): Promise<JournalPage> {
   // Every id up to this one is final: visible now, or never to be.
   let finalThrough = afterId;
+  const startedMs = performance.now();
   for (;;) {
     const { snapshot, ops, postings } = await readWithSnapshot(sql, afterId, limit);
     let count = 0;
@@ -87,9 +117,12 @@ export async function listSettledJournal(sql: Sql, afterId: number, limit: numbe
       // Stopped at a gap: more may follow once it settles, so the caller reads on.
       return gap ? { entries: page.entries, next: previous } : page;
     }
-    onWait();
-    await waitForSnapshot(sql, snapshot);
+    settle.onWait();
+    const remainingMs = Math.max(0, settle.maxWaitMs - (performance.now() - startedMs));
+    const settled = await waitForSnapshot(sql, snapshot, remainingMs);
+    const firstVisible = ops[0]!.id;
     finalThrough = ops[Math.min(ops.length, limit) - 1]!.id;
+    if (!settled) settle.onGapPassed({ fromId: previous + 1, toId: firstVisible - 1, waitedMs: Math.round(performance.now() - startedMs) });
   }
 }
 

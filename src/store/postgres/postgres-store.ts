@@ -27,7 +27,7 @@ import * as rows from '../rows.js';
 import { identityClash, isDeadlock, isKeyRace, isRetryable } from './errors.js';
 import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
 import { migratePostgres } from './migrate.js';
-import { CommitAnnouncer, journalChannel, listSettledJournal, resetPayload, watchChannel } from './journal-feed.js';
+import { CommitAnnouncer, journalChannel, listSettledJournal, resetPayload, SETTLE_MAX_WAIT_MS, watchChannel, type GapPassed, type SettleOptions } from './journal-feed.js';
 import { BooksMissing, UNWRITTEN_AT_MS, columnsOf, insertBooks } from './books.js';
 
 /**
@@ -59,6 +59,19 @@ export interface PostgresStoreOptions {
   readonly migrate?: boolean;
   /** How often a journal watcher looks for itself, in case a commit notice was lost. */
   readonly watchIntervalMs?: number;
+  /** How long a settled journal read waits for a gap (an id whose transaction is still under way) before passing it. */
+  readonly settleMaxWaitMs?: number;
+  /** Told when a settled read passed a gap that had not settled; default: a process warning (stderr). */
+  readonly onGapPassed?: (gap: GapPassed) => void;
+}
+
+/** The default report of a passed gap: entries that commit later are missed by the events feeds already past them. */
+function warnGapPassed(gap: GapPassed): void {
+  const ids = gap.fromId === gap.toId ? `id ${gap.fromId}` : `ids ${gap.fromId} to ${gap.toId}`;
+  process.emitWarning(
+    `journal ${ids} still not settled after ${gap.waitedMs} ms (a transaction on the server is still running, perhaps idle in transaction): ledger events pass them; an entry committed there later is not delivered as an event`,
+    { code: 'ASSETBOOK_JOURNAL_GAP_PASSED' },
+  );
 }
 
 /** The journal watcher's look of last resort: a notice lost with an instance that stopped right after its commit. */
@@ -444,6 +457,7 @@ export class PostgresStore extends PgReads implements LedgerStore {
     /** The LISTEN/NOTIFY channel of this schema's journal. */
     readonly journalChannel: string,
     private readonly watchIntervalMs: number,
+    private readonly settle: Omit<SettleOptions, 'onWait'>,
   ) {
     super(sql);
     this.announcer = new CommitAnnouncer(sql, journalChannel);
@@ -462,7 +476,8 @@ export class PostgresStore extends PgReads implements LedgerStore {
     const poolSize = options.poolSize ?? 10;
     const [where] = await sql<{ schema: string }[]>`SELECT current_schema() AS schema`;
     const channel = journalChannel(where?.schema ?? 'public');
-    return new PostgresStore(sql, options.retries ?? 8, Math.max(1, Math.floor(poolSize / 2)), channel, options.watchIntervalMs ?? POSTGRES_WATCH_INTERVAL_MS);
+    const settle = { maxWaitMs: options.settleMaxWaitMs ?? SETTLE_MAX_WAIT_MS, onGapPassed: options.onGapPassed ?? warnGapPassed };
+    return new PostgresStore(sql, options.retries ?? 8, Math.max(1, Math.floor(poolSize / 2)), channel, options.watchIntervalMs ?? POSTGRES_WATCH_INTERVAL_MS, settle);
   }
 
   /**
@@ -523,7 +538,7 @@ export class PostgresStore extends PgReads implements LedgerStore {
   }
 
   listSettledJournal(afterId: number, limit: number): Promise<JournalPage> {
-    return listSettledJournal(this.sql, afterId, limit, () => (this.settleWaits += 1));
+    return listSettledJournal(this.sql, afterId, limit, { ...this.settle, onWait: () => (this.settleWaits += 1) });
   }
 
   async journalHead(): Promise<number> {
