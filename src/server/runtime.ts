@@ -9,6 +9,7 @@ import { redisRateLimiters } from '../rate-limit/redis.js';
 import type { LedgerStore } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
+import type { GapPassed } from '../store/postgres/journal-feed.js';
 import type { VenueName, VenuePort } from '../venues/port.js';
 import { ConfigError, isPostgresUrl, redactUrl, type Config } from './config.js';
 import { createVenuePort } from './venue-port.js';
@@ -44,10 +45,12 @@ const OPERATOR_TOKEN_SETTING = 'operator_token_hash';
 const KEY_CHECK_SETTING = 'secret_key_check';
 const KEY_CHECK_TEXT = 'assetbook secret key check v1';
 
-export async function openStore(config: Config): Promise<LedgerStore> {
+export async function openStore(config: Config, log?: Logger): Promise<LedgerStore> {
   if (isPostgresUrl(config.db)) {
     try {
-      return await PostgresStore.open({ url: config.db, poolSize: config.postgresPoolSize });
+      // A journal gap passed after the settle wait is an operator's concern: it goes to the log.
+      const onGapPassed = log && ((gap: GapPassed) => log.warn(gap, `journal entries ${gap.fromId}-${gap.toId} did not commit within ${gap.waitedMs} ms: event subscribers pass them`));
+      return await PostgresStore.open({ url: config.db, poolSize: config.postgresPoolSize, ...(onGapPassed ? { onGapPassed } : {}) });
     } catch (error) {
       throw new ConfigError(`cannot open the PostgreSQL store at ${redactUrl(config.db)}: ${(error as Error).message}`);
     }
@@ -136,7 +139,8 @@ export interface RuntimeOptions {
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const keyring = loadKeyring(config);
-  const store = await openStore(config);
+  const log = pino({ level: config.logLevel });
+  const store = await openStore(config, log);
   try {
     await checkSecretKey(store, keyring);
   } catch (error) {
@@ -144,7 +148,6 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     throw error;
   }
   const clock = options.clock ?? Date.now;
-  const log = pino({ level: config.logLevel });
   const ledger = new Ledger(store, clock, {
     groupCommit: config.groupCommit ? {} : false,
     events: { onError: (error) => log.warn(`ledger events: reading the journal failed (${(error as Error).message}); trying again`) },
