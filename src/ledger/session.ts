@@ -15,6 +15,7 @@ import {
   type PlanContext,
   type Reservation,
 } from './operations.js';
+import { parseOperation } from './operation-types.js';
 import { SYSTEM_ACCOUNT, type Account, type Asset, type Bucket, type JournalEntry, type Posting, type User } from './types.js';
 import {
   balanceKeyId,
@@ -108,15 +109,15 @@ export class LedgerSession {
   }
 
   /**
-   * Applies one operation: the idempotency check, the plan, the balance check on the netted
-   * postings, then the writes. Any refusal throws before the transaction commits, so nothing of it
-   * is written.
+   * Applies one operation: the shape check, the idempotency check, the plan, the balance check on
+   * the netted postings, then the writes. Any refusal throws before the transaction commits, so
+   * nothing of it is written.
    */
-  async apply(request: OperationRequest): Promise<ApplyResult> {
+  async apply(input: OperationRequest): Promise<ApplyResult> {
+    // The type says what TypeScript callers send; a JavaScript caller (the ledger is a library)
+    // may send anything, so the schema is checked here too: the same answer the API gives.
+    const request = parseOperation(input);
     const key = request.key;
-    if (typeof key !== 'string' || !OPERATION_KEY.test(key)) {
-      throw new LedgerError('INVALID_ARGUMENT', 'key must be 1 to 128 printable ASCII characters without spaces', 'key');
-    }
     const { key: _key, ...content } = request;
     const hash = sha256Hex(canonicalJson(content));
     const previous = await this.tx.getOperation(key);
@@ -148,9 +149,10 @@ export class LedgerSession {
    */
   async prelock(requests: readonly OperationRequest[]): Promise<void> {
     const keys = new Map<string, BalanceKey>();
-    for (const request of requests) {
+    for (const input of requests) {
       try {
-        if (typeof request.key !== 'string' || !OPERATION_KEY.test(request.key) || (await this.tx.getOperation(request.key))) continue;
+        const request = parseOperation(input);
+        if (await this.tx.getOperation(request.key)) continue;
         for (const p of (await planOperation(request, this.context())).postings) keys.set(balanceKeyId(p), { account: p.account, bucket: p.bucket, asset: p.asset });
       } catch (error) {
         if (!(error instanceof LedgerError)) throw error;
