@@ -177,7 +177,7 @@ export const OPERATION_SCHEMAS = {
       fees: Type.Optional(Type.Array(TradeFee, { maxItems: TRADE_LEGS_MAX, description: 'Fees paid by either side to the venue', 'x-invalid': `must be an array of at most ${TRADE_LEGS_MAX} fees` })),
     },
   ),
-  adjust: operation('adjust', 'account.bucket ±a; adjustments ∓a (a is signed)', {
+  adjust: operation('adjust', 'account.bucket ±a; adjustments ∓a', {
     account: Id,
     asset: AssetSymbol,
     bucket: OneOf(BUCKETS, { description: 'The bucket to correct' }),
