@@ -79,12 +79,13 @@ export function pendingView(r: Reservation | undefined): Pending | undefined {
   return { key: r.id, kind: r.kind, account: r.account, asset: r.asset, amount: r.amount - r.fee, fee: r.fee, state };
 }
 
+/** The reads a plan may make; each refuses what does not exist (the request's shape is already checked). */
 export interface PlanContext {
-  asset(symbol: unknown, path: string): Promise<Asset>;
-  account(id: unknown, path: string): Promise<Account>;
-  pending(key: unknown, kind: PendingKind, path: string): Promise<Pending>;
+  asset(symbol: string, path: string): Promise<Asset>;
+  account(id: number, path: string): Promise<Account>;
+  pending(key: string, kind: PendingKind, path: string): Promise<Pending>;
   /** An open reservation: refused with PENDING_NOT_FOUND or PENDING_CLOSED otherwise. */
-  reservation(id: unknown, path: string): Promise<Reservation>;
+  reservation(id: string, path: string): Promise<Reservation>;
 }
 
 /** A change to an existing reservation: amounts posted out of it and voided. */

@@ -26,8 +26,6 @@ import {
   type StoreTx,
 } from '../store/store.js';
 
-export const OPERATION_KEY = /^[\x21-\x7e]{1,128}$/;
-
 const GENERATED_IDENTITIES: readonly GeneratedIdentity[] = ['bitgetUid', 'bullishTradingAccountId', 'loopringAccountId', 'loopringAddress'];
 
 export interface ApplyResult {
@@ -237,21 +235,19 @@ export class LedgerSession {
     const tx = this.tx;
     const committed = this.committedAssets;
     return {
-      async asset(symbol: unknown, path: string): Promise<Asset> {
-        if (symbol === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const asset = typeof symbol === 'string' && symbol.length <= 20 ? (committed.get(symbol) ?? (await tx.getAsset(symbol))) : undefined;
+      // The request's shape was checked (operation-types.ts): what is left is whether the thing exists.
+      async asset(symbol: string, path: string): Promise<Asset> {
+        const asset = committed.get(symbol) ?? (await tx.getAsset(symbol));
         if (!asset) throw new LedgerError('ASSET_NOT_FOUND', `${path}: no asset ${describe(symbol)}`, path);
         return asset;
       },
-      async account(id: unknown, path: string): Promise<Account> {
-        if (id === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const account = isId(id) ? await tx.getAccount(id) : undefined;
+      async account(id: number, path: string): Promise<Account> {
+        const account = await tx.getAccount(id);
         if (!account) throw new LedgerError('ACCOUNT_NOT_FOUND', `${path}: no account ${describe(id)}`, path);
         return account;
       },
-      async pending(key: unknown, kind: PendingKind, path: string): Promise<Pending> {
-        if (key === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const pending = pendingView(typeof key === 'string' && OPERATION_KEY.test(key) ? await tx.getReservation(key) : undefined);
+      async pending(key: string, kind: PendingKind, path: string): Promise<Pending> {
+        const pending = pendingView(await tx.getReservation(key));
         if (!pending || pending.kind !== kind) {
           throw new LedgerError('PENDING_NOT_FOUND', `${path}: no pending ${kind} opened with key ${describe(key)}`, path);
         }
@@ -260,9 +256,8 @@ export class LedgerSession {
         }
         return pending;
       },
-      async reservation(id: unknown, path: string): Promise<Reservation> {
-        if (id === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const r = typeof id === 'string' && OPERATION_KEY.test(id) ? await tx.getReservation(id) : undefined;
+      async reservation(id: string, path: string): Promise<Reservation> {
+        const r = await tx.getReservation(id);
         if (!r) throw new LedgerError('PENDING_NOT_FOUND', `${path}: no reservation ${describe(id)}`, path);
         if (r.state !== 'open') throw new LedgerError('PENDING_CLOSED', `${path}: reservation ${r.id} is already ${r.state}`, path);
         return r;
