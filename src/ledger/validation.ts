@@ -4,9 +4,9 @@ import { LedgerError } from './errors.js';
 /**
  * Validation against a JSON Schema, for the ledger's own boundary (`ledger.apply` checks every
  * operation against ./operation-types.ts), the operator API, the CLI and scenario files: Ajv
- * underneath, and one translation of its first error into a ledger refusal a person can act on: a stable code
- * (INVALID_AMOUNT for anything wrong with an amount, INVALID_ARGUMENT for any other field), the
- * path of the offending field, and a message that says what is expected.
+ * underneath, and one translation of its first error into a ledger refusal a person can act on:
+ * a stable code (INVALID_AMOUNT for anything wrong with an amount, INVALID_ARGUMENT for any other
+ * field), the path of the offending field, and a message that says what is expected.
  *
  * Schemas carry two annotations read here (OpenAPI allows `x-` keys, Ajv is told about them):
  * `x-invalid`, the phrase that completes "<field> ..." when the field's value is wrong, and
