@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { formatAmount } from '../ledger/amount.js';
 import { BUCKETS } from '../ledger/types.js';
-import type { OperationRequest } from '../ledger/operations.js';
 import { parseOperationRequest } from '../operator/operation-input.js';
 import { buildCredentialsFile } from '../scenario/credentials-file.js';
 import { checkScenario, loadScenario } from '../scenario/load.js';
@@ -99,7 +98,7 @@ export function storeCommands(program: Command): void {
   });
 }
 
-function parseOperationJson(json: string): OperationRequest {
+function parseOperationJson(json: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -107,15 +106,15 @@ function parseOperationJson(json: string): OperationRequest {
     throw new CliError(`the operation is not valid JSON: ${(error as Error).message}`, 2);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError('the operation must be a JSON object', 2);
-  return value as OperationRequest;
+  return value;
 }
 
-function operationFromFlags(o: Record<string, string | undefined>): OperationRequest {
+function operationFromFlags(o: Record<string, string | undefined>): Record<string, unknown> {
   if (o.key === undefined || o.type === undefined) throw new CliError('give the operation as JSON, or at least --key and --type', 2);
   const request: Record<string, unknown> = { key: o.key, type: o.type };
   if (o.account !== undefined) request.account = /^[0-9]{1,15}$/.test(o.account) ? Number(o.account) : o.account;
   for (const field of ['asset', 'amount', 'pending'] as const) if (o[field] !== undefined) request[field] = o[field];
-  return request as OperationRequest;
+  return request;
 }
 
 function table(header: string[], rows: string[][]): string {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Ledger, type LedgerOptions } from './ledger.js';
 import { LedgerError } from './errors.js';
 import { LedgerEvents, type LedgerEntryEvent } from './events.js';
+import type { OperationRequest } from './operations.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { JournalNotice, LedgerStore } from '../store/store.js';
 import { collectEvents } from '../../test/support/events.js';
@@ -23,7 +24,7 @@ async function seeded(store: LedgerStore = SqliteStore.open({ path: ':memory:' }
   return { ledger, main, sub };
 }
 
-const deposit = (key: string, account: number, amount = '1') => ({ key, type: 'deposit', account, asset: 'BTC', amount });
+const deposit = (key: string, account: number, amount = '1') => ({ key, type: 'deposit' as const, account, asset: 'BTC', amount });
 const entries = (events: readonly unknown[]) => events.filter((e): e is LedgerEntryEvent => (e as LedgerEntryEvent).type === 'entry');
 const available = (event: LedgerEntryEvent, account: number) => event.balances.find((b) => b.account === account && b.bucket === 'available')?.amount;
 
@@ -55,7 +56,7 @@ test('a refused operation and a rolled-back batch publish nothing', async () => 
   const { ledger, main, sub } = await seeded();
   const seen = collectEvents(ledger);
   await seen.subscription.ready;
-  await assert.rejects(ledger.apply({ key: 'over', type: 'withdraw', account: main.id, asset: 'BTC', amount: '1' }), LedgerError);
+  await assert.rejects(ledger.apply({ key: 'over', type: 'withdraw', account: main.id, asset: 'BTC', amount: '1' } as unknown as OperationRequest), LedgerError);
   await assert.rejects(ledger.applyBatch([deposit('in', main.id), { key: 'out', type: 'transfer', from: sub.id, to: main.id, asset: 'BTC', amount: '1' }]), LedgerError);
   await assert.rejects(ledger.session(async (s) => {
     await s.apply(deposit('thrown', main.id));

@@ -50,7 +50,7 @@ test('a refused operation in a group is refused alone: the others in its commit 
 
 test('one key twice in one group: applied once, and the second caller gets the first result', async () => {
   const { ledger, main } = await funded(SqliteStore.open({ path: ':memory:' }));
-  const request = { key: 'same', type: 'deposit', account: main.id, asset: 'BTC', amount: '1' };
+  const request = { key: 'same', type: 'deposit' as const, account: main.id, asset: 'BTC', amount: '1' };
   const [a, b, c] = await Promise.all([ledger.apply(request), ledger.apply(request), ledger.apply({ ...request, amount: '2' }).catch((e: LedgerError) => e.code)]);
   assert.equal(typeof a === 'object' && typeof b === 'object' && a.entry.id === b.entry.id, true);
   assert.deepEqual([a.replayed, b.replayed], [false, true]);

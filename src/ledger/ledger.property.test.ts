@@ -365,7 +365,7 @@ class Model {
         };
       }
       case 'settle': {
-        const key = String(request.pending);
+        const key = String(field(request, 'pending'));
         const kind: PendingKind = command.type.startsWith('deposit') ? 'deposit' : 'withdrawal';
         const r = this.reservations.get(key);
         if (!r || r.kind !== kind) refuse('PENDING_NOT_FOUND');
@@ -408,6 +408,8 @@ class Model {
         return { postings: [acc(from, 'available', symbol, -amount), acc(to, 'available', symbol, amount)] };
       }
       case 'trade': {
+        // The shape is checked before anything is looked up: a leg from another bucket is malformed.
+        if (command.legs.some((leg) => leg.fromBucket !== undefined && leg.fromBucket !== 'available' && leg.fromBucket !== 'held')) refuse('INVALID_ARGUMENT');
         const postings: ModelPosting[] = [];
         const parties = new Set<number>();
         const givers = new Set<number>();
@@ -418,7 +420,6 @@ class Model {
           const { symbol } = this.asset(leg.asset);
           const amount = this.positive(leg.amount);
           const source = leg.fromBucket ?? 'available';
-          if (source !== 'available' && source !== 'held') refuse('INVALID_ARGUMENT');
           postings.push(acc(from, source as Bucket, symbol, -amount), acc(to, 'available', symbol, amount));
           parties.add(from).add(to);
           givers.add(from);
@@ -434,9 +435,10 @@ class Model {
         return { postings };
       }
       case 'adjust': {
+        // Shape first (no such bucket, an empty reason), then lookups, then the rule that a reason is not blank.
+        if (!(BUCKETS as readonly string[]).includes(command.bucket) || command.reason === '') refuse('INVALID_ARGUMENT');
         const account = this.account(command.account);
         const { symbol } = this.asset(command.asset);
-        if (!(BUCKETS as readonly string[]).includes(command.bucket)) refuse('INVALID_ARGUMENT');
         if (command.reason.trim() === '') refuse('INVALID_ARGUMENT');
         if (command.amount === 0n) refuse('INVALID_AMOUNT');
         return { postings: [acc(account, command.bucket as Bucket, symbol, command.amount), sys('adjustments', symbol, -command.amount)] };
@@ -445,14 +447,14 @@ class Model {
         const account = this.account(command.account);
         const { symbol } = this.asset(command.asset);
         const amount = this.positive(command.amount);
-        const id = String(request.reservation);
+        const id = String(field(request, 'reservation'));
         return {
           postings: [acc(account, 'available', symbol, -amount), acc(account, 'held', symbol, amount)],
           reserves: { id, kind: 'order', bucket: 'held', account, asset: symbol, amount, fee: 0n },
         };
       }
       case 'post': {
-        const id = String(request.reservation);
+        const id = String(field(request, 'reservation'));
         const r = this.openReservation(id);
         if (r.bucket !== 'held') refuse('INVALID_ARGUMENT');
         const to = this.account(command.to);
@@ -461,7 +463,7 @@ class Model {
         return { postings: [acc(r.account, 'held', r.asset, -amount), acc(to, 'available', r.asset, amount)], draws: [{ id, post: amount, void: 0n }] };
       }
       case 'void': {
-        const id = String(request.reservation);
+        const id = String(field(request, 'reservation'));
         const r = this.openReservation(id);
         const rest = r.amount - r.posted - r.voided;
         const postings =
@@ -567,13 +569,18 @@ interface Sent {
 const amountText = (amount: bigint, asset: AssetRef): string => formatAmount(amount, ASSETS[asset]?.scale ?? 8);
 const symbolOf = (asset: AssetRef): string => ASSETS[asset]?.symbol ?? GHOST_ASSET;
 
+/** A request the types would refuse, sent as a JavaScript caller could: the ledger checks it itself. */
+const untyped = (fields: Record<string, unknown>): OperationRequest => fields as unknown as OperationRequest;
+/** A field of whichever type the request is. */
+const field = (request: OperationRequest, name: string): unknown => (request as unknown as Record<string, unknown>)[name];
+
 function buildRequest(command: Command, key: string, accountIds: readonly number[], history: readonly Sent[], applied: ReadonlyMap<string, number>): OperationRequest {
   const id = (ref: AccountRef) => accountIds[ref] ?? GHOST_ACCOUNT;
   switch (command.kind) {
     case 'single':
       return { type: command.type, key, account: id(command.account), asset: symbolOf(command.asset), amount: amountText(command.amount, command.asset) };
     case 'withdraw': {
-      const base = { type: 'withdrawal.request', key, account: id(command.account), asset: symbolOf(command.asset), amount: amountText(command.amount, command.asset) };
+      const base = { type: 'withdrawal.request' as const, key, account: id(command.account), asset: symbolOf(command.asset), amount: amountText(command.amount, command.asset) };
       return command.fee === undefined ? base : { ...base, fee: amountText(command.fee, command.asset) };
     }
     case 'settle': {
@@ -599,7 +606,8 @@ function buildRequest(command: Command, key: string, accountIds: readonly number
         ...(leg.fromBucket === undefined ? {} : { fromBucket: leg.fromBucket }),
       }));
       const fees = command.fees.map((fee) => ({ account: id(fee.account), asset: symbolOf(fee.asset), amount: amountText(fee.amount, fee.asset) }));
-      return { type: 'trade', key, legs, ...(fees.length === 0 ? {} : { fees }) };
+      // fromBucket may be one a trade cannot draw from (the model predicts the refusal): untyped on purpose.
+      return untyped({ type: 'trade', key, legs, ...(fees.length === 0 ? {} : { fees }) });
     }
     case 'reserve': {
       const taken = history.flatMap((s) => (s.reservation === undefined ? [] : [s.reservation]));
@@ -609,7 +617,7 @@ function buildRequest(command: Command, key: string, accountIds: readonly number
     case 'post':
     case 'void': {
       const ids = history.flatMap((s) => (s.reservation === undefined ? (s.opensPending ? [s.key] : []) : [s.reservation]));
-      const reservation = ids.length === 0 ? 'never-reserved' : ids[command.ref % ids.length];
+      const reservation = ids[command.ref % Math.max(ids.length, 1)] ?? 'never-reserved';
       if (command.kind === 'void') return { type: 'reservation.void', key, reservation };
       // The step that made the reservation: an earlier refused hold may have named the same id for another asset.
       const r = history.find((s) => (s.reservation === reservation || s.key === reservation) && applied.has(s.key)) ?? history.find((s) => s.reservation === reservation || s.key === reservation);
@@ -617,7 +625,8 @@ function buildRequest(command: Command, key: string, accountIds: readonly number
       return { type: 'reservation.post', key, reservation, to: id(command.to), amount: amountText(command.amount, asset) };
     }
     case 'adjust':
-      return {
+      // The bucket may be a system book or no bucket at all (the model predicts the refusal): untyped on purpose.
+      return untyped({
         type: 'adjust',
         key,
         account: id(command.account),
@@ -625,7 +634,7 @@ function buildRequest(command: Command, key: string, accountIds: readonly number
         bucket: command.bucket,
         amount: amountText(command.amount, command.asset),
         reason: command.reason,
-      };
+      });
     case 'undo':
     case 'replay':
     case 'conflict':
@@ -691,7 +700,11 @@ async function run(generated: readonly Command[]): Promise<void> {
         const candidates = command.kind === 'conflict' ? history.filter((s) => model.applied.has(s.key)) : history;
         const original = candidates.length === 0 ? undefined : candidates[command.ref % candidates.length];
         if (!original) continue;
-        const request = command.kind === 'replay' ? original.request : { ...original.request, memo: `different-${i}` };
+        // Other content under a used key must be well formed (the ledger checks the shape before the key):
+        // a transfer from an account to itself is, and no such transfer is ever applied, so it differs from the original.
+        const self = accounts[0] ?? GHOST_ACCOUNT;
+        const other: OperationRequest = { type: 'transfer', key: original.key, from: self, to: self, asset: 'BTC', amount: `${i + 1}` };
+        const request = command.kind === 'replay' ? original.request : other;
         // A replay of a refused request is planned afresh, as the command it copies.
         sent = { key: original.key, command: command.kind === 'replay' ? original.command : command, request, opensPending: original.opensPending };
       } else {
@@ -702,7 +715,7 @@ async function run(generated: readonly Command[]): Promise<void> {
           command,
           request,
           opensPending: (command.kind === 'single' && command.type === 'deposit.pending') || command.kind === 'withdraw',
-          ...(command.kind === 'reserve' ? { reservation: String(request.reservation) } : {}),
+          ...(command.kind === 'reserve' ? { reservation: String(field(request, 'reservation')) } : {}),
         };
         history.push(sent);
       }

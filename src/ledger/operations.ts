@@ -1,6 +1,7 @@
 import { formatAmount, parseAmount, parsePositiveAmount, parseSignedAmount } from './amount.js';
 import { LedgerError } from './errors.js';
-import { BUCKETS, SYSTEM_ACCOUNT, type Account, type Asset, type Bucket, type Posting, type SystemBook } from './types.js';
+import type { OperationOf, OperationRequest, OperationType } from './operation-types.js';
+import { SYSTEM_ACCOUNT, type Account, type Asset, type Bucket, type Posting, type SystemBook } from './types.js';
 
 /**
  * Operations: what a client asks the ledger to do, and the postings each one means.
@@ -8,34 +9,7 @@ import { BUCKETS, SYSTEM_ACCOUNT, type Account, type Asset, type Bucket, type Po
  * balances (the ledger does that after netting every posting of the entry).
  */
 
-export const OPERATION_TYPES = [
-  'deposit',
-  'deposit.pending',
-  'deposit.confirm',
-  'deposit.cancel',
-  'withdrawal.request',
-  'withdrawal.complete',
-  'withdrawal.cancel',
-  'hold',
-  'release',
-  'reservation.post',
-  'reservation.void',
-  'lock',
-  'unlock',
-  'restrict',
-  'unrestrict',
-  'borrow',
-  'repay',
-  'lend',
-  'recall',
-  'transfer',
-  'trade',
-  'adjust',
-] as const;
-export type OperationType = (typeof OPERATION_TYPES)[number];
-
-/** A request as it arrives: shape-checked here, not trusted. */
-export type OperationRequest = { readonly type: string; readonly key: string } & Readonly<Record<string, unknown>>;
+export { HOLD_KINDS, OPERATION_TYPES, type OperationOf, type OperationRequest, type OperationType } from './operation-types.js';
 
 export type PendingKind = 'deposit' | 'withdrawal';
 export type PendingState = 'open' | 'confirmed' | 'cancelled' | 'completed';
@@ -56,8 +30,6 @@ export interface Pending {
 
 export const RESERVATION_KINDS = ['order', 'withdrawal', 'deposit', 'other'] as const;
 export type ReservationKind = (typeof RESERVATION_KINDS)[number];
-/** The kinds a `hold` may open; deposits and withdrawals open their own. */
-export const HOLD_KINDS = ['order', 'other'] as const;
 /** Where each kind's reserved amount sits. */
 export const RESERVATION_BUCKET: Readonly<Record<ReservationKind, Bucket>> = {
   order: 'held',
@@ -107,12 +79,13 @@ export function pendingView(r: Reservation | undefined): Pending | undefined {
   return { key: r.id, kind: r.kind, account: r.account, asset: r.asset, amount: r.amount - r.fee, fee: r.fee, state };
 }
 
+/** The reads a plan may make; each refuses what does not exist (the request's shape is already checked). */
 export interface PlanContext {
-  asset(symbol: unknown, path: string): Promise<Asset>;
-  account(id: unknown, path: string): Promise<Account>;
-  pending(key: unknown, kind: PendingKind, path: string): Promise<Pending>;
+  asset(symbol: string, path: string): Promise<Asset>;
+  account(id: number, path: string): Promise<Account>;
+  pending(key: string, kind: PendingKind, path: string): Promise<Pending>;
   /** An open reservation: refused with PENDING_NOT_FOUND or PENDING_CLOSED otherwise. */
-  reservation(id: unknown, path: string): Promise<Reservation>;
+  reservation(id: string, path: string): Promise<Reservation>;
 }
 
 /** A change to an existing reservation: amounts posted out of it and voided. */
@@ -131,7 +104,19 @@ export interface Plan {
   readonly draws?: readonly ReservationDraw[];
 }
 
-type Planner = (request: OperationRequest, ctx: PlanContext) => Promise<Plan>;
+/**
+ * Plans one type of operation. The request is already its type's exact shape (the schema in
+ * operation-types.ts was checked at the ledger's boundary): a planner checks only what the schema
+ * cannot, that assets, accounts and reservations exist, amounts fit their asset, and the rules.
+ */
+type Planner<R> = (request: R, ctx: PlanContext) => Promise<Plan>;
+
+/** The fields of the one-account, one-asset, one-amount types. */
+interface Single {
+  readonly account: number;
+  readonly asset: string;
+  readonly amount: string;
+}
 
 const book = (account: number, bucket: Bucket | SystemBook, asset: string, amount: bigint): Posting => ({
   account,
@@ -147,7 +132,7 @@ function shift(account: number, from: Bucket, to: Bucket, asset: string, amount:
 }
 
 /** The common form: one account, one asset, one positive amount. */
-async function readSingle(request: OperationRequest, ctx: PlanContext) {
+async function readSingle(request: Single, ctx: PlanContext) {
   const account = await ctx.account(request.account, 'account');
   const asset = await ctx.asset(request.asset, 'asset');
   const amount = parsePositiveAmount(request.amount, asset.scale, 'amount');
@@ -156,7 +141,7 @@ async function readSingle(request: OperationRequest, ctx: PlanContext) {
 }
 
 /** An operation that only moves an amount between two buckets of one account. */
-function bucketShift(from: Bucket, to: Bucket): Planner {
+function bucketShift(from: Bucket, to: Bucket): Planner<Single> {
   return async (request, ctx) => {
     const { account, asset, amount, normalized } = await readSingle(request, ctx);
     return { postings: shift(account, from, to, asset.symbol, amount), normalized };
@@ -164,12 +149,12 @@ function bucketShift(from: Bucket, to: Bucket): Planner {
 }
 
 /** A withdrawal fee: absent or any spelling of zero means none. */
-function optionalFee(request: OperationRequest, asset: Asset): bigint {
-  return request.fee === undefined ? 0n : parseAmount(request.fee, asset.scale, 'fee');
+function optionalFee(fee: string | undefined, asset: Asset): bigint {
+  return fee === undefined ? 0n : parseAmount(fee, asset.scale, 'fee');
 }
 
 /** Settles a whole pending: `outcome` says whether its amount is posted or voided. */
-function settle(kind: PendingKind, outcome: 'post' | 'void', postings: (p: Pending) => Posting[]): Planner {
+function settle(kind: PendingKind, outcome: 'post' | 'void', postings: (p: Pending) => Posting[]): Planner<{ readonly pending: string }> {
   return async (request, ctx) => {
     const pending = await ctx.pending(request.pending, kind, 'pending');
     const all = pending.amount + pending.fee;
@@ -178,7 +163,8 @@ function settle(kind: PendingKind, outcome: 'post' | 'void', postings: (p: Pendi
   };
 }
 
-const PLANNERS: Record<OperationType, Planner> = {
+/** Every type's planner, each taking its own request type: a new type does not compile until it is planned here. */
+const PLANNERS: { readonly [T in OperationType]: Planner<OperationOf<T>> } = {
   async deposit(request, ctx) {
     const { account, asset, amount, normalized } = await readSingle(request, ctx);
     return {
@@ -201,7 +187,7 @@ const PLANNERS: Record<OperationType, Planner> = {
   ]),
   async 'withdrawal.request'(request, ctx) {
     const { account, asset, amount, normalized } = await readSingle(request, ctx);
-    const fee = optionalFee(request, asset);
+    const fee = optionalFee(request.fee, asset);
     return {
       postings: shift(account, 'available', 'pendingWithdrawal', asset.symbol, amount + fee),
       normalized: { ...normalized, fee: formatAmount(fee, asset.scale) },
@@ -269,31 +255,16 @@ const PLANNERS: Record<OperationType, Planner> = {
   async adjust(request, ctx) {
     const account = await ctx.account(request.account, 'account');
     const asset = await ctx.asset(request.asset, 'asset');
-    const bucket = request.bucket;
-    if (typeof bucket !== 'string' || !(BUCKETS as readonly string[]).includes(bucket)) {
-      throw new LedgerError('INVALID_ARGUMENT', `bucket must be one of ${BUCKETS.join(', ')}`, 'bucket');
-    }
-    const reason = request.reason;
-    if (typeof reason !== 'string' || reason.trim().length === 0 || reason.length > 500) {
-      throw new LedgerError('INVALID_ARGUMENT', 'reason must be a non-empty string of at most 500 characters', 'reason');
-    }
+    const { bucket, reason } = request;
+    // The schema bounds its length; blank is a rule of the journal, not of a string's shape.
+    if (reason.trim().length === 0) throw new LedgerError('INVALID_ARGUMENT', 'reason must say why: it is blank', 'reason');
     const amount = parseSignedAmount(request.amount, asset.scale, 'amount');
     return {
-      postings: [book(account.id, bucket as Bucket, asset.symbol, amount), system('adjustments', asset.symbol, -amount)],
+      postings: [book(account.id, bucket, asset.symbol, amount), system('adjustments', asset.symbol, -amount)],
       normalized: { account: account.id, asset: asset.symbol, bucket, amount: formatAmount(amount, asset.scale), reason },
     };
   },
 };
-
-/** Reservation ids follow the operation key rule: a pending's id is the key that opened it. */
-const RESERVATION_ID = /^[\x21-\x7e]{1,128}$/;
-
-function reservationId(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !RESERVATION_ID.test(value)) {
-    throw new LedgerError('INVALID_ARGUMENT', `${path} must be 1 to 128 printable ASCII characters without spaces`, path);
-  }
-  return value;
-}
 
 /**
  * available → held. With `reservation`, the amount is set aside under that id (kind `order` by
@@ -301,27 +272,24 @@ function reservationId(value: unknown, path: string): string {
  * `release`. The normalized form only grows the fields when they are given, so replays of older
  * holds keep their content hash.
  */
-async function planHold(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
+async function planHold(request: OperationOf<'hold'>, ctx: PlanContext): Promise<Plan> {
   const { account, asset, amount, normalized } = await readSingle(request, ctx);
   const postings = shift(account, 'available', 'held', asset.symbol, amount);
   if (request.reservation === undefined) {
     if (request.kind !== undefined) throw new LedgerError('INVALID_ARGUMENT', 'kind is the kind of a reservation: give reservation too', 'kind');
     return { postings, normalized };
   }
-  const id = reservationId(request.reservation, 'reservation');
+  const id = request.reservation;
   const kind = request.kind ?? 'order';
-  if (!(HOLD_KINDS as readonly unknown[]).includes(kind)) {
-    throw new LedgerError('INVALID_ARGUMENT', `kind must be one of ${HOLD_KINDS.join(', ')}`, 'kind');
-  }
   return {
     postings,
     normalized: { ...normalized, reservation: id, kind },
-    reserves: { id, kind: kind as ReservationKind, bucket: 'held', account, asset: asset.symbol, amount, fee: 0n },
+    reserves: { id, kind, bucket: 'held', account, asset: asset.symbol, amount, fee: 0n },
   };
 }
 
 /** Part of a held reservation goes to another account's available (a trade leg does the same from a trade). */
-async function planReservationPost(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
+async function planReservationPost(request: OperationOf<'reservation.post'>, ctx: PlanContext): Promise<Plan> {
   const r = await ctx.reservation(request.reservation, 'reservation');
   if (r.bucket !== 'held') {
     throw new LedgerError('INVALID_ARGUMENT', `a ${r.kind} reservation is posted by ${r.kind}.${r.kind === 'deposit' ? 'confirm' : 'complete'}`, 'reservation');
@@ -338,7 +306,7 @@ async function planReservationPost(request: OperationRequest, ctx: PlanContext):
 }
 
 /** Releases everything left of a reservation to where it came from, and closes it. */
-async function planReservationVoid(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
+async function planReservationVoid(request: OperationOf<'reservation.void'>, ctx: PlanContext): Promise<Plan> {
   const r = await ctx.reservation(request.reservation, 'reservation');
   const rest = remainderOf(r);
   const postings =
@@ -348,40 +316,27 @@ async function planReservationVoid(request: OperationRequest, ctx: PlanContext):
   return { postings, normalized: { reservation: r.id }, draws: [{ id: r.id, post: 0n, void: rest }] };
 }
 
-const TRADE_LEGS_MAX = 16;
-const TRADE_SOURCES = ['available', 'held'] as const;
-
 /**
  * A trade settles atomically: every leg moves an amount from one side (out of its `held` or
  * `available` bucket, or out of a reservation in `held`) to the other side's `available`; every fee leaves a side's `available` for
  * the venue's fee book. Exactly two accounts take part, and each must give something.
  */
-async function planTrade(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
+async function planTrade(request: OperationOf<'trade'>, ctx: PlanContext): Promise<Plan> {
   const legs = request.legs;
   const fees = request.fees ?? [];
-  if (!Array.isArray(legs) || legs.length < 2 || legs.length > TRADE_LEGS_MAX) {
-    throw new LedgerError('INVALID_ARGUMENT', `legs must be an array of 2 to ${TRADE_LEGS_MAX} legs`, 'legs');
-  }
-  if (!Array.isArray(fees) || fees.length > TRADE_LEGS_MAX) {
-    throw new LedgerError('INVALID_ARGUMENT', `fees must be an array of at most ${TRADE_LEGS_MAX} fees`, 'fees');
-  }
   const postings: Posting[] = [];
   const draws: ReservationDraw[] = [];
   const normalizedLegs: Record<string, unknown>[] = [];
   const givers = new Set<number>();
   const parties = new Set<number>();
-  for (const [i, raw] of legs.entries()) {
-    const leg = asObject(raw, `legs/${i}`);
+  for (const [i, leg] of legs.entries()) {
     const from = await ctx.account(leg.from, `legs/${i}/from`);
     const to = await ctx.account(leg.to, `legs/${i}/to`);
     if (from.id === to.id) throw new LedgerError('INVALID_ARGUMENT', 'a leg must join two different accounts', `legs/${i}/to`);
     const asset = await ctx.asset(leg.asset, `legs/${i}/asset`);
     const amount = parsePositiveAmount(leg.amount, asset.scale, `legs/${i}/amount`);
-    const source = leg.fromBucket === undefined ? (leg.reservation === undefined ? 'available' : 'held') : leg.fromBucket;
-    if (!(TRADE_SOURCES as readonly unknown[]).includes(source)) {
-      throw new LedgerError('INVALID_ARGUMENT', 'fromBucket must be available or held', `legs/${i}/fromBucket`);
-    }
-    postings.push(book(from.id, source as Bucket, asset.symbol, -amount), book(to.id, 'available', asset.symbol, amount));
+    const source = leg.fromBucket ?? (leg.reservation === undefined ? 'available' : 'held');
+    postings.push(book(from.id, source, asset.symbol, -amount), book(to.id, 'available', asset.symbol, amount));
     const normalizedLeg: Record<string, unknown> = { from: from.id, to: to.id, asset: asset.symbol, amount: formatAmount(amount, asset.scale), fromBucket: source };
     if (leg.reservation !== undefined) {
       const path = `legs/${i}/reservation`;
@@ -400,8 +355,7 @@ async function planTrade(request: OperationRequest, ctx: PlanContext): Promise<P
     throw new LedgerError('INVALID_ARGUMENT', 'a trade joins exactly two accounts, and each gives something', 'legs');
   }
   const normalizedFees: Record<string, unknown>[] = [];
-  for (const [i, raw] of fees.entries()) {
-    const fee = asObject(raw, `fees/${i}`);
+  for (const [i, fee] of fees.entries()) {
     const account = await ctx.account(fee.account, `fees/${i}/account`);
     if (!parties.has(account.id)) {
       throw new LedgerError('INVALID_ARGUMENT', 'a fee is paid by one of the two trading accounts', `fees/${i}/account`);
@@ -414,56 +368,9 @@ async function planTrade(request: OperationRequest, ctx: PlanContext): Promise<P
   return { postings, normalized: { legs: normalizedLegs, fees: normalizedFees }, ...(draws.length > 0 ? { draws } : {}) };
 }
 
-function asObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new LedgerError('INVALID_ARGUMENT', `${path} must be an object`, path);
-  }
-  return value as Record<string, unknown>;
-}
-
-const SINGLE = ['account', 'asset', 'amount'] as const;
-const SETTLE = ['pending'] as const;
-
-/** The fields each type reads, besides key and type. Any other field is refused, not ignored. */
-const FIELDS: Record<OperationType, readonly string[]> = {
-  deposit: SINGLE,
-  'deposit.pending': SINGLE,
-  'deposit.confirm': SETTLE,
-  'deposit.cancel': SETTLE,
-  'withdrawal.request': [...SINGLE, 'fee'],
-  'withdrawal.complete': SETTLE,
-  'withdrawal.cancel': SETTLE,
-  hold: [...SINGLE, 'reservation', 'kind'],
-  release: SINGLE,
-  'reservation.post': ['reservation', 'amount', 'to'],
-  'reservation.void': ['reservation'],
-  lock: SINGLE,
-  unlock: SINGLE,
-  restrict: SINGLE,
-  unrestrict: SINGLE,
-  borrow: SINGLE,
-  repay: SINGLE,
-  lend: SINGLE,
-  recall: SINGLE,
-  transfer: ['from', 'to', 'asset', 'amount'],
-  trade: ['legs', 'fees'],
-  adjust: [...SINGLE, 'bucket', 'reason'],
-};
-
-export function isOperationType(type: unknown): type is OperationType {
-  return typeof type === 'string' && (OPERATION_TYPES as readonly string[]).includes(type);
-}
-
 /** Plans one operation: its postings, its normalized form, the reservation it opens or draws on. */
 export async function planOperation(request: OperationRequest, ctx: PlanContext): Promise<Plan> {
-  if (!isOperationType(request.type)) {
-    throw new LedgerError('INVALID_ARGUMENT', `type must be one of ${OPERATION_TYPES.join(', ')}`, 'type');
-  }
-  const allowed = FIELDS[request.type];
-  for (const field of Object.keys(request)) {
-    if (field !== 'key' && field !== 'type' && !allowed.includes(field)) {
-      throw new LedgerError('INVALID_ARGUMENT', `${field} does not apply to ${request.type}`, field);
-    }
-  }
-  return PLANNERS[request.type](request, ctx);
+  // TypeScript cannot pair a union's member with the map's entry for its own type; the map's type does.
+  const planner = PLANNERS[request.type] as Planner<OperationRequest>;
+  return planner(request, ctx);
 }

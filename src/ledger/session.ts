@@ -15,6 +15,7 @@ import {
   type PlanContext,
   type Reservation,
 } from './operations.js';
+import { parseOperation } from './operation-types.js';
 import { SYSTEM_ACCOUNT, type Account, type Asset, type Bucket, type JournalEntry, type Posting, type User } from './types.js';
 import {
   balanceKeyId,
@@ -24,8 +25,6 @@ import {
   type NewCredential,
   type StoreTx,
 } from '../store/store.js';
-
-export const OPERATION_KEY = /^[\x21-\x7e]{1,128}$/;
 
 const GENERATED_IDENTITIES: readonly GeneratedIdentity[] = ['bitgetUid', 'bullishTradingAccountId', 'loopringAccountId', 'loopringAddress'];
 
@@ -108,15 +107,15 @@ export class LedgerSession {
   }
 
   /**
-   * Applies one operation: the idempotency check, the plan, the balance check on the netted
-   * postings, then the writes. Any refusal throws before the transaction commits, so nothing of it
-   * is written.
+   * Applies one operation: the shape check, the idempotency check, the plan, the balance check on
+   * the netted postings, then the writes. Any refusal throws before the transaction commits, so
+   * nothing of it is written.
    */
-  async apply(request: OperationRequest): Promise<ApplyResult> {
+  async apply(input: OperationRequest): Promise<ApplyResult> {
+    // The type says what TypeScript callers send; a JavaScript caller (the ledger is a library)
+    // may send anything, so the schema is checked here too: the same answer the API gives.
+    const request = parseOperation(input);
     const key = request.key;
-    if (typeof key !== 'string' || !OPERATION_KEY.test(key)) {
-      throw new LedgerError('INVALID_ARGUMENT', 'key must be 1 to 128 printable ASCII characters without spaces', 'key');
-    }
     const { key: _key, ...content } = request;
     const hash = sha256Hex(canonicalJson(content));
     const previous = await this.tx.getOperation(key);
@@ -148,9 +147,10 @@ export class LedgerSession {
    */
   async prelock(requests: readonly OperationRequest[]): Promise<void> {
     const keys = new Map<string, BalanceKey>();
-    for (const request of requests) {
+    for (const input of requests) {
       try {
-        if (typeof request.key !== 'string' || !OPERATION_KEY.test(request.key) || (await this.tx.getOperation(request.key))) continue;
+        const request = parseOperation(input);
+        if (await this.tx.getOperation(request.key)) continue;
         for (const p of (await planOperation(request, this.context())).postings) keys.set(balanceKeyId(p), { account: p.account, bucket: p.bucket, asset: p.asset });
       } catch (error) {
         if (!(error instanceof LedgerError)) throw error;
@@ -235,21 +235,19 @@ export class LedgerSession {
     const tx = this.tx;
     const committed = this.committedAssets;
     return {
-      async asset(symbol: unknown, path: string): Promise<Asset> {
-        if (symbol === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const asset = typeof symbol === 'string' && symbol.length <= 20 ? (committed.get(symbol) ?? (await tx.getAsset(symbol))) : undefined;
+      // The request's shape was checked (operation-types.ts): what is left is whether the thing exists.
+      async asset(symbol: string, path: string): Promise<Asset> {
+        const asset = committed.get(symbol) ?? (await tx.getAsset(symbol));
         if (!asset) throw new LedgerError('ASSET_NOT_FOUND', `${path}: no asset ${describe(symbol)}`, path);
         return asset;
       },
-      async account(id: unknown, path: string): Promise<Account> {
-        if (id === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const account = isId(id) ? await tx.getAccount(id) : undefined;
+      async account(id: number, path: string): Promise<Account> {
+        const account = await tx.getAccount(id);
         if (!account) throw new LedgerError('ACCOUNT_NOT_FOUND', `${path}: no account ${describe(id)}`, path);
         return account;
       },
-      async pending(key: unknown, kind: PendingKind, path: string): Promise<Pending> {
-        if (key === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const pending = pendingView(typeof key === 'string' && OPERATION_KEY.test(key) ? await tx.getReservation(key) : undefined);
+      async pending(key: string, kind: PendingKind, path: string): Promise<Pending> {
+        const pending = pendingView(await tx.getReservation(key));
         if (!pending || pending.kind !== kind) {
           throw new LedgerError('PENDING_NOT_FOUND', `${path}: no pending ${kind} opened with key ${describe(key)}`, path);
         }
@@ -258,9 +256,8 @@ export class LedgerSession {
         }
         return pending;
       },
-      async reservation(id: unknown, path: string): Promise<Reservation> {
-        if (id === undefined) throw new LedgerError('INVALID_ARGUMENT', `${path} is required`, path);
-        const r = typeof id === 'string' && OPERATION_KEY.test(id) ? await tx.getReservation(id) : undefined;
+      async reservation(id: string, path: string): Promise<Reservation> {
+        const r = await tx.getReservation(id);
         if (!r) throw new LedgerError('PENDING_NOT_FOUND', `${path}: no reservation ${describe(id)}`, path);
         if (r.state !== 'open') throw new LedgerError('PENDING_CLOSED', `${path}: reservation ${r.id} is already ${r.state}`, path);
         return r;

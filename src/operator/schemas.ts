@@ -1,7 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { JOURNAL_PAGE_MAX } from '../ledger/ledger.js';
 import { BUCKETS, SYSTEM_BOOKS } from '../ledger/types.js';
-import { OneOf } from './operation-schemas.js';
+import { OneOf } from '../ledger/operation-types.js';
 
 export { BatchInputBody, OperationInputBody } from './operation-schemas.js';
 
@@ -9,7 +9,7 @@ export { BatchInputBody, OperationInputBody } from './operation-schemas.js';
  * The operator API's wire schemas. Fastify validates requests (through ./validation.ts) and
  * serializes responses with them, and the OpenAPI document at /openapi.json is generated from
  * them: a schema with an `$id` is a named component there. Operation schemas are in
- * ./operation-schemas.ts.
+ * ../ledger/operation-types.ts (the ledger owns them; ./operation-schemas.ts adds the batch).
  */
 
 /** The same schema under a component name (a copy: the scenario schema reuses the unnamed one). */

@@ -2,7 +2,7 @@ import { issueCredential, type CredentialInput, type IssuedCredential } from '..
 import type { Keyring } from '../credentials/keyring.js';
 import { LedgerError, isLedgerError } from '../ledger/errors.js';
 import type { Ledger } from '../ledger/ledger.js';
-import type { OperationRequest } from '../ledger/operations.js';
+import type { OperationRequest, OperationType } from '../ledger/operations.js';
 import type { LedgerSession } from '../ledger/session.js';
 import type { Account, Bucket, User } from '../ledger/types.js';
 import { checkerFor } from '../operator/validation.js';
@@ -66,8 +66,8 @@ export async function loadScenario(ledger: Ledger, keyring: Keyring, value: unkn
       const specs = [spec.main, ...(spec.subAccounts ?? [])];
       for (const [i, account] of accounts.entries()) {
         const path = i === 0 ? `${where}/main/balances` : `${where}/subAccounts/${i - 1}/balances`;
-        for (const { bucket, request } of openingOperations(spec.name, account, specs[i]?.balances ?? {})) {
-          await at(`${path}/${request.asset as string}/${bucket}`, () => s.apply(request), true);
+        for (const { asset, bucket, request } of openingOperations(spec.name, account, specs[i]?.balances ?? {})) {
+          await at(`${path}/${asset}/${bucket}`, () => s.apply(request), true);
           operations += 1;
         }
       }
@@ -84,7 +84,9 @@ function identities(spec: ScenarioAccountInput | undefined) {
   return rest;
 }
 
-const SHIFTS: readonly [Bucket, string][] = [
+/** The operations that move an amount from available into one bucket. */
+type ShiftType = Extract<OperationType, 'hold' | 'lock' | 'restrict' | 'lend'>;
+const SHIFTS: readonly [Bucket, ShiftType][] = [
   ['held', 'hold'],
   ['locked', 'lock'],
   ['restricted', 'restrict'],
@@ -96,29 +98,31 @@ export function openingOperations(
   user: string,
   account: Account,
   balances: Readonly<Record<string, Readonly<Partial<Record<Bucket, string>>>>>,
-): { bucket: Bucket; request: OperationRequest }[] {
-  const out: { bucket: Bucket; request: OperationRequest }[] = [];
+): { asset: string; bucket: Bucket; request: OperationRequest }[] {
+  const out: { asset: string; bucket: Bucket; request: OperationRequest }[] = [];
   const label = account.kind === 'main' ? 'main' : account.label;
   for (const [asset, buckets] of Object.entries(balances)) {
     const key = (step: string) => `scenario/${user}/${label}/${asset}/${step}`;
-    const op = (bucket: Bucket, step: string, type: string, fields: Record<string, unknown>) =>
-      out.push({ bucket, request: { key: key(step), type, account: account.id, asset, ...fields } });
+    const place = { account: account.id, asset };
+    const push = (bucket: Bucket, request: OperationRequest) => out.push({ asset, bucket, request });
+    const op = (bucket: Bucket, step: string, type: ShiftType | 'deposit' | 'deposit.pending' | 'withdrawal.request', amount: string) =>
+      push(bucket, { key: key(step), type, ...place, amount });
     const funded = (['available', 'held', 'locked', 'restricted', 'loaned', 'pendingWithdrawal'] as const).filter(
       (b) => buckets[b] !== undefined && !/^0(\.0*)?$/.test(buckets[b] ?? ''),
     );
     // One deposit per funded bucket keeps every amount exact without adding decimals here.
-    for (const bucket of funded) op(bucket, `deposit-${bucket}`, 'deposit', { amount: buckets[bucket] });
+    for (const bucket of funded) op(bucket, `deposit-${bucket}`, 'deposit', buckets[bucket] ?? '');
     for (const [bucket, type] of SHIFTS) {
-      if (funded.includes(bucket as (typeof funded)[number])) op(bucket, type, type, { amount: buckets[bucket] });
+      if (funded.includes(bucket as (typeof funded)[number])) op(bucket, type, type, buckets[bucket] ?? '');
     }
     if (funded.includes('pendingWithdrawal')) {
-      op('pendingWithdrawal', 'pendingWithdrawal', 'withdrawal.request', { amount: buckets.pendingWithdrawal });
+      op('pendingWithdrawal', 'pendingWithdrawal', 'withdrawal.request', buckets.pendingWithdrawal ?? '');
     }
     if (buckets.borrowed !== undefined && !/^0(\.0*)?$/.test(buckets.borrowed)) {
-      op('borrowed', 'borrowed', 'adjust', { bucket: 'borrowed', amount: buckets.borrowed, reason: 'scenario opening balance' });
+      push('borrowed', { key: key('borrowed'), type: 'adjust', ...place, bucket: 'borrowed', amount: buckets.borrowed, reason: 'scenario opening balance' });
     }
     if (buckets.pendingDeposit !== undefined && !/^0(\.0*)?$/.test(buckets.pendingDeposit)) {
-      op('pendingDeposit', 'pendingDeposit', 'deposit.pending', { amount: buckets.pendingDeposit });
+      op('pendingDeposit', 'pendingDeposit', 'deposit.pending', buckets.pendingDeposit);
     }
   }
   return out;

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Amount } from '../ledger/operation-types.js';
 import { AccountInputBody, AssetInputBody } from '../operator/schemas.js';
 
 /**
@@ -6,13 +7,11 @@ import { AccountInputBody, AssetInputBody } from '../operator/schemas.js';
  * (`npm run schema`), and a test keeps the two equal.
  */
 
-const Decimal = Type.String({
-  pattern: '^(0|[1-9][0-9]*)(\\.[0-9]+)?$',
-  maxLength: 80,
-  // Read by the shared validation (operator/validation.ts): a malformed amount is INVALID_AMOUNT, as everywhere.
-  'x-amount': true,
-  'x-invalid': 'must be a decimal string in the asset\'s unit like "1.25" (a JSON string, no sign or exponent)',
-});
+/**
+ * An opening amount: the ledger's amount (its pattern, length bound and wording), so a scenario
+ * and an operation refuse the same malformed amount the same way. Zero is allowed here: no balance.
+ */
+const Decimal = { ...Amount, description: 'An opening amount in the asset\'s unit, e.g. "1.25"; "0" for none' };
 const Secret = Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', 'x-invalid': 'must be 8 to 128 printable ASCII characters without spaces' });
 
 export const OpeningBalances = Type.Object(

@@ -276,7 +276,7 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
 
   withLedger('one key applied concurrently lands once, and every caller gets the first result', async (ledger) => {
     const { main } = await seed(ledger);
-    const request = { key: 'same', type: 'deposit', account: main.id, asset: 'ETH', amount: '1' };
+    const request = { key: 'same', type: 'deposit' as const, account: main.id, asset: 'ETH', amount: '1' };
     const results = await Promise.all(Array.from({ length: 10 }, () => ledger.apply(request)));
     assert.equal(new Set(results.map((r) => r.entry.id)).size, 1);
     assert.equal(results.filter((r) => !r.replayed).length, 1);

@@ -6,6 +6,7 @@ import { PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 import { journalChannel, type GapPassed } from './journal-feed.js';
 import { Ledger } from '../../ledger/ledger.js';
 import type { LedgerEntryEvent } from '../../ledger/events.js';
+import type { OperationRequest } from '../../ledger/operations.js';
 import { TEST_POSTGRES_URL, skipWithoutPostgres as skip } from '../../../test/support/services.js';
 import { collectEvents } from '../../../test/support/events.js';
 
@@ -44,7 +45,7 @@ async function twoInstances(optionsOfA: Omit<PostgresStoreOptions, 'url'> = {}) 
   return { a, b, ledgers, main, sub, close };
 }
 
-const deposit = (key: string, account: number, asset = 'BTC') => ({ key, type: 'deposit', account, asset, amount: '1' });
+const deposit = (key: string, account: number, asset = 'BTC') => ({ key, type: 'deposit' as const, account, asset, amount: '1' });
 
 test('[postgres] the journal channel is named after the schema, and a long schema name still fits an identifier', () => {
   assert.notEqual(journalChannel('tenant_a'), journalChannel('tenant_b'));
@@ -114,7 +115,7 @@ test('[postgres] a gap still open after the settle bound (a session idle in tran
 test('[postgres] a gap that never fills (a rolled-back batch burnt its ids) is passed once its transaction ended', { skip }, async () => {
   const { a, ledgers, main, close } = await twoInstances();
   try {
-    await assert.rejects(ledgers[0].applyBatch([deposit('burnt', main.id), { key: 'over', type: 'withdraw', account: main.id, asset: 'ETH', amount: '5' }]));
+    await assert.rejects(ledgers[0].applyBatch([deposit('burnt', main.id), { key: 'over', type: 'withdraw', account: main.id, asset: 'ETH', amount: '5' } as unknown as OperationRequest]));
     await ledgers[0].apply(deposit('after', main.id));
     const page = await a.listSettledJournal(0, 10);
     assert.deepEqual(page.entries.map((e) => e.key), ['after']);

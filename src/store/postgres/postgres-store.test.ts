@@ -56,8 +56,8 @@ test('[postgres] two stores on one schema (two instances) never overdraw, lose a
     // every key sent twice, once to each instance.
     const attempts = Array.from({ length: 60 }, (_, i) => {
       const request = i % 3 === 2
-        ? { key: `back${i}`, type: 'transfer', from: sub.id, to: main.id, asset: 'BTC', amount: '0.25' }
-        : { key: `t${i}`, type: 'transfer', from: main.id, to: sub.id, asset: 'BTC', amount: '0.25' };
+        ? { key: `back${i}`, type: 'transfer' as const, from: sub.id, to: main.id, asset: 'BTC', amount: '0.25' }
+        : { key: `t${i}`, type: 'transfer' as const, from: main.id, to: sub.id, asset: 'BTC', amount: '0.25' };
       return [0, 1].map((n) =>
         ledgers[(i + n) % 2]!.apply(request).then(
           (r) => ({ key: request.key, id: r.entry.id as number | null, replayed: r.replayed }),
