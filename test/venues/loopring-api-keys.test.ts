@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, test } from 'node:test';
-import postgres from 'postgres';
+import { test } from 'node:test';
 import { issueCredential } from '../../src/credentials/issue.js';
 import { Keyring } from '../../src/credentials/keyring.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -10,8 +8,9 @@ import { publicKeyOf } from '../../src/venues/loopring/eddsa/eddsa.js';
 import { formatFieldElement } from '../../src/venues/loopring/eddsa/field.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { sdk } from '../support/loopring-sdk.js';
-import { TEST_POSTGRES_URL, skipWithoutPostgres } from '../support/services.js';
+import { skipWithoutPostgres } from '../support/services.js';
 import { portOver } from '../support/venue-port.js';
+import { postgresSchemas } from '../support/postgres-schemas.js';
 
 /**
  * `/api/v3/apiKey` answers an account's first Loopring key, issuing one on the first request: the
@@ -57,28 +56,14 @@ test("an account's existing key is answered and nothing is written; a sub-accoun
   }
 });
 
-const schemas: string[] = [];
-after(async () => {
-  if (!TEST_POSTGRES_URL || schemas.length === 0) return;
-  const sql = postgres(TEST_POSTGRES_URL, { onnotice: () => {} });
-  for (const schema of schemas) await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
-  await sql.end();
-});
-
-/** A PostgreSQL URL for a schema of its own (the store creates it), dropped when the file ends. */
-function freshSchemaUrl(): string {
-  const schema = `ab_test_${randomBytes(6).toString('hex')}`;
-  schemas.push(schema);
-  const url = new URL(TEST_POSTGRES_URL ?? 'postgres://unset');
-  url.searchParams.set('search_path', schema);
-  return url.toString();
-}
+/** PostgreSQL schemas of this file's own, dropped when it ends. */
+const schemas = postgresSchemas();
 
 test(
   '[postgres] simultaneous first /apiKey requests to two instances on one database issue one key, and all answer it',
   { skip: skipWithoutPostgres },
   async () => {
-    const flags = { db: freshSchemaUrl(), secretKey: Keyring.generateKey().toString('hex'), rateLimits: 'off' };
+    const flags = { db: schemas.fresh(), secretKey: Keyring.generateKey().toString('hex'), rateLimits: 'off' };
     const a = await HttpHarness.start('port-pg-token', { scenario: DEMO, flags });
     const b = await HttpHarness.start('port-pg-token', { flags });
     try {

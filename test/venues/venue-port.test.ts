@@ -1,37 +1,27 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, describe, test } from 'node:test';
-import postgres from 'postgres';
+import { describe, test } from 'node:test';
 import { issueCredential } from '../../src/credentials/issue.js';
 import { Keyring } from '../../src/credentials/keyring.js';
 import { LedgerError } from '../../src/ledger/errors.js';
 import { venueSettingNames } from '../../src/server/venue-port.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { TEST_POSTGRES_URL, skipWithoutPostgres } from '../support/services.js';
+import { skipWithoutPostgres } from '../support/services.js';
 import { portOver } from '../support/venue-port.js';
+import { postgresSchemas } from '../support/postgres-schemas.js';
 
 /**
  * The venue port (src/venues/port.ts, built by src/server/venue-port.ts): what it lets a venue
  * see, and the named writes, whose guarantees hold across instances sharing one PostgreSQL.
  */
 
-const schemas: string[] = [];
-after(async () => {
-  if (!TEST_POSTGRES_URL || schemas.length === 0) return;
-  const sql = postgres(TEST_POSTGRES_URL, { onnotice: () => {} });
-  for (const schema of schemas) await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
-  await sql.end();
-});
+const schemas = postgresSchemas();
 
 /** Two stores on one fresh schema: two instances sharing a database. */
 async function twoPostgresInstances(): Promise<[PostgresStore, PostgresStore]> {
-  const schema = `ab_test_${randomBytes(6).toString('hex')}`;
-  schemas.push(schema);
-  const url = new URL(TEST_POSTGRES_URL ?? 'postgres://unset');
-  url.searchParams.set('search_path', schema);
-  const first = await PostgresStore.open({ url: url.toString() });
-  return [first, await PostgresStore.open({ url: url.toString() })];
+  const url = schemas.fresh();
+  const first = await PostgresStore.open({ url });
+  return [first, await PostgresStore.open({ url })];
 }
 
 describe('venue port: the session signing key', () => {
