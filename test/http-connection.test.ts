@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
-import type { Socket } from 'node:net';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { parseAmount } from '../src/ledger/amount.js';
+import { httpConnections, LINGER_MAX_REQUESTS, QUEUE_PAUSE_AT } from '../src/server/http-connection.js';
 import { DEMO, HttpHarness, type HttpRequest } from './support/http-harness.js';
 import { jsonOf, RawConnection, requestBytes, type RawResponse } from './support/raw-http.js';
 
@@ -16,6 +18,7 @@ import { jsonOf, RawConnection, requestBytes, type RawResponse } from './support
 const TOKEN = 'http-connection-operator-token';
 const OPERATIONS = '/_assetbook/v1/operations';
 const MIB = 1_048_576;
+const statuses = (responses: readonly RawResponse[]) => responses.map((r) => r.status);
 
 interface OperatorError {
   error: { code: string; message: string };
@@ -49,7 +52,6 @@ describe('HTTP connections', () => {
     await connection.write(Buffer.concat(parts.map((p) => Buffer.from(p as string))));
     return connection.untilClosed();
   };
-  const statuses = (responses: readonly RawResponse[]) => responses.map((r) => r.status);
   const operatorCode = (response: RawResponse | undefined) => (jsonOf(response!) as OperatorError).error.code;
 
   describe('answers in request order', () => {
@@ -234,5 +236,133 @@ describe('HTTP connections', () => {
       assert.equal(connection.interim, 1);
       assert.deepEqual(statuses(responses), [201]);
     });
+  });
+});
+
+/**
+ * What one connection can make the server hold, on a bare app with the same connection rules and
+ * routes whose timing the test controls. Counted in requests Node parsed and handlers run, never
+ * in time or heap size.
+ */
+describe('HTTP connections: what one client can make the server hold', () => {
+  let app: FastifyInstance;
+  let port: number;
+  /** Requests Node parsed, per server-side socket. */
+  const parsed = new Map<Socket, number>();
+  let ran = 0;
+  let releaseSlow: () => void = () => {};
+  let slowStarted: Promise<void>;
+  let onSlowStarted: () => void = () => {};
+  const armSlow = () => {
+    slowStarted = new Promise((resolve) => (onSlowStarted = resolve));
+  };
+
+  before(async () => {
+    const connections = httpConnections({ venues: [], bodyLimit: MIB });
+    app = Fastify({ serverFactory: connections.serverFactory, clientErrorHandler: connections.clientErrorHandler });
+    // `?close`: the server's answer closes the connection (as a refused body does); the client did not ask it to.
+    app.get('/slow', async (request, reply) => {
+      onSlowStarted();
+      await new Promise<void>((resolve) => (releaseSlow = resolve));
+      if ('close' in (request.query as object)) void reply.header('connection', 'close');
+      return { slow: true };
+    });
+    app.get('/a', async () => {
+      ran += 1;
+      return { a: true };
+    });
+    app.post('/body', async () => {
+      ran += 1;
+      return { ran: true };
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as AddressInfo).port;
+    app.server.on('request', (req: IncomingMessage) => parsed.set(req.socket, (parsed.get(req.socket) ?? 0) + 1));
+  });
+  after(async () => app.close());
+
+  const serverSocket = () => new Promise<Socket>((resolve) => app.server.once('connection', resolve));
+  const GET_A = 'GET /a HTTP/1.1\r\nhost: x\r\n\r\n';
+  /** The most requests one read can hold: Node's parser finishes the read it is in before it pauses. */
+  const ONE_READ = Math.ceil(65_536 / GET_A.length);
+  /** Lets the event loop go round: a server still reading would read what the client sent meanwhile. */
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  test('requests pipelined behind a slow one stop being read once 16 wait, and all are answered in order once it ends', async () => {
+    const total = 20_000;
+    ran = 0;
+    armSlow();
+    const accepted = serverSocket();
+    const connection = await RawConnection.open(port);
+    await connection.write('GET /slow HTTP/1.1\r\nhost: x\r\n\r\n');
+    const socket = await accepted;
+    await slowStarted;
+    void connection.write(GET_A.repeat(total));
+    // Wait for the server to stop reading (or, without back-pressure, to have parsed everything).
+    while (!socket.isPaused() && (parsed.get(socket) ?? 0) < total + 1) await turns(1);
+    // Give a server that had not really stopped the chance to read more, then count what it holds.
+    await turns(50);
+    const held = (parsed.get(socket) ?? 0) - 1;
+    assert.ok(held >= QUEUE_PAUSE_AT, `only ${held} requests arrived`);
+    assert.ok(held <= QUEUE_PAUSE_AT + ONE_READ, `${held} requests held behind the slow one`);
+    assert.equal(ran, 0);
+    releaseSlow();
+    const responses = await connection.responsesAtLeast(total + 1);
+    await connection.close();
+    assert.equal(responses.length, total + 1);
+    assert.ok(responses.every((r) => r.status === 200));
+    assert.equal(responses[0]!.body, '{"slow":true}');
+    assert.equal(ran, total);
+  });
+
+  test('a closing connection that keeps receiving requests is destroyed after a few, not parsed for the whole lingering close', async () => {
+    const flood = 20_000;
+    ran = 0;
+    armSlow();
+    const accepted = serverSocket();
+    // Half-open: the client keeps its side open after the server's FIN, as a flooding client would.
+    const connection = await RawConnection.open(port, { allowHalfOpen: true });
+    await connection.write('GET /slow?close HTTP/1.1\r\nhost: x\r\n\r\n');
+    const socket = await accepted;
+    await slowStarted;
+    // Pipelined behind the closing answer: the server must read them (lingering), never run them.
+    void connection.write(GET_A.repeat(flood));
+    const bound = QUEUE_PAUSE_AT + LINGER_MAX_REQUESTS + 2 * ONE_READ;
+    // Wait for the server to stop reading, or (without back-pressure) to have parsed more than the bound.
+    while (!socket.isPaused() && (parsed.get(socket) ?? 0) <= bound + 1) await turns(1);
+    releaseSlow();
+    // Destroyed by the server, or (reading on) past the bound: a client could hold it for the whole lingering close.
+    while (!socket.destroyed && (parsed.get(socket) ?? 0) <= bound + 1) await turns(1);
+    const received = (parsed.get(socket) ?? 0) - 1;
+    const destroyed = socket.destroyed;
+    await connection.close();
+    assert.ok(received <= bound, `${received} of ${flood} requests parsed on the closing connection`);
+    assert.ok(destroyed);
+    assert.deepEqual(statuses(connection.responses), [200]);
+    assert.equal(ran, 0);
+  });
+
+  test('after a request timeout, the request that timed out never runs, even if its body then arrives', async () => {
+    ran = 0;
+    const accepted = serverSocket();
+    const requested = new Promise<IncomingMessage>((resolve) => app.server.once('request', resolve));
+    const connection = await RawConnection.open(port);
+    await connection.write('POST /body HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"a":');
+    const socket = await accepted;
+    const req = await requested;
+    // Node reports a request that takes too long as this client error, raised here on the server's socket.
+    app.server.emit('clientError', Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
+    await connection.write('"bcdef"}');
+    const responses = await connection.untilClosed();
+    await new Promise((resolve) => (socket.destroyed ? resolve(undefined) : socket.once('close', resolve)));
+    // A full round trip on another connection lets anything the body could still have started finish.
+    const other = await RawConnection.open(port);
+    await other.write('GET /a HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+    assert.deepEqual(statuses(await other.untilClosed()), [200]);
+    assert.deepEqual(statuses(responses), [408]);
+    assert.equal(req.complete, false, 'the body reached the request after its 408');
+    assert.equal(ran, 1, 'only the GET on the other connection ran');
   });
 });

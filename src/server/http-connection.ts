@@ -18,12 +18,29 @@ import { rawResponse, refusalFor, targetOfParseError, type Refusal } from './htt
  * - A connection closed while the client may still be sending (a body over the limit, pipelined
  *   requests behind a close) first reads and discards what comes, for a bounded time, so that the
  *   client reads the answer instead of a reset (a lingering close).
+ * - Memory per connection is bounded: reading stops while QUEUE_PAUSE_AT requests wait their turn,
+ *   and a closing connection that keeps receiving requests is dropped after LINGER_MAX_REQUESTS.
  */
 
 /** A lingering close ends when the client closes, after this long without a byte from it, ... */
 export const LINGER_IDLE_MS = 5_000;
 /** ... or after this long in all, whatever the client still sends (nginx's lingering_timeout and lingering_time). */
 export const LINGER_MAX_MS = 30_000;
+/** How often a lingering close looks whether the client sent a byte (its idle time is counted in these steps). */
+const LINGER_TICK_MS = 1_000;
+/**
+ * Requests waiting behind the one in progress at which the connection stops reading. Node pauses a
+ * socket only when answers pile up; waiting requests have no answer yet, so without this one
+ * client pipelining behind a slow request could fill memory. Node's parser finishes the read it is
+ * in, so at most one read (64 KiB) of requests more is held.
+ */
+export const QUEUE_PAUSE_AT = 16;
+/**
+ * Requests received on a closing connection after which it is destroyed: each one Node parses is
+ * kept by Node until the socket closes, and the client was told to stop. A client that pipelined
+ * a few requests behind the closing answer still gets the lingering close.
+ */
+export const LINGER_MAX_REQUESTS = 32;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -35,7 +52,8 @@ interface Waiting {
 
 const kConnection = Symbol('assetbook.httpConnection');
 
-type TrackedSocket = Socket & { [kConnection]?: Connection };
+/** Node's own back-pressure flag: while set, Node pauses its parser after each read and resumes it only on 'drain'. */
+type TrackedSocket = Socket & { [kConnection]?: Connection; _paused?: boolean; parser?: { pause(): void; resume(): void } | null };
 type Refuse = (url: string, status: number, message: string) => Refusal;
 
 const ignore = (): void => {};
@@ -53,6 +71,10 @@ class Connection {
   private current: IncomingMessage | undefined;
   private currentRes: ServerResponse | undefined;
   private readonly waiting: Waiting[] = [];
+  /** This connection stopped reading because too many requests wait (not Node, for answers piling up). */
+  private pausedForQueue = false;
+  /** Requests Node parsed on this connection once it was closing. */
+  private receivedWhileClosing = 0;
   private readonly responseClosed = (): void => this.next();
 
   constructor(private readonly socket: TrackedSocket) {
@@ -69,9 +91,13 @@ class Connection {
 
   /** Runs the request now when nothing on this connection is in progress, later when something is, never when it is closing. */
   admit(req: IncomingMessage, res: ServerResponse, run: Handler): void {
-    if (this.closed || this.final !== undefined) return;
+    if (this.closed || this.final !== undefined) {
+      if (++this.receivedWhileClosing > LINGER_MAX_REQUESTS) this.socket.destroy();
+      return;
+    }
     if (this.busy) {
       this.waiting.push({ req, res, run });
+      if (this.waiting.length >= QUEUE_PAUSE_AT) this.pauseReading();
       return;
     }
     this.start(req, res, run);
@@ -97,8 +123,31 @@ class Connection {
       return;
     }
     const waiting = this.waiting.shift();
+    if (this.pausedForQueue && this.waiting.length < QUEUE_PAUSE_AT) this.resumeReading();
     if (waiting !== undefined) this.start(waiting.req, waiting.res, waiting.run);
     else if (this.final !== undefined) this.answerAndClose(this.final);
+  }
+
+  /**
+   * Stops reading the way Node does for answers piling up: `socket.pause()` alone does not stop a
+   * parser that reads the socket's handle directly; with `_paused` set, Node also pauses the
+   * parser once it has executed the current read, and nothing more is read.
+   */
+  private pauseReading(): void {
+    if (this.pausedForQueue) return;
+    this.pausedForQueue = true;
+    this.socket._paused = true;
+    this.socket.pause();
+  }
+
+  /** Reads again, as Node's 'drain' handler does, unless Node holds the socket for answers not yet flushed (its 'drain' will resume it). */
+  private resumeReading(): void {
+    this.pausedForQueue = false;
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableNeedDrain || !socket._paused) return;
+    socket._paused = false;
+    socket.parser?.resume();
+    socket.resume();
   }
 
   /**
@@ -106,7 +155,7 @@ class Connection {
    * then close. When the refused bytes are the current request's own (inside its body), that
    * request gets this answer instead of one of its own, unless its answer has begun.
    */
-  refuse(refusal: Refusal | ((url: string) => Refusal), handedOver = false): void {
+  refuse(refusal: Refusal | ((url: string) => Refusal), handedOver = false, parserStopped = true): void {
     this.handedOver ||= handedOver;
     if (this.final !== undefined || this.closed) return;
     const render = (url: string) => rawResponse(typeof refusal === 'function' ? refusal(url) : refusal);
@@ -128,6 +177,10 @@ class Connection {
       this.final = null;
       this.closed = true;
       this.answerAndClose(render(current.url ?? ''));
+      // After a timeout the parser is still healthy: a body finished during the lingering close
+      // would reach the handler after its 408. Destroying the request fails its body read (and
+      // closes the connection at once, as the client stopped sending in time anyway).
+      if (!parserStopped) current.destroy();
       return;
     }
     this.final = render('');
@@ -165,12 +218,26 @@ class Connection {
     socket.end();
     socket.on('error', ignore);
     socket.once('end', destroy);
-    socket.setTimeout(LINGER_IDLE_MS, destroy);
+    // Idle means no byte from the client: counted on the bytes read, not on socket.setTimeout,
+    // which Node resets (or clears) for every request it parses.
+    let bytesSeen = socket.bytesRead;
+    let quietTicks = 0;
+    const idle = setInterval(() => {
+      if (socket.bytesRead !== bytesSeen) {
+        bytesSeen = socket.bytesRead;
+        quietTicks = 0;
+      } else if (++quietTicks * LINGER_TICK_MS >= LINGER_IDLE_MS) destroy();
+    }, LINGER_TICK_MS);
     const cap = setTimeout(destroy, LINGER_MAX_MS);
+    idle.unref();
     cap.unref();
-    socket.once('close', () => clearTimeout(cap));
-    // Reading is what discards: Node's parser does it, except after a CONNECT. (Resuming under
-    // the parser could break its own pause for back-pressure.)
+    socket.once('close', () => {
+      clearInterval(idle);
+      clearTimeout(cap);
+    });
+    // Reading is what discards: Node's parser does it, except after a CONNECT. It reads again if
+    // this connection stopped it for a full queue (not if Node did, for answers piling up).
+    if (this.pausedForQueue) this.resumeReading();
     if (this.handedOver) socket.resume();
   }
 }
@@ -250,7 +317,9 @@ export function httpConnections(options: HttpConnectionOptions): {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const [status, message] = PARSE_ERROR_STATUS[error.code] ?? [400, `malformed request (${error.code})`];
     const parsed = error as ConnectionError & { rawPacket?: unknown; bytesParsed?: unknown };
-    Connection.of(socket).refuse((currentUrl) => refuse(currentUrl || targetOfParseError(parsed), status, message));
+    // A timeout comes from Node's connection checker, not from the parser, which can still parse.
+    const parserStopped = error.code !== 'ERR_HTTP_REQUEST_TIMEOUT';
+    Connection.of(socket).refuse((currentUrl) => refuse(currentUrl || targetOfParseError(parsed), status, message), false, parserStopped);
   };
 
   return { serverFactory, clientErrorHandler };
