@@ -46,7 +46,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     },
   });
 
-  await registerOpenApi(app);
+  await registerOpenApi(app, venues);
 
   // Every body is JSON: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');

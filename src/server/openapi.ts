@@ -2,11 +2,8 @@ import swagger from '@fastify/swagger';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { OPERATOR_PREFIX } from '../operator/plugin.js';
-import { BITGET_OPENAPI } from '../venues/bitget/openapi.js';
-import { BULLISH_OPENAPI } from '../venues/bullish/openapi.js';
-import { LOOPRING_OPENAPI } from '../venues/loopring/openapi.js';
 import type { VenueApiDoc, VenueOperationDoc } from '../venues/shared/openapi-doc.js';
-import type { CredentialVenue } from '../store/store.js';
+import type { VenueDialect } from '../venues/venue.js';
 
 /**
  * The OpenAPI document at /openapi.json: every route the server serves, with its own security
@@ -16,9 +13,6 @@ import type { CredentialVenue } from '../store/store.js';
  * and headers by hand (in the venue's order, with the venue's codes), so what they take is
  * described in each venue's openapi.ts and added here, for the document only.
  */
-
-/** Every venue's description, by venue: a new venue does not compile until it has one. */
-const VENUE_DOCS: Record<CredentialVenue, VenueApiDoc> = { bitget: BITGET_OPENAPI, bullish: BULLISH_OPENAPI, loopring: LOOPRING_OPENAPI };
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
@@ -114,12 +108,12 @@ function venueRoute(doc: VenueApiDoc, operation: VenueOperationDoc, schema: Rout
 }
 
 /** The document for one route: its own schema, completed with what its surface says. */
-function documentRoute(method: string, url: string, schema: RouteSchema): { schema: RouteSchema; url: string } {
+function documentRoute(docs: readonly VenueApiDoc[], method: string, url: string, schema: RouteSchema): { schema: RouteSchema; url: string } {
   const key = `${method} ${url}`;
   if (url.startsWith(`${OPERATOR_PREFIX}/`)) return { schema: markRouteSchemas({ ...schema, security: [{ operatorToken: [] }] }), url };
   const probe = PROBES[key];
   if (probe) return { schema: markRouteSchemas({ ...schema, ...probe, hide: false, tags: ['probes'], security: [] }), url };
-  for (const doc of Object.values(VENUE_DOCS)) {
+  for (const doc of docs) {
     const operation = doc.operations[key];
     if (operation) return { schema: markRouteSchemas(venueRoute(doc, operation, schema)), url: operation.path ?? url };
   }
@@ -127,7 +121,9 @@ function documentRoute(method: string, url: string, schema: RouteSchema): { sche
   return { schema: { ...schema, hide: false }, url };
 }
 
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+/** `venues`: the dialects served; each describes its own routes (its `openapi`), so a new venue is documented from its folder. */
+export async function registerOpenApi(app: FastifyInstance, venues: readonly VenueDialect[]): Promise<void> {
+  const docs = venues.map((venue) => venue.openapi);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -144,12 +140,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'operations', description: 'Operator API: ledger operations and the journal' },
         { name: 'admin', description: 'Operator API: verify, reset' },
         { name: 'probes', description: 'Health probes, this document (no authentication)' },
-        ...Object.values(VENUE_DOCS).map((doc) => ({ name: doc.tag, description: doc.description })),
+        ...docs.map((doc) => ({ name: doc.tag, description: doc.description })),
       ],
       components: {
         securitySchemes: {
           operatorToken: { type: 'http', scheme: 'bearer', description: 'The operator token (--operator-token or the data directory)' },
-          ...Object.assign({}, ...Object.values(VENUE_DOCS).map((doc) => doc.securitySchemes)),
+          ...Object.assign({}, ...docs.map((doc) => doc.securitySchemes)),
         },
       },
     },
@@ -157,7 +153,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: ({ schema, url, route }) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      return documentRoute(methods[0] ?? 'GET', url, (schema ?? {}) as RouteSchema);
+      return documentRoute(docs, methods[0] ?? 'GET', url, (schema ?? {}) as RouteSchema);
     },
     transformObject: (documents) => nameComponents((documents as { openapiObject: JsonObject }).openapiObject),
   });

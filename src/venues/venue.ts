@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { LedgerErrorCode } from '../ledger/errors.js';
 import type { RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { VenueName, VenuePort } from './port.js';
+import type { VenueApiDoc } from './shared/openapi-doc.js';
 import type { VenueErrorRenderer } from './shared/venue-error.js';
 
 /**
@@ -23,6 +24,8 @@ export interface VenueDialect<Id extends VenueName = VenueName> {
   readonly errors: VenueErrorRenderer;
   /** Every rate-limit rule it enforces, with the venue's documented values; `--rate-limit` overrides them by name. */
   readonly rateLimits: readonly RateLimitRule[];
+  /** What /openapi.json says of its routes: security schemes, parameters, refusals, error shape. */
+  readonly openapi: VenueApiDoc;
   /**
    * Registers the dialect's routes, auth and error rendering. The port is all the dialect gets of
    * the rest of assetbook (see port.ts): it never sees the store or the server's runtime.

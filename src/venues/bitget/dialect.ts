@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { BITGET_OPENAPI } from './openapi.js';
 import type { VenueDialect } from '../venue.js';
 import { installVenueErrors } from '../shared/venue-error.js';
 import { BitgetContext } from './context.js';
@@ -19,6 +20,7 @@ export const bitget: VenueDialect<'bitget'> = {
   basePaths: ['/api/v2', UTA_PROBE_PATH],
   errors: bitgetErrorRenderer,
   rateLimits: Object.values(BITGET_RATE_LIMITS),
+  openapi: BITGET_OPENAPI,
   plugin: (port) => async (app) => {
     const ctx = new BitgetContext(port);
     // A refusal is stamped when it is sent, by the same clock as every success envelope.

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { VenuePort } from '../port.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong } from '../shared/query.js';
 import { installVenueErrors } from '../shared/venue-error.js';
+import { BULLISH_OPENAPI } from './openapi.js';
 import type { VenueDialect } from '../venue.js';
 import { createBullishContext } from './context.js';
 import { bullishError, bullishErrorRenderer } from './errors.js';
@@ -44,6 +45,7 @@ export const bullish: VenueDialect<'bullish'> = {
   basePaths: [BULLISH_PREFIX],
   errors: bullishErrorRenderer,
   rateLimits: Object.values(BULLISH_RATE_LIMITS),
+  openapi: BULLISH_OPENAPI,
   plugin: (port) => async (app) => {
     await app.register(bullishApi(port), { prefix: BULLISH_PREFIX });
   },

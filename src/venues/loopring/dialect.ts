@@ -1,3 +1,4 @@
+import { LOOPRING_OPENAPI } from './openapi.js';
 import type { VenueDialect } from '../venue.js';
 import { installVenueErrors } from '../shared/venue-error.js';
 import { LoopringContext } from './context.js';
@@ -20,6 +21,7 @@ export const loopring: VenueDialect<'loopring'> = {
   basePaths: [LOOPRING_PREFIX],
   errors: loopringErrorRenderer,
   rateLimits: Object.values(LOOPRING_RATE_LIMITS),
+  openapi: LOOPRING_OPENAPI,
   plugin: (port) => async (app) => {
     const ctx = new LoopringContext(port);
     await app.register(
