@@ -39,34 +39,28 @@ export interface Posting {
   readonly amount: bigint;
 }
 
-export interface VenueIdentityBitget {
-  readonly coin: string;
-}
-export interface VenueIdentityBullish {
-  readonly assetId: string;
-  readonly precision: number;
-}
-export interface VenueIdentityLoopring {
-  readonly tokenId: number;
-  readonly address: string;
-  readonly decimals: number;
-}
+/**
+ * What one venue knows a subject (an asset, a user, an account) by: fact name → value, stored as
+ * text. The venue declares its facts (`VenueIdentity` in ./venue-facts.ts) and parses its own
+ * values; the ledger only checks, generates and stores them, and keeps the unique ones unique.
+ */
+export type VenueFacts = Readonly<Record<string, string>>;
+
+/** Facts by venue id; a venue with no facts for the subject is absent. */
+export type FactsByVenue = Readonly<Record<string, VenueFacts>>;
 
 export interface Asset {
   readonly symbol: string;
   readonly name: string;
   /** Decimal places of the smallest unit the ledger keeps (8 for BTC, 18 for ETH). */
   readonly scale: number;
-  readonly bitget: VenueIdentityBitget;
-  readonly bullish: VenueIdentityBullish;
-  readonly loopring: VenueIdentityLoopring;
+  readonly venues: FactsByVenue;
 }
 
 export interface User {
   readonly id: number;
   readonly name: string;
-  /** A Bitget ND broker: refused by the sub-account assets endpoint, as on the venue. */
-  readonly bitgetBroker: boolean;
+  readonly venues: FactsByVenue;
   readonly createdAtMs: number;
 }
 
@@ -77,12 +71,7 @@ export interface Account {
   readonly userId: number;
   readonly kind: AccountKind;
   readonly label: string;
-  readonly bitgetUid: string;
-  readonly bullishTradingAccountId: string;
-  readonly loopringAccountId: number;
-  readonly loopringAddress: string;
-  /** The account's layer-2 EdDSA public key, when one is registered. */
-  readonly loopringPublicKey: { readonly x: string; readonly y: string } | null;
+  readonly venues: FactsByVenue;
   readonly createdAtMs: number;
 }
 

@@ -1,4 +1,5 @@
 import type { Account, Asset, Balance, JournalEntry, Posting, User } from '../ledger/types.js';
+import type { Identity, Subject } from '../ledger/venue-facts.js';
 import type { Reservation, ReservationState } from '../ledger/operations.js';
 
 /**
@@ -15,28 +16,28 @@ import type { Reservation, ReservationState } from '../ledger/operations.js';
  *   again, a bounded number of times, before refusing with CONCURRENCY_EXHAUSTED. So `fn` must
  *   have no effect outside the transaction it is given.
  * - Reads outside a transaction see only committed data.
- * - Unique identities (asset symbol and venue ids, user name, account venue ids, credential
- *   public ids, operation keys) are enforced by the engine; a clash surfaces as a `LedgerError`
- *   with code ASSET_EXISTS, USER_EXISTS, IDENTITY_TAKEN or CREDENTIAL_EXISTS, never as a driver error.
+ * - Unique identities (asset symbol, user name, the unique venue facts of assets, users and
+ *   accounts, credential public ids, operation keys) are enforced by the engine; a clash surfaces
+ *   as a `LedgerError` with code ASSET_EXISTS, USER_EXISTS, IDENTITY_TAKEN (path
+ *   `venues/<venue>/<name>`) or CREDENTIAL_EXISTS, never as a driver error.
+ * - Venue facts are opaque to the store: it keeps each subject's facts as given (by venue, then
+ *   name, text values) and indexes the `identities` it is handed with the subject.
  * - The journal (operations and postings) is append-only: no method updates or deletes it except
  *   `reset`, which empties the whole store.
  */
 
-export type CredentialVenue = 'bitget' | 'bullish' | 'loopring';
-
 export interface CredentialRecord {
   readonly id: number;
-  readonly venue: CredentialVenue;
+  /** The venue that issued it (a `VenueDialect` id); the store does not interpret it. */
+  readonly venue: string;
   readonly userId: number;
   readonly accountId: number;
-  /** What the client presents to name the credential: Bitget apiKey, Bullish public key, or the hash of a Loopring API key. */
+  /** What the client presents to name the credential (or a keyed hash of it), unique per venue. */
   readonly publicId: string;
-  /** An HMAC secret (or Loopring API key), sealed with the configured encryption key. */
+  /** The secret the venue checks signatures with, sealed with the configured encryption key. */
   readonly secretSealed: string | null;
-  /** A keyed hash of the Bitget passphrase. */
-  readonly passphraseHash: string | null;
-  /** A PEM public key, for Bitget RSA credentials. */
-  readonly rsaPublicKeyPem: string | null;
+  /** Whatever else the venue's credential kind keeps (hashes, public keys), as it wrote it. */
+  readonly extra: Readonly<Record<string, string>>;
   readonly label: string;
   readonly createdAtMs: number;
 }
@@ -74,25 +75,6 @@ export interface AccountFilter {
   readonly userId?: number;
 }
 
-/** An account's Loopring identity, as a Loopring client names it: its account id, its owner address, or both. */
-export interface LoopringIdentity {
-  readonly accountId?: number;
-  /** 0x and 40 hex digits, in any case. */
-  readonly address?: string;
-}
-
-/** Reads that are valid both inside and outside a transaction. */
-/** An account's venue identities: each unique across accounts. */
-export type AccountIdentityField = 'bitgetUid' | 'bullishTradingAccountId' | 'loopringAccountId' | 'loopringAddress';
-
-/** Their columns, for the engines. */
-export const ACCOUNT_IDENTITY_COLUMNS: Readonly<Record<AccountIdentityField, string>> = {
-  bitgetUid: 'bitget_uid',
-  bullishTradingAccountId: 'bullish_trading_account_id',
-  loopringAccountId: 'loopring_account_id',
-  loopringAddress: 'loopring_address',
-};
-
 export interface StoreReader {
   getAsset(symbol: string): Promise<Asset | undefined>;
   /** Every asset, in the order they were created. */
@@ -103,14 +85,11 @@ export interface StoreReader {
   getAccount(id: number): Promise<Account | undefined>;
   /** Accounts in id order; a user's main account comes before its sub-accounts. */
   listAccounts(filter?: AccountFilter): Promise<Account[]>;
-  /**
-   * The account with this Loopring identity (both unique), in one indexed lookup: every field
-   * given must match; undefined when none does, or when the identity names nothing.
-   */
-  getAccountByLoopring(identity: LoopringIdentity): Promise<Account | undefined>;
-  /** Whether some account holds this identity already (an address is compared in lower case). */
-  accountIdentityTaken(field: AccountIdentityField, value: string | number): Promise<boolean>;
-  getCredential(venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined>;
+  /** The account holding this unique venue fact, in one indexed lookup (values compare exactly). */
+  findAccount(venue: string, name: string, value: string): Promise<Account | undefined>;
+  /** Whether some subject of this kind holds this unique venue fact already. */
+  identityTaken(subject: Subject, identity: Identity): Promise<boolean>;
+  getCredential(venue: string, publicId: string): Promise<CredentialRecord | undefined>;
   listCredentials(userId?: number): Promise<CredentialRecord[]>;
   getOperation(key: string): Promise<StoredOperation | undefined>;
   /**
@@ -159,15 +138,17 @@ export interface StoreTx extends StoreReader {
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
   /** Reserves the id the next `insertAccount` must use, so venue identities can derive from it. */
   allocateAccountId(): Promise<number>;
-  insertAsset(asset: Asset, atMs: number): Promise<void>;
-  insertUser(user: Omit<User, 'id'>): Promise<number>;
-  insertAccount(account: Account): Promise<void>;
+  /** Stores an asset with its facts; `identities` are its unique facts, indexed (a clash: IDENTITY_TAKEN). */
+  insertAsset(asset: Asset, atMs: number, identities: readonly Identity[]): Promise<void>;
+  insertUser(user: Omit<User, 'id'>, identities: readonly Identity[]): Promise<number>;
+  insertAccount(account: Account, identities: readonly Identity[]): Promise<void>;
   insertCredential(credential: NewCredential): Promise<number>;
   /**
-   * Registers (or replaces, or with null removes) an account's Loopring layer-2 public key, the
-   * one identity field that may change after creation. Resolves false when there is no such account.
+   * Sets (a null value removes) some of an account's facts of one venue, leaving the others as
+   * they are; only facts that are not identities change this way (the ledger checks). Resolves
+   * false when there is no such account.
    */
-  setLoopringPublicKey(accountId: number, key: { readonly x: string; readonly y: string } | null): Promise<boolean>;
+  setAccountFacts(accountId: number, venue: string, changes: Readonly<Record<string, string | null>>): Promise<boolean>;
   /**
    * Reads the current amounts of these books (0 for a book never written) and holds them until the
    * transaction ends, so that no concurrent transaction can change them in between. Callers pass

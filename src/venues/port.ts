@@ -13,18 +13,11 @@ import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.js';
  * `STORE_UNAVAILABLE`, which each venue renders in its own shape.
  */
 
-/** The venues assetbook serves; also the venue a credential belongs to. */
-export type VenueName = 'bitget' | 'bullish' | 'loopring';
+/** A venue's id (see `VenueDialect.id`); also the venue a credential belongs to. */
+export type VenueName = string;
 
-/** Settings that only one venue dialect reads (`config.venues`). */
-export interface VenueSettings {
-  /** How far a Bitget ACCESS-TIMESTAMP may be from the server clock, either way. */
-  readonly bitgetTimestampWindowMs: number;
-  /** How long a Bullish session token (JWT) from the HMAC login stays valid. */
-  readonly bullishTokenTtlMs: number;
-  /** `any`: any valid Loopring API key reads any account, as the venue documents; `own`: only its own. */
-  readonly loopringKeyScope: 'any' | 'own';
-}
+/** A venue's own settings, parsed, by the keys it declared them under (`VenueDialect.settings`). */
+export type VenueSettingValues = Readonly<Record<string, unknown>>;
 
 /** A credential of this venue, as stored: secrets sealed or hashed, opened with the port's keyring. */
 export interface VenueCredential {
@@ -32,25 +25,21 @@ export interface VenueCredential {
   readonly venue: VenueName;
   readonly userId: number;
   readonly accountId: number;
-  /** What the client presents to name the credential: Bitget apiKey, Bullish public key, or the keyed hash of a Loopring API key. */
+  /** What the client presents to name the credential (or its keyed hash), as the venue's `CredentialKind` chose. */
   readonly publicId: string;
-  /** An HMAC secret (or Loopring API key), sealed with the keyring. */
+  /** The secret the venue checks with, sealed with the keyring. */
   readonly secretSealed: string | null;
-  /** A keyed hash of the Bitget passphrase. */
-  readonly passphraseHash: string | null;
-  /** A PEM public key, for Bitget RSA credentials. */
-  readonly rsaPublicKeyPem: string | null;
+  /** Whatever else the venue's credential kind kept (hashes, public keys). */
+  readonly extra: Readonly<Record<string, string>>;
   readonly label: string;
   readonly createdAtMs: number;
 }
 
-/** A Loopring account named by its layer-2 account id or its owner address (any case). */
-export type LoopringAccountRef = { readonly accountId: number; readonly address?: undefined } | { readonly address: string; readonly accountId?: undefined };
-
 export interface VenuePort {
   /** The venue this port serves: its credentials and records only. */
   readonly venue: VenueName;
-  readonly settings: VenueSettings;
+  /** The venue's own settings (cast to its type in its folder). */
+  readonly settings: VenueSettingValues;
   /** For what happens outside a request. */
   readonly log: Logger;
   /** Opens sealed secrets, checks hashed ones, derives stable venue identifiers. */
@@ -70,7 +59,8 @@ export interface VenuePort {
 
   // Identity.
   account(id: number): Promise<Account | undefined>;
-  loopringAccount(ref: LoopringAccountRef): Promise<Account | undefined>;
+  /** The account holding this unique fact of this venue (`identity.account`), e.g. `accountId` = '10010'. */
+  accountByFact(name: string, value: string): Promise<Account | undefined>;
   /** A user's accounts, the main one first. */
   accountsOfUser(userId: number): Promise<Account[]>;
   user(id: number): Promise<User | undefined>;
@@ -90,9 +80,9 @@ export interface VenuePort {
   /** Replaces a user's record of ended sessions with `update(current)`, read and written in one transaction; resolves what was written. */
   revokeSession(userId: number, update: (current: string | undefined) => string): Promise<string>;
   /**
-   * The API key of the account's first credential on this venue, in plaintext, or a key issued
-   * with `label` when it has none. Simultaneous first calls, on any instances, issue one key and
-   * all answer it.
+   * The account's first credential on this venue, or one issued with `label` (and the venue's
+   * defaults for everything) when it has none. Simultaneous first calls, on any instances, issue
+   * one credential and all answer it.
    */
-  issueApiKeyIfAbsent(account: Account, label: string): Promise<string>;
+  credentialIssuedIfAbsent(account: Account, label: string): Promise<VenueCredential>;
 }

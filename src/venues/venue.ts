@@ -1,5 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { AnySetting } from '../config/setting.js';
+import type { CredentialKind } from '../credentials/kinds.js';
 import type { LedgerErrorCode } from '../ledger/errors.js';
+import type { VenueIdentity } from '../ledger/venue-facts.js';
 import type { RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { VenueName, VenuePort } from './port.js';
 import type { VenueApiDoc } from './shared/openapi-doc.js';
@@ -13,11 +16,22 @@ import type { VenueErrorRenderer } from './shared/venue-error.js';
  */
 export interface VenueDialect<Id extends VenueName = VenueName> {
   /**
-   * Short lower-case name, also the credential venue: 'bitget', 'bullish', 'loopring'. Each
-   * dialect declares its own literal (`VenueDialect<'bitget'>`), so `VenueId` in index.ts is
-   * the exact set of venues served and maps keyed by it must name each one.
+   * Short lower-case name (`[a-z][a-z0-9]*`), also the key of its facts, credentials, scenario
+   * part and settings. Each dialect declares its own literal, so `VenueId` in index.ts is the
+   * exact set of venues served and maps keyed by it must name each one.
    */
   readonly id: Id;
+  /** What it knows assets, users and accounts by: checked, generated and stored by the ledger, read back by the venue. */
+  readonly identity: VenueIdentity;
+  /** How its credentials are issued, sealed and shown. */
+  readonly credentials: CredentialKind;
+  /**
+   * Its settings, keyed by the name its plugin reads them under (`port.settings[key]`); the flags
+   * and variables join the server's table (names beginning with the venue's id).
+   */
+  readonly settings: Readonly<Record<string, AnySetting>>;
+  /** Its part of the demo: fixed credentials of demo users, by user name (each entry as in a scenario file). */
+  readonly demo: VenueDemo;
   /** Path prefixes the dialect owns; they must not overlap another dialect's or the operator API's. */
   readonly basePaths: readonly string[];
   /** How it shows every refusal; also used for requests refused before routing (a malformed URL). */
@@ -31,6 +45,10 @@ export interface VenueDialect<Id extends VenueName = VenueName> {
    * the rest of assetbook (see port.ts): it never sees the store or the server's runtime.
    */
   plugin(port: VenuePort): FastifyPluginAsync;
+}
+
+export interface VenueDemo {
+  readonly credentials: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
 }
 
 /**
