@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Asset } from '../../src/ledger/types.js';
-import type { ConfigFlags } from '../../src/server/config.js';
 import type { VenueDialect } from '../../src/venues/venue.js';
 import { DEMO, HttpHarness, type HttpRequest, type HttpResponse } from '../support/http-harness.js';
 
