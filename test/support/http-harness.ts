@@ -8,7 +8,6 @@ import { loadScenario, type LoadResult } from '../../src/scenario/load.js';
 import { resolveConfig, type ConfigFlags } from '../../src/server/config.js';
 import { openRuntime, type Clock, type Runtime } from '../../src/server/runtime.js';
 import type { VenueDialect } from '../../src/venues/venue.js';
-import type { CredentialVenue } from '../../src/store/store.js';
 
 /**
  * A real assetbook server on 127.0.0.1 (an ephemeral port) over an in-memory store, and a small
@@ -90,7 +89,7 @@ export class HttpHarness {
   }
 
   /** The plaintext secrets of a loaded credential of `user` on `venue`, for the given account label. */
-  secrets(user: string, venue: CredentialVenue, label = 'main'): Readonly<Record<string, string>> {
+  secrets(user: string, venue: string, label = 'main'): Readonly<Record<string, string>> {
     const account = this.account(user, label);
     const found = this.loaded?.users.find((u) => u.user.name === user)?.credentials.find((c) => c.venue === venue && c.accountId === account.id);
     if (!found) throw new Error(`harness: no ${venue} credential for ${user}/${label}`);
