@@ -8,7 +8,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { buildApp } from '../../src/server/app.js';
 import { resolveConfig, type ConfigFlags } from '../../src/server/config.js';
 import { openRuntime, type Runtime } from '../../src/server/runtime.js';
-import { DEMO } from './http-harness.js';
+import { DEMO, scenarioFile } from './http-harness.js';
 
 /**
  * An assetbook server over a SQLite file in a temporary folder, with a fixed master key, that can
@@ -40,7 +40,7 @@ export class BullishFileServer {
     );
     const runtime = await openRuntime(config);
     if ((await runtime.store.getUserByName('alice')) === undefined) {
-      await loadScenario(runtime.ledger, runtime.keyring, JSON.parse(readFileSync(DEMO, 'utf8')));
+      await loadScenario(runtime.ledger, runtime.keyring, runtime.venues, scenarioFile(DEMO, runtime.venues));
     }
     const app = await buildApp(runtime, { logger: false });
     await app.listen({ host: '127.0.0.1', port: this.port });

@@ -8,6 +8,7 @@ import { loadScenario, type LoadResult } from '../../src/scenario/load.js';
 import { resolveConfig, type ConfigFlags } from '../../src/server/config.js';
 import { openRuntime, type Clock, type Runtime } from '../../src/server/runtime.js';
 import type { VenueDialect } from '../../src/venues/venue.js';
+import { readDemoScenario } from '../../src/cli/demo.js';
 
 /**
  * A real assetbook server on 127.0.0.1 (an ephemeral port) over an in-memory store, and a small
@@ -55,6 +56,11 @@ export interface HarnessOptions {
 
 export const DEMO = new URL('../../examples/demo.json', import.meta.url).pathname;
 
+/** A scenario file's content; the demo file with each venue's demo credentials merged in, as `serve --demo` loads it. */
+export function scenarioFile(path: string, venues: readonly VenueDialect[]): unknown {
+  return path === DEMO ? readDemoScenario(venues) : (JSON.parse(readFileSync(path, 'utf8')) as unknown);
+}
+
 export class HttpHarness {
   private constructor(
     readonly app: FastifyInstance,
@@ -70,7 +76,7 @@ export class HttpHarness {
   static async start(operatorToken: string, options: HarnessOptions = {}): Promise<HttpHarness> {
     const flags = { db: ':memory:', operatorToken, ...options.flags } as ConfigFlags;
     const runtime = await openRuntime(resolveConfig(flags, {}, options.venues), { clock: options.clock, venues: options.venues });
-    const loaded = options.scenario === undefined ? null : await loadScenario(runtime.ledger, runtime.keyring, JSON.parse(readFileSync(options.scenario, 'utf8')));
+    const loaded = options.scenario === undefined ? null : await loadScenario(runtime.ledger, runtime.keyring, runtime.venues, scenarioFile(options.scenario, runtime.venues));
     const app = await buildApp(runtime, { logger: false });
     const seen: SeenRequest[] = [];
     app.addHook('onResponse', async (request, reply) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { issueCredential } from '../../src/credentials/issue.js';
+import { issueVenueCredential } from '../support/credentials.js';
 import { Keyring } from '../../src/credentials/keyring.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ISSUED_LABEL, getOrIssueApiKey } from '../../src/venues/loopring/api-keys.js';
@@ -46,7 +46,7 @@ test('several first requests at the same moment issue one key, and every one ans
 test("an account's existing key is answered and nothing is written; a sub-account gets a key of its own", async () => {
   const { store, ledger, keyring, main, bot, port, loopringKeys } = await setUp();
   try {
-    await ledger.session((s) => issueCredential(s, keyring, main, { venue: 'loopring', apiKey: 'alice-loopring-api-key' }));
+    await ledger.session((s) => issueVenueCredential(s, keyring, main, 'loopring', { apiKey: 'alice-loopring-api-key' }));
     assert.equal(await getOrIssueApiKey(port, main), 'alice-loopring-api-key');
     assert.equal((await loopringKeys()).length, 1);
     const botKey = await getOrIssueApiKey(port, bot);

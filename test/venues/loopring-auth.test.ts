@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FastifyRequest } from 'fastify';
-import { issueCredential } from '../../src/credentials/issue.js';
+import { issueVenueCredential } from '../support/credentials.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { KEY_CACHE_TTL_MS, LoopringAuthenticator } from '../../src/venues/loopring/auth.js';
 import { VenueError } from '../../src/venues/shared/venue-error.js';
@@ -15,7 +15,7 @@ async function setUp() {
   const load = () =>
     ledger.session(async (s) => {
       const { main } = await s.createUser({ name: 'alice' });
-      await issueCredential(s, keyring, main, { venue: 'loopring', apiKey: API_KEY });
+      await issueVenueCredential(s, keyring, main, 'loopring', { apiKey: API_KEY });
       return main;
     });
   const main = await load();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { issueCredential } from '../../src/credentials/issue.js';
+import { issueVenueCredential } from '../support/credentials.js';
 import { Keyring } from '../../src/credentials/keyring.js';
 import { LedgerError } from '../../src/ledger/errors.js';
 import { venueSettingNames } from '../../src/server/venue-port.js';
@@ -96,7 +96,7 @@ describe('venue port: what a venue sees', () => {
       const { port: bullish } = portOver(store, 'bullish', { ledger, keyring });
       await ledger.session(async (s) => {
         const { main } = await s.createUser({ name: 'alice' });
-        await issueCredential(s, keyring, main, { venue: 'bitget', apiKey: 'shared-public-id' });
+        await issueVenueCredential(s, keyring, main, 'bitget', { apiKey: 'shared-public-id' });
       });
       assert.equal((await bitget.credential('shared-public-id'))?.venue, 'bitget');
       assert.equal(await bullish.credential('shared-public-id'), undefined);
