@@ -3,8 +3,8 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
 /**
  * What assetbook keeps secret at rest. One 32-byte master key (from configuration, or generated
  * into the data directory) derives two keys: one seals secrets the server must read back (HMAC
- * secrets, Loopring API keys) with AES-256-GCM; one hashes values it only compares (passphrases,
- * the operator token, Loopring API keys for lookup) with HMAC-SHA256.
+ * secrets, API keys a venue hands back) with AES-256-GCM; one hashes values it only compares
+ * (passphrases, the operator token, API keys looked up by hash) with HMAC-SHA256.
  */
 export class Keyring {
   private readonly sealKey: Buffer;
