@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { issueCredential } from '../../src/credentials/issue.js';
+import { bitget } from '../../src/venues/bitget/dialect.js';
 import { HttpHarness } from '../support/http-harness.js';
 import { signedBitgetRequest, type BitgetKey } from '../support/bitget-signer.js';
 
@@ -24,7 +25,7 @@ after(async () => h.close());
 async function userWithSubs(name: string, count: number): Promise<{ key: BitgetKey; funded: number[] }> {
   const { key, subs } = await h.runtime.ledger.session(async (s) => {
     const { main } = await s.createUser({ name });
-    const issued = await issueCredential(s, h.runtime.keyring, main, { venue: 'bitget' });
+    const issued = await issueCredential(s, h.runtime.keyring, bitget.credentials, 'bitget', main, {});
     const created = [];
     for (let i = 0; i < count; i++) created.push(await s.createSubAccount(main.userId, { label: `sub-${i}` }));
     return { key: { apiKey: issued.secrets.apiKey!, secret: issued.secrets.secretKey!, passphrase: issued.secrets.passphrase! }, subs: created };

@@ -209,11 +209,11 @@ describe('loopring endpoints', () => {
 
 describe('the demo layer-2 keys', () => {
   test("examples/demo.json loads the public keys of the private keys its description publishes", async () => {
-    const demo = JSON.parse(readFileSync(DEMO, 'utf8')) as { description: string; users: { name: string; main: { loopringPublicKey?: { x: string; y: string } } }[] };
+    const demo = JSON.parse(readFileSync(DEMO, 'utf8')) as { description: string; users: { name: string; main: { venues: { loopring: { publicKey?: { x: string; y: string } } } } }[] };
     for (const [name, secret] of Object.entries(DEMO_LAYER2_KEYS)) {
       const key = publicKeyOf(BigInt(secret));
       const user = demo.users.find((u) => u.name === name)!;
-      assert.deepEqual(user.main.loopringPublicKey, { x: formatFieldElement(key.x), y: formatFieldElement(key.y) }, name);
+      assert.deepEqual(user.main.venues.loopring.publicKey, { x: formatFieldElement(key.x), y: formatFieldElement(key.y) }, name);
       assert.ok(demo.description.includes(`${name} ${secret}`), `${name}'s private key is in the description`);
     }
   });
@@ -245,13 +245,13 @@ describe('loopring layer-2 keys registered by the operator', () => {
   });
   after(async () => h.close());
 
-  test('PUT /accounts/{id}/loopring-key registers a key; the apiKey flow then works and issues the account its first API key, once', async () => {
+  test('PATCH /accounts/{id} with venues.loopring.publicKey registers a key; the apiKey flow then works and issues the account its first API key, once', async () => {
     const grid = h.account('alice', 'grid-bot');
     const secret = '0x0123456789abcdef';
     const key = publicKeyOf(BigInt(secret));
-    const put = await h.request({ method: 'PUT', path: `/_assetbook/v1/accounts/${grid.id}/loopring-key`, body: { x: formatFieldElement(key.x), y: key.y.toString() } });
+    const put = await h.request({ method: 'PATCH', path: `/_assetbook/v1/accounts/${grid.id}`, body: { venues: { loopring: { publicKey: { x: formatFieldElement(key.x), y: key.y.toString() } } } } });
     assert.equal(put.status, 200, put.text);
-    assert.deepEqual((put.body as { loopringPublicKey: unknown }).loopringPublicKey, { x: formatFieldElement(key.x), y: key.y.toString() });
+    assert.deepEqual((put.body as { venues: { loopring: { publicKey: unknown } } }).venues.loopring.publicKey, { x: formatFieldElement(key.x), y: key.y.toString() });
     const account = (await get(h, `/api/v3/account?accountId=${grid.loopringAccountId}`)).body as { publicKey: { x: string; y: string } };
     assert.deepEqual(account.publicKey, { x: formatFieldElement(key.x), y: formatFieldElement(key.y) });
 
