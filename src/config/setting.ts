@@ -27,7 +27,7 @@ export interface Setting<T, In extends string | readonly string[] = string> {
   /** Repeated flags fold into a list. */
   readonly repeatable?: boolean;
   /** Text (flag, else variable, else `fallback`) to value; a ConfigError names the flag and what it takes. */
-  readonly parse: (text: In | undefined) => T;
+  parse(text: In | undefined): T;
 }
 
 /** Any setting, for tables that hold several kinds. */

@@ -3,8 +3,9 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
 /**
  * What assetbook keeps secret at rest. One 32-byte master key (from configuration, or generated
  * into the data directory) derives two keys: one seals secrets the server must read back (HMAC
- * secrets, API keys a venue hands back) with AES-256-GCM; one hashes values it only compares
- * (passphrases, the operator token, API keys looked up by hash) with HMAC-SHA256.
+ * secrets, API keys a venue hands back to their owner) with AES-256-GCM; one hashes values it
+ * only compares (passphrases, the operator token, API keys looked up by their hash) with
+ * HMAC-SHA256.
  */
 export class Keyring {
   private readonly sealKey: Buffer;

@@ -7,6 +7,7 @@ import { LedgerSession, isId, type ApplyResult } from './session.js';
 import type { Asset, Balance } from './types.js';
 import { verifyStore, type VerifyReport } from './verify.js';
 import { LedgerEvents, type LedgerEventsOptions } from './events.js';
+import type { VenueIdentity } from './venue-facts.js';
 
 export const BATCH_SIZE_MAX = 1000;
 export const JOURNAL_PAGE_MAX = 500;
@@ -20,6 +21,12 @@ export interface LedgerOptions {
    */
   readonly groupCommit?: Partial<GroupCommitOptions> | false;
   readonly events?: LedgerEventsOptions;
+  /**
+   * What each venue served knows assets, users and accounts by (each venue's `identity`): the
+   * ledger checks, generates and stores these facts on create. None by default: subjects then
+   * carry no venue facts.
+   */
+  readonly venues?: readonly VenueIdentity[];
 }
 
 /** How long a read trusts a cached asset on a store other instances can reset (the venue key caches' bound too). */
@@ -46,6 +53,8 @@ export class Ledger {
   private readonly groups: GroupCommitter | null;
   /** Committed journal entries, to in-process subscribers (events.ts). */
   readonly events: LedgerEvents;
+  /** The venues' fact declarations sessions build subjects with. */
+  readonly venues: readonly VenueIdentity[];
 
   constructor(
     readonly store: LedgerStore,
@@ -54,6 +63,7 @@ export class Ledger {
   ) {
     this.writeAssets = store.sharedByInstances ? new Map() : this.assetCache;
     this.events = new LedgerEvents(store, options.events);
+    this.venues = options.venues ?? [];
     const group = options.groupCommit ?? false;
     const transactions = { transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => this.transaction(fn), writeConcurrency: store.writeConcurrency };
     this.groups =
@@ -67,7 +77,7 @@ export class Ledger {
 
   /** Runs `fn` with a session in one transaction: all of it lands, or none of it. */
   session<T>(fn: (session: LedgerSession) => Promise<T>): Promise<T> {
-    return this.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.writeAssets)));
+    return this.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.writeAssets, this.venues)));
   }
 
   /**

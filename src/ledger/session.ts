@@ -1,5 +1,5 @@
 import { BASE_UNITS_DIGITS_MAX, isWithinLimit } from './amount.js';
-import { buildAccount, buildAsset, checkUserName, identityCandidate, type AccountIdentityInput, type AssetInput, type GeneratedIdentity } from './catalog.js';
+import { accountLabel, checkAsset, checkUserName, type AccountInput, type AssetInput } from './catalog.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { LedgerError, assert } from './errors.js';
 import {
@@ -16,7 +16,8 @@ import {
   type Reservation,
 } from './operations.js';
 import { parseOperation } from './operation-types.js';
-import { SYSTEM_ACCOUNT, type Account, type Asset, type Bucket, type JournalEntry, type Posting, type User } from './types.js';
+import { SYSTEM_ACCOUNT, type Account, type AccountKind, type Asset, type Bucket, type JournalEntry, type Posting, type User } from './types.js';
+import { buildFacts, type FactsInput, type VenueIdentity } from './venue-facts.js';
 import {
   balanceKeyId,
   compareBalanceKeys,
@@ -26,8 +27,6 @@ import {
   type StoreTx,
 } from '../store/store.js';
 
-const GENERATED_IDENTITIES: readonly GeneratedIdentity[] = ['bitgetUid', 'bullishTradingAccountId', 'loopringAccountId', 'loopringAddress'];
-
 export interface ApplyResult {
   readonly entry: JournalEntry;
   /** True when the key had been applied before and this is the original result. */
@@ -36,8 +35,9 @@ export interface ApplyResult {
 
 export interface UserInput {
   readonly name: string;
-  readonly bitgetBroker?: boolean;
-  readonly main?: AccountIdentityInput;
+  /** Facts by venue (`VenueIdentity.user`). */
+  readonly venues?: FactsInput;
+  readonly main?: AccountInput;
 }
 
 /**
@@ -50,30 +50,38 @@ export class LedgerSession {
     private readonly nowMs: number,
     /** Assets read outside this transaction, after they committed: a hit is always right. Never written here. */
     private readonly committedAssets: ReadonlyMap<string, Asset> = new Map(),
+    /** What each venue served knows assets, users and accounts by: checked and generated on create. */
+    private readonly venues: readonly VenueIdentity[] = [],
   ) {}
 
   async createAsset(input: AssetInput): Promise<Asset> {
+    const fields = checkAsset(input);
     const existing = await this.tx.listAssets();
-    const asset = buildAsset(input, existing);
-    if (existing.some((a) => a.symbol === asset.symbol)) {
-      throw new LedgerError('ASSET_EXISTS', `asset ${asset.symbol} exists already`, 'symbol');
+    if (existing.some((a) => a.symbol === fields.symbol)) {
+      throw new LedgerError('ASSET_EXISTS', `asset ${fields.symbol} exists already`, 'symbol');
     }
-    await this.tx.insertAsset(asset, this.nowMs);
+    const context = { id: 0, asset: fields, assets: existing };
+    // Assets are few and all read here, so a generated id steps past the taken ones without asking the store.
+    const { facts, identities } = await buildFacts(this.venues, 'asset', input.venues, context, (identity) =>
+      existing.some((a) => a.venues[identity.venue]?.[identity.name] === identity.value),
+    );
+    const asset = { ...fields, venues: facts };
+    await this.tx.insertAsset(asset, this.nowMs, identities);
     return asset;
   }
 
   async createUser(input: UserInput): Promise<{ user: User; main: Account }> {
     const name = checkUserName(input.name);
-    if (input.bitgetBroker !== undefined && typeof input.bitgetBroker !== 'boolean') {
-      throw new LedgerError('INVALID_ARGUMENT', 'bitgetBroker must be a boolean', 'bitgetBroker');
-    }
-    const fields = { name, bitgetBroker: input.bitgetBroker ?? false, createdAtMs: this.nowMs };
-    const id = await this.tx.insertUser(fields);
-    const main = await this.insertAccount(id, 'main', input.main ?? {});
+    const { facts, identities } = await buildFacts(this.venues, 'user', input.venues, { id: 0, assets: [] }, (identity) =>
+      this.tx.identityTaken('user', identity),
+    );
+    const fields = { name, venues: facts, createdAtMs: this.nowMs };
+    const id = await this.tx.insertUser(fields, identities);
+    const main = await this.insertAccount(id, 'main', input.main ?? {}, 'main');
     return { user: { id, ...fields }, main };
   }
 
-  async createSubAccount(userId: number, input: AccountIdentityInput): Promise<Account> {
+  async createSubAccount(userId: number, input: AccountInput): Promise<Account> {
     if (!(await this.tx.getUser(userId))) throw new LedgerError('USER_NOT_FOUND', `no user ${userId}`, 'userId');
     return this.insertAccount(userId, 'sub', input);
   }
@@ -82,28 +90,23 @@ export class LedgerSession {
     return this.tx.insertCredential({ ...credential, createdAtMs: this.nowMs });
   }
 
-  private async insertAccount(userId: number, kind: 'main' | 'sub', input: AccountIdentityInput): Promise<Account> {
-    const id = await this.tx.allocateAccountId();
-    const account = buildAccount(id, userId, kind, { ...input, ...(await this.freeIdentities(id, input)) }, this.nowMs);
-    await this.tx.insertAccount(account);
-    return account;
-  }
-
   /**
-   * For every identity the input leaves to the ledger, the first candidate no account holds: a
-   * scenario may have fixed any value (the demo's Loopring ids are 10010 and up), and a generated
-   * identity must never clash with one, or creating accounts would fail on every retry. The
-   * identity columns are unique, so a clash with a concurrent writer still fails safely.
+   * An account with its venue facts: each one given is checked; each one left to the ledger is the
+   * first candidate no account holds, since a scenario may have fixed any value (the demo's fixed
+   * ids) and a generated identity must never clash with one, or creating accounts would fail on
+   * every retry. Identities are unique in the store, so a clash with a concurrent writer still
+   * fails safely.
    */
-  private async freeIdentities(id: number, input: AccountIdentityInput): Promise<AccountIdentityInput> {
-    const free: Record<string, string | number> = {};
-    for (const field of GENERATED_IDENTITIES) {
-      if (input[field] !== undefined) continue;
-      let attempt = 0;
-      while (await this.tx.accountIdentityTaken(field, identityCandidate(field, id, attempt))) attempt++;
-      free[field] = identityCandidate(field, id, attempt);
-    }
-    return free;
+  private async insertAccount(userId: number, kind: AccountKind, input: AccountInput, path = ''): Promise<Account> {
+    const id = await this.tx.allocateAccountId();
+    const label = accountLabel(input, id, kind);
+    const at = path === '' ? 'venues' : `${path}/venues`;
+    const { facts, identities } = await buildFacts(this.venues, 'account', input.venues, { id, assets: [] }, (identity) =>
+      this.tx.identityTaken('account', identity), at,
+    );
+    const account: Account = { id, userId, kind, label, venues: facts, createdAtMs: this.nowMs };
+    await this.tx.insertAccount(account, identities);
+    return account;
   }
 
   /**

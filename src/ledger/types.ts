@@ -2,16 +2,20 @@
  * The ledger's vocabulary. Amounts are `bigint` base units everywhere in this folder.
  */
 
-/** The per-(account, asset) balances a venue can show. Each is a book of its own in the journal. */
+/**
+ * The per-(account, asset) balances a venue can show: the union of what the venues served show,
+ * so that no venue's view is lossy for another's. Each is a book of its own in the journal; how
+ * each venue names and combines them is in docs/venues/.
+ */
 export const BUCKETS = [
   'available', // free to use
-  'held', // reserved by open orders (Bitget frozen, part of Bullish locked)
-  'locked', // other locks: merchant deposits, launchpad, AMM (Bitget locked)
-  'restricted', // usable only for copy trading (Bitget limitAvailable)
-  'borrowed', // the account's debt to the lending pool (Bullish borrowed)
-  'loaned', // the account's funds lent out (Bullish loaned)
-  'pendingDeposit', // deposits seen but not yet credited (Loopring pending.deposit)
-  'pendingWithdrawal', // withdrawals requested but not yet sent (Loopring pending.withdraw)
+  'held', // reserved by open orders
+  'locked', // other locks: merchant deposits, launchpad, AMM
+  'restricted', // usable only for copy trading
+  'borrowed', // the account's debt to the lending pool
+  'loaned', // the account's funds lent out
+  'pendingDeposit', // deposits seen but not yet credited
+  'pendingWithdrawal', // withdrawals requested but not yet sent
 ] as const;
 export type Bucket = (typeof BUCKETS)[number];
 

@@ -3,8 +3,8 @@ import { LedgerError } from './errors.js';
 import type { Asset, FactsByVenue } from './types.js';
 
 /**
- * Venue facts: what each venue knows an asset, a user or an account by (a Bitget coin name, a
- * Bullish trading account id, a Loopring token id and address...). The ledger owns the shape and
+ * Venue facts: what each venue knows an asset, a user or an account by (a coin name, a numeric
+ * user id, a token id and a chain address...). The ledger owns the shape and
  * the rules (checked, generated when not given, unique where the venue says so, stored as text);
  * each venue declares its own facts in its folder (`VenueIdentity`) and reads them back itself.
  * Nothing here names a venue: a venue is a `VenueIdentity` the ledger is given.
@@ -55,7 +55,7 @@ export interface Identity {
   readonly value: string;
 }
 
-/** What a caller gives: facts by venue, each value in the API's form (`{ loopring: { tokenId: 4 } }`). */
+/** What a caller gives: facts by venue, each value in the API's form (`{ someVenue: { tokenId: 4 } }`). */
 export type FactsInput = Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
 
 function invalid(path: string, message: string): never {
@@ -109,7 +109,10 @@ export async function buildFacts(
         text = spec.parse(value, `${path}/${scheme.venue}/${spec.name}`);
       } else if (spec.generate) {
         for (let attempt = 0; ; attempt++) {
-          text = spec.generate({ ...base, attempt });
+          const candidate = spec.generate({ ...base, attempt });
+          // A generator with one candidate only (a coin named after its symbol) stops here: the store refuses the clash.
+          if (candidate === text) break;
+          text = candidate;
           if (!spec.unique || !(await taken({ venue: scheme.venue, name: spec.name, value: text }))) break;
         }
       }

@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { errorBody, operatorErrorHandler } from '../operator/errors.js';
 import { OPERATOR_PREFIX, operatorPlugin } from '../operator/plugin.js';
-import { VENUES } from '../venues/index.js';
 import type { VenueDialect } from '../venues/venue.js';
 import { ConfigError } from './config.js';
 import { httpConnections } from './http-connection.js';
@@ -11,7 +10,6 @@ import type { Runtime } from './runtime.js';
 
 export interface AppOptions {
   readonly logger?: boolean | { level: string };
-  readonly venues?: readonly VenueDialect[];
 }
 
 /** Fastify's typings take no hop count, so a count is given as the function it stands for. */
@@ -24,7 +22,8 @@ function trustProxyOption(setting: false | string | number): boolean | string | 
  * dialect, each an encapsulated plugin with its own error handler.
  */
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
-  const venues = options.venues ?? VENUES;
+  // The runtime's venues: the ledger built their facts, so the app serves exactly those.
+  const venues = runtime.venues;
   // Per-connection order, closing and lingering rules, and parser errors in each surface's shape (docs/http.md).
   const connections = httpConnections({ venues, bodyLimit: runtime.config.bodyLimitBytes });
   const app = Fastify({

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { SqliteDurability } from '../store/sqlite/sqlite-store.js';
-import type { VenueSettings } from '../venues/port.js';
+import type { VenueSettingValues } from '../venues/port.js';
+import type { VenueDialect } from '../venues/venue.js';
 import { ConfigError, readSettings, type ConfigFlags, type RateLimitOverride } from './settings.js';
 
 export { ConfigError, DEFAULT_DB, parseRateLimitOverrides, parseTrustProxy, type ConfigFlags, type RateLimitOverride } from './settings.js';
@@ -36,16 +37,14 @@ export interface Config {
   readonly secretKey: string | null;
   /** Off turns every venue rate limit off (load tests). */
   readonly rateLimits: boolean;
-  /** Venue rate-limit rules replaced by name (`bitget.account=20/1s`); the rest keep the venue's documented values. */
+  /** Venue rate-limit rules replaced by name (`<venue>.<rule>=20/1s`); the rest keep the venue's documented values. */
   readonly rateLimitOverrides: ReadonlyMap<string, RateLimitOverride>;
-  readonly venues: VenueSettings;
+  /** Each venue's own settings (`VenueDialect.settings`), by venue id. */
+  readonly venues: Readonly<Record<string, VenueSettingValues>>;
   readonly logLevel: string;
   /** The most bytes a request body may carry. */
   readonly bodyLimitBytes: number;
 }
-
-/** Settings that only one venue dialect reads: declared by the venue port, which hands them to the venues. */
-export type { VenueSettings };
 
 /** A configured URL as it may reach a log or an error: its password, if any, shown as `***`. */
 export function redactUrl(url: string): string {
@@ -67,8 +66,8 @@ export function isPostgresUrl(db: string): boolean {
  * Walks the settings table (settings.ts), then applies what one setting implies for another: a
  * SQLite file's folder is the default data folder, and a PostgreSQL store needs a shared key.
  */
-export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
-  const settings = readSettings(flags, env);
+export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env, venues?: readonly VenueDialect[]): Config {
+  const settings = readSettings(flags, env, venues);
   const { db, secretKey } = settings;
   const postgres = isPostgresUrl(db);
   const dataDir = settings.dataDir ?? (db === ':memory:' || postgres ? null : dirname(resolve(db)));
@@ -90,11 +89,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     secretKey,
     rateLimits: settings.rateLimits,
     rateLimitOverrides: settings.rateLimit,
-    venues: {
-      bitgetTimestampWindowMs: settings.bitgetTimestampWindow,
-      bullishTokenTtlMs: settings.bullishTokenTtl,
-      loopringKeyScope: settings.loopringKeyScope,
-    },
+    venues: settings.venues,
     logLevel: settings.logLevel,
     bodyLimitBytes: 1_048_576,
   };

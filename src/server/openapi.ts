@@ -131,7 +131,7 @@ export async function registerOpenApi(app: FastifyInstance, venues: readonly Ven
         title: 'assetbook',
         version: '1',
         description:
-          'The operator API (native JSON under /_assetbook/v1, bearer token) and the wire-compatible venue APIs (Bitget, Bullish, Loopring), each with its own authentication and error shape. See docs/operator-api.md and docs/venues/.',
+          `The operator API (native JSON under /_assetbook/v1, bearer token) and the wire-compatible venue APIs (${venues.map((v) => v.id).join(', ')}), each with its own authentication and error shape. See docs/operator-api.md and docs/venues/.`,
       },
       tags: [
         { name: 'catalog', description: 'Operator API: assets, users, accounts' },
@@ -149,7 +149,7 @@ export async function registerOpenApi(app: FastifyInstance, venues: readonly Ven
         },
       },
     },
-    // Components are named by their schema's $id (OperatorError, DepositOperation, BitgetError...).
+    // Components are named by their schema's $id (OperatorError, DepositOperation, each venue's error...).
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: ({ schema, url, route }) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];

@@ -10,13 +10,17 @@ import type { LedgerStore } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { GapPassed } from '../store/postgres/journal-feed.js';
+import { VENUES } from '../venues/index.js';
 import type { VenueName, VenuePort } from '../venues/port.js';
+import type { VenueDialect } from '../venues/venue.js';
 import { ConfigError, isPostgresUrl, redactUrl, type Config } from './config.js';
 import { createVenuePort } from './venue-port.js';
 
 /** Everything a running assetbook holds: the store, the ledger over it, the keyring, the operator token check. */
 export interface Runtime {
   readonly config: Config;
+  /** The venues served: their facts shape the ledger's subjects, their plugins the app. */
+  readonly venues: readonly VenueDialect[];
   readonly store: LedgerStore;
   /** The ledger; `ledger.events` publishes every committed entry, this instance's and (on PostgreSQL) the others'. */
   readonly ledger: Ledger;
@@ -135,6 +139,8 @@ export interface RuntimeOptions {
   readonly generateOperatorToken?: boolean;
   /** The server's time; `Date.now` by default. */
   readonly clock?: Clock;
+  /** The venues to serve; the registry's (`VENUES`) by default. A venue's settings must be in `config.venues` (resolveConfig reads them). */
+  readonly venues?: readonly VenueDialect[];
 }
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -148,7 +154,9 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     throw error;
   }
   const clock = options.clock ?? Date.now;
+  const venues = options.venues ?? VENUES;
   const ledger = new Ledger(store, clock, {
+    venues: venues.map((v) => v.identity),
     groupCommit: config.groupCommit ? {} : false,
     events: { onError: (error) => log.warn(`ledger events: reading the journal failed (${(error as Error).message}); trying again`) },
   });
@@ -180,6 +188,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const parts = { config, store, ledger, keyring, clock, rateLimiters, log };
   return {
     config,
+    venues,
     store,
     ledger,
     keyring,
@@ -196,7 +205,11 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       if (ok) lastGood = presented;
       return ok;
     },
-    venuePort: (venue) => createVenuePort(parts, venue),
+    venuePort: (id) => {
+      const venue = venues.find((v) => v.id === id);
+      if (!venue) throw new Error(`no venue ${id} is served`);
+      return createVenuePort(parts, venue);
+    },
     close: async () => {
       await ledger.events.close();
       await rateLimiters.close?.();

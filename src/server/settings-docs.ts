@@ -1,4 +1,5 @@
-import { SERVE_START_OPTIONS, SETTINGS, type CommandOption, type Setting } from './settings.js';
+import type { AnySetting } from '../config/setting.js';
+import { SERVE_START_OPTIONS, allSettings, type CommandOption } from './settings.js';
 
 /**
  * docs/configuration.md's settings table, generated from the settings table (settings.ts) so that
@@ -8,8 +9,6 @@ import { SERVE_START_OPTIONS, SETTINGS, type CommandOption, type Setting } from 
 
 export const TABLE_START = '<!-- settings table: generated from src/server/settings.ts by `npm run docs:config`; edit there -->';
 export const TABLE_END = '<!-- end of settings table -->';
-
-type AnySetting = Setting<unknown, string | readonly string[]>;
 
 /** Inside a table cell, a `|` ends the cell even within code. */
 const cell = (text: string) => text.replaceAll('|', '\\|');
@@ -29,7 +28,7 @@ function optionRow(option: CommandOption): string {
 }
 
 export function settingsTableMarkdown(): string {
-  const rows = [...Object.values(SETTINGS).map((s) => settingRow(s as AnySetting)), ...SERVE_START_OPTIONS.map(optionRow)];
+  const rows = [...allSettings().map(settingRow), ...SERVE_START_OPTIONS.map(optionRow)];
   return ['| flag | variable | default | commands | meaning |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 

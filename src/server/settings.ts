@@ -1,67 +1,25 @@
 import { resolve } from 'node:path';
+import { ConfigError, oneOf, onOff, optional, setting, type AnySetting, type Setting, type SettingCommands } from '../config/setting.js';
 import type { SqliteDurability } from '../store/sqlite/sqlite-store.js';
+import { VENUES } from '../venues/index.js';
+import type { VenueDialect } from '../venues/venue.js';
+
+export { ConfigError, type Setting, type SettingCommands } from '../config/setting.js';
 
 /**
  * Every setting, declared once: its flag, environment variable, value syntax, default, what it
- * means, which commands take it, and how its text becomes a value. The CLI's options and --help
+ * means, which commands take it, and how its text becomes a value. The server's are `SETTINGS`;
+ * each venue declares its own (`VenueDialect.settings`). The CLI's options and --help
  * (src/cli/shared.ts), `ConfigFlags` and `resolveConfig` (config.ts), and the settings table of
- * docs/configuration.md (settings-docs.ts, `npm run docs:config`) all come from `SETTINGS`.
+ * docs/configuration.md (settings-docs.ts, `npm run docs:config`) all come from both.
  */
-
-/** `store`: every command that opens the store; `serve`: the server only. */
-export type SettingCommands = 'store' | 'serve';
-
-export interface Setting<T, In extends string | readonly string[] = string> {
-  /** The long flag without its dashes; its camelCase is the setting's key (commander's attribute name). */
-  readonly flag: string;
-  /** The value syntax --help shows between `<>`. */
-  readonly value: string;
-  readonly env: string;
-  readonly commands: SettingCommands;
-  /** One line for --help. */
-  readonly help: string;
-  /** The docs table's "meaning" (markdown), when it says more than `help`. */
-  readonly doc?: string;
-  /** The default as one could type it: parsed like a given value. Absent: `parse` gets undefined. */
-  readonly fallback?: string;
-  /** The default in words (markdown), when it is not a value one could type. */
-  readonly defaultDoc?: string;
-  /** Repeated flags fold into a list. */
-  readonly repeatable?: boolean;
-  /** Text (flag, else variable, else `fallback`) to value; a ConfigError names the flag and what it takes. */
-  readonly parse: (text: In | undefined) => T;
-}
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
 
 export interface RateLimitOverride {
   readonly points: number;
   readonly durationMs: number;
 }
 
-function oneOf<T extends string>(name: string, allowed: readonly T[]): (text: string | undefined) => T {
-  return (text) => {
-    if (text === undefined || !(allowed as readonly string[]).includes(text)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${text}")`);
-    return text as T;
-  };
-}
-
-const onOff = (name: string) => (text: string | undefined) => oneOf(name, ['on', 'off'] as const)(text) === 'on';
-const optional = (text: string | undefined): string | null => text ?? null;
-
-function seconds(name: string, min: number, max: number): (text: string | undefined) => number {
-  return (text = '') => {
-    const value = Number(text);
-    if (!/^[0-9]{1,9}(\.[0-9]{1,3})?$/.test(text) || value < min || value > max) {
-      throw new ConfigError(`${name} must be a number of seconds from ${min} to ${max} (got "${text}")`);
-    }
-    return Math.round(value * 1000);
-  };
-}
-
-/** Parses `name=points/durations` rules, e.g. `bitget.account=10/1s,bullish.ip=500/10s`. */
+/** Parses `name=points/durations` rules, e.g. `venue.rule=10/1s,other.rule=500/10s` (each venue's rule names are in docs/venues/). */
 export function parseRateLimitOverrides(text: string | readonly string[] | undefined): Map<string, RateLimitOverride> {
   const out = new Map<string, RateLimitOverride>();
   const items = (typeof text === 'string' ? [text] : (text ?? [])).flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
@@ -70,7 +28,7 @@ export function parseRateLimitOverrides(text: string | readonly string[] | undef
     const points = Number(match?.[2]);
     const durationMs = Number(match?.[3]) * (match?.[4] === 's' ? 1000 : 1);
     if (!match || points < 1 || durationMs < 1) {
-      throw new ConfigError(`rate-limit must look like name=points/<n>s or name=points/<n>ms, e.g. bitget.account=10/1s (got "${item}")`);
+      throw new ConfigError(`rate-limit must look like name=points/<n>s or name=points/<n>ms, e.g. ${EXAMPLE_RULE}=10/1s (got "${item}")`);
     }
     out.set(match[1]!, { points, durationMs });
   }
@@ -86,10 +44,10 @@ export function parseTrustProxy(text: string): false | string | number {
   throw new ConfigError(`trust-proxy must be off, a number of hops, or proxy addresses/CIDRs separated by commas (got "${text}")`);
 }
 
-/** Lets TypeScript keep each setting's value type while checking it against `Setting`. */
-const setting = <T, In extends string | readonly string[] = string>(spec: Setting<T, In>): Setting<T, In> => spec;
-
 export const DEFAULT_DB = 'data/assetbook.db';
+
+/** A rule name for examples in --help and errors: the first rule of the first venue served. */
+const EXAMPLE_RULE = VENUES[0].rateLimits[0]?.name ?? 'venue.rule';
 
 /** In the order --help and the docs list them: the store's settings first, then the server's. */
 export const SETTINGS = {
@@ -200,41 +158,11 @@ export const SETTINGS = {
     value: 'rule',
     env: 'ASSETBOOK_RATE_LIMIT',
     commands: 'serve',
-    help: 'replace one venue rate-limit rule, e.g. bitget.account=20/1s (repeatable)',
-    doc: "replace one venue rule, `name=points/<n>s` (or `ms`), e.g. `bitget.account=20/1s`; repeatable, or comma-separated in the variable; an unknown name stops the start",
+    help: `replace one venue rate-limit rule, e.g. ${EXAMPLE_RULE}=20/1s (repeatable)`,
+    doc: `replace one venue rule, \`name=points/<n>s\` (or \`ms\`), e.g. \`${EXAMPLE_RULE}=20/1s\`; the names are in docs/venues/; repeatable, or comma-separated in the variable; an unknown name stops the start`,
     defaultDoc: "each venue's documented limits",
     repeatable: true,
     parse: parseRateLimitOverrides,
-  }),
-  bitgetTimestampWindow: setting({
-    flag: 'bitget-timestamp-window',
-    value: 'seconds',
-    env: 'ASSETBOOK_BITGET_TIMESTAMP_WINDOW',
-    commands: 'serve',
-    help: 'how far a Bitget ACCESS-TIMESTAMP may be from the server clock, either way',
-    doc: 'how many seconds a Bitget `ACCESS-TIMESTAMP` may be from the server clock, either way',
-    fallback: '30',
-    parse: seconds('bitget-timestamp-window', 1, 86_400),
-  }),
-  bullishTokenTtl: setting({
-    flag: 'bullish-token-ttl',
-    value: 'seconds',
-    env: 'ASSETBOOK_BULLISH_TOKEN_TTL',
-    commands: 'serve',
-    help: 'lifetime of a Bullish session token from the HMAC login',
-    doc: 'lifetime in seconds of a Bullish session token from the HMAC login',
-    fallback: '86400',
-    parse: seconds('bullish-token-ttl', 1, 30 * 86_400),
-  }),
-  loopringKeyScope: setting({
-    flag: 'loopring-key-scope',
-    value: 'any|own',
-    env: 'ASSETBOOK_LOOPRING_KEY_SCOPE',
-    commands: 'serve',
-    help: 'any: a Loopring API key reads any account, as the venue documents; own: only its own',
-    doc: '`any`: any valid Loopring API key reads any account, as the venue documents; `own`: a key reads only its own account',
-    fallback: 'any',
-    parse: oneOf('loopring-key-scope', ['any', 'own'] as const),
   }),
   redis: setting({
     flag: 'redis',
@@ -272,32 +200,53 @@ export const SETTINGS = {
 
 export type SettingKey = keyof typeof SETTINGS;
 
-/** What each setting takes from the command line: text, or a list for a repeatable flag. */
+/**
+ * What each setting takes from the command line: text, or a list for a repeatable flag. A venue's
+ * settings come in the same object under their own keys (commander's camelCase of the flag).
+ */
 export type ConfigFlags = { readonly [K in SettingKey]?: (typeof SETTINGS)[K] extends Setting<unknown, infer In> ? In : never };
 
-/** Each setting's value once parsed. */
-export type SettingValues = { readonly [K in SettingKey]: ReturnType<(typeof SETTINGS)[K]['parse']> };
+/** Each setting's value once parsed; `venues` holds each venue's own, by venue id then key. */
+export type SettingValues = { readonly [K in SettingKey]: ReturnType<(typeof SETTINGS)[K]['parse']> } & {
+  readonly venues: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+};
 
-/** The settings `commands` take, as [key, setting] pairs in table order. */
-export function settingsFor(commands: SettingCommands): [SettingKey, Setting<unknown, string | readonly string[]>][] {
-  return (Object.entries(SETTINGS) as [SettingKey, Setting<unknown, string | readonly string[]>][]).filter(([, s]) => s.commands === commands);
+/** A setting's key as commander names it: the flag in camelCase. */
+export const flagKey = (flag: string): string => flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Every setting: the server's, then each venue's, in table order. */
+export function allSettings(venues: readonly VenueDialect[] = VENUES): AnySetting[] {
+  return [...Object.values(SETTINGS), ...venues.flatMap((v) => Object.values(v.settings))] as AnySetting[];
+}
+
+/** The settings `commands` take, as [key, setting] pairs in table order (a venue's keyed by its flag). */
+export function settingsFor(commands: SettingCommands, venues: readonly VenueDialect[] = VENUES): [string, AnySetting][] {
+  return allSettings(venues)
+    .filter((s) => s.commands === commands)
+    .map((s) => [flagKey(s.flag), s]);
 }
 
 /** The default as --help says it: the value, or the words the docs use, without markdown. */
-export function settingDefaultText(setting: Setting<unknown, string | readonly string[]>): string {
+export function settingDefaultText(setting: AnySetting): string {
   return setting.fallback ?? (setting.defaultDoc ?? 'none').replaceAll('`', '');
 }
 
 /**
  * Walks the table: a flag wins over its variable (an empty variable counts as unset), which wins
- * over the default; each text is parsed, and the first bad one stops with its ConfigError.
+ * over the default; each text is parsed, and the first bad one stops with its ConfigError. A
+ * venue's settings are read the same way, from the same flags object, under their flag's key.
  */
-export function readSettings(flags: ConfigFlags, env: NodeJS.ProcessEnv): SettingValues {
-  const values: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(SETTINGS) as [SettingKey, Setting<unknown, string | readonly string[]>][]) {
+export function readSettings(flags: ConfigFlags, env: NodeJS.ProcessEnv, venues: readonly VenueDialect[] = VENUES): SettingValues {
+  const given = flags as Readonly<Record<string, string | readonly string[] | undefined>>;
+  const read = (spec: AnySetting) => {
     const fromEnv = env[spec.env] === '' ? undefined : env[spec.env];
-    values[key] = spec.parse(flags[key] ?? fromEnv ?? spec.fallback);
-  }
+    return spec.parse(given[flagKey(spec.flag)] ?? fromEnv ?? spec.fallback);
+  };
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SETTINGS) as [SettingKey, AnySetting][]) values[key] = read(spec);
+  values.venues = Object.fromEntries(
+    venues.map((venue) => [venue.id, Object.fromEntries(Object.entries(venue.settings).map(([key, spec]) => [key, read(spec)]))]),
+  );
   return values as SettingValues;
 }
 

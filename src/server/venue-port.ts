@@ -3,18 +3,16 @@ import { issueCredential } from '../credentials/issue.js';
 import { LedgerError, assert } from '../ledger/errors.js';
 import { LedgerSession } from '../ledger/session.js';
 import type { Account } from '../ledger/types.js';
-import { isStoreUnreachable, type CredentialRecord, type CredentialVenue } from '../store/store.js';
+import { isStoreUnreachable, type CredentialRecord } from '../store/store.js';
 import type { VenueCredential, VenueName, VenuePort } from '../venues/port.js';
+import type { VenueDialect } from '../venues/venue.js';
 import type { Runtime } from './runtime.js';
 
 /** The parts of a runtime a venue port is built from. */
 export type VenuePortParts = Pick<Runtime, 'config' | 'store' | 'ledger' | 'keyring' | 'clock' | 'rateLimiters' | 'log'>;
 
-// The port names venues and credentials in its own words; these fail to compile if they drift from the store's.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const venueNamesAgree: Same<VenueName, CredentialVenue> = true;
+// The port names credentials in its own words; this fails to compile if they drift from the store's.
 const credentialsFit: (record: CredentialRecord) => VenueCredential = (record) => record;
-void venueNamesAgree;
 void credentialsFit;
 
 /** Where a venue's records live in the store's settings. Names kept as they were before the port existed. */
@@ -40,19 +38,16 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The port one venue's dialect is given: the runtime seen through the few things a venue needs. */
-export function createVenuePort(runtime: VenuePortParts, venue: VenueName): VenuePort {
+export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect): VenuePort {
   const { store, ledger, keyring } = runtime;
+  const venue = dialect.id;
   const names = venueSettingNames(venue);
   const firstKey = async (account: Account, read: (userId: number) => Promise<CredentialRecord[]>) =>
     (await read(account.userId)).find((c) => c.venue === venue && c.accountId === account.id);
-  const openKey = (credential: CredentialRecord): string => {
-    assert(credential.secretSealed !== null, `${venue} credential ${credential.id} keeps its sealed key`);
-    return keyring.open(credential.secretSealed);
-  };
 
   return {
     venue,
-    settings: runtime.config.venues,
+    settings: runtime.config.venues[venue] ?? {},
     log: runtime.log,
     keyring,
     clock: () => runtime.clock(),
@@ -64,7 +59,7 @@ export function createVenuePort(runtime: VenuePortParts, venue: VenueName): Venu
     assets: () => translated(() => store.listAssets()),
 
     account: (id) => translated(() => store.getAccount(id)),
-    loopringAccount: (ref) => translated(() => store.getAccountByLoopring(ref)),
+    accountByFact: (name, value) => translated(() => store.findAccount(venue, name, value)),
     accountsOfUser: (userId) => translated(() => store.listAccounts({ userId })),
     user: (id) => translated(() => store.getUser(id)),
     credential: (publicId) => translated(() => store.getCredential(venue, publicId)),
@@ -102,26 +97,25 @@ export function createVenuePort(runtime: VenuePortParts, venue: VenueName): Venu
         }),
       ),
 
-    issueApiKeyIfAbsent: (account, label) =>
+    credentialIssuedIfAbsent: (account, label) =>
       translated(async () => {
         const existing = await firstKey(account, (userId) => store.listCredentials(userId));
-        if (existing) return openKey(existing);
-        // Whether a key exists is decided again inside the transaction that issues one, after taking
-        // the account's issue lock (a setting read is held until the transaction ends, on every
-        // engine): a second first request, on this instance or another, waits for the first to commit,
-        // then finds its key. Without the lock, two PostgreSQL instances at READ COMMITTED would
-        // both see no key and issue two.
+        if (existing) return existing;
+        // Whether a credential exists is decided again inside the transaction that issues one, after
+        // taking the account's issue lock (a setting read is held until the transaction ends, on
+        // every engine): a second first request, on this instance or another, waits for the first
+        // to commit, then finds its credential. Without the lock, two PostgreSQL instances at READ
+        // COMMITTED would both see none and issue two.
         return store.transaction(async (tx) => {
           await tx.getSetting(names.keyIssue(account.id));
           const issuedMeanwhile = await firstKey(account, (userId) => tx.listCredentials(userId));
-          if (issuedMeanwhile) return openKey(issuedMeanwhile);
-          assert(venue === 'loopring', `only Loopring issues API keys on request (asked for ${venue})`);
+          if (issuedMeanwhile) return issuedMeanwhile;
           // A ledger session over this very transaction, since `ledger.session` gives no way to take
           // the lock first; a credential writes no journal entry, so the ledger's events miss nothing.
-          const issued = await issueCredential(new LedgerSession(tx, runtime.clock()), keyring, account, { venue }, label);
-          const apiKey = issued.secrets.apiKey;
-          assert(apiKey !== undefined, 'an issued Loopring credential carries its API key');
-          return apiKey;
+          const issued = await issueCredential(new LedgerSession(tx, runtime.clock()), keyring, dialect.credentials, venue, account, {}, label);
+          const record = (await tx.listCredentials(account.userId)).find((c) => c.id === issued.id);
+          assert(record !== undefined, `credential ${issued.id} was just stored`);
+          return record;
         });
       }),
   };

@@ -8,6 +8,7 @@ import { demoScenario } from '../../src/scenario/demo.js';
 import { loadScenario, type LoadResult } from '../../src/scenario/load.js';
 import { resolveConfig, type ConfigFlags } from '../../src/server/config.js';
 import { openRuntime, type Clock, type Runtime } from '../../src/server/runtime.js';
+import type { VenueDialect } from '../../src/venues/venue.js';
 
 /**
  * A real assetbook server on 127.0.0.1 (an ephemeral port) over an in-memory store, and a small
@@ -43,12 +44,14 @@ export interface SeenRequest {
 }
 
 export interface HarnessOptions {
-  /** Settings as the CLI would give them (`rateLimits: 'off'`, `bitgetTimestampWindow: '5'`, ...). */
-  readonly flags?: ConfigFlags;
+  /** Settings as the CLI would give them (`rateLimits: 'off'`, a venue's `bitgetTimestampWindow: '5'`, ...). */
+  readonly flags?: ConfigFlags | Readonly<Record<string, string | readonly string[]>>;
   /** A scenario file to load before listening: `DEMO` for examples/demo.json. */
   readonly scenario?: string;
   /** The server's clock: a `ManualClock`'s `now` makes every time-dependent answer the test's to decide. */
   readonly clock?: Clock;
+  /** The venues to serve: the registry's by default; a test-only venue comes in here. */
+  readonly venues?: readonly VenueDialect[];
 }
 
 export const DEMO = new URL('../../examples/demo.json', import.meta.url).pathname;
@@ -77,7 +80,8 @@ export class HttpHarness {
   ) {}
 
   static async start(operatorToken: string, options: HarnessOptions = {}): Promise<HttpHarness> {
-    const runtime = await openRuntime(resolveConfig({ db: ':memory:', operatorToken, ...options.flags }, {}), { clock: options.clock });
+    const flags = { db: ':memory:', operatorToken, ...options.flags } as ConfigFlags;
+    const runtime = await openRuntime(resolveConfig(flags, {}, options.venues), { clock: options.clock, venues: options.venues });
     const loaded = options.scenario === undefined ? null : await loadScenarioFile(runtime, options.scenario);
     const app = await buildApp(runtime, { logger: false });
     const seen: SeenRequest[] = [];

@@ -12,10 +12,11 @@ import { sdk } from '../support/loopring-sdk.js';
 import { skipWithoutPostgres } from '../support/services.js';
 import { portOver } from '../support/venue-port.js';
 import { postgresSchemas } from '../support/postgres-schemas.js';
+import { accountIdOf } from '../../src/venues/loopring/identity.js';
 
 /**
  * `/api/v3/apiKey` answers an account's first Loopring key, issuing one on the first request: the
- * one write a GET makes, through the venue port's `issueApiKeyIfAbsent`. However many first
+ * one write a GET makes, through the venue port's `credentialIssuedIfAbsent`. However many first
  * requests arrive together, on one instance or on several sharing a PostgreSQL, one key is issued
  * and every request answers it.
  */
@@ -78,9 +79,9 @@ test(
       assert.deepEqual(await keysOfGrid(), []);
 
       // The signature covers the host, so each instance gets requests signed for its own address.
-      const path = `/api/v3/apiKey?accountId=${grid.loopringAccountId}`;
+      const path = `/api/v3/apiKey?accountId=${accountIdOf(grid)}`;
       const ask = (h: HttpHarness) => {
-        const signature = sdk.getEdDSASig('GET', h.baseUrl, '/api/v3/apiKey', new Map([['accountId', grid.loopringAccountId]]), secret);
+        const signature = sdk.getEdDSASig('GET', h.baseUrl, '/api/v3/apiKey', new Map([['accountId', accountIdOf(grid)]]), secret);
         return h.request<{ apiKey: string }>({ method: 'GET', path, token: null, headers: { 'X-API-SIG': signature } });
       };
       const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => ask(i % 2 === 0 ? a : b)));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Asset } from '../../src/ledger/types.js';
-import type { ConfigFlags } from '../../src/server/config.js';
 import type { VenueDialect } from '../../src/venues/venue.js';
 import { DEMO, HttpHarness, type HttpRequest, type HttpResponse } from '../support/http-harness.js';
 
@@ -31,7 +30,7 @@ export interface VenueCaseData {
   /** A read of `victim`'s balances made with `intruder`'s credentials, however the venue lets a caller name an account. */
   crossTenantRead(h: HttpHarness, intruder: string, victim: string): Promise<HttpRequest>;
   /** What the venue answers to `crossTenantRead`, under `flags` when the venue's default allows such reads. */
-  readonly crossTenant: { readonly refusal: VenueRefusal; readonly flags?: ConfigFlags };
+  readonly crossTenant: { readonly refusal: VenueRefusal; readonly flags?: Readonly<Record<string, string>> };
   /** The available amount of `asset` in a successful balance-read body, in base units; undefined when the asset is not listed. */
   availableIn(body: unknown, asset: Asset): bigint | undefined;
   /** What the venue can show of an exact amount, in base units, when it prints fewer places than the asset's scale (cut toward zero); exact when omitted. */
@@ -51,11 +50,12 @@ const HOSTILE_PATH_TAILS = ['%E0%A4%A', '/%FF', '/..%2F..%2Fetc%2Fpasswd', `/${'
 /** Query strings no client should send: each must get a clear venue answer, never a 500. */
 const HOSTILE_QUERIES = ['%zz', 'a=%E0%A4%A', '__proto__=1', 'constructor=x&toString=y', `a=${'%00'.repeat(20)}`, '&&&==&', 'x[]=1&x[]=2'];
 
-export function runVenueSuite(venue: VenueDialect, data: VenueCaseData): void {
+/** `served`: the venues the server runs with (the registry's by default); a venue outside the registry passes it, itself included. */
+export function runVenueSuite(venue: VenueDialect, data: VenueCaseData, served?: readonly VenueDialect[]): void {
   describe('shared venue claims', () => {
     let h: HttpHarness;
     before(async () => {
-      h = await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimits: 'off' } });
+      h = await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimits: 'off' }, venues: served });
     });
     after(async () => h.close());
 
@@ -87,7 +87,7 @@ export function runVenueSuite(venue: VenueDialect, data: VenueCaseData): void {
 
     test("one tenant's credentials never read another tenant's balances", async () => {
       const isolated = data.crossTenant.flags
-        ? await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimits: 'off', ...data.crossTenant.flags } })
+        ? await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimits: 'off', ...data.crossTenant.flags }, venues: served })
         : h;
       try {
         const response = await isolated.request(await data.crossTenantRead(isolated, 'bob', 'alice'));
@@ -135,7 +135,7 @@ export function runVenueSuite(venue: VenueDialect, data: VenueCaseData): void {
   describe('shared rate-limit claim', () => {
     let h: HttpHarness;
     before(async () => {
-      h = await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimit: `${data.balanceReadRule}=3/60s` } });
+      h = await HttpHarness.start('venue-suite-operator-token', { scenario: DEMO, flags: { rateLimit: `${data.balanceReadRule}=3/60s` }, venues: served });
     });
     after(async () => h.close());
 

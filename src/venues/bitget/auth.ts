@@ -7,6 +7,7 @@ import { FreshCache } from '../shared/fresh-cache.js';
 import { headerText } from '../shared/headers.js';
 import { rawQueryOf } from '../shared/query.js';
 import { bitgetError } from './errors.js';
+import type { BitgetSettings } from './settings.js';
 import { verifyHmac, verifyRsa, type SignedParts } from './signature.js';
 
 /** Who a signed request comes from: the key, and the account it belongs to. */
@@ -58,7 +59,7 @@ export class BitgetAuthenticator {
     if (passphrase === '') throw bitgetError('passphraseEmpty');
     if (!TIMESTAMP.test(timestamp)) throw bitgetError('timestampInvalid');
     const nowMs = this.port.clock();
-    if (Math.abs(nowMs - Number(timestamp)) > this.port.settings.bitgetTimestampWindowMs) throw bitgetError('timestampExpired');
+    if (Math.abs(nowMs - Number(timestamp)) > (this.port.settings as BitgetSettings).timestampWindowMs) throw bitgetError('timestampExpired');
     if (!API_KEY.test(apiKey)) throw bitgetError('accessKeyInvalid');
 
     const key = await this.lookUp(apiKey, nowMs);
@@ -79,8 +80,9 @@ export class BitgetAuthenticator {
 
   private passphraseMatches(key: KnownKey, passphrase: string): boolean {
     if (key.acceptedPassphrase !== null && sameText(key.acceptedPassphrase, passphrase)) return true;
-    assert(key.credential.passphraseHash !== null, 'a Bitget credential has a passphrase');
-    const ok = this.port.keyring.matches(passphrase, key.credential.passphraseHash);
+    const hash = key.credential.extra.passphraseHash;
+    assert(hash !== undefined, 'a Bitget credential has a passphrase');
+    const ok = this.port.keyring.matches(passphrase, hash);
     if (ok) key.acceptedPassphrase = passphrase;
     return ok;
   }
@@ -95,7 +97,7 @@ export class BitgetAuthenticator {
     if (!credential) throw bitgetError('apiKeyUnknown');
     const account = await this.port.account(credential.accountId);
     assert(account, `credential ${credential.id} names an existing account`);
-    const rsa = credential.rsaPublicKeyPem;
+    const rsa = credential.extra.rsaPublicKeyPem ?? null;
     assert(rsa !== null || credential.secretSealed !== null, 'an HMAC Bitget credential has a sealed secret');
     const key: KnownKey = {
       credential,

@@ -5,6 +5,7 @@ import { QUERY_LENGTH_MAX, isQueryTooLong, singleParam } from '../shared/query.j
 import { BitgetAuthenticator, type BitgetCaller } from './auth.js';
 import { success, type BitgetEnvelope } from './envelope.js';
 import { bitgetError } from './errors.js';
+import { uidOf } from './identity.js';
 import { BITGET_RATE_LIMITS, REMAINING_HEADER } from './rate-limits.js';
 
 /** What every Bitget route shares: the venue port, the authenticator and the limiters. */
@@ -38,7 +39,7 @@ export class BitgetContext {
   /** Authenticates a private request, then counts it against the caller's budget for this endpoint. */
   async authorize(request: FastifyRequest, reply: FastifyReply): Promise<BitgetCaller> {
     const caller = await this.auth.authenticate(request);
-    await this.count(reply, 'account', `${caller.account.bitgetUid}:${request.routeOptions.url ?? ''}`);
+    await this.count(reply, 'account', `${uidOf(caller.account)}:${request.routeOptions.url ?? ''}`);
     return caller;
   }
 

@@ -5,6 +5,10 @@ import { installVenueErrors } from '../shared/venue-error.js';
 import { BitgetContext } from './context.js';
 import { bitgetError, bitgetErrorRenderer, type BitgetErrorBody } from './errors.js';
 import { BITGET_RATE_LIMITS } from './rate-limits.js';
+import { bitgetCredentials } from './credentials.js';
+import { bitgetDemo } from './demo.js';
+import { BITGET, bitgetIdentity } from './identity.js';
+import { BITGET_SETTINGS } from './settings.js';
 import { accountRoutes } from './routes-account.js';
 import { publicRoutes } from './routes-public.js';
 
@@ -16,7 +20,11 @@ export const UTA_PROBE_PATH = '/api/v3/account/settings';
  * around a balance fetch. See docs/venues/bitget.md.
  */
 export const bitget: VenueDialect<'bitget'> = {
-  id: 'bitget',
+  id: BITGET,
+  identity: bitgetIdentity,
+  credentials: bitgetCredentials,
+  settings: BITGET_SETTINGS,
+  demo: bitgetDemo,
   basePaths: ['/api/v2', UTA_PROBE_PATH],
   errors: bitgetErrorRenderer,
   rateLimits: Object.values(BITGET_RATE_LIMITS),

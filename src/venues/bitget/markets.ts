@@ -1,4 +1,5 @@
 import type { Asset } from '../../ledger/types.js';
+import { coinOf } from './identity.js';
 
 /**
  * Spot markets are not kept in the ledger: they are derived from the assets, every asset against
@@ -25,14 +26,14 @@ export interface BitgetSymbol {
 const PRECISION_MAX = 8;
 
 export function deriveSymbols(assets: readonly Asset[]): BitgetSymbol[] {
-  const quote = assets.find((a) => a.bitget.coin === QUOTE_COIN);
+  const quote = assets.find((a) => coinOf(a) === QUOTE_COIN);
   if (!quote) return [];
   return assets
     .filter((a) => a !== quote)
     .map((base) => ({
-      symbol: `${base.bitget.coin}${quote.bitget.coin}`,
-      baseCoin: base.bitget.coin,
-      quoteCoin: quote.bitget.coin,
+      symbol: `${coinOf(base)}${coinOf(quote)}`,
+      baseCoin: coinOf(base),
+      quoteCoin: coinOf(quote),
       minTradeAmount: '0',
       maxTradeAmount: '10000000000',
       takerFeeRate: '0.001',
@@ -47,7 +48,7 @@ export function deriveSymbols(assets: readonly Asset[]): BitgetSymbol[] {
 
 /** Coins as `/api/v2/spot/public/coins` lists them. assetbook has no chains, so none are listed. */
 export function renderCoin(asset: Asset, index: number) {
-  return { coinId: String(index + 1), coin: asset.bitget.coin, transfer: 'true', chains: [] as never[], areaCoin: 'no' };
+  return { coinId: String(index + 1), coin: coinOf(asset), transfer: 'true', chains: [] as never[], areaCoin: 'no' };
 }
 
 /** The futures product types ccxt asks about; assetbook lists no contracts in any of them. */

@@ -1,6 +1,7 @@
 import { formatAmount } from '../../ledger/amount.js';
 import type { Asset } from '../../ledger/types.js';
 import type { Holdings } from '../shared/holdings.js';
+import { coinOf } from './identity.js';
 
 /** One coin of a spot account as Bitget shows it; amounts are exact plain decimals. */
 export interface BitgetAssetItem {
@@ -40,7 +41,7 @@ export function isHeldOnBitget(holdings: Holdings | undefined): boolean {
 export function renderAssetItem(asset: Asset, holdings: Holdings | undefined, accountCreatedAtMs: number): BitgetAssetItem {
   const shown = bitgetAmounts(holdings);
   return {
-    coin: asset.bitget.coin,
+    coin: coinOf(asset),
     available: formatAmount(shown.available, asset.scale),
     frozen: formatAmount(shown.frozen, asset.scale),
     locked: formatAmount(shown.locked, asset.scale),

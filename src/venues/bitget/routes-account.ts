@@ -3,6 +3,7 @@ import type { Asset } from '../../ledger/types.js';
 import { holdingsByAsset } from '../shared/holdings.js';
 import { param, type BitgetContext } from './context.js';
 import { bitgetError } from './errors.js';
+import { coinOf, isBroker, uidOf } from './identity.js';
 import { isHeldOnBitget, renderAssetItem, type BitgetAssetItem } from './render.js';
 import * as S from './schemas.js';
 
@@ -19,8 +20,8 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
   const assetOfCoin = async (coin: string): Promise<Asset> => {
     const wanted = coin.toUpperCase();
     const direct = await port.asset(wanted);
-    if (direct && direct.bitget.coin === wanted) return direct;
-    const found = (await port.assets()).find((a) => a.bitget.coin === wanted);
+    if (direct && coinOf(direct) === wanted) return direct;
+    const found = (await port.assets()).find((a) => coinOf(a) === wanted);
     if (!found) throw bitgetError('parameterUnknown', 'coin');
     return found;
   };
@@ -56,7 +57,7 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
     const { account } = await ctx.authorize(request, reply);
     if (account.kind !== 'main') throw bitgetError('permissionDenied', 'main-account');
     const user = await port.user(account.userId);
-    if (user?.bitgetBroker) throw bitgetError('permissionDenied', 'non-ND-broker');
+    if (user && isBroker(user)) throw bitgetError('permissionDenied', 'non-ND-broker');
     const limit = pageLimit(param(request.query, 'limit'));
     const cursor = idCursor(param(request.query, 'idLessThan'));
 
@@ -68,7 +69,7 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
     for (const sub of subs) {
       if (page.length === limit) break;
       const assetsList = await heldItems(sub.id, sub.createdAtMs);
-      if (assetsList.length > 0) page.push({ id: sub.id, userId: Number(sub.bitgetUid), assetsList });
+      if (assetsList.length > 0) page.push({ id: sub.id, userId: Number(uidOf(sub)), assetsList });
     }
     return ctx.success(page);
   });

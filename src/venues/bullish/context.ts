@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VenuePort } from '../port.js';
+import type { BullishSettings } from './settings.js';
 import { LOGIN_TIMESTAMP_WINDOW_MS } from './login.js';
 import { NonceRegistry } from './nonce-registry.js';
 import { BULLISH_RATE_LIMITS, consumeOrRefuse, type BullishLimiters } from './rate-limits.js';
@@ -19,7 +20,7 @@ export interface BullishContext {
 }
 
 export async function createBullishContext(port: VenuePort): Promise<BullishContext> {
-  const tokens = await SessionTokens.create(await port.loadOrCreateSigningKey(), port.settings.bullishTokenTtlMs);
+  const tokens = await SessionTokens.create(await port.loadOrCreateSigningKey(), (port.settings as BullishSettings).tokenTtlMs);
   const clock = () => port.clock();
   const generation = () => port.generation();
   return {

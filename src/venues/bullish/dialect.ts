@@ -10,6 +10,10 @@ import { BULLISH_RATE_LIMITS, consumeOrRefuse } from './rate-limits.js';
 import { registerAccountRoutes } from './routes-accounts.js';
 import { registerPublicRoutes } from './routes-public.js';
 import { registerSessionRoutes } from './routes-session.js';
+import { bullishCredentials } from './credentials.js';
+import { bullishDemo } from './demo.js';
+import { BULLISH, bullishIdentity } from './identity.js';
+import { BULLISH_SETTINGS } from './settings.js';
 
 export const BULLISH_PREFIX = '/trading-api';
 
@@ -41,7 +45,11 @@ const bullishApi =
   };
 
 export const bullish: VenueDialect<'bullish'> = {
-  id: 'bullish',
+  id: BULLISH,
+  identity: bullishIdentity,
+  credentials: bullishCredentials,
+  settings: BULLISH_SETTINGS,
+  demo: bullishDemo,
   basePaths: [BULLISH_PREFIX],
   errors: bullishErrorRenderer,
   rateLimits: Object.values(BULLISH_RATE_LIMITS),

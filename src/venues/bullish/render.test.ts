@@ -7,9 +7,7 @@ const asset = (symbol: string, scale: number, assetId: string, precision: number
   symbol,
   name: symbol,
   scale,
-  bitget: { coin: symbol },
-  bullish: { assetId, precision },
-  loopring: { tokenId: 0, address: '0x0000000000000000000000000000000000000000', decimals: scale },
+  venues: { bullish: { assetId, precision: String(precision) } },
 });
 
 const ETH = asset('ETH', 18, '2', 8);
@@ -109,11 +107,7 @@ describe('bullish trading account rendering', () => {
     userId: 2,
     kind,
     label,
-    bitgetUid: '6100000001',
-    bullishTradingAccountId: '111000000000007',
-    loopringAccountId: 10007,
-    loopringAddress: '0x1111111111111111111111111111111111111111',
-    loopringPublicKey: null,
+    venues: { bullish: { tradingAccountId: '111000000000007' } },
     createdAtMs: 0,
   });
 

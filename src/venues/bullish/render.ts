@@ -1,6 +1,7 @@
 import { formatAmount } from '../../ledger/amount.js';
 import type { Account, Asset, Bucket } from '../../ledger/types.js';
 import { sumBuckets } from '../shared/holdings.js';
+import { assetIdOf, precisionOf, tradingAccountIdOf } from './identity.js';
 
 /**
  * Ledger values to Bullish wire values. Pure functions: every amount is a bigint until
@@ -44,10 +45,10 @@ export function renderAssetAccount(
   updatedAtMs: number,
 ): AssetAccountBody {
   const { scale } = asset;
-  const places = asset.bullish.precision;
+  const places = precisionOf(asset);
   return {
     tradingAccountId,
-    assetId: asset.bullish.assetId,
+    assetId: assetIdOf(asset),
     assetSymbol: asset.symbol,
     availableQuantity: formatAmount(amounts.available, scale, places),
     // Rounded up: a debt finer than the precision still shows, and agrees with isBorrowing.
@@ -62,11 +63,11 @@ export function renderAssetAccount(
 /** An entry of `GET /v1/assets`: the fields ccxt reads (`symbol`, `name`, `precision`, `minFee`) and the asset id. */
 export function renderAsset(asset: Asset) {
   return {
-    assetId: asset.bullish.assetId,
+    assetId: assetIdOf(asset),
     symbol: asset.symbol,
     name: asset.name,
-    precision: String(asset.bullish.precision),
-    minFee: formatAmount(0n, 0, asset.bullish.precision),
+    precision: String(precisionOf(asset)),
+    minFee: formatAmount(0n, 0, precisionOf(asset)),
   };
 }
 
@@ -85,14 +86,14 @@ export function renderMarkets(assets: readonly Asset[]) {
     if (!quote) continue;
     for (const base of assets) {
       if (base.symbol === quote.symbol) continue;
-      const basePrecision = String(base.bullish.precision);
-      const quotePrecision = String(quote.bullish.precision);
+      const basePrecision = String(precisionOf(base));
+      const quotePrecision = String(precisionOf(quote));
       markets.push({
-        marketId: String(BigInt(base.bullish.assetId) * 1_000_000n + BigInt(quote.bullish.assetId)),
+        marketId: String(BigInt(assetIdOf(base)) * 1_000_000n + BigInt(assetIdOf(quote))),
         symbol: `${base.symbol}${quote.symbol}`,
-        baseAssetId: base.bullish.assetId,
+        baseAssetId: assetIdOf(base),
         baseSymbol: base.symbol,
-        quoteAssetId: quote.bullish.assetId,
+        quoteAssetId: assetIdOf(quote),
         quoteSymbol: quote.symbol,
         basePrecision,
         quotePrecision,
@@ -138,7 +139,7 @@ const USD_ZERO = '0.0000';
 export function renderTradingAccount(account: Account, flags: TradingAccountFlags, rateLimitToken: string) {
   const primary = account.kind === 'main';
   return {
-    tradingAccountId: account.bullishTradingAccountId,
+    tradingAccountId: tradingAccountIdOf(account),
     tradingAccountName: primary ? PRIMARY_ACCOUNT_NAME : account.label,
     tradingAccountDescription: null,
     isPrimaryAccount: String(primary),

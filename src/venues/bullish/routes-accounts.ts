@@ -5,6 +5,7 @@ import { emptyAmounts, holdingsByAsset } from '../shared/holdings.js';
 import { singleParam } from '../shared/query.js';
 import { admitAuthenticated, type BullishContext } from './context.js';
 import { bullishError } from './errors.js';
+import { tradingAccountIdOf } from './identity.js';
 import { renderAssetAccount, renderTradingAccount } from './render.js';
 import * as S from './schemas.js';
 
@@ -65,7 +66,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
     for (const holdings of holdingsByAsset(await port.balances(account.id)).values()) {
       const asset = await port.asset(holdings.asset);
       assert(asset, `balances name a known asset (${holdings.asset})`);
-      rows.push(renderAssetAccount(account.bullishTradingAccountId, asset, holdings.amounts, holdings.updatedAtMs));
+      rows.push(renderAssetAccount(tradingAccountIdOf(account), asset, holdings.amounts, holdings.updatedAtMs));
     }
     return rows;
   });
@@ -81,8 +82,8 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
       if (!asset) throw bullishError('INVALID_SYMBOL', 'Invalid symbol provided');
       const holdings = holdingsByAsset(await port.balances(account.id)).get(symbol);
       // A listed asset the account never held reads as zero since the account opened, not as unknown.
-      if (!holdings) return renderAssetAccount(account.bullishTradingAccountId, asset, emptyAmounts(), account.createdAtMs);
-      return renderAssetAccount(account.bullishTradingAccountId, asset, holdings.amounts, holdings.updatedAtMs);
+      if (!holdings) return renderAssetAccount(tradingAccountIdOf(account), asset, emptyAmounts(), account.createdAtMs);
+      return renderAssetAccount(tradingAccountIdOf(account), asset, holdings.amounts, holdings.updatedAtMs);
     },
   );
 }

@@ -13,8 +13,7 @@ const CREDENTIAL: VenueCredential = {
   accountId: 30,
   publicId: 'HMAC-k',
   secretSealed: 'sealed',
-  passphraseHash: null,
-  rsaPublicKeyPem: null,
+  extra: {},
   label: 'default',
   createdAtMs: 1_699_999_990_123,
 };

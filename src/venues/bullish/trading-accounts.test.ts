@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Account } from '../../ledger/types.js';
 import { REVALIDATE_MS } from './sessions.js';
+import { tradingAccountIdOf } from './identity.js';
 import { ACCOUNT_LISTS_MAX, TradingAccountDirectory } from './trading-accounts.js';
 
-const account = (userId: number, tradingAccountId: string): Account => ({ userId, bullishTradingAccountId: tradingAccountId }) as Account;
+const account = (userId: number, tradingAccountId: string): Account => ({ userId, venues: { bullish: { tradingAccountId } } }) as unknown as Account;
 
 /** The port's `accountsOfUser` only, counting its calls; accounts can be added as a sub-account creation would. */
 function setUp() {
@@ -28,13 +29,14 @@ function setUp() {
   };
 }
 
-const ids = (list: readonly Account[] | undefined) => list?.map((a) => a.bullishTradingAccountId);
+const tradingAccountIdOrNone = (a: Account | undefined) => (a ? tradingAccountIdOf(a) : undefined);
+const ids = (list: readonly Account[] | undefined) => list?.map(tradingAccountIdOf);
 
 describe('bullish trading account directory', () => {
   test('a user’s accounts are read once, then served from memory until the revalidation interval', async () => {
     const { directory, reads, advance } = setUp();
     assert.deepEqual(ids(await directory.listOfUser(1)), ['101', '102']);
-    assert.equal((await directory.find(1, '102'))?.bullishTradingAccountId, '102');
+    assert.equal(tradingAccountIdOrNone(await directory.find(1, '102')), '102');
     assert.equal(reads(), 1);
     advance(REVALIDATE_MS);
     await directory.listOfUser(1);
@@ -45,7 +47,7 @@ describe('bullish trading account directory', () => {
     const { directory, reads, add } = setUp();
     await directory.listOfUser(1);
     add(account(1, '103'));
-    assert.equal((await directory.find(1, '103'))?.bullishTradingAccountId, '103');
+    assert.equal(tradingAccountIdOrNone(await directory.find(1, '103')), '103');
     assert.equal(await directory.find(1, '201'), undefined, 'user 2’s account is not user 1’s');
     assert.equal(reads(), 3);
   });

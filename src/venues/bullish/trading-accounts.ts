@@ -2,6 +2,7 @@ import type { Account } from '../../ledger/types.js';
 import type { VenuePort } from '../port.js';
 import { FreshCache } from '../shared/fresh-cache.js';
 import { REVALIDATE_MS } from './sessions.js';
+import { tradingAccountIdOf } from './identity.js';
 
 /** Users whose account lists are remembered at most; the oldest is forgotten first (and simply read again if used). */
 export const ACCOUNT_LISTS_MAX = 10_000;
@@ -29,9 +30,9 @@ export class TradingAccountDirectory {
   /** The user's account with this trading account id; undefined when the user has none by that id. */
   async find(userId: number, tradingAccountId: string): Promise<Account | undefined> {
     const known = this.byUser.get(userId, this.generationOf(), this.clockMs());
-    const found = known?.find((a) => a.bullishTradingAccountId === tradingAccountId);
+    const found = known?.find((a) => tradingAccountIdOf(a) === tradingAccountId);
     if (found) return found;
-    return (await this.read(userId)).find((a) => a.bullishTradingAccountId === tradingAccountId);
+    return (await this.read(userId)).find((a) => tradingAccountIdOf(a) === tradingAccountId);
   }
 
   private async read(userId: number): Promise<readonly Account[]> {

@@ -1,3 +1,4 @@
+import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
 import type { VenuePort } from '../port.js';
 
@@ -10,6 +11,8 @@ export const ISSUED_LABEL = 'issued by /api/v3/apiKey';
  * write a GET makes. The port decides and issues in one transaction, so simultaneous first
  * requests, on one instance or several sharing a PostgreSQL, issue one key and all answer it.
  */
-export function getOrIssueApiKey(port: Pick<VenuePort, 'issueApiKeyIfAbsent'>, account: Account): Promise<string> {
-  return port.issueApiKeyIfAbsent(account, ISSUED_LABEL);
+export async function getOrIssueApiKey(port: Pick<VenuePort, 'credentialIssuedIfAbsent' | 'keyring'>, account: Account): Promise<string> {
+  const credential = await port.credentialIssuedIfAbsent(account, ISSUED_LABEL);
+  assert(credential.secretSealed !== null, `Loopring credential ${credential.id} keeps its sealed key`);
+  return port.keyring.open(credential.secretSealed);
 }

@@ -6,6 +6,8 @@ import { FreshCache } from '../shared/fresh-cache.js';
 import { headerText } from '../shared/headers.js';
 import { loopringError } from './errors.js';
 import type { AccountSelector } from './params.js';
+import { accountIdOf, ownerOf, type LoopringPublicKey } from './identity.js';
+import type { LoopringSettings } from './settings.js';
 
 /** Who a balance read comes from: the API key's credential, and the account it belongs to. */
 export interface LoopringCaller {
@@ -68,15 +70,20 @@ export class LoopringAuthenticator {
  */
 export async function findReadableAccount(port: VenuePort, caller: LoopringCaller, selector: AccountSelector): Promise<Account> {
   if (matches(caller.account, selector)) return caller.account;
-  if (port.settings.loopringKeyScope === 'own') {
+  if ((port.settings as LoopringSettings).keyScope === 'own') {
     throw loopringError('invalidApiKey', 'this API key reads only its own account');
   }
-  const account = await port.loopringAccount(selector);
+  const account = await accountOf(port, selector);
   if (!account) throw loopringError('userNotFound');
   return account;
 }
 
 /** True when the account is the one the selector names. */
 export function matches(account: Account, selector: AccountSelector): boolean {
-  return selector.accountId !== undefined ? account.loopringAccountId === selector.accountId : account.loopringAddress === selector.address;
+  return selector.accountId !== undefined ? accountIdOf(account) === selector.accountId : ownerOf(account) === selector.address;
+}
+
+/** The account a selector names, by its layer-2 account id or its owner address (both unique). */
+export function accountOf(port: Pick<VenuePort, 'accountByFact'>, selector: AccountSelector): Promise<Account | undefined> {
+  return selector.accountId !== undefined ? port.accountByFact('accountId', String(selector.accountId)) : port.accountByFact('address', selector.address);
 }

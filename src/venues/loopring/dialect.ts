@@ -7,6 +7,10 @@ import { LOOPRING_RATE_LIMITS } from './rate-limits.js';
 import { accountRoutes } from './routes-account.js';
 import { balanceRoutes } from './routes-balances.js';
 import { exchangeRoutes } from './routes-exchange.js';
+import { loopringCredentials } from './credentials.js';
+import { loopringDemo } from './demo.js';
+import { LOOPRING, loopringIdentity } from './identity.js';
+import { LOOPRING_SETTINGS } from './settings.js';
 
 /** Loopring's prefix. Bitget owns one path below it (`/api/v3/account/settings`), registered outside this prefix's handlers. */
 export const LOOPRING_PREFIX = '/api/v3';
@@ -17,7 +21,11 @@ export const LOOPRING_PREFIX = '/api/v3';
  * This plugin owns the not-found handler of `/api/v3`. See docs/venues/loopring.md.
  */
 export const loopring: VenueDialect<'loopring'> = {
-  id: 'loopring',
+  id: LOOPRING,
+  identity: loopringIdentity,
+  credentials: loopringCredentials,
+  settings: LOOPRING_SETTINGS,
+  demo: loopringDemo,
   basePaths: [LOOPRING_PREFIX],
   errors: loopringErrorRenderer,
   rateLimits: Object.values(LOOPRING_RATE_LIMITS),

@@ -8,10 +8,11 @@ const ETH: Asset = {
   symbol: 'ETH',
   name: 'Ether',
   scale: 18,
-  bitget: { coin: 'ETH' },
-  bullish: { assetId: '2', precision: 8 },
-  loopring: { tokenId: 0, address: `0x${'0'.repeat(40)}`, decimals: 18 },
+  venues: { bullish: { assetId: '2', precision: '8' }, loopring: { tokenId: '0', address: `0x${'0'.repeat(40)}`, decimals: '18' } },
 };
+
+/** ETH with some of its Loopring facts replaced. */
+const withLoopring = (facts: Record<string, string>): Asset => ({ ...ETH, venues: { ...ETH.venues, loopring: { ...ETH.venues.loopring, ...facts } } });
 
 function amounts(values: Partial<Record<Bucket, bigint>>): Record<Bucket, bigint> {
   return Object.fromEntries(BUCKETS.map((b) => [b, values[b] ?? 0n])) as Record<Bucket, bigint>;
@@ -61,31 +62,30 @@ test("amounts move from the ledger's scale to the token's decimals, cutting towa
   assert.equal(toTokenUnits(15n, 1, 1), 15n);
   assert.equal(toTokenUnits(15n, 1, 3), 1500n);
   assert.equal(toTokenUnits(1599n, 3, 1), 15n);
-  const sixDecimals = { ...ETH, loopring: { ...ETH.loopring, decimals: 6 } };
+  const sixDecimals = withLoopring({ decimals: '6' });
   assert.equal(renderBalanceRow(1, sixDecimals, amounts({ available: 1_999_999_999_999n })).total, '1');
 });
 
 test('a token has every field the SDK reads, with symbol and address as strings', () => {
   const info = renderToken(ETH);
   assert.equal(info.type, 'ETH');
-  assert.equal(renderToken({ ...ETH, loopring: { ...ETH.loopring, address: `0x${'a'.repeat(40)}` } }).type, 'ERC20');
+  assert.equal(renderToken(withLoopring({ address: `0x${'a'.repeat(40)}` })).type, 'ERC20');
   assert.deepEqual(
     { tokenId: info.tokenId, symbol: info.symbol, name: info.name, address: info.address, decimals: info.decimals, precision: info.precision },
     { tokenId: 0, symbol: 'ETH', name: 'Ether', address: `0x${'0'.repeat(40)}`, decimals: 18, precision: 8 },
   );
   assert.equal(info.orderAmounts.minimum, '10000000000', 'one unit of the display precision');
-  assert.equal(renderToken({ ...ETH, loopring: { ...ETH.loopring, decimals: 0 } }).orderAmounts.minimum, '1');
+  assert.equal(renderToken(withLoopring({ decimals: '0' })).orderAmounts.minimum, '1');
 });
 
 test('an account shows its layer-2 key as 0x and 64 hex digits, or empty fields without one', () => {
   const base: Account = {
-    id: 1, userId: 1, kind: 'main', label: 'main', bitgetUid: '6000000001', bullishTradingAccountId: '111000000000001',
-    loopringAccountId: 10010, loopringAddress: `0x${'1'.repeat(40)}`, loopringPublicKey: null, createdAtMs: 0,
+    id: 1, userId: 1, kind: 'main', label: 'main', venues: { loopring: { accountId: '10010', address: `0x${'1'.repeat(40)}` } }, createdAtMs: 0,
   };
   assert.deepEqual(renderAccount(base), {
     accountId: 10010, owner: `0x${'1'.repeat(40)}`, frozen: false, publicKey: { x: '', y: '' }, tags: '', nonce: 0, keyNonce: 0, keySeed: '',
   });
-  const keyed = renderAccount({ ...base, loopringPublicKey: { x: '0xAB', y: '255' } });
+  const keyed = renderAccount({ ...base, venues: { loopring: { ...base.venues.loopring, publicKey: JSON.stringify({ x: '0xAB', y: '255' }) } } });
   assert.deepEqual(keyed.publicKey, { x: `0x${'0'.repeat(62)}ab`, y: `0x${'0'.repeat(62)}ff` });
   assert.equal(keyed.nonce, 1);
   assert.equal(keyed.keySeed, `Sign this message to access Loopring Exchange: ${EXCHANGE_ADDRESS} with key nonce: 0`);

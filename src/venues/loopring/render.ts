@@ -3,6 +3,7 @@ import type { Account, Asset, Bucket } from '../../ledger/types.js';
 import { sumBuckets } from '../shared/holdings.js';
 import { formatFieldElement, parseFieldElement } from './eddsa/field.js';
 import type { AccountBody, BalanceRow, TokenInfo } from './schemas.js';
+import { accountIdOf, decimalsOf, ownerOf, layer2KeyOf, tokenAddressOf, tokenIdOf } from './identity.js';
 
 /**
  * From the ledger to Loopring's wire shapes. The bucket mapping (docs/venues/loopring.md):
@@ -31,7 +32,8 @@ export function toTokenUnits(units: bigint, scale: number, decimals: number): bi
 
 /** One balance row of `asset` for the account; zeros when it holds none. */
 export function renderBalanceRow(accountId: number, asset: Asset, amounts: Readonly<Record<Bucket, bigint>> | undefined): BalanceRow {
-  const { tokenId, decimals } = asset.loopring;
+  const tokenId = tokenIdOf(asset);
+  const decimals = decimalsOf(asset);
   const units = (value: bigint) => toTokenUnits(value, asset.scale, decimals).toString();
   if (!amounts) return { accountId, tokenId, total: '0', locked: '0', pending: { withdraw: '0', deposit: '0' } };
   const locked = sumBuckets(amounts, LOCKED_BUCKETS);
@@ -57,7 +59,9 @@ const ZERO_ADDRESS = `0x${'0'.repeat(40)}`;
  * display precision, and there is no fast withdrawal and no gas.
  */
 export function renderToken(asset: Asset): TokenInfo {
-  const { tokenId, address, decimals } = asset.loopring;
+  const tokenId = tokenIdOf(asset);
+  const address = tokenAddressOf(asset);
+  const decimals = decimalsOf(asset);
   const precision = Math.min(decimals, 8);
   const unit = (10n ** BigInt(decimals - precision)).toString();
   const amounts = { minimum: unit, maximum: (10n ** BigInt(decimals + 12)).toString(), dust: unit };
@@ -83,13 +87,13 @@ export function renderToken(asset: Asset): TokenInfo {
  * fields and nonce 0; with one, assetbook shows it as set once (nonce 1, key nonce 0).
  */
 export function renderAccount(account: Account): AccountBody {
-  const key = account.loopringPublicKey;
+  const key = layer2KeyOf(account);
   const x = key ? parseFieldElement(key.x) : null;
   const y = key ? parseFieldElement(key.y) : null;
   const hasKey = x !== null && y !== null;
   return {
-    accountId: account.loopringAccountId,
-    owner: account.loopringAddress,
+    accountId: accountIdOf(account),
+    owner: ownerOf(account),
     frozen: false,
     publicKey: hasKey ? { x: formatFieldElement(x), y: formatFieldElement(y) } : { x: '', y: '' },
     tags: '',

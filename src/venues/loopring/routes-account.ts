@@ -7,6 +7,8 @@ import { parseFieldElement } from './eddsa/field.js';
 import { loopringError } from './errors.js';
 import { parseAccountSelector, parseRequiredAccountId, readParams } from './params.js';
 import { renderAccount } from './render.js';
+import { accountOf } from './auth.js';
+import { layer2KeyOf } from './identity.js';
 import { AccountBody, ApiKeyBody } from './schemas.js';
 
 /**
@@ -18,7 +20,7 @@ export const accountRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
   const { port } = ctx;
 
   app.get('/account', { onRequest: ctx.limitPerIp('account'), schema: { response: { 200: AccountBody } } }, async (request) => {
-    const account = await port.loopringAccount(parseAccountSelector(request.query, 'owner'));
+    const account = await accountOf(port, parseAccountSelector(request.query, 'owner'));
     if (!account) throw loopringError('userNotFound');
     return renderAccount(account);
   });
@@ -28,9 +30,9 @@ export const accountRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
     const params = readParams(request.query);
     const signature = headerText(request.headers, 'x-api-sig');
     if (signature === '') throw loopringError('noSignature');
-    const account = await port.loopringAccount({ accountId });
+    const account = await accountOf(port, { accountId });
     if (!account) throw loopringError('userNotFound');
-    const key = account.loopringPublicKey;
+    const key = layer2KeyOf(account);
     const x = key ? parseFieldElement(key.x) : null;
     const y = key ? parseFieldElement(key.y) : null;
     if (x === null || y === null) throw loopringError('wrongSignature', `account ${accountId} has no layer-2 key`);

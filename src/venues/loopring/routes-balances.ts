@@ -8,6 +8,7 @@ import { loopringError } from './errors.js';
 import { parseAccountSelector, parseTokenFilter } from './params.js';
 import { isEmptyRow, renderBalanceRow } from './render.js';
 import { BalancesBody, type BalanceRow } from './schemas.js';
+import { accountIdOf, tokenIdOf } from './identity.js';
 
 /**
  * `GET /api/v3/user/balances`: an account's layer-2 balances, named by `accountId` or `address`,
@@ -23,7 +24,7 @@ export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
     const tokens = parseTokenFilter(request.query);
     const account = await findReadableAccount(port, caller, selector);
     const holdings = holdingsByAsset(await port.balances(account.id));
-    const accountId = account.loopringAccountId;
+    const accountId = accountIdOf(account);
 
     const rows: BalanceRow[] = [];
     if (tokens === null) {
@@ -35,7 +36,7 @@ export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
         if (!isEmptyRow(row)) rows.push(row);
       }
     } else {
-      const byTokenId = new Map<number, Asset>((await port.assets()).map((a) => [a.loopring.tokenId, a]));
+      const byTokenId = new Map<number, Asset>((await port.assets()).map((a) => [tokenIdOf(a), a]));
       for (const tokenId of tokens) {
         const asset = byTokenId.get(tokenId);
         if (!asset) throw loopringError('unsupportedTokenId', `no token ${tokenId}`);

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, parseRateLimitOverrides, resolveConfig } from './config.js';
-import { buildApp } from './app.js';
-import { openRuntime } from './runtime.js';
+import { ConfigError, parseRateLimitOverrides, resolveConfig, type ConfigFlags } from '../src/server/config.js';
+import { buildApp } from '../src/server/app.js';
+import { openRuntime } from '../src/server/runtime.js';
+
+/** A venue's flags ride in the same options object as the server's, under their own keys. */
+const withVenueFlags = (flags: Record<string, string>): ConfigFlags => flags as ConfigFlags;
 
 test('rate-limit rules parse from repeated flags and comma lists, in seconds or milliseconds', () => {
   const rules = parseRateLimitOverrides(['bitget.account=20/1s', 'bullish.ip=500/10s, loopring.balances=5/250ms']);
@@ -22,12 +25,12 @@ test('a malformed rate-limit rule is a ConfigError naming the rule', () => {
 
 test('venue settings have their documented defaults and refuse nonsense', () => {
   const config = resolveConfig({}, {});
-  assert.deepEqual(config.venues, { bitgetTimestampWindowMs: 30_000, bullishTokenTtlMs: 86_400_000, loopringKeyScope: 'any' });
-  assert.equal(resolveConfig({ bitgetTimestampWindow: '2.5' }, {}).venues.bitgetTimestampWindowMs, 2500);
-  assert.equal(resolveConfig({}, { ASSETBOOK_LOOPRING_KEY_SCOPE: 'own' }).venues.loopringKeyScope, 'own');
-  assert.throws(() => resolveConfig({ bitgetTimestampWindow: '0' }, {}), ConfigError);
-  assert.throws(() => resolveConfig({ bullishTokenTtl: 'soon' }, {}), ConfigError);
-  assert.throws(() => resolveConfig({ loopringKeyScope: 'some' }, {}), ConfigError);
+  assert.deepEqual(config.venues, { bitget: { timestampWindowMs: 30_000 }, bullish: { tokenTtlMs: 86_400_000 }, loopring: { keyScope: 'any' } });
+  assert.equal(resolveConfig(withVenueFlags({ bitgetTimestampWindow: '2.5' }), {}).venues.bitget?.timestampWindowMs, 2500);
+  assert.equal(resolveConfig({}, { ASSETBOOK_LOOPRING_KEY_SCOPE: 'own' }).venues.loopring?.keyScope, 'own');
+  assert.throws(() => resolveConfig(withVenueFlags({ bitgetTimestampWindow: '0' }), {}), ConfigError);
+  assert.throws(() => resolveConfig(withVenueFlags({ bullishTokenTtl: 'soon' }), {}), ConfigError);
+  assert.throws(() => resolveConfig(withVenueFlags({ loopringKeyScope: 'some' }), {}), ConfigError);
 });
 
 test('a rate-limit rule that names no venue rule stops the app from being built', async () => {
