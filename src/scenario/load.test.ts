@@ -45,7 +45,7 @@ const demoVenuesOf = (name: string) => VENUES.filter((v) => (v.demo.credentials[
 
 function fresh() {
   const store = SqliteStore.open({ path: ':memory:' });
-  const ledger = new Ledger(store, { venues: VENUES.map((v) => v.identity) });
+  const ledger = new Ledger(store, Date.now, { venues: VENUES.map((v) => v.identity) });
   const keyring = new Keyring(Buffer.alloc(32, 1));
   return { store, ledger, keyring };
 }
