@@ -75,6 +75,7 @@ const config = resolveConfig(
 );
 const runtime = await openRuntime(config);
 
+// The demo as `serve --demo` loads it: examples/demo.json with each venue's demo credentials.
 const demo = checkScenario(runtime.venues, readDemoScenario(runtime.venues));
 let users: readonly LoadedUser[] = [];
 let demoState: 'loaded' | 'already there' | 'not loaded';

@@ -42,14 +42,14 @@ export async function issueCredential(
   label = 'default',
 ): Promise<IssuedCredential> {
   if (kind.holder === 'user' && account.kind !== 'main') {
-    throw new LedgerError('INVALID_ARGUMENT', `a ${venue} credential belongs to the user: issue it on the main account`, 'accountId');
+    throw new LedgerError('INVALID_ARGUMENT', `${venue} credentials belong to the user: issue them on the main account`, 'accountId');
   }
-  if (!isRecord(input)) throw new LedgerError('INVALID_ARGUMENT', `a ${venue} credential's fields must be an object`);
+  if (!isRecord(input)) throw new LedgerError('INVALID_ARGUMENT', `the fields of ${venue} credentials must be an object`);
   const fields = Object.keys(kind.input.properties);
   for (const name of Object.keys(input)) {
     if (!fields.includes(name)) {
-      const takes = fields.length === 0 ? 'it takes none' : `it takes ${fields.join(', ')}`;
-      throw new LedgerError('INVALID_ARGUMENT', `${name} is not a field of a ${venue} credential; ${takes}`, name);
+      const takes = fields.length === 0 ? 'they take none' : `they take ${fields.join(', ')}`;
+      throw new LedgerError('INVALID_ARGUMENT', `${name} is not a field of ${venue} credentials; ${takes}`, name);
     }
   }
   const refusal = checkerFor(kind.input)(input);

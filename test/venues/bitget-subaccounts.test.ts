@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { issueVenueCredential } from '../support/credentials.js';
+import { issueCredential } from '../../src/credentials/issue.js';
+import { bitget } from '../../src/venues/bitget/dialect.js';
 import { HttpHarness } from '../support/http-harness.js';
 import { signedBitgetRequest, type BitgetKey } from '../support/bitget-signer.js';
 import { uidOf } from '../../src/venues/bitget/identity.js';
@@ -25,7 +26,7 @@ after(async () => h.close());
 async function userWithSubs(name: string, count: number): Promise<{ key: BitgetKey; funded: number[] }> {
   const { key, subs } = await h.runtime.ledger.session(async (s) => {
     const { main } = await s.createUser({ name });
-    const issued = await issueVenueCredential(s, h.runtime.keyring, main, 'bitget');
+    const issued = await issueCredential(s, h.runtime.keyring, bitget.credentials, 'bitget', main, {});
     const created = [];
     for (let i = 0; i < count; i++) created.push(await s.createSubAccount(main.userId, { label: `sub-${i}` }));
     return { key: { apiKey: issued.secrets.apiKey!, secret: issued.secrets.secretKey!, passphrase: issued.secrets.passphrase! }, subs: created };

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { issueVenueCredential } from '../support/credentials.js';
+import { issueCredential } from '../../src/credentials/issue.js';
 import { Keyring } from '../../src/credentials/keyring.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ISSUED_LABEL, getOrIssueApiKey } from '../../src/venues/loopring/api-keys.js';
+import { loopring } from '../../src/venues/loopring/dialect.js';
 import { publicKeyOf } from '../../src/venues/loopring/eddsa/eddsa.js';
 import { formatFieldElement } from '../../src/venues/loopring/eddsa/field.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
@@ -46,7 +47,7 @@ test('several first requests at the same moment issue one key, and every one ans
 test("an account's existing key is answered and nothing is written; a sub-account gets a key of its own", async () => {
   const { store, ledger, keyring, main, bot, port, loopringKeys } = await setUp();
   try {
-    await ledger.session((s) => issueVenueCredential(s, keyring, main, 'loopring', { apiKey: 'alice-loopring-api-key' }));
+    await ledger.session((s) => issueCredential(s, keyring, loopring.credentials, 'loopring', main, { apiKey: 'alice-loopring-api-key' }));
     assert.equal(await getOrIssueApiKey(port, main), 'alice-loopring-api-key');
     assert.equal((await loopringKeys()).length, 1);
     const botKey = await getOrIssueApiKey(port, bot);

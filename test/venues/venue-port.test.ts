@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { issueVenueCredential } from '../support/credentials.js';
+import { issueCredential } from '../../src/credentials/issue.js';
 import { Keyring } from '../../src/credentials/keyring.js';
 import { LedgerError } from '../../src/ledger/errors.js';
 import { venueSettingNames } from '../../src/server/venue-port.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { bitget as bitgetDialect } from '../../src/venues/bitget/dialect.js';
 import { skipWithoutPostgres } from '../support/services.js';
 import { portOver } from '../support/venue-port.js';
 import { postgresSchemas } from '../support/postgres-schemas.js';
@@ -96,7 +97,7 @@ describe('venue port: what a venue sees', () => {
       const { port: bullish } = portOver(store, 'bullish', { ledger, keyring });
       await ledger.session(async (s) => {
         const { main } = await s.createUser({ name: 'alice' });
-        await issueVenueCredential(s, keyring, main, 'bitget', { apiKey: 'shared-public-id' });
+        await issueCredential(s, keyring, bitgetDialect.credentials, 'bitget', main, { apiKey: 'shared-public-id' });
       });
       assert.equal((await bitget.credential('shared-public-id'))?.venue, 'bitget');
       assert.equal(await bullish.credential('shared-public-id'), undefined);
