@@ -16,7 +16,7 @@ let unreachable = false;
 before(async () => {
   h = await HttpHarness.start('tok', { scenario: DEMO, flags: { rateLimits: 'off' } });
   const store = h.runtime.store as LedgerStore & Record<string, unknown>;
-  for (const method of ['readBalances', 'getCredential', 'getAccount', 'getAccountByLoopring', 'transaction']) {
+  for (const method of ['readBalances', 'getCredential', 'getAccount', 'findAccount', 'transaction']) {
     const real = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
     store[method] = (...args: unknown[]) =>
       unreachable ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })) : real(...args);
