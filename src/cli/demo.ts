@@ -54,7 +54,7 @@ const pairs = (record: Readonly<Record<string, unknown>>) => Object.entries(reco
  * account by (the venue's `clientIds`), and requests to try at once. `operatorToken` is the
  * token, or a shell expression that reads it (`$(cat data/operator-token)`).
  */
-export function describeDemo(url: string, venues: readonly OperatorVenue[], users: readonly LoadedUser[], operatorToken: string | null, restarted: boolean): string {
+export function describeDemo(url: string, venues: readonly CliVenue[], users: readonly LoadedUser[], operatorToken: string | null, restarted: boolean): string {
   const state = restarted ? 'Demo data already in the database' : 'Demo data loaded';
   const schemes = venues.map((v) => v.identity);
   const width = Math.max(0, ...venues.map((v) => v.id.length));
@@ -81,9 +81,19 @@ export function describeDemo(url: string, venues: readonly OperatorVenue[], user
     `       -d '{"key":"try-1","type":"deposit","account":${alice},"asset":"BTC","amount":"0.5"}' ${url}${OPERATOR_PREFIX}/operations`,
     `  curl -s ${url}/openapi.json`,
   );
-  if (venues.length > 0) {
-    lines.push('', 'Signed requests to each venue with these credentials (curl, and the clients it works with):');
-    for (const venue of venues) lines.push(`  ${venue.id.padEnd(width)} docs/venues/${venue.id}.md`);
-  }
+  lines.push(...venueExamples(url, venues, users[0]));
   return lines.join('\n');
+}
+
+/** Each venue's ready-to-paste requests with the first user's demo credential on its main account, and where its page is. */
+function venueExamples(url: string, venues: readonly CliVenue[], first: LoadedUser | undefined): string[] {
+  const lines: string[] = [];
+  for (const venue of venues) {
+    const credential = first?.credentials.find((c) => c.venue === venue.id);
+    const account = first?.accounts.find((a) => a.id === credential?.accountId);
+    const examples = first && credential && account ? (venue.demo.examples?.(url, { user: first.user.name, secrets: credential.secrets, ids: venue.credentials.clientIds(account, first.accounts) }) ?? []) : [];
+    lines.push('', `${venue.id}${first && examples.length > 0 ? `, as ${first.user.name}` : ''} (clients and every endpoint: docs/venues/${venue.id}.md)${examples.length > 0 ? ':' : ''}`);
+    lines.push(...examples.map((line) => `  ${line}`));
+  }
+  return lines;
 }
