@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import type { JournalNotice, JournalPage, StopWatching } from '../store.js';
-import * as rows from '../rows.js';
+import * as rows from '../sql/rows.js';
 
 /**
  * The journal as a feed reads it on PostgreSQL, and how instances tell each other of commits.
