@@ -311,11 +311,14 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
 
 /** The hot path: every written book of one account, as array rows (no object per row). */
 export function readBalances(db: SqlRunner, account: number): Promise<Balance[]> {
-  return db
-    .values<[string, string, string, number]>(BALANCES_OF_ACCOUNT, [account])
-    .then((found) => found.map(([asset, bucket, amount, updatedAtMs]) => ({ account, asset, bucket: bucket as Balance['bucket'], amount: BigInt(amount), updatedAtMs })));
+  return db.values<BalanceValues>(BALANCES_OF_ACCOUNT, [account]).then((found) => toBalances(account, found));
 }
-const BALANCES_OF_ACCOUNT = `SELECT asset, bucket, amount, updated_at_ms FROM balances WHERE account_id = ? AND updated_at_ms <> ${UNWRITTEN_AT_MS}`;
+
+/** The hot read's query and its rows, for an engine that runs it without a promise per layer (SQLite). */
+export const BALANCES_OF_ACCOUNT = `SELECT asset, bucket, amount, updated_at_ms FROM balances WHERE account_id = ? AND updated_at_ms <> ${UNWRITTEN_AT_MS}`;
+export type BalanceValues = [asset: string, bucket: string, amount: string, updatedAtMs: number];
+export const toBalances = (account: number, found: readonly BalanceValues[]): Balance[] =>
+  found.map(([asset, bucket, amount, updatedAtMs]) => ({ account, asset, bucket: bucket as Balance['bucket'], amount: BigInt(amount), updatedAtMs }));
 
 /** Entries after `afterId`, oldest first, `limit` at most, from `limit + 1` operation rows (the extra one says there is more). */
 export async function listJournal(db: SqlRunner, afterId: number, limit: number): Promise<JournalPage> {

@@ -46,10 +46,17 @@ export class SqliteRunner implements SqlRunner {
     return statement;
   }
 
+  /** Runs `work` now (or once the gate opens), its errors through the boundary. */
   private guarded<T>(work: () => T): Promise<T> {
+    if (this.gate) {
+      try {
+        return Promise.resolve(this.gate(work)).catch((error: unknown) => Promise.reject(atBoundary(classifySqliteError, error)));
+      } catch (error) {
+        return Promise.reject(atBoundary(classifySqliteError, error));
+      }
+    }
     try {
-      const result = this.gate ? this.gate(work) : work();
-      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(atBoundary(classifySqliteError, error))) : Promise.resolve(result);
+      return Promise.resolve(work());
     } catch (error) {
       return Promise.reject(atBoundary(classifySqliteError, error));
     }
@@ -59,18 +66,22 @@ export class SqliteRunner implements SqlRunner {
     return this.guarded(() => this.prepared(query).all(...params) as R[]);
   }
 
-  /** Without a gate, straight through: the hot read (balances) comes this way. */
+  /** The hot read (balances) comes this way. */
   values<R extends unknown[]>(query: string, params: readonly SqlParam[] = []): Promise<R[]> {
-    if (this.gate) return this.guarded(() => this.preparedRaw(query).all(...params) as R[]);
-    try {
-      return Promise.resolve(this.preparedRaw(query).all(...params) as R[]);
-    } catch (error) {
-      return Promise.reject(atBoundary(classifySqliteError, error));
-    }
+    return this.guarded(() => this.preparedRaw(query).all(...params) as R[]);
   }
 
   run(query: string, params: readonly SqlParam[] = []): Promise<number> {
     return this.guarded(() => this.prepared(query).run(...params).changes);
+  }
+
+  /** `values` at once, errors through the boundary: for the hot read when no gate applies. */
+  valuesNow<R extends unknown[]>(query: string, params: readonly SqlParam[] = []): R[] {
+    try {
+      return this.preparedRaw(query).all(...params) as R[];
+    } catch (error) {
+      throw atBoundary(classifySqliteError, error);
+    }
   }
 }
 
