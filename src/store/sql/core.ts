@@ -322,6 +322,12 @@ export const toBalances = (account: number, found: readonly BalanceValues[]): Ba
 
 /** Entries after `afterId`, oldest first, `limit` at most, from `limit + 1` operation rows (the extra one says there is more). */
 export async function listJournal(db: SqlRunner, afterId: number, limit: number): Promise<JournalPage> {
+  const { ops, postings } = await readJournal(db, afterId, limit);
+  return rows.toJournalPage(ops, postings, limit);
+}
+
+/** The rows of a journal page: `limit + 1` operations after `afterId` and the postings of the first `limit`. */
+export async function readJournal(db: SqlRunner, afterId: number, limit: number): Promise<{ ops: rows.OperationRow[]; postings: rows.PostingRow[] }> {
   const ops = await db.all<rows.OperationRow>('SELECT * FROM operations WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit + 1]);
   const first = ops[0];
   const last = ops.at(Math.min(ops.length, limit) - 1);
@@ -329,7 +335,7 @@ export async function listJournal(db: SqlRunner, afterId: number, limit: number)
     first && last
       ? await db.all<rows.PostingRow>(`SELECT ${POSTING_COLUMNS} FROM postings WHERE operation_id BETWEEN ? AND ? ORDER BY operation_id, seq`, [first.id, last.id])
       : [];
-  return rows.toJournalPage(ops, postings, limit);
+  return { ops, postings };
 }
 
 export async function journalHead(db: SqlRunner): Promise<number> {
