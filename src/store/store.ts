@@ -24,6 +24,11 @@ import type { Reservation, ReservationState } from '../ledger/operations.js';
  *   name, text values) and indexes the `identities` it is handed with the subject.
  * - The journal (operations and postings) is append-only: no method updates or deletes it except
  *   `reset`, which empties the whole store.
+ * - A store that cannot be reached or cannot serve now (connection refused or lost, server
+ *   shutting down, a database file locked past the busy timeout) refuses with STORE_UNAVAILABLE,
+ *   the driver's error as its `cause`: no code outside an engine reads a driver's error codes.
+ *   The SQL engines share one core (sql/core.ts) and classify their driver's errors at its
+ *   boundary (sql/errors.ts).
  */
 
 export interface CredentialRecord {
@@ -101,13 +106,17 @@ export interface StoreReader {
 }
 
 /**
- * Error codes a driver gives when the database cannot be reached or dropped the connection:
- * socket errors, postgres.js's own, and SQLSTATE classes 08 (connection exception) and 57P
- * (the server shutting down or starting).
+ * @deprecated Engines now refuse with the ledger's STORE_UNAVAILABLE themselves (see the
+ * guarantees above); kept until src/operator/errors.ts and src/server/venue-port.ts stop calling
+ * `isStoreUnreachable`, then to be deleted with it (postgres/errors.ts owns these codes).
  */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
 
-/** True when `error` says the store could not be reached, not that a request was wrong: a 503 to retry, not a 500. */
+/**
+ * @deprecated A store's errors are already STORE_UNAVAILABLE when it cannot be reached: test
+ * `error instanceof LedgerError && error.code === 'STORE_UNAVAILABLE'` (or simply map ledger
+ * errors). True when `error` is a raw driver error saying the store could not be reached.
+ */
 export function isStoreUnreachable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return false;

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import type { JournalNotice, JournalPage, StopWatching } from '../store.js';
-import * as rows from '../rows.js';
+import * as rows from '../sql/rows.js';
+import { readJournal } from '../sql/core.js';
+import { PostgresRunner } from './adapter.js';
 
 /**
  * The journal as a feed reads it on PostgreSQL, and how instances tell each other of commits.
@@ -42,15 +44,7 @@ interface SnapshotRead {
 function readWithSnapshot(sql: Sql, afterId: number, limit: number): Promise<SnapshotRead> {
   return sql.begin('isolation level repeatable read read only', async (tx) => {
     const [snap] = await tx<{ snapshot: string }[]>`SELECT pg_current_snapshot()::text AS snapshot`;
-    const ops = await tx<rows.OperationRow[]>`SELECT * FROM operations WHERE id > ${afterId} ORDER BY id LIMIT ${limit + 1}`;
-    const first = ops[0];
-    const last = ops.at(Math.min(ops.length, limit) - 1);
-    const postings =
-      first && last
-        ? await tx<rows.PostingRow[]>`
-            SELECT operation_id, account_id, bucket, asset, amount::text AS amount FROM postings
-            WHERE operation_id BETWEEN ${first.id} AND ${last.id} ORDER BY operation_id, seq`
-        : [];
+    const { ops, postings } = await readJournal(new PostgresRunner(tx as unknown as Sql), afterId, limit);
     return { snapshot: snap!.snapshot, ops: [...ops], postings: [...postings] };
   }) as Promise<SnapshotRead>;
 }

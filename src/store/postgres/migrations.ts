@@ -1,15 +1,13 @@
+import type { Migration } from '../sql/migrate.js';
+
 /**
- * PostgreSQL's versioned migrations, applied in order, each in its own transaction, by whichever
- * instance (or `assetbook migrate`) holds the migration lock first. Never edit a released
- * migration: add the next one. The schema mirrors SQLite's, with PostgreSQL's own types:
- * amounts are `numeric(78,0)` (exact, and wide enough for any uint256), times are `bigint`
- * milliseconds, and the journal's append-only rule is a trigger as there.
+ * PostgreSQL's versioned migrations, applied in order, each in its own transaction, by the one
+ * runner (../sql/migrate.ts) in whichever instance (or `assetbook migrate`) holds the migration
+ * lock first. Never edit a released migration: add the next one. The schema mirrors SQLite's,
+ * with PostgreSQL's own types: amounts are `numeric(78,0)` (exact, and wide enough for any
+ * uint256), times are `bigint` milliseconds, and the journal's append-only rule is a trigger as there.
  */
-export interface PostgresMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+export type PostgresMigration = Migration<never>;
 
 /** Refuses any edit of the journal; `reset` turns these off for its own transaction only. */
 const APPEND_ONLY = `

@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3';
+import type { Migration } from '../sql/migrate.js';
 
 /**
- * Versioned migrations, applied in order inside one transaction each. Never edit a released
- * migration: add the next one. `up` runs after `sql`, in the same transaction, for data
- * conversions SQL cannot do (amounts are decimal text wider than SQLite's integers).
+ * SQLite's versioned migrations, applied in order, one transaction each, by the one runner
+ * (../sql/migrate.ts). Never edit a released migration: add the next one. `up` runs after `sql`,
+ * in the same transaction, for data conversions SQL cannot do (amounts are decimal text wider
+ * than SQLite's integers).
  */
+
 /** Refuses any edit of the journal; `reset` drops and recreates these around its wipe. */
 export const APPEND_ONLY_TRIGGERS = `
 CREATE TRIGGER operations_append_only_update BEFORE UPDATE ON operations BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
@@ -15,12 +18,8 @@ CREATE TRIGGER postings_append_only_delete BEFORE DELETE ON postings BEGIN SELEC
 
 export const APPEND_ONLY_TRIGGER_NAMES = ['operations_append_only_update', 'operations_append_only_delete', 'postings_append_only_update', 'postings_append_only_delete'] as const;
 
-export interface SqliteMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-  readonly up?: (db: Database.Database) => void;
-}
+/** Run by the one migration runner (../sql/migrate.ts) on the writer connection, synchronously. */
+export type SqliteMigration = Migration<Database.Database>;
 
 export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
@@ -150,8 +149,8 @@ CREATE INDEX reservations_open_by_book ON reservations (account_id, asset, bucke
     name: 'venue facts: per-venue columns become facts by venue, unique ones indexed as identities; credential extras',
     // The one migration that names venues: it moves the columns the release before this one had.
     // SQLite cannot drop a UNIQUE column, so assets and accounts are rebuilt (rowids kept, so
-    // assets keep their order); the migration runner turns foreign keys off around it and checks
-    // them before the commit.
+    // assets keep their order); the migration target turns foreign keys off around it and checks
+    // them before the commit (adapter.ts).
     sql: `
 CREATE TABLE identities (
   subject TEXT NOT NULL CHECK (subject IN ('asset', 'user', 'account')),

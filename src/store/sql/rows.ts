@@ -1,8 +1,8 @@
-import type { Account, Asset, Bucket, FactsByVenue, JournalEntry, Posting, SystemBook, User } from '../ledger/types.js';
-import type { Reservation, ReservationKind, ReservationState } from '../ledger/operations.js';
-import { LedgerError } from '../ledger/errors.js';
-import type { Identity } from '../ledger/venue-facts.js';
-import type { CredentialRecord } from './store.js';
+import type { Account, Asset, Bucket, FactsByVenue, JournalEntry, Posting, SystemBook, User } from '../../ledger/types.js';
+import type { Reservation, ReservationKind, ReservationState } from '../../ledger/operations.js';
+import { LedgerError } from '../../ledger/errors.js';
+import type { Identity } from '../../ledger/venue-facts.js';
+import type { CredentialRecord } from '../store.js';
 
 /** Row shapes as the SQL engines return them (snake_case columns), and their mapping to the ledger's types. */
 

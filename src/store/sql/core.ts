@@ -1,0 +1,408 @@
+import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.js';
+import type { Reservation, ReservationState } from '../../ledger/operations.js';
+import type { Identity, Subject } from '../../ledger/venue-facts.js';
+import type {
+  AccountFilter,
+  BalanceKey,
+  BalanceWrite,
+  CredentialRecord,
+  JournalPage,
+  LockOptions,
+  NewCredential,
+  NewOperation,
+  StoreReader,
+  StoreScans,
+  StoredOperation,
+  StoreTx,
+} from '../store.js';
+import type { SqlAdapter, SqlRunner } from './adapter.js';
+import * as rows from './rows.js';
+
+/**
+ * The store's SQL, written once for every engine: the catalog, venue facts and identities,
+ * credentials, reservations, settings, journal reads, scans and nonces. An engine folder supplies
+ * an adapter (adapter.ts: runners, placeholders, row locks, its error classifier) and what truly
+ * differs: how a transaction starts and retries, how books are locked and written, how an entry
+ * is inserted, how the journal is watched, and how everything is emptied.
+ */
+
+/**
+ * `updated_at_ms` of a book created ahead of its first write (PostgreSQL creates books outside
+ * the transaction that needs them, postgres/books.ts): hidden from every read of balances.
+ */
+export const UNWRITTEN_AT_MS = -1;
+
+const RESERVATION_COLUMNS = 'id, kind, account_id, asset, bucket, amount, fee, posted, voided, state';
+const POSTING_COLUMNS = 'operation_id, account_id, bucket, asset, amount';
+
+/** The reads, over any runner: the store's own (committed data) or a transaction's. */
+export class SqlReads implements StoreReader {
+  constructor(
+    protected readonly db: SqlRunner,
+    protected readonly adapter: SqlAdapter,
+  ) {}
+
+  /** Outside a transaction a plain read; a transaction locks the rows it reads for a change. */
+  protected get rowLock(): string {
+    return '';
+  }
+
+  async getAsset(symbol: string): Promise<Asset | undefined> {
+    const [row] = await this.db.all<rows.AssetRow>('SELECT symbol, name, scale, venues FROM assets WHERE symbol = ?', [symbol]);
+    return row && rows.toAsset(row);
+  }
+  async listAssets(): Promise<Asset[]> {
+    return (await this.db.all<rows.AssetRow>(`SELECT symbol, name, scale, venues FROM assets ORDER BY ${this.adapter.assetOrder}`)).map(rows.toAsset);
+  }
+  async getUser(id: number): Promise<User | undefined> {
+    const [row] = await this.db.all<rows.UserRow>('SELECT * FROM users WHERE id = ?', [id]);
+    return row && rows.toUser(row);
+  }
+  async getUserByName(name: string): Promise<User | undefined> {
+    const [row] = await this.db.all<rows.UserRow>('SELECT * FROM users WHERE name = ?', [name]);
+    return row && rows.toUser(row);
+  }
+  async listUsers(): Promise<User[]> {
+    return (await this.db.all<rows.UserRow>('SELECT * FROM users ORDER BY id')).map(rows.toUser);
+  }
+  async getAccount(id: number): Promise<Account | undefined> {
+    const [row] = await this.db.all<rows.AccountRow>('SELECT * FROM accounts WHERE id = ?', [id]);
+    return row && rows.toAccount(row);
+  }
+  async listAccounts(filter: AccountFilter = {}): Promise<Account[]> {
+    const found =
+      filter.userId === undefined
+        ? await this.db.all<rows.AccountRow>('SELECT * FROM accounts ORDER BY id')
+        : await this.db.all<rows.AccountRow>('SELECT * FROM accounts WHERE user_id = ? ORDER BY id', [filter.userId]);
+    return found.map(rows.toAccount);
+  }
+  async findAccount(venue: string, name: string, value: string): Promise<Account | undefined> {
+    const [row] = await this.db.all<rows.AccountRow>(
+      `SELECT a.* FROM identities i JOIN accounts a ON a.id = CAST(i.owner AS INTEGER)
+       WHERE i.subject = 'account' AND i.venue = ? AND i.name = ? AND i.value = ?`,
+      [venue, name, value],
+    );
+    return row && rows.toAccount(row);
+  }
+  async identityTaken(subject: Subject, identity: Identity): Promise<boolean> {
+    const found = await this.db.values('SELECT 1 FROM identities WHERE subject = ? AND venue = ? AND name = ? AND value = ?', [
+      subject,
+      identity.venue,
+      identity.name,
+      identity.value,
+    ]);
+    return found.length > 0;
+  }
+  async getCredential(venue: string, publicId: string): Promise<CredentialRecord | undefined> {
+    const [row] = await this.db.all<rows.CredentialRow>('SELECT * FROM credentials WHERE venue = ? AND public_id = ?', [venue, publicId]);
+    return row && rows.toCredential(row);
+  }
+  async listCredentials(userId?: number): Promise<CredentialRecord[]> {
+    const found =
+      userId === undefined
+        ? await this.db.all<rows.CredentialRow>('SELECT * FROM credentials ORDER BY id')
+        : await this.db.all<rows.CredentialRow>('SELECT * FROM credentials WHERE user_id = ? ORDER BY id', [userId]);
+    return found.map(rows.toCredential);
+  }
+  async getOperation(key: string): Promise<StoredOperation | undefined> {
+    const [row] = await this.db.all<rows.OperationRow>('SELECT * FROM operations WHERE key = ?', [key]);
+    if (!row) return undefined;
+    const postings = await this.db.all<rows.PostingRow>(`SELECT ${POSTING_COLUMNS} FROM postings WHERE operation_id = ? ORDER BY seq`, [row.id]);
+    return { entry: rows.toEntry(row, postings.map(rows.toPosting).map(rows.withoutOperationId)), hash: row.hash };
+  }
+  async getReservation(id: string): Promise<Reservation | undefined> {
+    const [row] = await this.db.all<rows.ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE id = ? ${this.rowLock}`, [id]);
+    return row && rows.toReservation(row);
+  }
+  async getSetting(name: string): Promise<string | undefined> {
+    const [row] = await this.db.all<{ value: string }>('SELECT value FROM settings WHERE name = ?', [name]);
+    return row?.value;
+  }
+}
+
+/**
+ * A transaction's reads and writes. An engine extends it with its locking of books, its writes of
+ * balances and journal entries, and its locks on the catalog and settings where writers run
+ * concurrently.
+ */
+export abstract class SqlTx extends SqlReads implements StoreTx {
+  private savepoints = 0;
+  /** Accounts and assets this transaction created: no other transaction can see their books yet. */
+  protected readonly createdAccounts = new Set<number>();
+  protected readonly createdAssets = new Set<string>();
+
+  protected override get rowLock(): string {
+    return this.adapter.rowLock;
+  }
+
+  /** Serializes catalog writes (ids, generated facts) across writers until the transaction ends; nothing to do with one writer. */
+  protected async lockCatalog(): Promise<void> {}
+
+  /** Holds one setting, present or not, until the transaction ends; nothing to do with one writer. */
+  protected async lockSetting(_name: string): Promise<void> {}
+
+  abstract lockBalances(keys: readonly BalanceKey[], options?: LockOptions): Promise<bigint[]>;
+  abstract writeBalances(rows: readonly BalanceWrite[]): Promise<void>;
+  abstract insertOperation(operation: NewOperation): Promise<number>;
+
+  override async getSetting(name: string): Promise<string | undefined> {
+    await this.lockSetting(name);
+    return super.getSetting(name);
+  }
+
+  /** A new asset derives its venue ids from the existing ones, so the list it reads is held. */
+  override async listAssets(): Promise<Asset[]> {
+    await this.lockCatalog();
+    return super.listAssets();
+  }
+
+  /**
+   * Rolls back what `fn` wrote if it throws. An operation key another transaction committed after
+   * this one looked is the operation's own race: rolled back to the savepoint and run once more,
+   * it now sees the key and answers as a replay, instead of the whole transaction running again.
+   */
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const name = `sp${++this.savepoints}`;
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        await this.db.run(`SAVEPOINT ${name}`);
+        try {
+          const result = await fn();
+          await this.db.run(`RELEASE SAVEPOINT ${name}`);
+          return result;
+        } catch (error) {
+          await this.db.run(`ROLLBACK TO SAVEPOINT ${name}`);
+          if (attempt === 1 && this.adapter.classify(error)?.kind === 'key-race') continue;
+          await this.db.run(`RELEASE SAVEPOINT ${name}`);
+          throw error;
+        }
+      }
+    } finally {
+      this.savepoints -= 1;
+    }
+  }
+
+  /** Catalog ids are `max + 1` under the catalog lock: dense and repeatable on every engine. */
+  private async nextId(table: 'users' | 'accounts' | 'credentials'): Promise<number> {
+    await this.lockCatalog();
+    const [row] = await this.db.values<[number]>(`SELECT coalesce(max(id), 0) + 1 FROM ${table}`);
+    return Number(row?.[0] ?? 1);
+  }
+
+  allocateAccountId(): Promise<number> {
+    return this.nextId('accounts');
+  }
+
+  async insertAsset(a: Asset, atMs: number, identities: readonly Identity[]): Promise<void> {
+    await this.lockCatalog();
+    await this.db.run('INSERT INTO assets (symbol, name, scale, venues, created_at_ms) VALUES (?, ?, ?, ?, ?)', [
+      a.symbol,
+      a.name,
+      a.scale,
+      rows.factsText(a.venues),
+      atMs,
+    ]);
+    await this.indexIdentities('asset', a.symbol, identities);
+    this.createdAssets.add(a.symbol);
+  }
+
+  async insertUser(u: Omit<User, 'id'>, identities: readonly Identity[]): Promise<number> {
+    const id = await this.nextId('users');
+    await this.db.run('INSERT INTO users (id, name, venues, created_at_ms) VALUES (?, ?, ?, ?)', [id, u.name, rows.factsText(u.venues), u.createdAtMs]);
+    await this.indexIdentities('user', String(id), identities);
+    return id;
+  }
+
+  async insertAccount(a: Account, identities: readonly Identity[]): Promise<void> {
+    await this.db.run('INSERT INTO accounts (id, user_id, kind, label, venues, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)', [
+      a.id,
+      a.userId,
+      a.kind,
+      a.label,
+      rows.factsText(a.venues),
+      a.createdAtMs,
+    ]);
+    await this.indexIdentities('account', String(a.id), identities);
+    this.createdAccounts.add(a.id);
+  }
+
+  /**
+   * One row per unique fact. A row not inserted is held by another subject of the kind (a
+   * concurrent inserter's is waited for, and the catalog lock makes that rare): IDENTITY_TAKEN,
+   * naming that fact, and the transaction rolls back.
+   */
+  private async indexIdentities(subject: Subject, owner: string, identities: readonly Identity[]): Promise<void> {
+    for (const identity of identities) {
+      const inserted = await this.db.run('INSERT INTO identities (subject, venue, name, value, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+        subject,
+        identity.venue,
+        identity.name,
+        identity.value,
+        owner,
+      ]);
+      if (inserted === 0) throw rows.identityTaken(identity);
+    }
+  }
+
+  async insertCredential(c: NewCredential): Promise<number> {
+    const id = await this.nextId('credentials');
+    await this.db.run(
+      'INSERT INTO credentials (id, venue, user_id, account_id, public_id, secret_sealed, extra, label, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [id, c.venue, c.userId, c.accountId, c.publicId, c.secretSealed, JSON.stringify(c.extra), c.label, c.createdAtMs],
+    );
+    return id;
+  }
+
+  /** A read-modify-write of the account's facts, its row locked where writers run concurrently, so two changes both land. */
+  async setAccountFacts(accountId: number, venue: string, changes: Readonly<Record<string, string | null>>): Promise<boolean> {
+    const [row] = await this.db.all<{ venues: string }>(`SELECT venues FROM accounts WHERE id = ? ${this.rowLock}`, [accountId]);
+    if (!row) return false;
+    const venues = rows.factsText(rows.changedFacts(rows.parseFacts(row.venues), venue, changes));
+    await this.db.run('UPDATE accounts SET venues = ? WHERE id = ?', [venues, accountId]);
+    return true;
+  }
+
+  async insertReservation(r: Reservation): Promise<void> {
+    await this.db.run(`INSERT INTO reservations (${RESERVATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      r.id,
+      r.kind,
+      r.account,
+      r.asset,
+      r.bucket,
+      r.amount.toString(),
+      r.fee.toString(),
+      r.posted.toString(),
+      r.voided.toString(),
+      r.state,
+    ]);
+  }
+
+  async updateReservation(
+    id: string,
+    from: Pick<Reservation, 'posted' | 'voided'>,
+    to: Pick<Reservation, 'posted' | 'voided'> & { readonly state: ReservationState },
+  ): Promise<boolean> {
+    const changed = await this.db.run("UPDATE reservations SET posted = ?, voided = ?, state = ? WHERE id = ? AND state = 'open' AND posted = ? AND voided = ?", [
+      to.posted.toString(),
+      to.voided.toString(),
+      to.state,
+      id,
+      from.posted.toString(),
+      from.voided.toString(),
+    ]);
+    return changed === 1;
+  }
+
+  /** Summed here, exactly: SQLite's amounts are decimal text, beyond its integers. */
+  async openReservedTotal(key: BalanceKey): Promise<bigint> {
+    const open = await this.db.values<[string, string, string]>(
+      "SELECT amount, posted, voided FROM reservations WHERE account_id = ? AND asset = ? AND bucket = ? AND state = 'open'",
+      [key.account, key.asset, key.bucket],
+    );
+    let total = 0n;
+    for (const [amount, posted, voided] of open) total += BigInt(amount) - BigInt(posted) - BigInt(voided);
+    return total;
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    await this.db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
+  }
+}
+
+/** The hot path: every written book of one account, as array rows (no object per row). */
+export function readBalances(db: SqlRunner, account: number): Promise<Balance[]> {
+  return db.values<BalanceValues>(BALANCES_OF_ACCOUNT, [account]).then((found) => toBalances(account, found));
+}
+
+/** The hot read's query and its rows, for an engine that runs it without a promise per layer (SQLite). */
+export const BALANCES_OF_ACCOUNT = `SELECT asset, bucket, amount, updated_at_ms FROM balances WHERE account_id = ? AND updated_at_ms <> ${UNWRITTEN_AT_MS}`;
+export type BalanceValues = [asset: string, bucket: string, amount: string, updatedAtMs: number];
+export const toBalances = (account: number, found: readonly BalanceValues[]): Balance[] =>
+  found.map(([asset, bucket, amount, updatedAtMs]) => ({ account, asset, bucket: bucket as Balance['bucket'], amount: BigInt(amount), updatedAtMs }));
+
+/** Entries after `afterId`, oldest first, `limit` at most, from `limit + 1` operation rows (the extra one says there is more). */
+export async function listJournal(db: SqlRunner, afterId: number, limit: number): Promise<JournalPage> {
+  const { ops, postings } = await readJournal(db, afterId, limit);
+  return rows.toJournalPage(ops, postings, limit);
+}
+
+/** The rows of a journal page: `limit + 1` operations after `afterId` and the postings of the first `limit`. */
+export async function readJournal(db: SqlRunner, afterId: number, limit: number): Promise<{ ops: rows.OperationRow[]; postings: rows.PostingRow[] }> {
+  const ops = await db.all<rows.OperationRow>('SELECT * FROM operations WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit + 1]);
+  const first = ops[0];
+  const last = ops.at(Math.min(ops.length, limit) - 1);
+  const postings =
+    first && last
+      ? await db.all<rows.PostingRow>(`SELECT ${POSTING_COLUMNS} FROM postings WHERE operation_id BETWEEN ? AND ? ORDER BY operation_id, seq`, [first.id, last.id])
+      : [];
+  return { ops, postings };
+}
+
+export async function journalHead(db: SqlRunner): Promise<number> {
+  const [row] = await db.values<[number | null]>('SELECT max(id) FROM operations');
+  return Number(row?.[0] ?? 0);
+}
+
+/**
+ * Records that `scope` used `nonce` until `untilMs`: false when it is recorded and still
+ * remembered at `nowMs` (no row changes), true when new or forgotten (taken again).
+ */
+export async function claimNonce(db: SqlRunner, scope: string, nonce: string, untilMs: number, nowMs: number): Promise<boolean> {
+  const changed = await db.run(
+    `INSERT INTO nonces (scope, nonce, until_ms) VALUES (?, ?, ?)
+     ON CONFLICT (scope, nonce) DO UPDATE SET until_ms = excluded.until_ms WHERE nonces.until_ms <= ?`,
+    [scope, nonce, untilMs, nowMs],
+  );
+  return changed === 1;
+}
+
+export async function sweepNonces(db: SqlRunner, nowMs: number): Promise<void> {
+  await db.run('DELETE FROM nonces WHERE until_ms <= ?', [nowMs]);
+}
+
+/** Rows a scan reads per query: any table is read in bounded memory. */
+const SCAN_PAGE = 10_000;
+
+/** The full scans over one runner, in pages by key (within a snapshot, every page sees the same state). */
+export function scansOver(db: SqlRunner): StoreScans {
+  return {
+    async *scanPostings(): AsyncIterable<Posting & { readonly operationId: number }> {
+      let after: [number, number] = [0, -1];
+      for (;;) {
+        const page = await db.all<rows.PostingRow & { seq: number }>(
+          `SELECT ${POSTING_COLUMNS}, seq FROM postings WHERE (operation_id, seq) > (?, ?) ORDER BY operation_id, seq LIMIT ${SCAN_PAGE}`,
+          after,
+        );
+        for (const row of page) yield rows.toPosting(row);
+        const last = page.at(-1);
+        if (!last || page.length < SCAN_PAGE) return;
+        after = [last.operation_id, last.seq];
+      }
+    },
+    async *scanBalances(): AsyncIterable<BalanceWrite> {
+      let after: [number, string, string] = [-1, '', ''];
+      for (;;) {
+        const page = await db.all<rows.BalanceRow>(
+          `SELECT account_id, asset, bucket, amount, updated_at_ms FROM balances
+           WHERE (account_id, asset, bucket) > (?, ?, ?) AND updated_at_ms <> ${UNWRITTEN_AT_MS}
+           ORDER BY account_id, asset, bucket LIMIT ${SCAN_PAGE}`,
+          after,
+        );
+        for (const row of page) yield { account: row.account_id, asset: row.asset, bucket: row.bucket, amount: BigInt(row.amount), atMs: row.updated_at_ms };
+        const last = page.at(-1);
+        if (!last || page.length < SCAN_PAGE) return;
+        after = [last.account_id, last.asset, last.bucket];
+      }
+    },
+    async *scanReservations(): AsyncIterable<Reservation> {
+      let after = '';
+      for (;;) {
+        const page = await db.all<rows.ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE id > ? ORDER BY id LIMIT ${SCAN_PAGE}`, [after]);
+        for (const row of page) yield rows.toReservation(row);
+        const last = page.at(-1);
+        if (!last || page.length < SCAN_PAGE) return;
+        after = last.id;
+      }
+    },
+  };
+}
