@@ -1,5 +1,5 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isLedgerError, type LedgerErrorCode } from '../ledger/errors.js';
+import { Refusal, type RefusalOptions, type RefusalRenderer } from '../http/refusal.js';
+import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
 import { isStoreUnreachable } from '../store/store.js';
 
 /**
@@ -32,49 +32,35 @@ export function errorBody(code: string, message: string, path?: string): Operato
   return { error: path === undefined || path === '' ? { code, message } : { code, message, path } };
 }
 
-/** Fastify's own client errors (bad JSON, wrong content type, too large), by their codes. */
-const FASTIFY_CLIENT_ERRORS: Record<string, [number, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE'],
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'BAD_REQUEST'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'BAD_REQUEST'],
+/** The operator code of a bad request, by the status Fastify chose for it. */
+const BAD_REQUEST_CODES: Readonly<Record<number, string>> = {
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  417: 'EXPECTATION_FAILED',
+  431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
 };
 
+/** A refusal in the operator API's shape. */
+export const operatorRefusal = (status: number, code: string, message: string, path?: string): Refusal => new Refusal(status, errorBody(code, message, path), message);
+const refusal = operatorRefusal;
+
 /**
- * Maps anything a handler throws to a status and the operator error body. Ledger errors by the
- * table above; schema failures and body-parser failures as 4xx with where they were found;
- * everything else is a programmer error: logged, and answered as an opaque 500.
+ * The operator API's renderer in the one error chain (src/http/refusal.ts): ledger errors by the
+ * table above, with their path; schema failures as 400 BAD_REQUEST naming the field (relative to
+ * the body, as the ledger's paths are; other parts of the request by name); body-parser failures
+ * by their status; anything else an opaque 500.
  */
-export function operatorErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  if (isLedgerError(error)) {
-    void reply.status(OPERATOR_STATUS[error.code]).send(errorBody(error.code, error.message, error.path));
-    return;
-  }
-  if (isStoreUnreachable(error)) {
-    request.log.error({ err: error }, 'store unreachable');
-    void reply.status(OPERATOR_STATUS.STORE_UNAVAILABLE).send(errorBody('STORE_UNAVAILABLE', 'the store cannot be reached; try again'));
-    return;
-  }
-  const fastifyError = error as FastifyError;
-  if (fastifyError.validation) {
-    // Paths are relative to the body, as the ledger's are; other parts of the request are named.
-    const first = fastifyError.validation[0];
-    const context = fastifyError.validationContext ?? 'body';
-    const pointer = (first?.instancePath ?? '').replace(/^\//, '');
-    const path = context === 'body' ? pointer : `${context}${pointer === '' ? '' : `/${pointer}`}`;
-    void reply.status(400).send(errorBody('BAD_REQUEST', `${path || context} ${first?.message ?? 'is invalid'}`, path));
-    return;
-  }
-  const known = fastifyError.code ? FASTIFY_CLIENT_ERRORS[fastifyError.code] : undefined;
-  if (known) {
-    void reply.status(known[0]).send(errorBody(known[1], fastifyError.message));
-    return;
-  }
-  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    void reply.status(fastifyError.statusCode).send(errorBody('BAD_REQUEST', fastifyError.message));
-    return;
-  }
-  request.log.error({ err: error }, 'internal error');
-  void reply.status(500).send(errorBody('INTERNAL', 'internal error'));
-}
+export const operatorRenderer: RefusalRenderer = {
+  ledger: (error) => refusal(OPERATOR_STATUS[error.code], error.code, error.message, error.path),
+  badRequest: (message, status, input) =>
+    input ? refusal(400, 'BAD_REQUEST', `${input.path || input.context} ${input.reason}`, input.path) : refusal(status, BAD_REQUEST_CODES[status] ?? 'BAD_REQUEST', message),
+  notFound: (method, path) => refusal(404, 'NOT_FOUND', `no route ${method} ${path}`),
+  internal: () => refusal(500, 'INTERNAL', 'internal error'),
+};
+
+/** The operator API's error handling: the shared chain with its renderer. A driver's "unreachable" is the ledger's STORE_UNAVAILABLE. */
+export const OPERATOR_REFUSALS: RefusalOptions = {
+  translate: (error) =>
+    isStoreUnreachable(error) ? Object.assign(new LedgerError('STORE_UNAVAILABLE', 'the store cannot be reached; try again'), { cause: error }) : error,
+};

@@ -1,9 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { errorBody, operatorErrorHandler } from './errors.js';
+import { installRefusals, type RefusalRenderer } from '../http/refusal.js';
+import { OPERATOR_REFUSALS, errorBody, operatorRefusal, operatorRenderer } from './errors.js';
 import { operatorRoutes, type OperatorRuntime } from './routes.js';
 import { operatorValidatorCompiler } from './validation.js';
 
 export const OPERATOR_PREFIX = '/_assetbook/v1';
+
+/** Under the operator prefix, an unknown route says so. */
+const operatorRoutesRenderer: RefusalRenderer = {
+  ...operatorRenderer,
+  notFound: (method, path) => operatorRefusal(404, 'NOT_FOUND', `no operator route ${method} ${path}`),
+};
 
 /**
  * The operator API: native JSON under a prefix no venue path can collide with, behind a bearer
@@ -12,12 +19,9 @@ export const OPERATOR_PREFIX = '/_assetbook/v1';
  * the runtime's ledger builds facts for).
  */
 export const operatorPlugin = (runtime: OperatorRuntime): FastifyPluginAsync => async (app) => {
-  app.setErrorHandler(operatorErrorHandler);
+  installRefusals(app, operatorRoutesRenderer, OPERATOR_REFUSALS);
   // Refusals name the field and the code the ledger would give (./validation.ts), not Ajv's wording.
   app.setValidatorCompiler(operatorValidatorCompiler);
-  app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(errorBody('NOT_FOUND', `no operator route ${request.method} ${request.url.split('?')[0]}`));
-  });
   app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization;
     const token = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : null;

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { errorBody } from '../operator/errors.js';
+import type { RefusalRenderer } from '../http/refusal.js';
+import { operatorRenderer } from '../operator/errors.js';
 import type { VenueDialect } from '../venues/venue.js';
 
 /**
@@ -15,13 +16,6 @@ export interface Refusal {
   readonly body: unknown;
 }
 
-/** The operator API's code for each status a refusal before routing can have. */
-const OPERATOR_CODES: Readonly<Record<number, string>> = {
-  408: 'REQUEST_TIMEOUT',
-  413: 'PAYLOAD_TOO_LARGE',
-  417: 'EXPECTATION_FAILED',
-  431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
-};
 
 /** The venue owning a URL: the one with the longest base path the URL starts with. */
 export function venueOfUrl(venues: readonly VenueDialect[], url: string): VenueDialect | undefined {
@@ -42,12 +36,9 @@ export function venueOfUrl(venues: readonly VenueDialect[], url: string): VenueD
  * its routes), else the operator API's error body.
  */
 export function refusalFor(venues: readonly VenueDialect[], url: string, status: number, message: string): Refusal {
-  const venue = venueOfUrl(venues, url);
-  if (venue) {
-    const refusal = venue.errors.badRequest(message, status);
-    return { status: refusal.status, headers: refusal.headers, body: refusal.body };
-  }
-  return { status, headers: {}, body: errorBody(OPERATOR_CODES[status] ?? 'BAD_REQUEST', message) };
+  const renderer: RefusalRenderer = venueOfUrl(venues, url)?.errors ?? operatorRenderer;
+  const refusal = renderer.badRequest(message, status);
+  return { status: refusal.status, headers: refusal.headers, body: refusal.body };
 }
 
 /** A complete HTTP/1.1 response carrying the refusal, ending with `connection: close`: for writing straight to a socket. */
