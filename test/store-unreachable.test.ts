@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import { DEMO, HttpHarness } from './support/http-harness.js';
 import { demoBitgetKey, signedBitgetRequest } from './support/bitget-signer.js';
 import type { LedgerStore } from '../src/store/store.js';
+import { storeUnavailable } from '../src/store/sql/errors.js';
 import { accountIdOf } from '../src/venues/loopring/identity.js';
 
 /**
  * When the database cannot be reached (PostgreSQL down, a connection refused), every surface
  * answers 503 in its own shape, a retryable "busy", never its opaque 500, and recovers by itself.
- * The store here is made to fail the way postgres.js fails, so the claim needs no outage.
+ * The store here fails as an engine does when its database is gone (STORE_UNAVAILABLE, the
+ * driver's error as the cause: src/store/postgres/errors.ts, tested over a cut TCP relay there),
+ * so the claim needs no outage.
  */
 let h: HttpHarness;
 let unreachable = false;
@@ -19,7 +22,9 @@ before(async () => {
   for (const method of ['readBalances', 'getCredential', 'getAccount', 'findAccount', 'transaction']) {
     const real = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
     store[method] = (...args: unknown[]) =>
-      unreachable ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })) : real(...args);
+      unreachable
+        ? Promise.reject(storeUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })))
+        : real(...args);
   }
 });
 after(() => h.close());

@@ -56,18 +56,14 @@ export interface RefusalOptions {
   readonly notFound?: boolean;
   /** Finishes a refusal's body as it goes out (a venue stamping the server time, say). */
   readonly present?: (body: unknown) => unknown;
-  /** Turns an error into the one to render first (a driver's "unreachable" into the ledger's STORE_UNAVAILABLE, say). */
-  readonly translate?: (error: unknown) => unknown;
 }
 
 /** Installs the surface's error and not-found handlers on its encapsulated plugin: nothing under it answers in another shape. */
 export function installRefusals(app: FastifyInstance, renderer: RefusalRenderer, options: RefusalOptions = {}): void {
   const present = options.present ?? ((body: unknown) => body);
-  const translate = options.translate ?? ((error: unknown) => error);
-  app.setErrorHandler((thrown: FastifyError | Error, request, reply) => {
-    const error = translate(thrown);
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const refusal = toRefusal(error, renderer);
-    if (refusal.status >= 500) request.log.error({ err: thrown }, isStoreUnavailable(error) ? 'store unreachable' : 'internal error');
+    if (refusal.status >= 500) request.log.error({ err: error }, isStoreUnavailable(error) ? 'store unreachable' : 'internal error');
     return reply.status(refusal.status).headers(refusal.headers).send(present(refusal.body));
   });
   if (options.notFound === false) return;

@@ -1,6 +1,5 @@
-import { Refusal, type RefusalOptions, type RefusalRenderer } from '../http/refusal.js';
-import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
-import { isStoreUnreachable } from '../store/store.js';
+import { Refusal, type RefusalRenderer } from '../http/refusal.js';
+import type { LedgerErrorCode } from '../ledger/errors.js';
 
 /**
  * Tier two for the operator API: every domain code has its HTTP status here, and the compiler
@@ -57,10 +56,4 @@ export const operatorRenderer: RefusalRenderer = {
     input ? refusal(400, 'BAD_REQUEST', `${input.path || input.context} ${input.reason}`, input.path) : refusal(status, BAD_REQUEST_CODES[status] ?? 'BAD_REQUEST', message),
   notFound: (method, path) => refusal(404, 'NOT_FOUND', `no route ${method} ${path}`),
   internal: () => refusal(500, 'INTERNAL', 'internal error'),
-};
-
-/** The operator API's error handling: the shared chain with its renderer. A driver's "unreachable" is the ledger's STORE_UNAVAILABLE. */
-export const OPERATOR_REFUSALS: RefusalOptions = {
-  translate: (error) =>
-    isStoreUnreachable(error) ? Object.assign(new LedgerError('STORE_UNAVAILABLE', 'the store cannot be reached; try again'), { cause: error }) : error,
 };

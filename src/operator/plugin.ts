@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { installRefusals, type RefusalRenderer } from '../http/refusal.js';
-import { OPERATOR_REFUSALS, errorBody, operatorRefusal, operatorRenderer } from './errors.js';
+import { errorBody, operatorRefusal, operatorRenderer } from './errors.js';
 import { operatorRoutes, type OperatorRuntime } from './routes.js';
 import { operatorValidatorCompiler } from './validation.js';
 
@@ -19,7 +19,7 @@ const operatorRoutesRenderer: RefusalRenderer = {
  * the runtime's ledger builds facts for).
  */
 export const operatorPlugin = (runtime: OperatorRuntime): FastifyPluginAsync => async (app) => {
-  installRefusals(app, operatorRoutesRenderer, OPERATOR_REFUSALS);
+  installRefusals(app, operatorRoutesRenderer);
   // Refusals name the field and the code the ledger would give (./validation.ts), not Ajv's wording.
   app.setValidatorCompiler(operatorValidatorCompiler);
   app.addHook('onRequest', async (request, reply) => {

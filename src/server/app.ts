@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { installRefusals } from '../http/refusal.js';
-import { OPERATOR_REFUSALS, operatorRenderer } from '../operator/errors.js';
+import { operatorRenderer } from '../operator/errors.js';
 import { OPERATOR_PREFIX, operatorPlugin } from '../operator/plugin.js';
 import type { VenueDialect } from '../venues/venue.js';
 import { ConfigError } from './config.js';
@@ -51,7 +51,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   // Every body is JSON: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
   // Outside every venue's base paths, the operator API's shape.
-  installRefusals(app, operatorRenderer, OPERATOR_REFUSALS);
+  installRefusals(app, operatorRenderer);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { issueCredential } from '../credentials/issue.js';
-import { LedgerError, assert } from '../ledger/errors.js';
+import { assert } from '../ledger/errors.js';
 import { LedgerSession } from '../ledger/session.js';
 import type { Account } from '../ledger/types.js';
-import { isStoreUnreachable, type CredentialRecord } from '../store/store.js';
+import type { CredentialRecord } from '../store/store.js';
 import type { VenueCredential, VenueName, VenuePort } from '../venues/port.js';
 import type { VenueDialect } from '../venues/venue.js';
 import type { Runtime } from './runtime.js';
@@ -23,20 +23,6 @@ export const venueSettingNames = (venue: VenueName) => ({
   keyIssue: (accountId: number) => `${venue}.api_key_issue.${accountId}`,
 });
 
-/**
- * A store that cannot be reached is the ledger's STORE_UNAVAILABLE at the port, so a venue renders
- * it as its retryable "busy" without knowing any driver's error codes. The driver's error stays as
- * the cause, for the log.
- */
-async function translated<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!isStoreUnreachable(error)) throw error;
-    throw Object.assign(new LedgerError('STORE_UNAVAILABLE', 'the store cannot be reached; try again'), { cause: error });
-  }
-}
-
 /** The port one venue's dialect is given: the runtime seen through the few things a venue needs. */
 export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect): VenuePort {
   const { store, ledger, keyring } = runtime;
@@ -54,21 +40,20 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
     limiter: (rule) => runtime.rateLimiters.create(rule),
     generation: () => ledger.generation,
 
-    balances: (accountId) => translated(() => ledger.balances(accountId)),
-    asset: (symbol) => translated(() => ledger.asset(symbol)),
-    assets: () => translated(() => store.listAssets()),
+    balances: (accountId) => ledger.balances(accountId),
+    asset: (symbol) => ledger.asset(symbol),
+    assets: () => store.listAssets(),
 
-    account: (id) => translated(() => store.getAccount(id)),
-    accountByFact: (name, value) => translated(() => store.findAccount(venue, name, value)),
-    accountsOfUser: (userId) => translated(() => store.listAccounts({ userId })),
-    user: (id) => translated(() => store.getUser(id)),
-    credential: (publicId) => translated(() => store.getCredential(venue, publicId)),
+    account: (id) => store.getAccount(id),
+    accountByFact: (name, value) => store.findAccount(venue, name, value),
+    accountsOfUser: (userId) => store.listAccounts({ userId }),
+    user: (id) => store.getUser(id),
+    credential: (publicId) => store.getCredential(venue, publicId),
 
     // Scoped under the venue's name: one venue can never use up another's nonces.
-    claimNonce: (scope, nonce, untilMs, nowMs) => translated(() => store.claimNonce(`${venue}:${scope}`, nonce, untilMs, nowMs)),
+    claimNonce: (scope, nonce, untilMs, nowMs) => store.claimNonce(`${venue}:${scope}`, nonce, untilMs, nowMs),
 
-    loadOrCreateSigningKey: () =>
-      translated(async () => {
+    loadOrCreateSigningKey: async () => {
         const sealed =
           (await store.getSetting(names.signingKey)) ??
           // A setting read in a transaction is held until it ends: of instances starting together, the first stores its key and the others read it.
@@ -84,21 +69,18 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
         } catch {
           throw new Error(`${venue}: the stored session signing key cannot be opened with this secret key (was the store created with another one?)`);
         }
+    },
+
+    revocations: (userId) => store.getSetting(names.revocations(userId)),
+    revokeSession: (userId, update) =>
+      store.transaction(async (tx) => {
+        const name = names.revocations(userId);
+        const next = update(await tx.getSetting(name));
+        await tx.setSetting(name, next);
+        return next;
       }),
 
-    revocations: (userId) => translated(() => store.getSetting(names.revocations(userId))),
-    revokeSession: (userId, update) =>
-      translated(() =>
-        store.transaction(async (tx) => {
-          const name = names.revocations(userId);
-          const next = update(await tx.getSetting(name));
-          await tx.setSetting(name, next);
-          return next;
-        }),
-      ),
-
-    credentialIssuedIfAbsent: (account, label) =>
-      translated(async () => {
+    credentialIssuedIfAbsent: async (account, label) => {
         const existing = await firstKey(account, (userId) => store.listCredentials(userId));
         if (existing) return existing;
         // Whether a credential exists is decided again inside the transaction that issues one, after
@@ -117,6 +99,6 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
           assert(record !== undefined, `credential ${issued.id} was just stored`);
           return record;
         });
-      }),
+    },
   };
 }

@@ -105,23 +105,6 @@ export interface StoreReader {
   getSetting(name: string): Promise<string | undefined>;
 }
 
-/**
- * @deprecated Engines now refuse with the ledger's STORE_UNAVAILABLE themselves (see the
- * guarantees above); kept until src/operator/errors.ts and src/server/venue-port.ts stop calling
- * `isStoreUnreachable`, then to be deleted with it (postgres/errors.ts owns these codes).
- */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
-
-/**
- * @deprecated A store's errors are already STORE_UNAVAILABLE when it cannot be reached: test
- * `error instanceof LedgerError && error.code === 'STORE_UNAVAILABLE'` (or simply map ledger
- * errors). True when `error` is a raw driver error saying the store could not be reached.
- */
-export function isStoreUnreachable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return false;
-  return UNREACHABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P');
-}
 
 export interface LockOptions {
   /**
