@@ -4,6 +4,8 @@ import { BUCKETS, SYSTEM_BOOKS } from '../ledger/types.js';
 import { OneOf } from '../ledger/operation-types.js';
 import { factsSchema, type FactsInput } from '../ledger/venue-facts.js';
 import type { VenueDialect } from '../venues/venue.js';
+import type { AccountInput, AssetInput } from '../ledger/catalog.js';
+import type { UserInput } from '../ledger/session.js';
 
 export { BatchInputBody, OperationInputBody } from './operation-schemas.js';
 
@@ -41,22 +43,8 @@ export const ErrorBody = Type.Object(
 /** What the operator API and scenario files need of a venue: its id, its facts and its credential kind. */
 export type OperatorVenue = Pick<VenueDialect, 'id' | 'identity' | 'credentials'>;
 
-/** An asset as created: its own fields, and what each venue knows it by (every fact optional: the rest is generated). */
-export interface AssetInput {
-  readonly symbol: string;
-  readonly name?: string;
-  readonly scale: number;
-  readonly venues?: FactsInput;
-}
-export interface AccountInput {
-  readonly label?: string;
-  readonly venues?: FactsInput;
-}
-export interface UserInput {
-  readonly name: string;
-  readonly venues?: FactsInput;
-  readonly main?: AccountInput;
-}
+/** What the operator API takes to create assets, accounts and users: the ledger's own input types. */
+export type { AssetInput, AccountInput, UserInput };
 export interface AccountChanges {
   readonly venues: FactsInput;
 }
