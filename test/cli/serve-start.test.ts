@@ -46,7 +46,7 @@ test('serve --demo restarted prints operator requests that read the token file, 
       '    bitget   sub-account grid-bot: uid=6100000002 apiKey=bg_demo_alice_grid secretKey=demo-alice-grid-secret passphrase=demo-alice-grid-pass',
       '    bullish  main: tradingAccountIds=111000000000001,111000000000002,111000000000003,111000000000004 publicKey=HMAC-demo-alice secret=demo-alice-bullish-secret',
       '    loopring main: accountId=10010 address=0x1111111111111111111111111111111111111111 apiKey=demo-alice-loopring-api-key',
-      '  bitget   docs/venues/bitget.md',
+      'bitget, as alice (clients and every endpoint: docs/venues/bitget.md):',
     ]) {
       assert.ok(printed.includes(`\n${line}\n`), `the first start prints ${JSON.stringify(line)}\n${printed}`);
       assert.ok(second.stdout().includes(`\n${line}\n`), `the restart prints ${JSON.stringify(line)}\n${second.stdout()}`);
