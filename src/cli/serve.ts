@@ -23,7 +23,7 @@ export function serveCommand(program: Command): void {
   for (const option of SERVE_START_OPTIONS) serve.addOption(new Option(`--${option.flag}${option.value === undefined ? '' : ` <${option.value}>`}`, option.help));
   serve
     .action(async (options: ServeOptions) => {
-      const runtime = await openRuntime(configFrom(options), { generateOperatorToken: true });
+      const runtime = await openRuntime(configFrom(options), { generateOperatorToken: true, completeVenueFacts: true });
       let app: FastifyInstance | undefined;
       try {
         const { users, restarted, notes } = await loadStartupScenarios(runtime, options);

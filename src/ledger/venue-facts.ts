@@ -108,13 +108,7 @@ export async function buildFacts(
       if (value !== undefined && value !== null) {
         text = spec.parse(value, `${path}/${scheme.venue}/${spec.name}`);
       } else if (spec.generate) {
-        for (let attempt = 0; ; attempt++) {
-          const candidate = spec.generate({ ...base, attempt });
-          // A generator with one candidate only (a coin named after its symbol) stops here: the store refuses the clash.
-          if (candidate === text) break;
-          text = candidate;
-          if (!spec.unique || !(await taken({ venue: scheme.venue, name: spec.name, value: text }))) break;
-        }
+        text = await generated(spec, spec.generate, scheme.venue, base, taken);
       }
       if (text === undefined) continue;
       out[spec.name] = text;
@@ -123,6 +117,59 @@ export async function buildFacts(
     if (Object.keys(out).length > 0) facts[scheme.venue] = out;
   }
   return { facts, identities };
+}
+
+/** A generated value of `spec`: the first candidate no subject holds, for a unique fact. */
+async function generated(
+  spec: FactSpec,
+  generate: NonNullable<FactSpec['generate']>,
+  venue: string,
+  base: Omit<FactContext, 'attempt'>,
+  taken: (identity: Identity) => Promise<boolean> | boolean,
+): Promise<string> {
+  let text: string | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const candidate = generate({ ...base, attempt });
+    // A generator with one candidate only (a coin named after its symbol) stops here: the store refuses the clash.
+    if (candidate === text) return candidate;
+    text = candidate;
+    if (!spec.unique || !(await taken({ venue, name: spec.name, value: text }))) return text;
+  }
+}
+
+/**
+ * The facts a stored subject lacks that a served venue generates: what a venue served since the
+ * subject was created (or a fact it declared since) gives it, so every account, asset and user
+ * is known to every venue served. Facts a caller must give stay absent.
+ */
+export async function missingFacts(
+  schemes: readonly VenueIdentity[],
+  subject: Subject,
+  stored: FactsByVenue,
+  base: Omit<FactContext, 'attempt'>,
+  taken: (identity: Identity) => Promise<boolean> | boolean,
+): Promise<{ venue: string; facts: Record<string, string>; identities: Identity[] }[]> {
+  const out: { venue: string; facts: Record<string, string>; identities: Identity[] }[] = [];
+  for (const scheme of schemes) {
+    const facts: Record<string, string> = {};
+    const identities: Identity[] = [];
+    for (const spec of scheme[subject]) {
+      if (!spec.generate || stored[scheme.venue]?.[spec.name] !== undefined) continue;
+      const text = await generated(spec, spec.generate, scheme.venue, base, taken);
+      facts[spec.name] = text;
+      if (spec.unique) identities.push({ venue: scheme.venue, name: spec.name, value: text });
+    }
+    if (Object.keys(facts).length > 0) out.push({ venue: scheme.venue, facts, identities });
+  }
+  return out;
+}
+
+/** What `missingFacts` can add, as one text: stored after a completion, it tells the next start whether there is anything to do. */
+export function generatedFactsSignature(schemes: readonly VenueIdentity[]): string {
+  const names = schemes.flatMap((scheme) =>
+    (['asset', 'user', 'account'] as const).flatMap((subject) => scheme[subject].filter((spec) => spec.generate).map((spec) => `${subject}:${scheme.venue}.${spec.name}`)),
+  );
+  return names.sort().join(',');
 }
 
 /**

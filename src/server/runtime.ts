@@ -4,6 +4,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { Keyring } from '../credentials/keyring.js';
 import { Ledger } from '../ledger/ledger.js';
+import { LedgerSession } from '../ledger/session.js';
+import { generatedFactsSignature } from '../ledger/venue-facts.js';
 import { memoryRateLimiters, type RateLimiterFactory } from '../rate-limit/rate-limiter.js';
 import { redisRateLimiters } from '../rate-limit/redis.js';
 import type { LedgerStore } from '../store/store.js';
@@ -45,6 +47,24 @@ export interface Runtime {
 }
 
 const OPERATOR_TOKEN_SETTING = 'operator_token_hash';
+/** Which generated venue facts the stored subjects were last completed with (`generatedFactsSignature`). */
+const FACTS_SIGNATURE_SETTING = 'venue_facts_completed';
+
+/**
+ * Completes every subject's generated venue facts, unless the store was completed for exactly
+ * these venues' facts already: a normal restart reads one setting. The setting is read inside the
+ * transaction, so instances starting together complete once.
+ */
+async function completeVenueFacts(store: LedgerStore, venues: readonly VenueDialect[], clock: Clock): Promise<void> {
+  const identities = venues.map((v) => v.identity);
+  const signature = generatedFactsSignature(identities);
+  if ((await store.getSetting(FACTS_SIGNATURE_SETTING)) === signature) return;
+  await store.transaction(async (tx) => {
+    if ((await tx.getSetting(FACTS_SIGNATURE_SETTING)) === signature) return;
+    await new LedgerSession(tx, clock(), new Map(), identities).completeFacts();
+    await tx.setSetting(FACTS_SIGNATURE_SETTING, signature);
+  });
+}
 /** A keyed hash of a fixed text: tells whether this instance's secret key is the one the store was written with. */
 const KEY_CHECK_SETTING = 'secret_key_check';
 const KEY_CHECK_TEXT = 'assetbook secret key check v1';
@@ -137,6 +157,11 @@ export type Clock = () => number;
 export interface RuntimeOptions {
   /** Generate an operator token when none is configured or stored: only `serve` does. */
   readonly generateOperatorToken?: boolean;
+  /**
+   * Give stored subjects the facts a venue served since they were created generates (a venue or
+   * a fact added by an upgrade): `serve` does, once per change of the venues' facts.
+   */
+  readonly completeVenueFacts?: boolean;
   /** The server's time; `Date.now` by default. */
   readonly clock?: Clock;
   /** The venues to serve; the registry's (`VENUES`) by default. A venue's settings must be in `config.venues` (resolveConfig reads them). */
@@ -160,6 +185,14 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     groupCommit: config.groupCommit ? {} : false,
     events: { onError: (error) => log.warn(`ledger events: reading the journal failed (${(error as Error).message}); trying again`) },
   });
+  if (options.completeVenueFacts) {
+    try {
+      await completeVenueFacts(store, venues, clock);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   const rateLimiters = openRateLimiters(config, log);
   let generated: string | null = null;
   let tokenFile: string | null = null;

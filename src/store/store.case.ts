@@ -217,6 +217,34 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.equal(await store.transaction((tx) => tx.setAccountFacts(999_999, 'x', { note: 'n' })), false, 'no such account');
   });
 
+  withLedger('addFacts gives a stored asset, user or account facts of a venue, keeps the facts it had, indexes the unique ones and refuses a taken one', async (ledger, store) => {
+    const { main, sub, user } = await store.transaction(async (tx) => {
+      await addAsset(tx, 'BTC', 8, { x: { coin: 'XBT' } }, ['coin']);
+      const { user, main } = await addUser(tx, 'alice', { main: { x: { id: '1' } }, unique: ['id'] });
+      const sub = await addAccount(tx, main.userId, 'sub', 'bot');
+      return { main, sub, user };
+    });
+    await store.transaction(async (tx) => {
+      assert.equal(await tx.addFacts('account', String(main.id), 'x', { id: 'other', handle: 'h1' }, [{ venue: 'x', name: 'handle', value: 'h1' }]), true);
+      assert.equal(await tx.addFacts('account', String(sub.id), 'w', { handle: 'h2' }, [{ venue: 'w', name: 'handle', value: 'h2' }]), true);
+      assert.equal(await tx.addFacts('asset', 'BTC', 'w', { code: '7' }, [{ venue: 'w', name: 'code', value: '7' }]), true);
+      assert.equal(await tx.addFacts('user', String(user.id), 'w', { tier: 'gold' }, []), true);
+    });
+    assert.deepEqual((await store.getAccount(main.id))?.venues.x, { id: '1', handle: 'h1' }, 'a fact it had is kept, a new one added');
+    assert.equal((await store.findAccount('x', 'handle', 'h1'))?.id, main.id);
+    assert.equal((await store.findAccount('w', 'handle', 'h2'))?.id, sub.id);
+    assert.deepEqual((await store.getAsset('BTC'))?.venues, { x: { coin: 'XBT' }, w: { code: '7' } });
+    assert.equal(await store.identityTaken('asset', { venue: 'w', name: 'code', value: '7' }), true);
+    assert.deepEqual((await store.getUser(user.id))?.venues, { w: { tier: 'gold' } });
+    await assert.rejects(
+      store.transaction((tx) => tx.addFacts('account', String(sub.id), 'x', { handle: 'h1' }, [{ venue: 'x', name: 'handle', value: 'h1' }])),
+      (e: unknown) => e instanceof LedgerError && e.code === 'IDENTITY_TAKEN' && e.path === 'venues/x/handle',
+    );
+    assert.equal((await store.getAccount(sub.id))?.venues.x, undefined, 'the refused change wrote nothing');
+    assert.equal(await store.transaction((tx) => tx.addFacts('account', '999999', 'x', { a: 'b' }, [])), false, 'no such account');
+    assert.equal(await store.transaction((tx) => tx.addFacts('asset', 'NOPE', 'x', { a: 'b' }, [])), false, 'no such asset');
+  });
+
   withLedger('assets, users and accounts read back with their facts by venue as given, in every read', async (ledger, store) => {
     const awkward = 'quote " backslash \\ unicode é 🙂 {"json":"text"}';
     const { btc, user, main, sub } = await store.transaction(async (tx) => {

@@ -142,6 +142,13 @@ export interface StoreTx extends StoreReader {
    */
   setAccountFacts(accountId: number, venue: string, changes: Readonly<Record<string, string | null>>): Promise<boolean>;
   /**
+   * Adds facts of one venue to a stored asset (`owner` its symbol), user or account (`owner` its
+   * id): facts it has already stay as they are; `identities`, the unique ones among those added,
+   * are indexed (a clash: IDENTITY_TAKEN). Resolves false when there is no such subject. For
+   * facts a venue served since the subject was created (`LedgerSession.completeFacts`).
+   */
+  addFacts(subject: Subject, owner: string, venue: string, facts: Readonly<Record<string, string>>, identities: readonly Identity[]): Promise<boolean>;
+  /**
    * Reads the current amounts of these books (0 for a book never written) and holds them until the
    * transaction ends, so that no concurrent transaction can change them in between. Callers pass
    * keys in a stable order (`compareBalanceKeys`) so that engines that lock rows never deadlock.

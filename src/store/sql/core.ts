@@ -32,6 +32,13 @@ import * as rows from './rows.js';
  */
 export const UNWRITTEN_AT_MS = -1;
 
+/** Where each kind of subject lives, and the column naming it. */
+const SUBJECT_ROWS: Readonly<Record<Subject, { readonly table: string; readonly key: string }>> = {
+  asset: { table: 'assets', key: 'symbol' },
+  user: { table: 'users', key: 'id' },
+  account: { table: 'accounts', key: 'id' },
+};
+
 const RESERVATION_COLUMNS = 'id, kind, account_id, asset, bucket, amount, fee, posted, voided, state';
 const POSTING_COLUMNS = 'operation_id, account_id, bucket, asset, amount';
 
@@ -251,6 +258,22 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
       [id, c.venue, c.userId, c.accountId, c.publicId, c.secretSealed, JSON.stringify(c.extra), c.label, c.createdAtMs],
     );
     return id;
+  }
+
+  /**
+   * Adds facts of one venue to a stored subject, its unique ones indexed (IDENTITY_TAKEN on a
+   * clash), the facts it has kept as they are; false when there is no such subject.
+   */
+  async addFacts(subject: Subject, owner: string, venue: string, facts: Readonly<Record<string, string>>, identities: readonly Identity[]): Promise<boolean> {
+    const { table, key } = SUBJECT_ROWS[subject];
+    const ownerParam = subject === 'asset' ? owner : Number(owner);
+    const [row] = await this.db.all<{ venues: string }>(`SELECT venues FROM ${table} WHERE ${key} = ? ${this.rowLock}`, [ownerParam]);
+    if (!row) return false;
+    const stored = rows.parseFacts(row.venues);
+    const added = Object.fromEntries(Object.entries(facts).filter(([name]) => stored[venue]?.[name] === undefined));
+    await this.db.run(`UPDATE ${table} SET venues = ? WHERE ${key} = ?`, [rows.factsText(rows.changedFacts(stored, venue, added)), ownerParam]);
+    await this.indexIdentities(subject, owner, identities.filter((i) => i.venue === venue && added[i.name] !== undefined));
+    return true;
   }
 
   /** A read-modify-write of the account's facts, its row locked where writers run concurrently, so two changes both land. */
