@@ -1,0 +1,10 @@
+import type { VenueDemo } from '../../../../src/venues/venue.js';
+
+/** The demo's fourth-venue API keys (fixed, so examples can be copied as they are), one per demo user's main account. */
+export const fourthDemo: VenueDemo = {
+  credentials: {
+    alice: [{ account: 'main', apiKey: 'demo-alice-fourth-api-key' }],
+    bob: [{ account: 'main', apiKey: 'demo-bob-fourth-api-key' }],
+    carol: [{ account: 'main', apiKey: 'demo-carol-fourth-api-key' }],
+  },
+};
