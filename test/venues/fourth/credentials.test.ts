@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { isLedgerError } from '../../../src/ledger/errors.js';
 import type { HttpHarness } from '../../support/http-harness.js';
 import { balancesRequest } from './fourth.case-data.js';
-import { startWithFourth, startWithScenario, type OperatorError } from './support.js';
+import { loadRefused, startWithFourth, startWithScenario, type OperatorError } from './support.js';
 import { fourthDemo } from './venue/demo.js';
 import { accountNoOf } from './venue/identity.js';
 
@@ -138,14 +139,21 @@ describe('fourth-venue keys in a scenario file', () => {
     }
   });
 
-  test('a fourth key naming an account the user does not have is refused at its path', async () => {
-    await assert.rejects(
-      startWithScenario({ assets: [], users: [{ name: 'judy', credentials: { fourth: [{ account: 'nowhere' }] } }] }),
-      (error: { code?: string; path?: string }) => {
-        assert.equal(error.code, 'ACCOUNT_NOT_FOUND');
-        assert.match(error.path ?? '', /users\/0\/credentials\/fourth\/0/);
-        return true;
-      },
-    );
+  test('a fourth key naming an account the user does not have is refused at its path, and loads nothing', async () => {
+    await loadRefused({ assets: [], users: [{ name: 'judy', credentials: { fourth: [{ account: 'nowhere' }] } }] }, async (runtime, refusal) => {
+      assert.ok(isLedgerError(refusal), `a ledger refusal: ${String(refusal)}`);
+      assert.equal(refusal.code, 'ACCOUNT_NOT_FOUND');
+      assert.match(refusal.path ?? '', /^users\/0\/credentials\/fourth\/0\//);
+      assert.deepEqual(await runtime.store.listUsers(), []);
+    });
+  });
+
+  test('a fourth key with a field the venue does not take is refused by the scenario check, naming it', async () => {
+    await loadRefused({ assets: [], users: [{ name: 'kim', credentials: { fourth: [{ secretKey: 'not-a-fourth-field' }] } }] }, async (runtime, refusal) => {
+      assert.ok(isLedgerError(refusal), `a ledger refusal: ${String(refusal)}`);
+      assert.equal(refusal.code, 'INVALID_ARGUMENT');
+      assert.match(refusal.path ?? '', /users\/0\/credentials\/fourth\/0/);
+      assert.deepEqual(await runtime.store.listUsers(), []);
+    });
   });
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { isLedgerError } from '../../../src/ledger/errors.js';
 import type { HttpHarness } from '../../support/http-harness.js';
 import { balancesRequest } from './fourth.case-data.js';
-import { startWithFourth, startWithScenario, type AccountOut, type OperatorError, type UserOut } from './support.js';
+import { loadRefused, startWithFourth, startWithScenario, type AccountOut, type OperatorError, type UserOut } from './support.js';
 import { ACCOUNT_NO, ACCOUNT_NO_BASE } from './venue/identity.js';
 
 /**
@@ -148,10 +149,12 @@ describe('fourth-venue account numbers in a scenario file', () => {
   });
 
   test('a scenario giving two accounts the same number is refused with IDENTITY_TAKEN at the second, and loads nothing', async () => {
-    await assert.rejects(startWithScenario(scenario('F555000001', 'F555000001')), (error: { code?: string; path?: string }) => {
-      assert.equal(error.code, 'IDENTITY_TAKEN');
-      assert.match(error.path ?? '', /users\/0\/subAccounts\/0\/venues\/fourth\/accountNo$/);
-      return true;
+    await loadRefused(scenario('F555000001', 'F555000001'), async (runtime, refusal) => {
+      assert.ok(isLedgerError(refusal), `a ledger refusal: ${String(refusal)}`);
+      assert.equal(refusal.code, 'IDENTITY_TAKEN');
+      assert.match(refusal.path ?? '', /^users\/0\/subAccounts\/0\/venues\/fourth\/accountNo$/);
+      assert.deepEqual(await runtime.store.listUsers(), []);
+      assert.deepEqual(await runtime.store.listAssets(), []);
     });
   });
 });

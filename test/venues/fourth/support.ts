@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadScenario } from '../../../src/scenario/load.js';
+import { resolveConfig, type ConfigFlags } from '../../../src/server/config.js';
+import { openRuntime, type Runtime } from '../../../src/server/runtime.js';
 import { VENUES } from '../../../src/venues/index.js';
 import { DEMO, HttpHarness, type HarnessOptions } from '../../support/http-harness.js';
 import { fourth } from './venue/dialect.js';
@@ -24,6 +27,26 @@ export async function startWithScenario(scenario: unknown, options: HarnessOptio
     return await startWithFourth({ ...options, scenario: file });
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Loads `scenario` into a fresh in-memory store serving the fourth venue, then hands the runtime to
+ * `inspect` whether the load succeeded or not (`refusal` is what it threw), and closes it.
+ */
+export async function loadRefused(scenario: unknown, inspect: (runtime: Runtime, refusal: unknown) => Promise<void>): Promise<void> {
+  const flags = { db: ':memory:', operatorToken: OPERATOR_TOKEN } as ConfigFlags;
+  const runtime = await openRuntime(resolveConfig(flags, {}, SERVED), { venues: SERVED });
+  try {
+    let refusal: unknown;
+    try {
+      await loadScenario(runtime.ledger, runtime.keyring, runtime.venues, scenario);
+    } catch (error) {
+      refusal = error;
+    }
+    await inspect(runtime, refusal);
+  } finally {
+    await runtime.close();
   }
 }
 
