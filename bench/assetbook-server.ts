@@ -20,7 +20,6 @@
  * commits), so the write benchmark can report operations per commit. It is not part of the app
  * and sees no benchmark traffic.
  */
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -29,7 +28,7 @@ import { buildApp } from '../src/server/app.js';
 import { isPostgresUrl, redactUrl, resolveConfig } from '../src/server/config.js';
 import { openRuntime } from '../src/server/runtime.js';
 import { checkScenario, loadScenario, type LoadedUser } from '../src/scenario/load.js';
-import { usersFromStore } from '../src/cli/demo.js';
+import { readDemoScenario, usersFromStore } from '../src/cli/demo.js';
 import { exitOnStop } from './exit-on-stop.js';
 
 const USAGE =
@@ -76,7 +75,8 @@ const config = resolveConfig(
 );
 const runtime = await openRuntime(config);
 
-const demo = checkScenario(JSON.parse(readFileSync(new URL('../examples/demo.json', import.meta.url), 'utf8')) as unknown);
+// The demo as `serve --demo` loads it: examples/demo.json with each venue's demo credentials.
+const demo = checkScenario(runtime.venues, readDemoScenario(runtime.venues));
 let users: readonly LoadedUser[] = [];
 let demoState: 'loaded' | 'already there' | 'not loaded';
 let openingOperations = 0;
@@ -84,13 +84,13 @@ const firstUser = demo.users[0];
 const present = firstUser !== undefined && (await runtime.store.getUserByName(firstUser.name)) !== undefined;
 if (values['no-demo']) {
   demoState = 'not loaded';
-  if (present) users = await usersFromStore(runtime, demo);
+  if (present) users = await usersFromStore(runtime, runtime.venues, demo);
 } else if (present && values['skip-demo-if-loaded']) {
   demoState = 'already there';
-  users = await usersFromStore(runtime, demo);
+  users = await usersFromStore(runtime, runtime.venues, demo);
 } else {
   // On a store that holds the demo already, this fails (its users exist): the benchmark expects a fresh store.
-  const loaded = await loadScenario(runtime.ledger, runtime.keyring, demo);
+  const loaded = await loadScenario(runtime.ledger, runtime.keyring, runtime.venues, demo);
   users = loaded.users;
   openingOperations = loaded.operations;
   demoState = 'loaded';

@@ -37,12 +37,12 @@ test('serve --help shows its flags', async () => {
  * scenario load
  * --------------------------------------------------------------------------------------------- */
 
-test('scenario load writes a credentials file with every user\'s venue keys', async () => {
+test('scenario load --demo writes a credentials file with every user\'s venue keys (each venue\'s demo credentials)', async () => {
   const dir = tempDir();
   const credentials = join(dir, 'c.json');
-  const r = await cli(['scenario', 'load', 'examples/demo.json', '--db', join(dir, 'a.db'), '--credentials-file', credentials]);
+  const r = await cli(['scenario', 'load', '--demo', '--db', join(dir, 'a.db'), '--credentials-file', credentials]);
   assert.equal(r.code, 0, show(r));
-  assert.match(r.stdout, /loaded examples\/demo\.json/);
+  assert.match(r.stdout, /loaded the demo scenario/);
 
   const file = JSON.parse(readFileSync(credentials, 'utf8')) as unknown;
   assert.ok(isRecord(file));
@@ -72,6 +72,27 @@ test('scenario load writes a credentials file with every user\'s venue keys', as
   assert.equal(alice.bitget?.apiKey, 'bg_demo_alice');
   assert.equal(alice.bullish?.publicKey, 'HMAC-demo-alice');
   assert.equal(alice.loopring?.apiKey, 'demo-alice-loopring-api-key');
+});
+
+test('scenario load of examples/demo.json itself loads no credentials: the file names no venue\'s keys', async () => {
+  const dir = tempDir();
+  const credentials = join(dir, 'c.json');
+  const r = await cli(['scenario', 'load', 'examples/demo.json', '--db', join(dir, 'a.db'), '--credentials-file', credentials]);
+  assert.equal(r.code, 0, show(r));
+  assert.match(r.stdout, /loaded examples\/demo\.json/);
+  const file = JSON.parse(readFileSync(credentials, 'utf8')) as { users: Record<string, unknown>[] };
+  for (const user of file.users) assert.deepEqual(Object.keys(user).sort(), ['name', 'subAccounts'], JSON.stringify(user));
+});
+
+test('scenario load takes a file or --demo, exactly one: neither or both is a usage error (exit 2)', async () => {
+  const dir = tempDir();
+  for (const args of [['scenario', 'load'], ['scenario', 'load', 'examples/demo.json', '--demo']]) {
+    const r = await cli([...args, '--db', join(dir, 'a.db')]);
+    assert.equal(r.code, 2, show(r));
+    assertCleanFailure(r);
+    assert.match(r.stderr, /give a scenario file, or --demo/);
+    assert.ok(!existsSync(join(dir, 'a.db')), 'nothing was opened or written');
+  }
 });
 
 test('scenario load of a missing file exits non-zero with one clear line', async () => {

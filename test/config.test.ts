@@ -88,8 +88,8 @@ test('behind a proxy, the client address that IP limits count by comes from X-Fo
 
 test("docs/configuration.md's settings table is current (equals the one generated from the settings table; npm run docs:config)", async () => {
   const { readFileSync } = await import('node:fs');
-  const { withSettingsTable } = await import('./settings-docs.js');
-  const docs = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  const { withSettingsTable } = await import('../src/server/settings-docs.js');
+  const docs = readFileSync(new URL('../docs/configuration.md', import.meta.url), 'utf8');
   assert.equal(docs, withSettingsTable(docs));
 });
 

@@ -5,6 +5,7 @@ import { DEMO, HttpHarness, type HttpRequest } from './support/http-harness.js';
 import { demoBitgetKey, signedBitgetRequest } from './support/bitget-signer.js';
 import { ASSETS as BULLISH_ASSETS, loginAs } from './support/bullish-client.js';
 import { RawConnection, requestBytes, type RawResponse } from './support/raw-http.js';
+import { accountIdOf } from '../src/venues/loopring/identity.js';
 
 /**
  * Raw HTTP/1.1 thrown at every surface (operator API, the three venues' balance reads, health):
@@ -53,14 +54,14 @@ const surfacePaths = (h: HttpHarness): readonly string[] => [
   `${V1}/users`,
   BITGET_ASSETS,
   `${BULLISH_ASSETS}?tradingAccountId=111000000000001`,
-  `/api/v3/user/balances?accountId=${h.account('alice').loopringAccountId}&tokens=`,
+  `/api/v3/user/balances?accountId=${accountIdOf(h.account('alice'))}&tokens=`,
 ];
 
 function kinds(h: HttpHarness, bullishToken: string): readonly Kind[] {
   const account = h.account('alice').id;
   const loopringKey = h.secrets('alice', 'loopring').apiKey!;
   const bitgetKey = demoBitgetKey(h.secrets('alice', 'bitget'));
-  const loopringPath = `/api/v3/user/balances?accountId=${h.account('alice').loopringAccountId}&tokens=`;
+  const loopringPath = `/api/v3/user/balances?accountId=${accountIdOf(h.account('alice'))}&tokens=`;
   const deposit = (key: string, amount: unknown = '0.00000001') => ({ key, type: 'deposit', account, asset: 'BTC', amount });
   const bytes = (req: HttpRequest, headers: Record<string, string> = {}) => requestBytes(req, headers);
   const text = (raw: string) => Buffer.from(raw, 'latin1');

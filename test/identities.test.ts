@@ -4,6 +4,8 @@ import type { Account } from '../src/ledger/types.js';
 import { loginRequest, ASSETS, TRADING_ACCOUNTS } from './support/bullish-client.js';
 import { signedBitgetRequest } from './support/bitget-signer.js';
 import { DEMO, HttpHarness } from './support/http-harness.js';
+import { tradingAccountIdOf } from '../src/venues/bullish/identity.js';
+import { accountIdOf } from '../src/venues/loopring/identity.js';
 
 /**
  * Generated venue identities never clash with ones a scenario fixed. The demo fixes Bitget uids,
@@ -33,7 +35,7 @@ async function bitgetReads(account: Account): Promise<void> {
 
 async function loopringReads(account: Account): Promise<void> {
   const s = await issue('loopring', account.id);
-  const response = await h.request({ method: 'GET', path: `/api/v3/user/balances?accountId=${account.loopringAccountId}&tokens=`, headers: { 'x-api-key': s.apiKey! }, token: null });
+  const response = await h.request({ method: 'GET', path: `/api/v3/user/balances?accountId=${accountIdOf(account)}&tokens=`, headers: { 'x-api-key': s.apiKey! }, token: null });
   assert.equal(response.status, 200, `loopring read of account ${account.id}: ${response.text}`);
 }
 
@@ -44,10 +46,10 @@ async function bullishReads(main: Account, accounts: readonly Account[]): Promis
   assert.equal(login.status, 200, login.text);
   const token = login.body.token;
   const listed = await h.request<Array<{ tradingAccountId: string }>>({ method: 'GET', path: TRADING_ACCOUNTS, token });
-  assert.deepEqual(listed.body.map((a) => a.tradingAccountId).sort(), accounts.map((a) => a.bullishTradingAccountId).sort());
+  assert.deepEqual(listed.body.map((a) => a.tradingAccountId).sort(), accounts.map((a) => tradingAccountIdOf(a)).sort());
   for (const account of accounts) {
-    const read = await h.request({ method: 'GET', path: `${ASSETS}?tradingAccountId=${account.bullishTradingAccountId}`, token });
-    assert.equal(read.status, 200, `bullish read of ${account.bullishTradingAccountId}: ${read.text}`);
+    const read = await h.request({ method: 'GET', path: `${ASSETS}?tradingAccountId=${tradingAccountIdOf(account)}`, token });
+    assert.equal(read.status, 200, `bullish read of ${tradingAccountIdOf(account)}: ${read.text}`);
   }
 }
 
@@ -61,8 +63,10 @@ test('after the demo, 50 users and 50 sub-accounts created through the API all s
     created.push({ main: user.body.accounts[0]!, sub: sub.body });
   }
   const all = (await h.get<Account[]>('/_assetbook/v1/accounts')).body;
-  for (const field of ['bitgetUid', 'bullishTradingAccountId', 'loopringAccountId', 'loopringAddress'] as const) {
-    assert.equal(new Set(all.map((a) => a[field])).size, all.length, `every ${field} is held once`);
+  for (const [venue, fact] of [['bitget', 'uid'], ['bullish', 'tradingAccountId'], ['loopring', 'accountId'], ['loopring', 'address']] as const) {
+    const held = all.map((a) => a.venues[venue]?.[fact]);
+    assert.ok(held.every((v) => v !== undefined), `every account has a ${venue} ${fact}`);
+    assert.equal(new Set(held).size, all.length, `every ${venue} ${fact} is held once`);
   }
   // Each new account works on all three venues with credentials issued for it.
   for (const { main, sub } of created.slice(0, 10).concat(created.slice(-3))) {
@@ -75,7 +79,7 @@ test('after the demo, 50 users and 50 sub-accounts created through the API all s
 });
 
 test('a user created after one that was refused gets the next free identities: a failed attempt leaves nothing in the way', async () => {
-  const refused = await h.post('/_assetbook/v1/users', { name: 'fixed-clash', main: { loopringAccountId: 10010 } });
+  const refused = await h.post('/_assetbook/v1/users', { name: 'fixed-clash', main: { venues: { loopring: { accountId: 10010 } } } });
   assert.equal(refused.status, 409, 'a fixed identity someone holds is still refused');
   const created = await h.post<{ accounts: Account[] }>('/_assetbook/v1/users', { name: 'after-a-refusal' });
   assert.equal(created.status, 201, created.text);

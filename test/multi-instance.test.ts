@@ -206,7 +206,7 @@ function units(decimal: string): bigint {
 
 interface UserBody {
   id: number;
-  accounts: { id: number; bitgetUid: string; bullishTradingAccountId: string }[];
+  accounts: { id: number; venues: { bitget: { uid: string }; bullish: { tradingAccountId: string } } }[];
 }
 interface IssuedBody {
   secrets: Record<string, string>;
@@ -279,10 +279,10 @@ const parties: Party[] = [];
 async function createParty(instance: Instance, label: string): Promise<Party> {
   const bitgetUid = randomUid();
   const name = `multi_${RUN}_${label}`;
-  const created = await operator<UserBody>(instance, '/users', { name, main: { bitgetUid } });
+  const created = await operator<UserBody>(instance, '/users', { name, main: { venues: { bitget: { uid: bitgetUid } } } });
   expectStatus(created, 201, `create user ${name}`);
   const main = created.body.accounts[0]!;
-  const party = { name, account: main.id, bitgetUid: main.bitgetUid, bullishTradingAccountId: main.bullishTradingAccountId };
+  const party = { name, account: main.id, bitgetUid: main.venues.bitget.uid, bullishTradingAccountId: main.venues.bullish.tradingAccountId };
   parties.push(party);
   return party;
 }

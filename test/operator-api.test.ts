@@ -16,30 +16,33 @@ const BUCKETS = ['available', 'held', 'locked', 'restricted', 'borrowed', 'loane
 interface ErrorBody {
   error: { code: string; message: string; path?: string };
 }
+/** Venue facts are nested under `venues`, every venue served present (docs/operator-api.md). */
 interface AssetBody {
   symbol: string;
   name: string;
   scale: number;
-  bitget: { coin: string };
-  bullish: { assetId: string; precision: number };
-  loopring: { tokenId: number; address: string; decimals: number };
+  venues: {
+    bitget: { coin: string };
+    bullish: { assetId: string; precision: number };
+    loopring: { tokenId: number; address: string; decimals: number };
+  };
 }
 interface AccountBody {
   id: number;
   userId: number;
   kind: 'main' | 'sub';
   label: string;
-  bitgetUid: string;
-  bullishTradingAccountId: string;
-  loopringAccountId: number;
-  loopringAddress: string;
-  loopringPublicKey: { x: string; y: string } | null;
+  venues: {
+    bitget: { uid: string };
+    bullish: { tradingAccountId: string };
+    loopring: { accountId: number; address: string; publicKey?: { x: string; y: string } };
+  };
   createdAtMs: number;
 }
 interface UserBody {
   id: number;
   name: string;
-  bitgetBroker: boolean;
+  venues: { bitget: { broker?: boolean }; bullish: Record<string, never>; loopring: Record<string, never> };
   createdAtMs: number;
   accounts: AccountBody[];
 }
@@ -57,7 +60,8 @@ interface CredentialBody {
   accountId: number;
   label: string;
   publicId: string;
-  rsa: boolean;
+  /** The names of what else the venue keeps (a passphrase hash, an RSA public key), never their values. */
+  extra: string[];
   createdAtMs: number;
 }
 interface PostingBody {
@@ -231,8 +235,10 @@ describe('operator API happy path', () => {
       assert.equal(res.body.symbol, symbol);
       assert.equal(res.body.name, name);
       assert.equal(res.body.scale, scale);
-      assert.equal(res.body.bitget.coin, symbol);
-      assert.equal(res.body.loopring.decimals, scale);
+      assert.deepEqual(Object.keys(res.body.venues), ['bitget', 'bullish', 'loopring']);
+      assert.equal(res.body.venues.bitget.coin, symbol);
+      assert.equal(res.body.venues.loopring.decimals, scale);
+      assert.equal(res.body.venues.bullish.precision, scale);
     }
     const list = await api.get<AssetBody[]>(`${V1}/assets`);
     expectStatus(list, 200);
@@ -244,7 +250,7 @@ describe('operator API happy path', () => {
       const res = await api.post<UserBody>(`${V1}/users`, { name });
       expectStatus(res, 201);
       assert.equal(res.body.name, name);
-      assert.equal(res.body.bitgetBroker, false);
+      assert.deepEqual(res.body.venues, { bitget: {}, bullish: {}, loopring: {} }, 'no user facts: not a broker');
       assert.equal(res.body.accounts.length, 1);
       const main = res.body.accounts[0];
       assert.ok(main);
@@ -275,6 +281,31 @@ describe('operator API happy path', () => {
     assert.deepEqual(got.body, res.body);
     const user = await api.get<UserBody>(`${V1}/users/${ids.aliceUser}`);
     assert.deepEqual(user.body.accounts.map((a) => a.kind).sort(), ['main', 'sub']);
+  });
+
+  test("PATCH /accounts/:id sets, replaces and removes a mutable venue fact (the Loopring public key) and leaves the others as they were", async () => {
+    const before = await api.get<AccountBody>(`${V1}/accounts/${ids.aliceMain}`);
+    expectStatus(before, 200);
+    assert.equal(before.body.venues.loopring.publicKey, undefined, 'no key until one is registered');
+    const key = { x: '0x0617012c67177cb0dd828d62da11d87c95406640c9fbcddd524f1661a5cdeef8', y: '0x16a3b0c62ce6a513f3bd9721e6f62aad5ca863c65d477d1069e47a73f54fb5e1' };
+    const set = await api.request<AccountBody>({ method: 'PATCH', path: `${V1}/accounts/${ids.aliceMain}`, body: { venues: { loopring: { publicKey: key } } } });
+    expectStatus(set, 200);
+    assert.deepEqual(set.body.venues.loopring.publicKey, key);
+    assert.deepEqual({ ...set.body, venues: { ...set.body.venues, loopring: { ...set.body.venues.loopring, publicKey: undefined } } }, { ...before.body, venues: { ...before.body.venues, loopring: { ...before.body.venues.loopring, publicKey: undefined } } }, 'nothing else changed');
+    const replaced = await api.request<AccountBody>({ method: 'PATCH', path: `${V1}/accounts/${ids.aliceMain}`, body: { venues: { loopring: { publicKey: { x: '0x1', y: '0x2' } } } } });
+    expectStatus(replaced, 200);
+    assert.deepEqual((await api.get<AccountBody>(`${V1}/accounts/${ids.aliceMain}`)).body.venues.loopring.publicKey, { x: '0x1', y: '0x2' });
+    const removed = await api.request<AccountBody>({ method: 'PATCH', path: `${V1}/accounts/${ids.aliceMain}`, body: { venues: { loopring: { publicKey: null } } } });
+    expectStatus(removed, 200);
+    assert.deepEqual(removed.body, before.body);
+    const nothing = await api.request<AccountBody>({ method: 'PATCH', path: `${V1}/accounts/${ids.aliceMain}`, body: { venues: {} } });
+    expectStatus(nothing, 200);
+    assert.deepEqual(nothing.body, before.body);
+  });
+
+  test('the old PUT /accounts/:id/loopring-key is gone: PATCH /accounts/:id replaces it', async () => {
+    const res = await api.request({ method: 'PUT', path: `${V1}/accounts/${ids.aliceMain}/loopring-key`, body: { x: '0x1', y: '0x2' } });
+    expectError(res, 404, 'NOT_FOUND');
   });
 
   test('POST /credentials issues Bitget (HMAC and RSA), Bullish and Loopring keys and returns their secrets once, at issue', async () => {
@@ -340,16 +371,16 @@ describe('operator API happy path', () => {
     assert.equal(plaintexts.length, 7);
     for (const secret of plaintexts) assert.ok(!res.text.includes(secret), `the list shows a secret plaintext: ${secret}`);
     for (const c of res.body) {
-      assert.deepEqual(Object.keys(c).sort(), ['accountId', 'createdAtMs', 'id', 'label', 'publicId', 'rsa', 'userId', 'venue']);
+      assert.deepEqual(Object.keys(c).sort(), ['accountId', 'createdAtMs', 'extra', 'id', 'label', 'publicId', 'userId', 'venue']);
     }
     // Bitget API keys and Bullish public keys are public identifiers, shown as such; the Loopring one is a hash.
     for (const id of publicIds) assert.ok(res.body.some((c) => c.publicId === id), `public id ${id} is listed`);
-    assert.equal(res.body.filter((c) => c.rsa).length, 1);
+    assert.equal(res.body.filter((c) => c.extra.includes('rsaPublicKeyPem')).length, 1);
     const bobs = await api.get<CredentialBody[]>(`${V1}/credentials?userId=${ids.bobUser}`);
     expectStatus(bobs, 200);
     assert.deepEqual(
-      bobs.body.map((c) => [c.venue, c.rsa]),
-      [['bitget', true]],
+      bobs.body.map((c) => [c.venue, c.extra]),
+      [['bitget', ['passphraseHash', 'rsaPublicKeyPem']]],
     );
   });
 
@@ -584,11 +615,13 @@ interface Fixtures {
   readonly spare: number;
   /** The Bitget uid of its main account. */
   readonly bitgetUid: string;
+  /** The Loopring account id of its main account. */
+  readonly loopringAccountId: number;
 }
 
 interface BadRow {
   readonly name: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH';
   readonly path: string | ((fx: Fixtures) => string);
   /** Sent as JSON. */
   readonly body?: (fx: Fixtures) => unknown;
@@ -753,18 +786,75 @@ const BAD_ROWS: readonly BadRow[] = [
     name: 'a sub-account with a Bitget uid already taken',
     method: 'POST',
     path: (fx) => `${V1}/users/${fx.user}/accounts`,
-    body: (fx) => ({ bitgetUid: fx.bitgetUid }),
+    body: (fx) => ({ venues: { bitget: { uid: fx.bitgetUid } } }),
     status: 409,
     code: 'IDENTITY_TAKEN',
+    errorPath: 'venues/bitget/uid',
   },
   {
     name: 'a user whose main account takes a Bitget uid already taken',
     method: 'POST',
     path: `${V1}/users`,
-    body: (fx) => ({ name: 'mallory2', main: { bitgetUid: fx.bitgetUid } }),
+    body: (fx) => ({ name: 'mallory2', main: { venues: { bitget: { uid: fx.bitgetUid } } } }),
     status: 409,
     code: 'IDENTITY_TAKEN',
   },
+  {
+    name: 'a sub-account in the old flat form (bitgetUid), refused: facts are nested under venues',
+    method: 'POST',
+    path: (fx) => `${V1}/users/${fx.user}/accounts`,
+    body: () => ({ bitgetUid: '6999999999' }),
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+    errorPath: 'bitgetUid',
+    says: 'it takes label, venues',
+  },
+  {
+    name: 'an asset with a fact of a venue not served',
+    method: 'POST',
+    path: `${V1}/assets`,
+    body: () => ({ symbol: 'ODD', scale: 2, venues: { kraken: { code: 'X' } } }),
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+    errorPath: 'venues/kraken',
+  },
+  {
+    name: 'an asset with a Loopring token id that is not an integer',
+    method: 'POST',
+    path: `${V1}/assets`,
+    body: () => ({ symbol: 'ODD', scale: 2, venues: { loopring: { tokenId: 'four' } } }),
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+    errorPath: 'venues/loopring/tokenId',
+  },
+  {
+    name: 'a change of an identity (the Loopring account id cannot change)',
+    method: 'PATCH',
+    path: (fx) => `${V1}/accounts/${fx.main}`,
+    body: (fx) => ({ venues: { loopring: { accountId: fx.loopringAccountId + 1000 } } }),
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+    errorPath: 'venues/loopring/accountId',
+  },
+  {
+    name: 'a Loopring public key that is not a field element',
+    method: 'PATCH',
+    path: (fx) => `${V1}/accounts/${fx.main}`,
+    body: () => ({ venues: { loopring: { publicKey: { x: 'xyz', y: '0x1' } } } }),
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+    errorPath: 'venues/loopring/publicKey/x',
+  },
+  {
+    name: 'a change of an unknown account',
+    method: 'PATCH',
+    path: `${V1}/accounts/999999`,
+    body: () => ({ venues: { loopring: { publicKey: null } } }),
+    status: 404,
+    code: 'ACCOUNT_NOT_FOUND',
+    errorPath: 'params/id',
+  },
+  { name: 'a change without venues', method: 'PATCH', path: (fx) => `${V1}/accounts/${fx.main}`, body: () => ({}), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'venues' },
   { name: 'a sub-account for an unknown user', method: 'POST', path: `${V1}/users/999999/accounts`, body: () => ({ label: 'ghost' }), status: 404, code: 'USER_NOT_FOUND' },
   { name: 'an asset of scale 37', method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'WIDE', scale: 37 }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'scale', says: 'at most 36' },
   { name: "an asset symbol 'btc!'", method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'btc!', scale: 8 }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'symbol' },
@@ -779,7 +869,7 @@ const BAD_ROWS: readonly BadRow[] = [
   { name: 'journal ?limit=1000', method: 'GET', path: `${V1}/journal?limit=1000`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/limit', says: 'from 1 to 500' },
   { name: 'journal ?foo=1, an unknown query parameter', method: 'GET', path: `${V1}/journal?foo=1`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/foo', says: 'it takes after, limit' },
   { name: 'an asset with an unknown field', method: 'POST', path: `${V1}/assets`, body: () => ({ symbol: 'ODD', scale: 2, colour: 'red' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'colour', says: 'colour is not a field of an asset; it takes symbol, name, scale' },
-  { name: 'a user without a name', method: 'POST', path: `${V1}/users`, body: () => ({ bitgetBroker: true }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'name', says: 'name is required' },
+  { name: 'a user without a name', method: 'POST', path: `${V1}/users`, body: () => ({ venues: { bitget: { broker: true } } }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'name', says: 'name is required' },
   { name: 'journal ?after=-1', method: 'GET', path: `${V1}/journal?after=-1`, status: 400, code: 'INVALID_ARGUMENT', errorPath: 'query/after' },
   { name: 'an unknown route under /_assetbook/v1', method: 'GET', path: `${V1}/no-such-route`, status: 404, code: 'NOT_FOUND' },
   { name: 'an unknown route outside the operator API', method: 'POST', path: '/no-such-route', body: () => ({}), status: 404, code: 'NOT_FOUND' },
@@ -845,7 +935,7 @@ const BAD_ROWS: readonly BadRow[] = [
 ];
 
 describe('operator API refuses bad input with the right status and code, no stack trace, and writes nothing', () => {
-  let fx: Fixtures = { user: 0, main: 0, sub: 0, spare: 0, bitgetUid: '' };
+  let fx: Fixtures = { user: 0, main: 0, sub: 0, spare: 0, bitgetUid: '', loopringAccountId: 0 };
 
   before(async () => {
     const user = await api.post<UserBody>(`${V1}/users`, { name: 'mallory' });
@@ -856,7 +946,7 @@ describe('operator API refuses bad input with the right status and code, no stac
     expectStatus(sub, 201);
     const spare = await api.post<AccountBody>(`${V1}/users/${user.body.id}/accounts`, { label: 'spare' });
     expectStatus(spare, 201);
-    fx = { user: user.body.id, main: main.id, sub: sub.body.id, spare: spare.body.id, bitgetUid: main.bitgetUid };
+    fx = { user: user.body.id, main: main.id, sub: sub.body.id, spare: spare.body.id, bitgetUid: main.venues.bitget.uid, loopringAccountId: main.venues.loopring.accountId };
     const credential = await api.post(`${V1}/credentials`, { venue: 'bitget', accountId: main.id, apiKey: 'bg_mallory_key_0001' });
     expectStatus(credential, 201);
     const btc = await api.get<AssetBody[]>(`${V1}/assets`);

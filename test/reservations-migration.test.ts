@@ -39,6 +39,19 @@ const ORDER: Record<(typeof KEPT)[number], string> = {
 
 type Row = Record<string, unknown>;
 
+/**
+ * Columns a later migration (venue facts: SQLite 4, PostgreSQL 3) moves into `venues` and
+ * `extra`, and those two: compared without them here, test/venue-facts-migration.test.ts proves
+ * where they went.
+ */
+const MOVED_LATER = new Set([
+  'bitget_coin', 'bullish_asset_id', 'bullish_precision', 'loopring_token_id', 'loopring_address', 'loopring_decimals',
+  'bitget_broker', 'bitget_uid', 'bullish_trading_account_id', 'loopring_account_id', 'loopring_public_key_x', 'loopring_public_key_y',
+  'passphrase_hash', 'rsa_public_key_pem', 'venues', 'extra',
+]);
+const unmoved = (rows: readonly unknown[]): Row[] =>
+  rows.map((row) => Object.fromEntries(Object.entries(row as Row).filter(([column]) => !MOVED_LATER.has(column))));
+
 function readFixture(path: string): { tables: Record<string, Row[]>; pendings: Row[] } {
   const db = new Database(path, { readonly: true });
   try {
@@ -100,7 +113,7 @@ test('[sqlite] the v2 fixture migrates with every row intact and its pendings as
 
     const raw = new Database(path, { readonly: true });
     for (const table of KEPT) {
-      assert.deepEqual(raw.prepare(`SELECT * FROM ${table} ORDER BY ${ORDER[table]}`).all(), before.tables[table], `${table} unchanged`);
+      assert.deepEqual(unmoved(raw.prepare(`SELECT * FROM ${table} ORDER BY ${ORDER[table]}`).all()), unmoved(before.tables[table]!), `${table} unchanged`);
     }
     assert.equal(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'pendings'").get(), undefined, 'pendings is gone');
     raw.close();
@@ -149,7 +162,7 @@ test('[postgres] a v1 database holding the fixture migrates with every row intac
     const dump = async () => {
       const out: Record<string, unknown[]> = {};
       for (const table of KEPT) {
-        out[table] = await sql.unsafe(`SELECT * FROM ${table} ORDER BY ${table === 'assets' ? 'position' : ORDER[table]}`);
+        out[table] = unmoved(await sql.unsafe(`SELECT * FROM ${table} ORDER BY ${table === 'assets' ? 'position' : ORDER[table]}`));
       }
       return out;
     };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DEMO, HttpHarness } from './support/http-harness.js';
 import { demoBitgetKey, signedBitgetRequest } from './support/bitget-signer.js';
 import type { LedgerStore } from '../src/store/store.js';
+import { accountIdOf } from '../src/venues/loopring/identity.js';
 
 /**
  * When the database cannot be reached (PostgreSQL down, a connection refused), every surface
@@ -15,7 +16,7 @@ let unreachable = false;
 before(async () => {
   h = await HttpHarness.start('tok', { scenario: DEMO, flags: { rateLimits: 'off' } });
   const store = h.runtime.store as LedgerStore & Record<string, unknown>;
-  for (const method of ['readBalances', 'getCredential', 'getAccount', 'getAccountByLoopring', 'transaction']) {
+  for (const method of ['readBalances', 'getCredential', 'getAccount', 'findAccount', 'transaction']) {
     const real = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
     store[method] = (...args: unknown[]) =>
       unreachable ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })) : real(...args);
@@ -26,7 +27,7 @@ after(() => h.close());
 test('with the store unreachable, each surface answers 503 in its own shape, and answers again once it is back', async () => {
   const alice = h.account('alice');
   const bitget = signedBitgetRequest(demoBitgetKey(h.secrets('alice', 'bitget')), '/api/v2/spot/account/assets');
-  const loopring = { method: 'GET', path: `/api/v3/user/balances?accountId=${alice.loopringAccountId}`, headers: { 'x-api-key': h.secrets('alice', 'loopring').apiKey! }, token: null };
+  const loopring = { method: 'GET', path: `/api/v3/user/balances?accountId=${accountIdOf(alice)}`, headers: { 'x-api-key': h.secrets('alice', 'loopring').apiKey! }, token: null };
   const operator = { method: 'GET', path: `/_assetbook/v1/accounts/${alice.id}/balances` };
   const deposit = { method: 'POST', path: '/_assetbook/v1/operations', body: { key: 'down-1', type: 'deposit', account: alice.id, asset: 'BTC', amount: '1' } };
 

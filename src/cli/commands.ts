@@ -6,26 +6,35 @@ import { parseOperationRequest } from '../operator/operation-input.js';
 import { buildCredentialsFile } from '../scenario/credentials-file.js';
 import { checkScenario, loadScenario } from '../scenario/load.js';
 import type { ConfigFlags } from '../server/config.js';
+import { readDemoScenario } from './demo.js';
 import { alreadyLoaded, refuseLoadedTwice } from './start-over.js';
 import { CliError, readJsonFile, withRuntime, withStoreOptions, writeJsonFile } from './shared.js';
 
 /** `assetbook scenario load`, `verify`, `op`, `balances`, `migrate`: each opens the store, acts, closes. */
 export function storeCommands(program: Command): void {
   const scenario = program.command('scenario').description('scenario files');
-  withStoreOptions(scenario.command('load').argument('<file>', 'scenario JSON file').description('load a scenario atomically'))
+  withStoreOptions(
+    scenario
+      .command('load')
+      .argument('[file]', 'scenario JSON file')
+      .description('load a scenario atomically')
+      .option('--demo', "load the built-in demo instead of a file (examples/demo.json with each venue's demo credentials)"),
+  )
     .option('--credentials-file <path>', 'write the loaded users\' credentials here, as JSON')
-    .action(async (file: string, options: ConfigFlags & { credentialsFile?: string }) => {
-      const value = readJsonFile(file);
+    .action(async (file: string | undefined, options: ConfigFlags & { credentialsFile?: string; demo?: boolean }) => {
+      if ((file === undefined) === !options.demo) throw new CliError('give a scenario file, or --demo for the built-in demo (not both)', 2);
+      const name = file ?? 'the demo scenario';
+      const value = file === undefined ? undefined : readJsonFile(file);
       await withRuntime(
         options,
         async (runtime) => {
-          const scenario = checkScenario(value);
-          await refuseLoadedTwice(runtime.store, scenario, file, runtime.config.db);
-          const result = await loadScenario(runtime.ledger, runtime.keyring, scenario).catch((error: unknown) => {
+          const scenario = checkScenario(runtime.venues, value ?? readDemoScenario(runtime.venues));
+          await refuseLoadedTwice(runtime.store, scenario, name, runtime.config.db);
+          const result = await loadScenario(runtime.ledger, runtime.keyring, runtime.venues, scenario).catch((error: unknown) => {
             throw alreadyLoaded(error, runtime.config.db) ?? error;
           });
-          if (options.credentialsFile) writeJsonFile(options.credentialsFile, buildCredentialsFile(null, result.users));
-          console.log(`loaded ${file}: ${result.assets} assets, ${result.users.length} users, ${result.operations} operations`);
+          if (options.credentialsFile) writeJsonFile(options.credentialsFile, buildCredentialsFile(runtime.venues, null, result.users));
+          console.log(`loaded ${name}: ${result.assets} assets, ${result.users.length} users, ${result.operations} operations`);
         },
         { create: true },
       );

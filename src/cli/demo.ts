@@ -1,54 +1,73 @@
 import type { IssuedCredential } from '../credentials/issue.js';
+import { showFacts } from '../ledger/venue-facts.js';
 import { OPERATOR_PREFIX } from '../operator/plugin.js';
+import type { OperatorVenue } from '../operator/schemas.js';
+import { demoScenario, type DemoVenue } from '../scenario/demo.js';
 import type { LoadedUser } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Runtime } from '../server/runtime.js';
+import { DEMO_SCENARIO_PATH, readJsonFile } from './shared.js';
+
+/** What the CLI needs of a venue for the demo: its facts, its credential kind, its demo credentials. */
+export type CliVenue = OperatorVenue & DemoVenue;
+
+/** The built-in demo: examples/demo.json with each venue's demo credentials merged in. */
+export function readDemoScenario(venues: readonly DemoVenue[]): unknown {
+  return demoScenario(venues, readJsonFile(DEMO_SCENARIO_PATH));
+}
 
 /**
  * On a restart the scenario's users are already stored and their secrets are not readable in
- * plaintext any more; the scenario file still names every fixed credential, so those are shown.
+ * plaintext any more; the scenario still names every fixed credential, so those are shown.
  */
-export async function usersFromStore(runtime: Runtime, scenario: Scenario): Promise<LoadedUser[]> {
+export async function usersFromStore(runtime: Pick<Runtime, 'store'>, venues: readonly OperatorVenue[], scenario: Scenario): Promise<LoadedUser[]> {
   const out: LoadedUser[] = [];
   for (const spec of scenario.users) {
     const user = await runtime.store.getUserByName(spec.name);
     if (!user) continue;
     const accounts = await runtime.store.listAccounts({ userId: user.id });
-    const byRef = (ref: string | undefined) => accounts.find((a) => (ref === undefined || ref === 'main' ? a.kind === 'main' : a.label === ref));
+    const byRef = (ref: string | undefined) => accounts.find((a) => (ref === undefined || ref === 'main' ? a.kind === 'main' : a.kind === 'sub' && a.label === ref));
     const credentials: IssuedCredential[] = [];
-    const add = (venue: IssuedCredential['venue'], ref: string | undefined, secrets: Record<string, string | undefined>) => {
-      const account = byRef(ref);
-      const known = Object.fromEntries(Object.entries(secrets).filter((e): e is [string, string] => e[1] !== undefined));
-      if (account) credentials.push({ id: 0, venue, userId: user.id, accountId: account.id, secrets: known });
-    };
-    for (const c of spec.credentials?.bitget ?? []) add('bitget', c.account, { apiKey: c.apiKey, secretKey: c.secretKey, passphrase: c.passphrase });
-    for (const c of spec.credentials?.bullish ?? []) add('bullish', 'main', { publicKey: c.publicKey, secret: c.secret });
-    for (const c of spec.credentials?.loopring ?? []) add('loopring', c.account, { apiKey: c.apiKey });
+    for (const venue of venues) {
+      for (const { account: ref, ...fields } of spec.credentials?.[venue.id] ?? []) {
+        const account = byRef(venue.credentials.holder === 'user' ? 'main' : ref);
+        const secrets = Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        if (account) credentials.push({ id: 0, venue: venue.id, userId: user.id, accountId: account.id, secrets });
+      }
+    }
     out.push({ user, accounts, credentials });
   }
   return out;
 }
 
+/** A fact or client id as one shell-friendly word: lists joined by commas, objects as JSON. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.map(shown).join(',');
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+const pairs = (record: Readonly<Record<string, unknown>>) => Object.entries(record).map(([k, v]) => `${k}=${shown(v)}`);
+
 /**
- * What `serve --demo` prints: every user's venue credentials and requests to try at once.
- * `operatorToken` is the token, or a shell expression that reads it (`$(cat data/operator-token)`).
+ * What `serve --demo` prints: every user's venue credentials, each with what a client names the
+ * account by (the venue's `clientIds`), and requests to try at once. `operatorToken` is the
+ * token, or a shell expression that reads it (`$(cat data/operator-token)`).
  */
-export function describeDemo(url: string, users: readonly LoadedUser[], operatorToken: string | null, restarted: boolean): string {
+export function describeDemo(url: string, venues: readonly CliVenue[], users: readonly LoadedUser[], operatorToken: string | null, restarted: boolean): string {
   const state = restarted ? 'Demo data already in the database' : 'Demo data loaded';
-  const lines = ['', `${state}. Credentials (fixed, from examples/demo.json):`];
+  const schemes = venues.map((v) => v.identity);
+  const width = Math.max(0, ...venues.map((v) => v.id.length));
+  const lines = ['', `${state}. Credentials (fixed, from each venue's demo):`];
   for (const { user, accounts, credentials } of users) {
-    lines.push(`  ${user.name}${user.bitgetBroker ? ' (Bitget ND broker)' : ''}`);
+    const facts = Object.entries(showFacts(schemes, 'user', user.venues)).flatMap(([venue, f]) => (Object.keys(f).length === 0 ? [] : [`${venue} ${pairs(f).join(' ')}`]));
+    lines.push(`  ${user.name}${facts.length === 0 ? '' : ` (${facts.join('; ')})`}`);
     for (const c of credentials) {
       const account = accounts.find((a) => a.id === c.accountId);
+      const venue = venues.find((v) => v.id === c.venue);
       const where = account?.kind === 'main' ? 'main' : `sub-account ${account?.label ?? c.accountId}`;
-      const ids =
-        c.venue === 'bitget'
-          ? ` uid=${account?.bitgetUid}`
-          : c.venue === 'bullish'
-            ? ` tradingAccountIds=${accounts.map((a) => a.bullishTradingAccountId).join(',')}`
-            : ` accountId=${account?.loopringAccountId} address=${account?.loopringAddress}`;
-      const secrets = Object.entries(c.secrets).map(([k, v]) => `${k}=${v}`).join(' ');
-      lines.push(`    ${c.venue.padEnd(8)} ${where}:${ids} ${secrets}`);
+      const ids = account && venue ? pairs(venue.credentials.clientIds(account, accounts)) : [];
+      lines.push(`    ${c.venue.padEnd(width)} ${where}: ${[...ids, ...pairs(c.secrets)].join(' ')}`);
     }
   }
   // Double quotes around the header: the token may be a $(cat <file>) for the shell to expand.
@@ -62,43 +81,19 @@ export function describeDemo(url: string, users: readonly LoadedUser[], operator
     `       -d '{"key":"try-1","type":"deposit","account":${alice},"asset":"BTC","amount":"0.5"}' ${url}${OPERATOR_PREFIX}/operations`,
     `  curl -s ${url}/openapi.json`,
   );
-  lines.push(...venueExamples(url, users));
+  lines.push(...venueExamples(url, venues, users[0]));
   return lines.join('\n');
 }
 
-/** Ready-to-paste requests against each venue dialect, with the first user's demo credentials. */
-function venueExamples(url: string, users: readonly LoadedUser[]): string[] {
-  const first = users[0];
-  const bitget = first?.credentials.find((c) => c.venue === 'bitget')?.secrets;
-  const bullish = first?.credentials.find((c) => c.venue === 'bullish')?.secrets;
-  const loopring = first?.credentials.find((c) => c.venue === 'loopring');
-  const main = first?.accounts.find((a) => a.kind === 'main');
+/** Each venue's ready-to-paste requests with the first user's demo credential on its main account, and where its page is. */
+function venueExamples(url: string, venues: readonly CliVenue[], first: LoadedUser | undefined): string[] {
   const lines: string[] = [];
-  if (bitget) {
-    const path = '/api/v2/spot/account/assets';
-    lines.push(
-      '',
-      `Bitget, as ${first?.user.name} (HMAC-signed; docs/venues/bitget.md shows ccxt and bitget-api):`,
-      `  TS=$(date +%s000); SIG=$(printf '%s' "\${TS}GET${path}" | openssl dgst -sha256 -hmac '${bitget.secretKey}' -binary | base64)`,
-      `  curl -s -H 'ACCESS-KEY: ${bitget.apiKey}' -H "ACCESS-SIGN: $SIG" -H "ACCESS-TIMESTAMP: $TS" -H 'ACCESS-PASSPHRASE: ${bitget.passphrase}' ${url}${path}`,
-    );
-  }
-  if (bullish && main) {
-    const login = '/trading-api/v1/users/hmac/login';
-    lines.push(
-      '',
-      `Bullish, as ${first?.user.name} (HMAC login, then the bearer token; docs/venues/bullish.md shows ccxt):`,
-      `  TS=$(date +%s000); NONCE=$((TS*1000)); SIG=$(printf '%s' "\${TS}\${NONCE}GET${login}" | openssl dgst -sha256 -hmac '${bullish.secret}' | sed 's/^.* //')`,
-      `  TOKEN=$(curl -s -H 'BX-PUBLIC-KEY: ${bullish.publicKey}' -H "BX-TIMESTAMP: $TS" -H "BX-NONCE: $NONCE" -H "BX-SIGNATURE: $SIG" ${url}${login} | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`,
-      `  curl -s -H "Authorization: Bearer $TOKEN" '${url}/trading-api/v1/accounts/asset?tradingAccountId=${main.bullishTradingAccountId}'`,
-    );
-  }
-  if (loopring && main) {
-    lines.push(
-      '',
-      `Loopring, as ${first?.user.name} (API key; docs/venues/loopring.md shows the SDK's signed apiKey flow):`,
-      `  curl -s -H 'X-API-KEY: ${loopring.secrets.apiKey}' '${url}/api/v3/user/balances?accountId=${main.loopringAccountId}&tokens='`,
-    );
+  for (const venue of venues) {
+    const credential = first?.credentials.find((c) => c.venue === venue.id);
+    const account = first?.accounts.find((a) => a.id === credential?.accountId);
+    const examples = first && credential && account ? (venue.demo.examples?.(url, { user: first.user.name, secrets: credential.secrets, ids: venue.credentials.clientIds(account, first.accounts) }) ?? []) : [];
+    lines.push('', `${venue.id}${first && examples.length > 0 ? `, as ${first.user.name}` : ''} (clients and every endpoint: docs/venues/${venue.id}.md)${examples.length > 0 ? ':' : ''}`);
+    lines.push(...examples.map((line) => `  ${line}`));
   }
   return lines;
 }

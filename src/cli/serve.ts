@@ -9,7 +9,7 @@ import type { ConfigFlags } from '../server/config.js';
 import { SERVE_START_OPTIONS } from '../server/settings.js';
 import { CliError, DEMO_SCENARIO_PATH, configFrom, readJsonFile, shellWord, withSettings, withStoreOptions, writeJsonFile } from './shared.js';
 import { refuseLoadedTwice, resetCommandFor } from './start-over.js';
-import { describeDemo, usersFromStore } from './demo.js';
+import { describeDemo, readDemoScenario, usersFromStore } from './demo.js';
 
 /** The table's settings (settings.ts), plus what `serve` does at start. */
 interface ServeOptions extends ConfigFlags {
@@ -41,12 +41,12 @@ export function serveCommand(program: Command): void {
         const url = address.replace('[::1]', 'localhost');
         if (options.credentialsFile) {
           const token = runtime.generatedOperatorToken ?? runtime.config.operatorToken;
-          writeJsonFile(options.credentialsFile, buildCredentialsFile(token, users, token === null ? (runtime.operatorTokenFile ?? undefined) : undefined));
+          writeJsonFile(options.credentialsFile, buildCredentialsFile(runtime.venues, token, users, token === null ? (runtime.operatorTokenFile ?? undefined) : undefined));
         }
         console.log(`assetbook listening on ${url}`);
         printOperatorToken(runtime);
         for (const note of notes) console.log(note);
-        if (options.demo) console.log(describeDemo(url, users, operatorTokenForShell(runtime), restarted));
+        if (options.demo) console.log(describeDemo(url, runtime.venues, users, operatorTokenForShell(runtime), restarted));
       } catch (error) {
         // Close what was opened, so that a failed start exits (a Redis connection would keep it alive).
         await app?.close();
@@ -92,24 +92,27 @@ function printOperatorToken(runtime: Runtime): void {
   }
 }
 
-/** Loads --scenario and --demo unless their users exist already (a restart), and says who is there. */
+/**
+ * Loads --scenario and --demo (examples/demo.json with each venue's demo credentials) unless their
+ * users exist already (a restart), and says who is there.
+ */
 async function loadStartupScenarios(runtime: Runtime, options: ServeOptions): Promise<{ users: LoadedUser[]; restarted: boolean; notes: string[] }> {
   const users: LoadedUser[] = [];
   const notes: string[] = [];
   let restarted = false;
   const paths = [...(options.demo ? [DEMO_SCENARIO_PATH] : []), ...(options.scenario ? [options.scenario] : [])];
   for (const path of paths) {
-    const scenario = checkScenario(readJsonFile(path));
+    const scenario = checkScenario(runtime.venues, path === DEMO_SCENARIO_PATH ? readDemoScenario(runtime.venues) : readJsonFile(path));
     const first = scenario.users[0];
     if (first && (await runtime.store.getUserByName(first.name))) {
-      users.push(...(await usersFromStore(runtime, scenario)));
+      users.push(...(await usersFromStore(runtime, runtime.venues, scenario)));
       restarted = true;
       const name = path === DEMO_SCENARIO_PATH ? 'the demo scenario' : path;
       notes.push(`${name}: its users are in the database already, so it was not loaded again; to start over: ${resetCommandFor(runtime.config.db)}`);
       continue;
     }
     await refuseLoadedTwice(runtime.store, scenario, path, runtime.config.db);
-    users.push(...(await loadScenario(runtime.ledger, runtime.keyring, scenario)).users);
+    users.push(...(await loadScenario(runtime.ledger, runtime.keyring, runtime.venues, scenario)).users);
   }
   return { users, restarted, notes };
 }

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Runtime } from '../server/runtime.js';
 import { errorBody, operatorErrorHandler } from './errors.js';
-import { operatorRoutes } from './routes.js';
+import { operatorRoutes, type OperatorRuntime } from './routes.js';
 import { operatorValidatorCompiler } from './validation.js';
 
 export const OPERATOR_PREFIX = '/_assetbook/v1';
@@ -9,8 +8,10 @@ export const OPERATOR_PREFIX = '/_assetbook/v1';
 /**
  * The operator API: native JSON under a prefix no venue path can collide with, behind a bearer
  * token. An encapsulated plugin, so its error handler and auth hook cover only its own routes.
+ * Its catalog and credential routes take and show what `runtime.venues` declare (the same venues
+ * the runtime's ledger builds facts for).
  */
-export const operatorPlugin = (runtime: Runtime): FastifyPluginAsync => async (app) => {
+export const operatorPlugin = (runtime: OperatorRuntime): FastifyPluginAsync => async (app) => {
   app.setErrorHandler(operatorErrorHandler);
   // Refusals name the field and the code the ledger would give (./validation.ts), not Ajv's wording.
   app.setValidatorCompiler(operatorValidatorCompiler);

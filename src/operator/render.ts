@@ -1,7 +1,8 @@
 import { formatAmount } from '../ledger/amount.js';
 import { assert } from '../ledger/errors.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { BUCKETS, type Balance, type Bucket, type JournalEntry } from '../ledger/types.js';
+import { BUCKETS, type Account, type Asset, type Balance, type Bucket, type JournalEntry, type User } from '../ledger/types.js';
+import { showFacts, type VenueIdentity } from '../ledger/venue-facts.js';
 import type { CredentialRecord } from '../store/store.js';
 
 /** Ledger values to operator wire values: amounts as decimal strings in the asset's unit. */
@@ -44,6 +45,7 @@ export async function renderBalances(ledger: Ledger, account: number, balances: 
   return { account, assets };
 }
 
+/** A credential without anything secret: what else it keeps is named, never shown. */
 export function renderCredential(c: CredentialRecord) {
   return {
     id: c.id,
@@ -52,7 +54,20 @@ export function renderCredential(c: CredentialRecord) {
     accountId: c.accountId,
     label: c.label,
     publicId: c.publicId,
-    rsa: c.rsaPublicKeyPem !== null,
+    extra: Object.keys(c.extra).sort(),
     createdAtMs: c.createdAtMs,
   };
+}
+
+/** Catalog subjects with their stored venue facts in the API's form, every venue served present. */
+export function renderAsset(schemes: readonly VenueIdentity[], asset: Asset) {
+  return { ...asset, venues: showFacts(schemes, 'asset', asset.venues) };
+}
+
+export function renderAccount(schemes: readonly VenueIdentity[], account: Account) {
+  return { ...account, venues: showFacts(schemes, 'account', account.venues) };
+}
+
+export function renderUser(schemes: readonly VenueIdentity[], user: User, accounts: readonly Account[]) {
+  return { ...user, venues: showFacts(schemes, 'user', user.venues), accounts: accounts.map((a) => renderAccount(schemes, a)) };
 }

@@ -4,9 +4,15 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { issueCredential } from '../credentials/issue.js';
 import { LedgerError, isLedgerError } from '../ledger/errors.js';
 import { JOURNAL_PAGE_MAX } from '../ledger/ledger.js';
+import { parseFactChanges } from '../ledger/venue-facts.js';
 import type { Runtime } from '../server/runtime.js';
-import { renderBalances, renderCredential, renderEntry } from './render.js';
+import { renderAccount, renderAsset, renderBalances, renderCredential, renderEntry, renderUser } from './render.js';
 import * as S from './schemas.js';
+
+/** What the operator API uses of the runtime: the venues served decide its catalog and credential shapes. */
+export type OperatorRuntime = Pick<Runtime, 'ledger' | 'store' | 'keyring' | 'checkOperatorToken'> & {
+  readonly venues: readonly S.OperatorVenue[];
+};
 
 /**
  * Which refusals each route can answer, in the operator error shape: every route needs the token
@@ -30,25 +36,27 @@ async function atParam<T>(param: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The operator API's routes. Authentication, validation and the error handler are set by the plugin around them. */
-export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (app) => {
-  const { ledger, store, keyring } = runtime;
+export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => async (app) => {
+  const { ledger, store, keyring, venues } = runtime;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const V = S.operatorSchemas(venues);
+  const schemes = venues.map((v) => v.identity);
 
   const accountOr404 = async (id: number) => {
     const account = await store.getAccount(id);
     if (!account) throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${id}`, 'params/id');
-    return account;
+    return renderAccount(schemes, account);
   };
   const userWithAccounts = async (id: number) => {
     const user = await store.getUser(id);
     if (!user) throw new LedgerError('USER_NOT_FOUND', `no user ${id}`, 'params/id');
-    return { ...user, accounts: await store.listAccounts({ userId: id }) };
+    return renderUser(schemes, user, await store.listAccounts({ userId: id }));
   };
 
   api.get(
     '/assets',
-    { schema: { tags: ['catalog'], operationId: 'listAssets', summary: 'List assets', response: { 200: Type.Array(S.AssetOut), ...refusals() } } },
-    async () => store.listAssets(),
+    { schema: { tags: ['catalog'], operationId: 'listAssets', summary: 'List assets', response: { 200: Type.Array(V.AssetOut), ...refusals() } } },
+    async () => (await store.listAssets()).map((a) => renderAsset(schemes, a)),
   );
 
   api.post(
@@ -58,23 +66,23 @@ export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (a
         tags: ['catalog'],
         operationId: 'createAsset',
         summary: 'Create an asset',
-        body: S.AssetIn,
-        response: { 201: S.AssetOut, ...refusals(...WITH_BODY, 409) },
+        body: V.AssetIn,
+        response: { 201: V.AssetOut, ...refusals(...WITH_BODY, 409) },
       },
     },
     async (req, reply) => {
       const asset = await ledger.session((s) => s.createAsset(req.body));
-      return reply.status(201).send(asset);
+      return reply.status(201).send(renderAsset(schemes, asset));
     },
   );
 
   api.get(
     '/users',
-    { schema: { tags: ['catalog'], operationId: 'listUsers', summary: 'List users with their accounts', response: { 200: Type.Array(S.UserOut), ...refusals() } } },
+    { schema: { tags: ['catalog'], operationId: 'listUsers', summary: 'List users with their accounts', response: { 200: Type.Array(V.UserOut), ...refusals() } } },
     async () => {
       const users = await store.listUsers();
       const accounts = await store.listAccounts();
-      return users.map((u) => ({ ...u, accounts: accounts.filter((a) => a.userId === u.id) }));
+      return users.map((u) => renderUser(schemes, u, accounts.filter((a) => a.userId === u.id)));
     },
   );
 
@@ -85,19 +93,19 @@ export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (a
         tags: ['catalog'],
         operationId: 'createUser',
         summary: 'Create a user and its main account',
-        body: S.UserIn,
-        response: { 201: S.UserOut, ...refusals(...WITH_BODY, 409) },
+        body: V.UserIn,
+        response: { 201: V.UserOut, ...refusals(...WITH_BODY, 409) },
       },
     },
     async (req, reply) => {
       const { user, main } = await ledger.session((s) => s.createUser(req.body));
-      return reply.status(201).send({ ...user, accounts: [main] });
+      return reply.status(201).send(renderUser(schemes, user, [main]));
     },
   );
 
   api.get(
     '/users/:id',
-    { schema: { tags: ['catalog'], operationId: 'getUser', summary: 'Read a user with its accounts', params: S.IdParams, response: { 200: S.UserOut, ...refusals(400, 404) } } },
+    { schema: { tags: ['catalog'], operationId: 'getUser', summary: 'Read a user with its accounts', params: S.IdParams, response: { 200: V.UserOut, ...refusals(400, 404) } } },
     async (req) => userWithAccounts(Number(req.params.id)),
   );
 
@@ -109,13 +117,13 @@ export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (a
         operationId: 'createSubAccount',
         summary: 'Create a sub-account of a user',
         params: S.IdParams,
-        body: S.AccountIn,
-        response: { 201: S.AccountOut, ...refusals(...WITH_BODY, 404, 409) },
+        body: V.AccountIn,
+        response: { 201: V.AccountOut, ...refusals(...WITH_BODY, 404, 409) },
       },
     },
     async (req, reply) => {
       const account = await atParam('id', () => ledger.session((s) => s.createSubAccount(Number(req.params.id), req.body)));
-      return reply.status(201).send(account);
+      return reply.status(201).send(renderAccount(schemes, account));
     },
   );
 
@@ -127,35 +135,41 @@ export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (a
         operationId: 'listAccounts',
         summary: 'List accounts, optionally of one user',
         querystring: S.UserIdQuery,
-        response: { 200: Type.Array(S.AccountOut), ...refusals(400) },
+        response: { 200: Type.Array(V.AccountOut), ...refusals(400) },
       },
     },
-    async (req) => store.listAccounts(req.query.userId === undefined ? {} : { userId: Number(req.query.userId) }),
+    async (req) =>
+      (await store.listAccounts(req.query.userId === undefined ? {} : { userId: Number(req.query.userId) })).map((a) => renderAccount(schemes, a)),
   );
 
   api.get(
     '/accounts/:id',
-    { schema: { tags: ['catalog'], operationId: 'getAccount', summary: 'Read an account', params: S.IdParams, response: { 200: S.AccountOut, ...refusals(400, 404) } } },
+    { schema: { tags: ['catalog'], operationId: 'getAccount', summary: 'Read an account', params: S.IdParams, response: { 200: V.AccountOut, ...refusals(400, 404) } } },
     async (req) => accountOr404(Number(req.params.id)),
   );
 
-  api.put(
-    '/accounts/:id/loopring-key',
+  api.patch(
+    '/accounts/:id',
     {
       schema: {
         tags: ['catalog'],
-        operationId: 'setLoopringKey',
-        summary: "Register or replace an account's Loopring layer-2 public key",
-        description: "The venue's updateAccount: /api/v3/apiKey verifies signatures with it.",
+        operationId: 'changeAccount',
+        summary: "Set or remove an account's mutable venue facts",
+        description: 'Each fact given is set (null removes it); facts not given stay as they are. Identities (unique facts) never change.',
         params: S.IdParams,
-        body: S.LoopringKeyIn,
-        response: { 200: S.AccountOut, ...refusals(...WITH_BODY, 404) },
+        body: V.AccountChangesIn,
+        response: { 200: V.AccountOut, ...refusals(...WITH_BODY, 404) },
       },
     },
     async (req) => {
       const id = Number(req.params.id);
-      const updated = await store.transaction((tx) => tx.setLoopringPublicKey(id, { x: req.body.x, y: req.body.y }));
-      if (!updated) throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${id}`, 'params/id');
+      const changes = parseFactChanges(schemes, 'account', req.body.venues, 'venues');
+      await store.transaction(async (tx) => {
+        if (!(await tx.getAccount(id))) throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${id}`, 'params/id');
+        for (const { venue, changes: facts } of changes) {
+          if (!(await tx.setAccountFacts(id, venue, facts))) throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${id}`, 'params/id');
+        }
+      });
       return accountOr404(id);
     },
   );
@@ -184,15 +198,18 @@ export const operatorRoutes = (runtime: Runtime): FastifyPluginAsync => async (a
         tags: ['credentials'],
         operationId: 'issueCredential',
         summary: 'Issue venue credentials for an account (secrets shown once)',
-        body: S.CredentialInputBody,
+        body: V.CredentialIn,
         response: { 201: S.IssuedCredentialBody, ...refusals(...WITH_BODY, 404, 409) },
       },
     },
     async (req, reply) => {
-      const { accountId, label, ...input } = req.body;
+      const { accountId, venue: venueId, label, ...input } = req.body;
+      const venue = venues.find((v) => v.id === venueId);
+      // The schema's discriminator refused any other venue already.
+      if (!venue) throw new LedgerError('INVALID_ARGUMENT', `venue must be one of ${venues.map((v) => v.id).join(', ')}`, 'venue');
       const account = await store.getAccount(accountId);
       if (!account) throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${accountId}`, 'accountId');
-      const issued = await ledger.session((s) => issueCredential(s, keyring, account, input, label));
+      const issued = await ledger.session((s) => issueCredential(s, keyring, venue.credentials, venue.id, account, input, label));
       return reply.status(201).send(issued);
     },
   );

@@ -2,6 +2,8 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { JOURNAL_PAGE_MAX } from '../ledger/ledger.js';
 import { BUCKETS, SYSTEM_BOOKS } from '../ledger/types.js';
 import { OneOf } from '../ledger/operation-types.js';
+import { factsSchema, type FactsInput } from '../ledger/venue-facts.js';
+import type { VenueDialect } from '../venues/venue.js';
 
 export { BatchInputBody, OperationInputBody } from './operation-schemas.js';
 
@@ -10,6 +12,8 @@ export { BatchInputBody, OperationInputBody } from './operation-schemas.js';
  * serializes responses with them, and the OpenAPI document at /openapi.json is generated from
  * them: a schema with an `$id` is a named component there. Operation schemas are in
  * ../ledger/operation-types.ts (the ledger owns them; ./operation-schemas.ts adds the batch).
+ * The catalog and credential schemas depend on the venues served (`operatorSchemas`): nothing
+ * here names a venue.
  */
 
 /** The same schema under a component name (a copy: the scenario schema reuses the unnamed one). */
@@ -34,106 +38,151 @@ export const ErrorBody = Type.Object(
   { $id: 'OperatorError', description: 'Every refusal of the operator API' },
 );
 
-export const AssetInputBody = Type.Object(
-  {
-    symbol: Symbol,
-    name: Type.Optional(Name),
-    scale: Type.Integer({ minimum: 0, maximum: 36, description: 'Decimal places of the smallest unit the ledger keeps' }),
-    bitget: Type.Optional(Type.Object({ coin: Type.Optional(Symbol) }, { additionalProperties: false })),
-    bullish: Type.Optional(
-      Type.Object({ assetId: Type.Optional(Type.String({ maxLength: 20 })), precision: Type.Optional(Type.Integer({ minimum: 0, maximum: 36 })) }, { additionalProperties: false }),
-    ),
-    loopring: Type.Optional(
+/** What the operator API and scenario files need of a venue: its id, its facts and its credential kind. */
+export type OperatorVenue = Pick<VenueDialect, 'id' | 'identity' | 'credentials'>;
+
+/** An asset as created: its own fields, and what each venue knows it by (every fact optional: the rest is generated). */
+export interface AssetInput {
+  readonly symbol: string;
+  readonly name?: string;
+  readonly scale: number;
+  readonly venues?: FactsInput;
+}
+export interface AccountInput {
+  readonly label?: string;
+  readonly venues?: FactsInput;
+}
+export interface UserInput {
+  readonly name: string;
+  readonly venues?: FactsInput;
+  readonly main?: AccountInput;
+}
+export interface AccountChanges {
+  readonly venues: FactsInput;
+}
+/** A credential request: the account, the venue, a label, and the fields of that venue's credential kind. */
+export interface CredentialInput {
+  readonly accountId: number;
+  readonly venue: string;
+  readonly label?: string;
+  readonly [field: string]: unknown;
+}
+
+/** A component name from a venue id: `someVenue` gives `SomeVenue`. */
+const capitalized = (id: string) => `${id.charAt(0).toUpperCase()}${id.slice(1)}`;
+
+function buildOperatorSchemas(venues: readonly OperatorVenue[]) {
+  const schemes = venues.map((v) => v.identity);
+  const AssetInputBody = Type.Object(
+    {
+      symbol: Symbol,
+      name: Type.Optional(Name),
+      scale: Type.Integer({ minimum: 0, maximum: 36, description: 'Decimal places of the smallest unit the ledger keeps' }),
+      venues: Type.Optional(factsSchema(schemes, 'asset', 'input')),
+    },
+    { additionalProperties: false },
+  );
+  const AssetOut = Type.Object(
+    { symbol: Type.String(), name: Type.String(), scale: Type.Integer(), venues: factsSchema(schemes, 'asset', 'output') },
+    { $id: 'Asset' },
+  );
+  const AccountInputBody = Type.Object(
+    { label: Type.Optional(Name), venues: Type.Optional(factsSchema(schemes, 'account', 'input')) },
+    { additionalProperties: false },
+  );
+  const AccountOut = Type.Object(
+    {
+      id: Type.Integer(),
+      userId: Type.Integer(),
+      kind: OneOf(['main', 'sub']),
+      label: Type.String(),
+      venues: factsSchema(schemes, 'account', 'output'),
+      createdAtMs: Type.Integer(),
+    },
+    { $id: 'Account' },
+  );
+  const AccountChangesIn = Type.Object(
+    { venues: factsSchema(schemes, 'account', 'changes') },
+    {
+      additionalProperties: false,
+      $id: 'AccountChanges',
+      title: 'an account change',
+      description: "Sets (a value) or removes (null) an account's mutable venue facts; the others stay as they are",
+    },
+  );
+  const UserIn = Type.Object(
+    { name: Name, venues: Type.Optional(factsSchema(schemes, 'user', 'input')), main: Type.Optional(AccountInputBody) },
+    { additionalProperties: false, $id: 'UserInput', title: 'a user' },
+  );
+  const UserOut = Type.Object(
+    { id: Type.Integer(), name: Type.String(), venues: factsSchema(schemes, 'user', 'output'), createdAtMs: Type.Integer(), accounts: Type.Array(AccountOut) },
+    { $id: 'User' },
+  );
+  return {
+    AssetInputBody,
+    AssetIn: Type.Unsafe<AssetInput>(named('AssetInput', AssetInputBody, { title: 'an asset' })),
+    AssetOut,
+    AccountInputBody,
+    AccountIn: Type.Unsafe<AccountInput>(named('AccountInput', AccountInputBody, { title: 'an account' })),
+    AccountOut,
+    AccountChangesIn: Type.Unsafe<AccountChanges>(AccountChangesIn),
+    UserIn: Type.Unsafe<UserInput>(UserIn),
+    UserOut,
+    CredentialIn: Type.Unsafe<CredentialInput>(credentialInput(venues)),
+  };
+}
+
+/**
+ * `POST /credentials`: one branch per venue, chosen by `venue`, each taking that venue's
+ * credential fields flat beside `accountId` and `label`; a mistake is judged against the venue meant.
+ */
+function credentialInput(venues: readonly OperatorVenue[]): TSchema {
+  const common = { accountId: Id, label: Type.Optional(Name) };
+  const description = 'Which venue the credential signs for';
+  if (venues.length === 0) {
+    return Type.Object(
+      { venue: Type.String({ description, not: {}, 'x-invalid': 'must name a venue served, and none is' }), ...common },
+      { additionalProperties: false, $id: 'CredentialInput', title: 'a credential request' },
+    );
+  }
+  return Type.Unsafe({
+    $id: 'CredentialInput',
+    type: 'object',
+    title: 'a credential request',
+    description: "Issues a credential of one venue: `venue` chooses which fields it takes (that venue's own, each optional: the rest is generated)",
+    'x-invalid': 'must be an object: a credential request',
+    discriminator: { propertyName: 'venue' },
+    oneOf: venues.map((v) =>
       Type.Object(
+        { venue: Type.Literal(v.id, { description }), ...common, ...v.credentials.input.properties },
         {
-          tokenId: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647 })),
-          address: Type.Optional(Type.String({ maxLength: 42 })),
-          decimals: Type.Optional(Type.Integer({ minimum: 0, maximum: 36 })),
+          additionalProperties: false,
+          $id: `${capitalized(v.id)}CredentialInput`,
+          title: `a ${v.id} credential request`,
+          description: v.credentials.holder === 'user' ? 'The user holds it: issue it on the main account' : 'Each account, a sub-account too, holds its own',
         },
-        { additionalProperties: false },
       ),
     ),
-  },
-  { additionalProperties: false },
-);
+  });
+}
 
-export const AssetIn = named('AssetInput', AssetInputBody, { title: 'an asset' });
+export type OperatorSchemas = ReturnType<typeof buildOperatorSchemas>;
 
-export const AssetBody = Type.Object({
-  symbol: Type.String(),
-  name: Type.String(),
-  scale: Type.Integer(),
-  bitget: Type.Object({ coin: Type.String() }),
-  bullish: Type.Object({ assetId: Type.String(), precision: Type.Integer() }),
-  loopring: Type.Object({ tokenId: Type.Integer(), address: Type.String(), decimals: Type.Integer() }),
-}, { $id: 'Asset' });
-export const AssetOut = AssetBody;
+/** Built once per list of venues: a schema object is compiled once, and the OpenAPI document sees one object per `$id`. */
+const built = new WeakMap<readonly OperatorVenue[], OperatorSchemas>();
 
-const PublicKey = Type.Object({ x: Type.String({ maxLength: 80 }), y: Type.String({ maxLength: 80 }) }, { additionalProperties: false });
-
-const FieldElement = Type.String({ pattern: '^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$', description: 'A field element: 0x-hex or decimal', 'x-invalid': 'must be a field element: 0x and 1 to 64 hex digits, or 1 to 78 decimal digits' });
-
-export const LoopringKeyIn = Type.Object(
-  { x: FieldElement, y: FieldElement },
-  { additionalProperties: false, $id: 'LoopringKeyInput', title: 'a Loopring key', description: "The account's Loopring layer-2 (EdDSA) public key, as the SDK's key pair gives it" },
-);
-
-export const AccountInputBody = Type.Object(
-  {
-    label: Type.Optional(Name),
-    bitgetUid: Type.Optional(Type.String({ maxLength: 20 })),
-    bullishTradingAccountId: Type.Optional(Type.String({ maxLength: 20 })),
-    loopringAccountId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
-    loopringAddress: Type.Optional(Type.String({ maxLength: 42 })),
-    loopringPublicKey: Type.Optional(PublicKey),
-  },
-  { additionalProperties: false },
-);
-
-export const AccountBody = Type.Object({
-  id: Type.Integer(),
-  userId: Type.Integer(),
-  kind: OneOf(['main', 'sub']),
-  label: Type.String(),
-  bitgetUid: Type.String(),
-  bullishTradingAccountId: Type.String(),
-  loopringAccountId: Type.Integer(),
-  loopringAddress: Type.String(),
-  loopringPublicKey: Type.Union([Type.Object({ x: Type.String(), y: Type.String() }), Type.Null()]),
-  createdAtMs: Type.Integer(),
-}, { $id: 'Account' });
-export const AccountOut = AccountBody;
-export const AccountIn = named('AccountInput', AccountInputBody, { title: 'an account' });
-
-export const UserInputBody = Type.Object(
-  { name: Name, bitgetBroker: Type.Optional(Type.Boolean()), main: Type.Optional(AccountInputBody) },
-  { additionalProperties: false, $id: 'UserInput', title: 'a user' },
-);
-export const UserIn = UserInputBody;
-
-export const UserBody = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  bitgetBroker: Type.Boolean(),
-  createdAtMs: Type.Integer(),
-  accounts: Type.Array(AccountBody),
-}, { $id: 'User' });
-export const UserOut = UserBody;
-
-export const CredentialInputBody = Type.Object(
-  {
-    venue: OneOf(['bitget', 'bullish', 'loopring'], { description: 'Which venue the credential signs for' }),
-    accountId: Id,
-    label: Type.Optional(Name),
-    apiKey: Type.Optional(Type.String({ maxLength: 128 })),
-    secretKey: Type.Optional(Type.String({ maxLength: 128 })),
-    passphrase: Type.Optional(Type.String({ maxLength: 128 })),
-    rsaPublicKeyPem: Type.Optional(Type.String({ maxLength: 4096 })),
-    publicKey: Type.Optional(Type.String({ maxLength: 128 })),
-    secret: Type.Optional(Type.String({ maxLength: 128 })),
-  },
-  { additionalProperties: false, $id: 'CredentialInput', title: 'a credential request' },
-);
+/**
+ * The catalog and credential schemas for the venues served: what each venue knows assets, users
+ * and accounts by (nested under `venues`), and its credential fields.
+ */
+export function operatorSchemas(venues: readonly OperatorVenue[]): OperatorSchemas {
+  let schemas = built.get(venues);
+  if (!schemas) {
+    schemas = buildOperatorSchemas(venues);
+    built.set(venues, schemas);
+  }
+  return schemas;
+}
 
 export const IssuedCredentialBody = Type.Object({
   id: Type.Integer(),
@@ -149,8 +198,8 @@ export const CredentialBody = Type.Object({
   userId: Type.Integer(),
   accountId: Type.Integer(),
   label: Type.String(),
-  publicId: Type.String({ description: 'Bitget apiKey, Bullish public key, or a hash for Loopring keys' }),
-  rsa: Type.Boolean(),
+  publicId: Type.String({ description: 'What the client presents to name the credential (an API key, a public key), or a keyed hash of it' }),
+  extra: Type.Array(Type.String(), { description: 'The names of what else the venue keeps to check it with (a hash, a public key), never their values' }),
   createdAtMs: Type.Integer(),
 }, { $id: 'Credential' });
 

@@ -1,5 +1,5 @@
 import type { FastifySchemaCompiler } from 'fastify';
-import { checkerFor, isPlainObject } from '../ledger/validation.js';
+import { checkerFor, isPlainObject, type Check } from '../ledger/validation.js';
 
 /**
  * The operator API's request validation: the ledger's (../ledger/validation.ts), so a request the
@@ -7,6 +7,34 @@ import { checkerFor, isPlainObject } from '../ledger/validation.js';
  */
 
 export { checkerFor, describeError, isPlainObject, type Check } from '../ledger/validation.js';
+
+/** A copy of `schema` without `$id`s (which only name OpenAPI components; nothing here refers to one). */
+function withoutIds(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutIds);
+  if (!isPlainObject(schema)) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) if (key !== '$id') out[key] = withoutIds(value);
+  return out;
+}
+
+const checks = new WeakMap<object, Map<string, Check>>();
+
+/**
+ * The check of `schema` with paths under `prefix`, compiled once per schema object. The schemas
+ * built from the venues served carry `$id`s for the OpenAPI document, and two lists of venues (two
+ * apps in one process) give two schemas under one `$id`: the shared validator would refuse the
+ * second, so it compiles them without their names.
+ */
+export function checkerForSchema(schema: object, prefix = ''): Check {
+  let byPrefix = checks.get(schema);
+  if (!byPrefix) checks.set(schema, (byPrefix = new Map()));
+  let check = byPrefix.get(prefix);
+  if (!check) {
+    check = checkerFor(withoutIds(schema) as object, prefix);
+    byPrefix.set(prefix, check);
+  }
+  return check;
+}
 
 /** Fastify's names for the parts of a request, as paths name them. */
 const PART: Record<string, string> = { body: '', querystring: 'query', params: 'params', headers: 'headers' };
@@ -17,7 +45,7 @@ const PART: Record<string, string> = { body: '', querystring: 'query', params: '
  */
 export const operatorValidatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const part = PART[httpPart ?? 'body'] ?? String(httpPart);
-  const check = part === '' ? checkerFor(schema) : checkerFor(schema, part);
+  const check = checkerForSchema(schema, part);
   return (value: unknown) => {
     if (part === '' && !isPlainObject(value)) {
       return { error: Object.assign(new Error('the body must be a JSON object'), { statusCode: 400 }) };

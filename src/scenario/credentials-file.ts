@@ -1,62 +1,46 @@
+import type { IssuedCredential } from '../credentials/issue.js';
+import type { Account } from '../ledger/types.js';
+import type { OperatorVenue } from '../operator/schemas.js';
 import type { LoadedUser } from './load.js';
 
 /**
- * The `--credentials-file` document: the operator token, and per user the credentials and
- * identities a client needs for each venue. Sub-accounts with keys of their own are listed too.
+ * The `--credentials-file` document: the operator token, and per user, for each venue, what a
+ * client needs: the ids it names the account by (the venue's `clientIds`) and the credential's
+ * secrets. The main account's are on the user (a credential the user holds is filed there);
+ * sub-accounts with keys of their own are listed too.
  */
 export interface CredentialsFile {
   operator: { token: string | null; tokenFile?: string };
   users: CredentialsFileUser[];
 }
 
-interface VenueKeys {
-  bitget?: { uid: string; apiKey: string; secretKey?: string; passphrase: string };
-  loopring?: { accountId: number; address: string; apiKey: string };
-}
+/** By venue id: the account's ids at the venue, then the secrets. */
+export type VenueKeys = Record<string, Record<string, unknown>>;
 
-export interface CredentialsFileUser extends VenueKeys {
-  name: string;
-  bullish?: { publicKey: string; secret: string; tradingAccountIds: string[] };
-  subAccounts: ({ label: string; accountId: number } & VenueKeys)[];
-}
+export type CredentialsFileUser = { name: string; subAccounts: CredentialsFileSubAccount[] } & VenueKeys;
+export type CredentialsFileSubAccount = { label: string; accountId: number } & VenueKeys;
 
-function venueKeys(user: LoadedUser, accountId: number): VenueKeys {
-  const account = user.accounts.find((a) => a.id === accountId);
+/** The first credential of each venue on this account, with what the client names the account by. */
+function venueKeys(venues: readonly OperatorVenue[], accounts: readonly Account[], credentials: readonly IssuedCredential[], account: Account): VenueKeys {
   const out: VenueKeys = {};
-  if (!account) return out;
-  const bitget = user.credentials.find((c) => c.venue === 'bitget' && c.accountId === accountId);
-  if (bitget) {
-    const { apiKey = '', secretKey, passphrase = '' } = bitget.secrets;
-    out.bitget = { uid: account.bitgetUid, apiKey, ...(secretKey === undefined ? {} : { secretKey }), passphrase };
+  for (const venue of venues) {
+    const credential = credentials.find((c) => c.venue === venue.id && c.accountId === account.id);
+    if (credential) out[venue.id] = { ...venue.credentials.clientIds(account, accounts), ...credential.secrets };
   }
-  const loopring = user.credentials.find((c) => c.venue === 'loopring' && c.accountId === accountId);
-  if (loopring) out.loopring = { accountId: account.loopringAccountId, address: account.loopringAddress, apiKey: loopring.secrets.apiKey ?? '' };
   return out;
 }
 
-export function buildCredentialsFile(operatorToken: string | null, users: readonly LoadedUser[], tokenFile?: string): CredentialsFile {
+export function buildCredentialsFile(venues: readonly OperatorVenue[], operatorToken: string | null, users: readonly LoadedUser[], tokenFile?: string): CredentialsFile {
   return {
     operator: tokenFile === undefined ? { token: operatorToken } : { token: operatorToken, tokenFile },
     users: users.map((u) => {
       const main = u.accounts.find((a) => a.kind === 'main');
-      const bullish = u.credentials.find((c) => c.venue === 'bullish');
-      return {
-        name: u.user.name,
-        ...(main ? venueKeys(u, main.id) : {}),
-        ...(bullish
-          ? {
-              bullish: {
-                publicKey: bullish.secrets.publicKey ?? '',
-                secret: bullish.secrets.secret ?? '',
-                tradingAccountIds: u.accounts.map((a) => a.bullishTradingAccountId),
-              },
-            }
-          : {}),
-        subAccounts: u.accounts
-          .filter((a) => a.kind === 'sub')
-          .map((a) => ({ label: a.label, accountId: a.id, ...venueKeys(u, a.id) }))
-          .filter((s) => s.bitget !== undefined || s.loopring !== undefined),
-      };
+      const subAccounts = u.accounts
+        .filter((a) => a.kind === 'sub')
+        .map((a) => ({ label: a.label, accountId: a.id, keys: venueKeys(venues, u.accounts, u.credentials, a) }))
+        .filter((s) => Object.keys(s.keys).length > 0)
+        .map(({ keys, ...s }) => ({ ...s, ...keys }) as CredentialsFileSubAccount);
+      return { name: u.user.name, ...(main ? venueKeys(venues, u.accounts, u.credentials, main) : {}), subAccounts } as CredentialsFileUser;
     }),
   };
 }

@@ -7,6 +7,8 @@ import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
 import { Ledger } from '../ledger/ledger.js';
 import { BUCKETS } from '../ledger/types.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { VENUES } from '../venues/index.js';
+import { demoScenario } from './demo.js';
 import { scenarioJsonSchemaText } from './json-schema.js';
 import { checkScenario, loadScenario } from './load.js';
 
@@ -32,12 +34,18 @@ interface DemoFile {
   users: DemoUser[];
 }
 
-/** A fresh copy each time, so a test may edit it freely. */
-const demo = (): DemoFile => JSON.parse(readFileSync(new URL('demo.json', EXAMPLES), 'utf8')) as DemoFile;
+/** examples/demo.json as written: no venue's credentials. */
+const demoFile = (): DemoFile => JSON.parse(readFileSync(new URL('demo.json', EXAMPLES), 'utf8')) as DemoFile;
+
+/** The demo scenario (the file and each venue's demo credentials), a fresh copy each time, so a test may edit it freely. */
+const demo = (): DemoFile => demoScenario(VENUES, demoFile()) as DemoFile;
+
+/** The venues whose demo gives this user credentials. */
+const demoVenuesOf = (name: string) => VENUES.filter((v) => (v.demo.credentials[name] ?? []).length > 0).map((v) => v.id);
 
 function fresh() {
   const store = SqliteStore.open({ path: ':memory:' });
-  const ledger = new Ledger(store);
+  const ledger = new Ledger(store, Date.now, { venues: VENUES.map((v) => v.identity) });
   const keyring = new Keyring(Buffer.alloc(32, 1));
   return { store, ledger, keyring };
 }
@@ -60,7 +68,7 @@ async function refused(value: unknown, code: LedgerErrorCode): Promise<LedgerErr
   const world = fresh();
   let caught: unknown;
   try {
-    await loadScenario(world.ledger, world.keyring, value);
+    await loadScenario(world.ledger, world.keyring, VENUES, value);
   } catch (error) {
     caught = error;
   }
@@ -75,10 +83,10 @@ async function refused(value: unknown, code: LedgerErrorCode): Promise<LedgerErr
  * The demo scenario
  * --------------------------------------------------------------------------------------------- */
 
-test('examples/demo.json loads, verifies, and holds users, sub-accounts, assets and credentials', async () => {
+test("the demo (examples/demo.json with each venue's demo credentials) loads, verifies, and holds users, sub-accounts, assets and credentials", async () => {
   const world = fresh();
   const { store, ledger, keyring } = world;
-  const result = await loadScenario(ledger, keyring, demo());
+  const result = await loadScenario(ledger, keyring, VENUES, demo());
 
   const report = await ledger.verify();
   assert.equal(report.ok, true, JSON.stringify(report.mismatches));
@@ -102,11 +110,13 @@ test('examples/demo.json loads, verifies, and holds users, sub-accounts, assets 
   for (const symbol of ['BTC', 'ETH', 'USDT', 'USDC', 'SOL']) assert.ok(symbols.includes(symbol), `asset ${symbol} declared`);
 
   for (const user of users) {
+    const expected = demoVenuesOf(user.name);
+    assert.deepEqual(expected, VENUES.map((v) => v.id), `every venue's demo gives ${user.name} a credential`);
     const venues = new Set((await store.listCredentials(user.id)).map((c) => c.venue));
-    for (const venue of ['bitget', 'bullish', 'loopring'] as const) assert.ok(venues.has(venue), `${user.name} has a ${venue} credential`);
+    assert.deepEqual(venues, new Set(expected), `${user.name}'s stored credentials`);
     const loaded = result.users.find((u) => u.user.id === user.id);
     assert.ok(loaded, `${user.name} is in the load result`);
-    assert.deepEqual(new Set(loaded.credentials.map((c) => c.venue)), new Set(['bitget', 'bullish', 'loopring']));
+    assert.deepEqual(new Set(loaded.credentials.map((c) => c.venue)), new Set(expected));
   }
   await store.close();
 });
@@ -115,7 +125,7 @@ test('demo opening balances equal the file for every account, asset and bucket (
   const world = fresh();
   const { store, ledger, keyring } = world;
   const file = demo();
-  await loadScenario(ledger, keyring, file);
+  await loadScenario(ledger, keyring, VENUES, file);
   const scales = new Map(file.assets.map((a) => [a.symbol, a.scale]));
 
   let compared = 0;
@@ -152,7 +162,7 @@ test('the opening pending deposit is confirmed by its documented key and moves t
   const world = fresh();
   const { store, ledger, keyring } = world;
   const file = demo();
-  await loadScenario(ledger, keyring, file);
+  await loadScenario(ledger, keyring, VENUES, file);
 
   // Find the first opening pending deposit the file declares on a main account.
   let found: { user: string; asset: string; amount: string } | undefined;
@@ -244,11 +254,13 @@ test('duplicate user names are refused', async () => {
 
 test('credentials naming a sub-account label that does not exist are refused with their path', async () => {
   const file = demo();
-  const bitget = file.users[0]?.credentials?.bitget;
-  assert.ok(bitget);
-  bitget[0] = { ...(bitget[0] as object), account: 'no-such-label' };
+  const venue = VENUES.find((v) => v.credentials.holder === 'account');
+  assert.ok(venue, 'a venue whose accounts hold their own credentials');
+  const entries = file.users[0]?.credentials?.[venue.id];
+  assert.ok(entries);
+  entries[0] = { ...(entries[0] as object), account: 'no-such-label' };
   const error = await refused(file, 'ACCOUNT_NOT_FOUND');
-  assert.equal(error.path, 'users/0/credentials/bitget/0/account');
+  assert.equal(error.path, `users/0/credentials/${venue.id}/0/account`);
   assert.doesNotMatch(error.message, /account: account:/);
 });
 
@@ -267,8 +279,12 @@ test('an error in the last user after valid users leaves the store empty (atomic
  * Schema and examples
  * --------------------------------------------------------------------------------------------- */
 
-test('schemas/scenario.schema.json is current (equals scenarioJsonSchemaText())', () => {
-  assert.equal(readFileSync(SCHEMA_FILE, 'utf8'), scenarioJsonSchemaText());
+test('schemas/scenario.schema.json is current (equals scenarioJsonSchemaText(VENUES): npm run schema writes it)', () => {
+  assert.equal(readFileSync(SCHEMA_FILE, 'utf8'), scenarioJsonSchemaText(VENUES));
+});
+
+test("examples/demo.json names no venue's credentials: each venue's demo brings them", () => {
+  for (const user of demoFile().users) assert.equal(user.credentials, undefined, `${user.name} has no credentials in the file`);
 });
 
 test('every examples/*.json validates with checkScenario', () => {
@@ -276,6 +292,6 @@ test('every examples/*.json validates with checkScenario', () => {
   assert.ok(files.includes('demo.json'));
   for (const name of files) {
     const value = JSON.parse(readFileSync(new URL(name, EXAMPLES), 'utf8')) as unknown;
-    assert.doesNotThrow(() => checkScenario(value), `examples/${name} validates`);
+    assert.doesNotThrow(() => checkScenario(VENUES, value), `examples/${name} validates`);
   }
 });

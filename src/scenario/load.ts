@@ -1,12 +1,13 @@
-import { issueCredential, type CredentialInput, type IssuedCredential } from '../credentials/issue.js';
+import { issueCredential, type IssuedCredential } from '../credentials/issue.js';
 import type { Keyring } from '../credentials/keyring.js';
 import { LedgerError, isLedgerError } from '../ledger/errors.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { OperationRequest, OperationType } from '../ledger/operations.js';
 import type { LedgerSession } from '../ledger/session.js';
 import type { Account, Bucket, User } from '../ledger/types.js';
-import { checkerFor } from '../operator/validation.js';
-import { ScenarioSchema, type Scenario, type ScenarioAccountInput } from './schema.js';
+import type { OperatorVenue } from '../operator/schemas.js';
+import { checkerForSchema } from '../operator/validation.js';
+import { scenarioSchema, type Scenario, type ScenarioAccount, type ScenarioUser } from './schema.js';
 
 /** What a load created, with every credential's plaintext: the one time it is known. */
 export interface LoadedUser {
@@ -20,8 +21,6 @@ export interface LoadResult {
   readonly operations: number;
 }
 
-/** The operator API's check: the same codes, paths and wording for the same mistake. */
-const check = checkerFor(ScenarioSchema);
 
 /** Re-throws a ledger error with the scenario location in front of its path. */
 async function at<T>(path: string, fn: () => Promise<T>, exact = false): Promise<T> {
@@ -36,9 +35,12 @@ async function at<T>(path: string, fn: () => Promise<T>, exact = false): Promise
   }
 }
 
-/** Checks a parsed scenario against the schema; throws INVALID_ARGUMENT naming the first bad field. */
-export function checkScenario(value: unknown): Scenario {
-  const refusal = check(value);
+/**
+ * Checks a parsed scenario against the schema for these venues (the operator API's check: the same
+ * codes, paths and wording for the same mistake); throws INVALID_ARGUMENT naming the first bad field.
+ */
+export function checkScenario(venues: readonly OperatorVenue[], value: unknown): Scenario {
+  const refusal = checkerForSchema(scenarioSchema(venues))(value);
   if (refusal) throw refusal;
   return value as Scenario;
 }
@@ -48,8 +50,8 @@ export function checkScenario(value: unknown): Scenario {
  * opening balances as real ledger operations with keys `scenario/<user>/<account>/<asset>/<step>`
  * (so an opening pending deposit can later be confirmed by that key). A bad file writes nothing.
  */
-export async function loadScenario(ledger: Ledger, keyring: Keyring, value: unknown): Promise<LoadResult> {
-  const scenario = checkScenario(value);
+export async function loadScenario(ledger: Ledger, keyring: Keyring, venues: readonly OperatorVenue[], value: unknown): Promise<LoadResult> {
+  const scenario = checkScenario(venues, value);
   return ledger.session(async (s) => {
     for (const [i, asset] of scenario.assets.entries()) await at(`assets/${i}`, () => s.createAsset(asset));
     let operations = 0;
@@ -57,7 +59,7 @@ export async function loadScenario(ledger: Ledger, keyring: Keyring, value: unkn
     for (const [u, spec] of scenario.users.entries()) {
       const where = `users/${u}`;
       const { user, main } = await at(where, () =>
-        s.createUser({ name: spec.name, bitgetBroker: spec.bitgetBroker, main: identities(spec.main) }),
+        s.createUser({ name: spec.name, ...(spec.venues === undefined ? {} : { venues: spec.venues }), main: identities(spec.main) }),
       );
       const accounts = [main];
       for (const [i, sub] of (spec.subAccounts ?? []).entries()) {
@@ -71,14 +73,14 @@ export async function loadScenario(ledger: Ledger, keyring: Keyring, value: unkn
           operations += 1;
         }
       }
-      const credentials = await issueAll(s, keyring, accounts, spec.credentials ?? {}, `${where}/credentials`);
+      const credentials = await issueAll(s, keyring, venues, accounts, spec.credentials ?? {}, `${where}/credentials`);
       users.push({ user, accounts, credentials });
     }
     return { assets: scenario.assets.length, users, operations };
   });
 }
 
-function identities(spec: ScenarioAccountInput | undefined) {
+function identities(spec: ScenarioAccount | undefined) {
   if (!spec) return {};
   const { balances: _balances, ...rest } = spec;
   return rest;
@@ -128,11 +130,13 @@ export function openingOperations(
   return out;
 }
 
-type CredentialSpecs = NonNullable<Scenario['users'][number]['credentials']>;
+type CredentialSpecs = NonNullable<ScenarioUser['credentials']>;
 
+/** Each venue's credentials, in the order the venues are served; a kind the user holds goes on the main account. */
 async function issueAll(
   s: LedgerSession,
   keyring: Keyring,
+  venues: readonly OperatorVenue[],
   accounts: readonly Account[],
   specs: CredentialSpecs,
   where: string,
@@ -143,10 +147,11 @@ async function issueAll(
     return found;
   };
   const issued: IssuedCredential[] = [];
-  const issue = async (path: string, ref: string | undefined, input: CredentialInput) =>
-    issued.push(await at(path, async () => issueCredential(s, keyring, byRef(ref, 'account'), input)));
-  for (const [i, { account, ...rest }] of (specs.bitget ?? []).entries()) await issue(`${where}/bitget/${i}`, account, { venue: 'bitget', ...rest });
-  for (const [i, rest] of (specs.bullish ?? []).entries()) await issue(`${where}/bullish/${i}`, 'main', { venue: 'bullish', ...rest });
-  for (const [i, { account, ...rest }] of (specs.loopring ?? []).entries()) await issue(`${where}/loopring/${i}`, account, { venue: 'loopring', ...rest });
+  for (const venue of venues) {
+    for (const [i, { account, ...input }] of (specs[venue.id] ?? []).entries()) {
+      const ref = venue.credentials.holder === 'user' ? 'main' : account;
+      issued.push(await at(`${where}/${venue.id}/${i}`, async () => issueCredential(s, keyring, venue.credentials, venue.id, byRef(ref, 'account'), input)));
+    }
+  }
   return issued;
 }

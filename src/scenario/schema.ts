@@ -1,9 +1,13 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { Amount } from '../ledger/operation-types.js';
-import { AccountInputBody, AssetInputBody } from '../operator/schemas.js';
+import type { Bucket } from '../ledger/types.js';
+import { factsSchema, type FactsInput } from '../ledger/venue-facts.js';
+import { operatorSchemas, type AssetInput, type OperatorVenue } from '../operator/schemas.js';
 
 /**
- * The scenario file format. `schemas/scenario.schema.json` is generated from this
+ * The scenario file format, built from the venues served: what each venue knows assets, users and
+ * accounts by (nested under `venues`, as the operator API takes them) and each venue's credential
+ * fields. `schemas/scenario.schema.json` is generated from it for the registry's venues
  * (`npm run schema`), and a test keeps the two equal.
  */
 
@@ -12,7 +16,6 @@ import { AccountInputBody, AssetInputBody } from '../operator/schemas.js';
  * and an operation refuse the same malformed amount the same way. Zero is allowed here: no balance.
  */
 const Decimal = { ...Amount, description: 'An opening amount in the asset\'s unit, e.g. "1.25"; "0" for none' };
-const Secret = Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', 'x-invalid': 'must be 8 to 128 printable ASCII characters without spaces' });
 
 export const OpeningBalances = Type.Object(
   {
@@ -28,77 +31,95 @@ export const OpeningBalances = Type.Object(
   { additionalProperties: false, description: 'Opening amount per bucket, in the asset unit' },
 );
 
-const ScenarioAccount = Type.Composite([
-  AccountInputBody,
-  Type.Object({
-    balances: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Z0-9]{1,20}$' }), OpeningBalances, { description: 'By asset symbol' })),
-  }),
-], { additionalProperties: false });
-
 const AccountRef = Type.String({ minLength: 1, maxLength: 64, description: '"main" or a sub-account label' });
 
-export const ScenarioSchema = Type.Object(
-  {
-    $schema: Type.Optional(Type.String()),
-    name: Type.Optional(Type.String({ maxLength: 64 })),
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
-    assets: Type.Array(AssetInputBody, { maxItems: 1000 }),
-    users: Type.Array(
-      Type.Object(
-        {
-          name: Type.String({ minLength: 1, maxLength: 64 }),
-          bitgetBroker: Type.Optional(Type.Boolean()),
-          main: Type.Optional(ScenarioAccount),
-          subAccounts: Type.Optional(
-            Type.Array(Type.Composite([ScenarioAccount, Type.Object({ label: Type.String({ minLength: 1, maxLength: 64 }) })], { additionalProperties: false }), { maxItems: 1000 }),
-          ),
-          credentials: Type.Optional(
-            Type.Object(
-              {
-                bitget: Type.Optional(
-                  Type.Array(
-                    Type.Object(
-                      {
-                        account: Type.Optional(AccountRef),
-                        apiKey: Type.Optional(Secret),
-                        secretKey: Type.Optional(Secret),
-                        passphrase: Type.Optional(Secret),
-                        rsaPublicKeyPem: Type.Optional(Type.String({ maxLength: 4096 })),
-                      },
-                      { additionalProperties: false },
-                    ),
-                    { maxItems: 100 },
-                  ),
-                ),
-                bullish: Type.Optional(
-                  Type.Array(
-                    Type.Object({ publicKey: Type.Optional(Secret), secret: Type.Optional(Secret) }, { additionalProperties: false }),
-                    { maxItems: 100 },
-                  ),
-                ),
-                loopring: Type.Optional(
-                  Type.Array(
-                    Type.Object({ account: Type.Optional(AccountRef), apiKey: Type.Optional(Secret) }, { additionalProperties: false }),
-                    { maxItems: 100 },
-                  ),
-                ),
-              },
-              { additionalProperties: false },
-            ),
-          ),
-        },
-        { additionalProperties: false },
-      ),
-      { maxItems: 10000 },
-    ),
-  },
-  {
-    additionalProperties: false,
-    $id: 'https://assetbook.dev/schemas/scenario.schema.json',
-    title: 'assetbook scenario',
-    description: 'Assets, users, accounts, credentials and opening balances, loaded atomically.',
-  },
-);
+/** What a scenario says of one account: its label, its venue facts, its opening balances. */
+export interface ScenarioAccount {
+  readonly label?: string;
+  readonly venues?: FactsInput;
+  readonly balances?: Readonly<Record<string, Readonly<Partial<Record<Bucket, string>>>>>;
+}
 
-export type Scenario = Static<typeof ScenarioSchema>;
-export type ScenarioAccountInput = Static<typeof ScenarioAccount>;
+/** One credential to issue: the account it is for (a kind held by the user takes none) and the kind's fields. */
+export interface ScenarioCredential {
+  readonly account?: string;
+  readonly [field: string]: unknown;
+}
+
+export interface ScenarioUser {
+  readonly name: string;
+  readonly venues?: FactsInput;
+  readonly main?: ScenarioAccount;
+  readonly subAccounts?: readonly (ScenarioAccount & { readonly label: string })[];
+  /** By venue id. */
+  readonly credentials?: Readonly<Record<string, readonly ScenarioCredential[] | undefined>>;
+}
+
+export interface Scenario {
+  readonly $schema?: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly assets: readonly AssetInput[];
+  readonly users: readonly ScenarioUser[];
+}
+
+/** A venue's credential entries: `account` (unless the user holds them) and the kind's own fields. */
+function credentialEntries(venue: OperatorVenue): TSchema {
+  const kind = venue.credentials;
+  const account: TProperties = kind.holder === 'account' ? { account: Type.Optional(AccountRef) } : {};
+  const held = kind.holder === 'account' ? 'each for the account it names (main when absent)' : 'held by the user: filed under its main account';
+  return Type.Array(Type.Object({ ...account, ...kind.input.properties }, { additionalProperties: false }), {
+    maxItems: 100,
+    description: `${venue.id} credentials to issue, ${held}`,
+  });
+}
+
+function buildScenarioSchema(venues: readonly OperatorVenue[]): TObject {
+  const api = operatorSchemas(venues);
+  const accountProps = {
+    ...api.AccountInputBody.properties,
+    balances: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Z0-9]{1,20}$' }), OpeningBalances, { description: 'By asset symbol' })),
+  };
+  const ScenarioAccountSchema = Type.Object(accountProps, { additionalProperties: false });
+  const SubAccount = Type.Object({ ...accountProps, label: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+  const credentials = Object.fromEntries(venues.map((v) => [v.id, Type.Optional(credentialEntries(v))]));
+  return Type.Object(
+    {
+      $schema: Type.Optional(Type.String()),
+      name: Type.Optional(Type.String({ maxLength: 64 })),
+      description: Type.Optional(Type.String({ maxLength: 2000 })),
+      assets: Type.Array(api.AssetInputBody, { maxItems: 1000 }),
+      users: Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 64 }),
+            venues: Type.Optional(factsSchema(venues.map((v) => v.identity), 'user', 'input')),
+            main: Type.Optional(ScenarioAccountSchema),
+            subAccounts: Type.Optional(Type.Array(SubAccount, { maxItems: 1000 })),
+            credentials: Type.Optional(Type.Object(credentials, { additionalProperties: false, description: 'By venue' })),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 10000 },
+      ),
+    },
+    {
+      additionalProperties: false,
+      $id: 'https://assetbook.dev/schemas/scenario.schema.json',
+      title: 'assetbook scenario',
+      description: 'Assets, users, accounts, credentials and opening balances, loaded atomically.',
+    },
+  );
+}
+
+const built = new WeakMap<readonly OperatorVenue[], TObject>();
+
+/** The scenario schema for these venues (built once per list). */
+export function scenarioSchema(venues: readonly OperatorVenue[]): TObject {
+  let schema = built.get(venues);
+  if (!schema) {
+    schema = buildScenarioSchema(venues);
+    built.set(venues, schema);
+  }
+  return schema;
+}

@@ -263,6 +263,6 @@ export interface CommandOption {
 /** `serve`'s options that say what to do at start rather than how to run; listed with the settings in the docs. */
 export const SERVE_START_OPTIONS: readonly CommandOption[] = [
   { flag: 'scenario', value: 'file', help: 'load this scenario file at start, unless its first user is there already', commands: 'serve' },
-  { flag: 'demo', help: 'load the built-in demo scenario (examples/demo.json) at start unless loaded, and print credentials and example requests', commands: 'serve' },
+  { flag: 'demo', help: "load the built-in demo (examples/demo.json with each venue's demo credentials) at start unless loaded, and print credentials and example requests", commands: 'serve' },
   { flag: 'credentials-file', value: 'path', help: "write the operator token and the loaded users' venue credentials here, as JSON", commands: 'serve, scenario load' },
 ];

@@ -4,6 +4,7 @@ import { Ledger } from '../ledger/ledger.js';
 import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
 import type { OperationRequest, Reservation } from '../ledger/operations.js';
 import type { LedgerStore } from './store.js';
+import { seedStore } from './seed.case.js';
 
 /** A request the types would refuse, as a JavaScript caller may send it: the ledger checks it itself. */
 const untyped = (fields: Record<string, unknown>): OperationRequest => fields as unknown as OperationRequest;
@@ -25,11 +26,7 @@ export function runReservationSuite(engine: string, openEmpty: () => Promise<Led
 
   /** alice holds 100 USDT, bob 1 BTC. */
   async function seed(ledger: Ledger) {
-    const { alice, bob } = await ledger.session(async (s) => {
-      await s.createAsset({ symbol: 'BTC', scale: 8 });
-      await s.createAsset({ symbol: 'USDT', scale: 6 });
-      return { alice: (await s.createUser({ name: 'alice' })).main.id, bob: (await s.createUser({ name: 'bob' })).main.id };
-    });
+    const { alice, bob } = await seedStore(ledger.store, { BTC: 8, USDT: 6 }, ['alice', 'bob']) as { alice: number; bob: number };
     await ledger.apply({ key: 'fund-a', type: 'deposit', account: alice, asset: 'USDT', amount: '100' });
     await ledger.apply({ key: 'fund-b', type: 'deposit', account: bob, asset: 'BTC', amount: '1' });
     const buckets = async (account: number, asset: string) => {

@@ -1,49 +1,37 @@
-import type { Account, Asset, Bucket, JournalEntry, Posting, SystemBook, User } from '../ledger/types.js';
+import type { Account, Asset, Bucket, FactsByVenue, JournalEntry, Posting, SystemBook, User } from '../ledger/types.js';
 import type { Reservation, ReservationKind, ReservationState } from '../ledger/operations.js';
-import type { CredentialRecord, CredentialVenue } from './store.js';
+import { LedgerError } from '../ledger/errors.js';
+import type { Identity } from '../ledger/venue-facts.js';
+import type { CredentialRecord } from './store.js';
 
 /** Row shapes as the SQL engines return them (snake_case columns), and their mapping to the ledger's types. */
+
+/** Venue facts as stored: one JSON object by venue, then fact name, text values. */
+export const parseFacts = (text: string): FactsByVenue => JSON.parse(text) as FactsByVenue;
+export const factsText = (facts: FactsByVenue): string => JSON.stringify(facts);
 
 export interface AssetRow {
   symbol: string;
   name: string;
   scale: number;
-  bitget_coin: string;
-  bullish_asset_id: string;
-  bullish_precision: number;
-  loopring_token_id: number;
-  loopring_address: string;
-  loopring_decimals: number;
+  venues: string;
 }
-export const toAsset = (r: AssetRow): Asset => ({
-  symbol: r.symbol,
-  name: r.name,
-  scale: r.scale,
-  bitget: { coin: r.bitget_coin },
-  bullish: { assetId: r.bullish_asset_id, precision: r.bullish_precision },
-  loopring: { tokenId: r.loopring_token_id, address: r.loopring_address, decimals: r.loopring_decimals },
-});
+export const toAsset = (r: AssetRow): Asset => ({ symbol: r.symbol, name: r.name, scale: r.scale, venues: parseFacts(r.venues) });
 
 export interface UserRow {
   id: number;
   name: string;
-  /** SQLite has no boolean: 0 or 1 there, a boolean in PostgreSQL. */
-  bitget_broker: number | boolean;
+  venues: string;
   created_at_ms: number;
 }
-export const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, bitgetBroker: r.bitget_broker === 1 || r.bitget_broker === true, createdAtMs: r.created_at_ms });
+export const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, venues: parseFacts(r.venues), createdAtMs: r.created_at_ms });
 
 export interface AccountRow {
   id: number;
   user_id: number;
   kind: 'main' | 'sub';
   label: string;
-  bitget_uid: string;
-  bullish_trading_account_id: string;
-  loopring_account_id: number;
-  loopring_address: string;
-  loopring_public_key_x: string | null;
-  loopring_public_key_y: string | null;
+  venues: string;
   created_at_ms: number;
 }
 export const toAccount = (r: AccountRow): Account => ({
@@ -51,24 +39,34 @@ export const toAccount = (r: AccountRow): Account => ({
   userId: r.user_id,
   kind: r.kind,
   label: r.label,
-  bitgetUid: r.bitget_uid,
-  bullishTradingAccountId: r.bullish_trading_account_id,
-  loopringAccountId: r.loopring_account_id,
-  loopringAddress: r.loopring_address,
-  loopringPublicKey:
-    r.loopring_public_key_x !== null && r.loopring_public_key_y !== null ? { x: r.loopring_public_key_x, y: r.loopring_public_key_y } : null,
+  venues: parseFacts(r.venues),
   createdAtMs: r.created_at_ms,
 });
 
+/**
+ * The facts of one venue changed as `changes` says (a null removes one), the others as they were;
+ * a venue left with no facts is dropped.
+ */
+export function changedFacts(facts: FactsByVenue, venue: string, changes: Readonly<Record<string, string | null>>): FactsByVenue {
+  const own: Record<string, string> = { ...facts[venue] };
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null) delete own[name];
+    else own[name] = value;
+  }
+  const out: Record<string, Readonly<Record<string, string>>> = { ...facts };
+  if (Object.keys(own).length === 0) delete out[venue];
+  else out[venue] = own;
+  return out;
+}
+
 export interface CredentialRow {
   id: number;
-  venue: CredentialVenue;
+  venue: string;
   user_id: number;
   account_id: number;
   public_id: string;
   secret_sealed: string | null;
-  passphrase_hash: string | null;
-  rsa_public_key_pem: string | null;
+  extra: string;
   label: string;
   created_at_ms: number;
 }
@@ -79,11 +77,14 @@ export const toCredential = (r: CredentialRow): CredentialRecord => ({
   accountId: r.account_id,
   publicId: r.public_id,
   secretSealed: r.secret_sealed,
-  passphraseHash: r.passphrase_hash,
-  rsaPublicKeyPem: r.rsa_public_key_pem,
+  extra: JSON.parse(r.extra) as Record<string, string>,
   label: r.label,
   createdAtMs: r.created_at_ms,
 });
+
+/** The error a unique venue fact already held gives, the same on every engine. */
+export const identityTaken = (identity: Identity): LedgerError =>
+  new LedgerError('IDENTITY_TAKEN', `${identity.venue} ${identity.name} ${identity.value} is taken`, `venues/${identity.venue}/${identity.name}`);
 
 export interface BalanceRow {
   account_id: number;

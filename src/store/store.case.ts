@@ -4,6 +4,7 @@ import { Ledger } from '../ledger/ledger.js';
 import { LedgerError } from '../ledger/errors.js';
 import type { LedgerStore } from './store.js';
 import { runReservationSuite } from './reservations.case.js';
+import { addAccount, addAsset, addUser } from './seed.case.js';
 
 /**
  * The one suite every store engine passes, unchanged. An engine's test file calls
@@ -22,26 +23,31 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     });
 
   const seed = (ledger: Ledger) =>
-    ledger.session(async (s) => {
-      await s.createAsset({ symbol: 'ETH', scale: 18 });
-      const { main } = await s.createUser({ name: 'alice' });
-      const sub = await s.createSubAccount(main.userId, { label: 'bot' });
+    ledger.store.transaction(async (tx) => {
+      await addAsset(tx, 'ETH', 18);
+      const { main } = await addUser(tx, 'alice');
+      const sub = await addAccount(tx, main.userId, 'sub', 'bot');
       return { main, sub };
     });
 
   const code = (expected: string) => (error: unknown) => error instanceof LedgerError && error.code === expected;
 
-  withLedger('a transaction that throws writes nothing, catalog and journal alike', async (ledger, store) => {
+  withLedger('a transaction that throws writes nothing: catalog, identities, facts, journal and balances alike', async (ledger, store) => {
     const { main } = await seed(ledger);
     await assert.rejects(
-      ledger.session(async (s) => {
-        await s.createAsset({ symbol: 'BTC', scale: 8 });
-        await s.apply({ key: 'd1', type: 'deposit', account: main.id, asset: 'ETH', amount: '1' });
+      store.transaction(async (tx) => {
+        await addAsset(tx, 'BTC', 8, { x: { id: '7' } }, ['id']);
+        await tx.setAccountFacts(main.id, 'x', { note: 'changed' });
+        await tx.insertOperation({ key: 'd1', hash: 'h', type: 'deposit', atMs: 1, request: {}, postings: [] });
+        await tx.lockBalances([{ account: main.id, asset: 'ETH', bucket: 'available' }]);
+        await tx.writeBalances([{ account: main.id, asset: 'ETH', bucket: 'available', amount: 5n, atMs: 1 }]);
         throw new Error('boom');
       }),
       /boom/,
     );
     assert.equal(await store.getAsset('BTC'), undefined);
+    assert.equal(await store.identityTaken('asset', { venue: 'x', name: 'id', value: '7' }), false);
+    assert.deepEqual((await store.getAccount(main.id))?.venues, {});
     assert.equal(await store.getOperation('d1'), undefined);
     assert.deepEqual(await store.readBalances(main.id), []);
   });
@@ -85,7 +91,7 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
 
   withLedger('an amount beyond 78 digits in base units is refused with INVALID_AMOUNT, and one just within is stored exactly', async (ledger, store) => {
     const { main } = await seed(ledger);
-    await ledger.session((s) => s.createAsset({ symbol: 'FINE', scale: 36 }));
+    await store.transaction((tx) => addAsset(tx, 'FINE', 36));
     await assert.rejects(ledger.apply({ key: 'd-huge', type: 'deposit', account: main.id, asset: 'FINE', amount: nines(60) }), code('INVALID_AMOUNT'));
     assert.equal(await store.getOperation('d-huge'), undefined);
     await ledger.apply({ key: 'd-max', type: 'deposit', account: main.id, asset: 'FINE', amount: nines(42) });
@@ -122,83 +128,135 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.equal((await ledger.verify()).ok, true);
   });
 
-  withLedger('catalog clashes surface as domain codes, never driver errors', async (ledger) => {
+  withLedger('catalog clashes surface as domain codes, never driver errors', async (ledger, store) => {
     await seed(ledger);
-    await assert.rejects(ledger.session((s) => s.createAsset({ symbol: 'ETH', scale: 18 })), code('ASSET_EXISTS'));
-    await assert.rejects(ledger.session((s) => s.createUser({ name: 'alice' })), code('USER_EXISTS'));
-    await assert.rejects(
-      ledger.session((s) => s.createAsset({ symbol: 'WETH', scale: 18, bitget: { coin: 'ETH' } })),
-      code('IDENTITY_TAKEN'),
-    );
-    await assert.rejects(
-      ledger.session((s) => s.createUser({ name: 'bob', main: { bitgetUid: '6000000001' } })),
-      code('IDENTITY_TAKEN'),
-    );
+    await assert.rejects(store.transaction((tx) => addAsset(tx, 'ETH', 18)), code('ASSET_EXISTS'));
+    await assert.rejects(store.transaction((tx) => addUser(tx, 'alice')), code('USER_EXISTS'));
   });
 
-  withLedger('a generated identity steps over one a scenario fixed for another account', async (ledger, store) => {
-    const { main } = await seed(ledger); // accounts 1 and 2
-    // Account 3 takes what account 4 would be generated: uid 6000000004, Loopring id 10004.
-    await ledger.session((s) => s.createUser({ name: 'fixed', main: { bitgetUid: '6000000004', loopringAccountId: 10004 } }));
-    assert.equal(await store.accountIdentityTaken('bitgetUid', '6000000004'), true);
-    assert.equal(await store.accountIdentityTaken('loopringAccountId', 10004), true);
-    assert.equal(await store.accountIdentityTaken('loopringAddress', `0x${main.loopringAddress.slice(2).toUpperCase()}`), true, 'addresses compare in lower case');
-    assert.equal(await store.accountIdentityTaken('bullishTradingAccountId', '111999999999999'), false);
-    const { main: generated } = await ledger.session((s) => s.createUser({ name: 'generated' }));
-    assert.equal(generated.id, 4);
-    assert.equal(generated.bitgetUid, '6000000005');
-    assert.equal(generated.loopringAccountId, 10005);
-    assert.equal(generated.bullishTradingAccountId, '111000000000004', 'a free candidate is taken as it is');
+  const taken = (venue: string, name: string, value: string) => (error: unknown) =>
+    error instanceof LedgerError &&
+    error.code === 'IDENTITY_TAKEN' &&
+    error.path === `venues/${venue}/${name}` &&
+    error.message === `${venue} ${name} ${value} is taken`;
+
+  withLedger('a unique venue fact held already is IDENTITY_TAKEN at venues/<venue>/<name>, for assets, users and accounts, and the refused subject is not stored', async (ledger, store) => {
+    const { main } = await store.transaction(async (tx) => {
+      await addAsset(tx, 'BTC', 8, { x: { coin: 'XBT', scale: '8' } }, ['coin']);
+      return addUser(tx, 'alice', { venues: { x: { handle: 'al' } }, main: { x: { id: '1', tag: 'a' }, y: { id: '1' } }, unique: ['handle', 'id'] });
+    });
+    await assert.rejects(store.transaction((tx) => addAsset(tx, 'WBTC', 8, { x: { coin: 'XBT' } }, ['coin'])), taken('x', 'coin', 'XBT'));
+    await assert.rejects(store.transaction((tx) => addUser(tx, 'bob', { venues: { x: { handle: 'al' } }, unique: ['handle'] })), taken('x', 'handle', 'al'));
+    await assert.rejects(
+      store.transaction((tx) => addAccount(tx, main.userId, 'sub', 'bot', { x: { id: '2' }, y: { id: '1' } }, ['id'])),
+      taken('y', 'id', '1'),
+      'the clash names the fact that clashed, not the first one given',
+    );
+    assert.equal(await store.getAsset('WBTC'), undefined);
+    assert.equal(await store.getUserByName('bob'), undefined);
+    assert.deepEqual((await store.listAccounts()).map((a) => a.id), [main.id]);
+    assert.equal(await store.identityTaken('account', { venue: 'x', name: 'id', value: '2' }), false, "the refused account's other identities are not kept");
+    // The same value under another venue, fact name or subject is another identity.
+    await store.transaction(async (tx) => {
+      await addAsset(tx, 'XBT', 8, { y: { coin: 'XBT' }, x: { symbol: 'XBT' } }, ['coin', 'symbol']);
+      await addAccount(tx, main.userId, 'sub', 'bot', { x: { id: '2', handle: 'al' } }, ['id', 'handle']);
+    });
   });
 
-  withLedger('credentials are unique per venue and public id', async (ledger, store) => {
+  withLedger('identityTaken tells whether a subject of the kind holds a unique fact; facts not indexed as identities are not taken', async (ledger, store) => {
+    await store.transaction(async (tx) => {
+      await addAsset(tx, 'BTC', 8, { x: { coin: 'XBT', decimals: '8' } }, ['coin']);
+      await addUser(tx, 'alice', { main: { x: { id: '100', note: 'free' } }, unique: ['id'] });
+    });
+    assert.equal(await store.identityTaken('asset', { venue: 'x', name: 'coin', value: 'XBT' }), true);
+    assert.equal(await store.identityTaken('asset', { venue: 'x', name: 'decimals', value: '8' }), false, 'not unique, so not indexed');
+    assert.equal(await store.identityTaken('account', { venue: 'x', name: 'coin', value: 'XBT' }), false, 'another kind of subject');
+    assert.equal(await store.identityTaken('account', { venue: 'x', name: 'id', value: '100' }), true);
+    assert.equal(await store.identityTaken('account', { venue: 'x', name: 'id', value: '1000' }), false);
+    assert.equal(await store.identityTaken('account', { venue: 'y', name: 'id', value: '100' }), false, 'another venue');
+    assert.equal(await store.identityTaken('account', { venue: 'x', name: 'note', value: 'free' }), false);
+    assert.equal(await store.transaction((tx) => tx.identityTaken('account', { venue: 'x', name: 'id', value: '100' })), true, 'inside a transaction too');
+  });
+
+  withLedger('an account is found by any of its unique facts, compared exactly, and by nothing else', async (ledger, store) => {
+    const { main, sub } = await store.transaction(async (tx) => {
+      const { main } = await addUser(tx, 'alice', { main: { x: { id: '1', address: '0xab' }, y: { id: '9' } }, unique: ['id', 'address'] });
+      const sub = await addAccount(tx, main.userId, 'sub', 'bot', { x: { id: '2', address: '0xcd', key: 'k' } }, ['id', 'address']);
+      return { main, sub };
+    });
+    assert.deepEqual(await store.findAccount('x', 'id', '1'), main);
+    assert.deepEqual(await store.findAccount('x', 'id', '2'), sub);
+    assert.deepEqual(await store.findAccount('x', 'address', '0xcd'), sub);
+    assert.deepEqual(await store.findAccount('y', 'id', '9'), main);
+    assert.equal(await store.findAccount('x', 'address', '0xCD'), undefined, 'values compare exactly (a venue normalises its own)');
+    assert.equal(await store.findAccount('y', 'id', '1'), undefined, 'another venue');
+    assert.equal(await store.findAccount('x', 'key', 'k'), undefined, 'a fact that is not an identity');
+    assert.equal(await store.findAccount('x', 'id', String(sub.id + 100)), undefined);
+    assert.equal(await store.findAccount('x', 'id', '01'), undefined);
+  });
+
+  withLedger("setAccountFacts sets, replaces and removes the facts named, of one venue, and leaves every other fact and account as it was", async (ledger, store) => {
+    const { main, sub } = await store.transaction(async (tx) => {
+      const { main } = await addUser(tx, 'alice', { main: { x: { id: '1', address: '0xab' }, y: { id: '9' } }, unique: ['id', 'address'] });
+      const sub = await addAccount(tx, main.userId, 'sub', 'bot', { x: { id: '2' } }, ['id']);
+      return { main, sub };
+    });
+    const key = JSON.stringify({ x: '0x01', y: '0x02' });
+    assert.equal(await store.transaction((tx) => tx.setAccountFacts(main.id, 'x', { publicKey: key })), true);
+    assert.deepEqual(await store.getAccount(main.id), { ...main, venues: { x: { id: '1', address: '0xab', publicKey: key }, y: { id: '9' } } });
+    await store.transaction((tx) => tx.setAccountFacts(main.id, 'x', { publicKey: '{"x":"1","y":"2"}', note: 'n' }));
+    assert.deepEqual((await store.getAccount(main.id))?.venues, { x: { id: '1', address: '0xab', publicKey: '{"x":"1","y":"2"}', note: 'n' }, y: { id: '9' } });
+    await store.transaction((tx) => tx.setAccountFacts(main.id, 'x', { publicKey: null, absent: null }));
+    assert.deepEqual((await store.getAccount(main.id))?.venues, { x: { id: '1', address: '0xab', note: 'n' }, y: { id: '9' } });
+    await store.transaction((tx) => tx.setAccountFacts(main.id, 'z', { first: 'z1' }));
+    assert.deepEqual((await store.getAccount(main.id))?.venues.z, { first: 'z1' }, 'a venue with no facts yet');
+    await store.transaction((tx) => tx.setAccountFacts(main.id, 'z', { first: null }));
+    assert.equal((await store.getAccount(main.id))?.venues.z, undefined, 'a venue left with no facts is gone');
+    assert.deepEqual(await store.getAccount(sub.id), sub, 'other accounts keep theirs');
+    assert.deepEqual(await store.findAccount('x', 'id', '1'), { ...main, venues: { x: { id: '1', address: '0xab', note: 'n' }, y: { id: '9' } } }, 'found with its current facts');
+    assert.equal(await store.transaction((tx) => tx.setAccountFacts(999_999, 'x', { note: 'n' })), false, 'no such account');
+  });
+
+  withLedger('assets, users and accounts read back with their facts by venue as given, in every read', async (ledger, store) => {
+    const awkward = 'quote " backslash \\ unicode é 🙂 {"json":"text"}';
+    const { btc, user, main, sub } = await store.transaction(async (tx) => {
+      const btc = await addAsset(tx, 'BTC', 8, { x: { coin: 'XBT', precision: '8' }, y: { tokenId: '0', note: awkward } }, ['coin', 'tokenId']);
+      await addAsset(tx, 'ETH', 18);
+      const { user, main } = await addUser(tx, 'alice', { venues: { x: { broker: 'true' } }, main: { x: { id: '1' } }, unique: ['id'] });
+      const sub = await addAccount(tx, user.id, 'sub', 'bot', {}, []);
+      return { btc, user, main, sub };
+    });
+    assert.deepEqual(await store.getAsset('BTC'), btc);
+    assert.deepEqual((await store.listAssets()).map((a) => [a.symbol, a.venues]), [['BTC', btc.venues], ['ETH', {}]]);
+    assert.deepEqual(await store.getUser(user.id), user);
+    assert.deepEqual(await store.getUserByName('alice'), user);
+    assert.deepEqual(await store.listUsers(), [user]);
+    assert.deepEqual(await store.getAccount(main.id), main);
+    assert.deepEqual(await store.listAccounts(), [main, sub]);
+    assert.deepEqual(await store.listAccounts({ userId: user.id }), [main, sub]);
+    assert.deepEqual(await store.transaction((tx) => tx.getAsset('BTC')), btc, 'inside a transaction too');
+  });
+
+  withLedger('credentials are unique per venue and public id, and keep their extras as written', async (ledger, store) => {
     const { main } = await seed(ledger);
     const credential = {
-      venue: 'bitget' as const,
+      venue: 'x',
       userId: main.userId,
       accountId: main.id,
-      publicId: 'bg_key',
+      publicId: 'x_key',
       secretSealed: 'sealed',
-      passphraseHash: 'hash',
-      rsaPublicKeyPem: null,
+      extra: { passphraseHash: 'hash', pem: '-----BEGIN PUBLIC KEY-----\nAAA\n-----END PUBLIC KEY-----\n' },
       label: 'default',
+      createdAtMs: 5,
     };
-    await ledger.session((s) => s.createCredential(credential));
-    await assert.rejects(ledger.session((s) => s.createCredential(credential)), code('CREDENTIAL_EXISTS'));
-    await ledger.session((s) => s.createCredential({ ...credential, venue: 'bullish' }));
-    assert.equal((await store.getCredential('bitget', 'bg_key'))?.passphraseHash, 'hash');
-    assert.equal((await store.listCredentials(main.userId)).length, 2);
-  });
-
-  withLedger('a Loopring layer-2 public key is registered, replaced and removed, and nothing else of the account changes', async (ledger, store) => {
-    const { main, sub } = await seed(ledger);
-    assert.equal(main.loopringPublicKey, null);
-    const first = { x: '0x01', y: '0x02' };
-    assert.equal(await store.transaction((tx) => tx.setLoopringPublicKey(main.id, first)), true);
-    assert.deepEqual(await store.getAccount(main.id), { ...main, loopringPublicKey: first });
-    const second = { x: '123', y: '456' };
-    await store.transaction((tx) => tx.setLoopringPublicKey(main.id, second));
-    assert.deepEqual((await store.getAccount(main.id))?.loopringPublicKey, second);
-    assert.equal((await store.getAccount(sub.id))?.loopringPublicKey, null, 'other accounts keep theirs');
-    await store.transaction((tx) => tx.setLoopringPublicKey(main.id, null));
-    assert.equal((await store.getAccount(main.id))?.loopringPublicKey, null);
-    assert.equal(await store.transaction((tx) => tx.setLoopringPublicKey(999_999, first)), false, 'no such account');
-  });
-
-  withLedger('an account is found by its Loopring account id or owner address, and by nothing else', async (ledger, store) => {
-    const { main, sub } = await seed(ledger);
-    assert.deepEqual(await store.getAccountByLoopring({ accountId: main.loopringAccountId }), main);
-    assert.deepEqual(await store.getAccountByLoopring({ accountId: sub.loopringAccountId }), sub);
-    assert.deepEqual(await store.getAccountByLoopring({ address: sub.loopringAddress }), sub);
-    assert.deepEqual(await store.getAccountByLoopring({ address: sub.loopringAddress.toUpperCase().replace('0X', '0x') }), sub, 'any case');
-    assert.deepEqual(await store.getAccountByLoopring({ accountId: sub.loopringAccountId, address: sub.loopringAddress }), sub, 'both, matching');
-    assert.equal(await store.getAccountByLoopring({ accountId: main.loopringAccountId, address: sub.loopringAddress }), undefined, 'both, naming two accounts');
-    assert.equal(await store.getAccountByLoopring({ accountId: 2_147_483_647 }), undefined);
-    assert.equal(await store.getAccountByLoopring({ address: `0x${'9'.repeat(40)}` }), undefined);
-    assert.equal(await store.getAccountByLoopring({}), undefined, 'an identity naming nothing');
-    assert.equal(await store.getAccountByLoopring({ accountId: main.id }), undefined, "the assetbook id is not a Loopring id");
-    await store.transaction((tx) => tx.setLoopringPublicKey(main.id, { x: '0x01', y: '0x02' }));
-    assert.deepEqual((await store.getAccountByLoopring({ accountId: main.loopringAccountId }))?.loopringPublicKey, { x: '0x01', y: '0x02' }, 'the current key');
+    const id = await store.transaction((tx) => tx.insertCredential(credential));
+    await assert.rejects(store.transaction((tx) => tx.insertCredential(credential)), code('CREDENTIAL_EXISTS'));
+    const other = await store.transaction((tx) => tx.insertCredential({ ...credential, venue: 'y', secretSealed: null, extra: {} }));
+    assert.deepEqual(await store.getCredential('x', 'x_key'), { id, ...credential });
+    assert.deepEqual(await store.getCredential('y', 'x_key'), { id: other, ...credential, venue: 'y', secretSealed: null, extra: {} });
+    assert.equal(await store.getCredential('z', 'x_key'), undefined);
+    assert.deepEqual((await store.listCredentials(main.userId)).map((c) => c.id), [id, other]);
+    assert.deepEqual((await store.listCredentials()).map((c) => c.id), [id, other]);
   });
 
   withLedger('a pending closes once: the second settlement is refused', async (ledger) => {
@@ -247,7 +305,9 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     const { main } = await seed(ledger);
     await ledger.apply({ key: 'd1', type: 'deposit', account: main.id, asset: 'ETH', amount: '1' });
     await store.transaction((tx) => tx.setSetting('operator_token_sha256', 'abc'));
+    await store.transaction((tx) => addAccount(tx, main.userId, 'sub', 'x', { x: { id: '1' } }, ['id']));
     await store.reset();
+    assert.equal(await store.identityTaken('account', { venue: 'x', name: 'id', value: '1' }), false, 'identities go with their subjects');
     assert.deepEqual(await store.listAssets(), []);
     assert.deepEqual(await store.listUsers(), []);
     assert.equal(await store.getOperation('d1'), undefined);

@@ -49,6 +49,17 @@ export interface VenueDialect<Id extends VenueName = VenueName> {
 
 export interface VenueDemo {
   readonly credentials: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
+  /**
+   * Ready-to-paste requests (shell lines) with one demo user's credential, for `serve --demo`'s
+   * printout: `ids` is what its `CredentialKind.clientIds` says of the credential's account.
+   */
+  examples?(url: string, credential: DemoCredential): readonly string[];
+}
+
+export interface DemoCredential {
+  readonly user: string;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly ids: Readonly<Record<string, unknown>>;
 }
 
 /**

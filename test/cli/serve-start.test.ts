@@ -32,11 +32,25 @@ test('serve --demo restarted prints operator requests that read the token file, 
   const dir = tempDir();
   const db = join(dir, 's.db');
   const first = await startServe(['--demo', '--db', db, '--port', '0']);
+  await first.waitForStdout((text) => text.includes('Try:'));
+  const printed = first.stdout();
   assert.equal((await first.stop()).code, 0);
 
   const second = await startServe(['--demo', '--db', db, '--port', '0']);
   try {
     await second.waitForStdout((text) => text.includes('Try:'));
+    // Each credential with what a client names the account by (the venue's clientIds), then its secrets; the same after a restart.
+    for (const line of [
+      '  carol (bitget broker=true)',
+      '    bitget   main: uid=6100000001 apiKey=bg_demo_alice secretKey=demo-alice-bitget-secret passphrase=demo-alice-pass',
+      '    bitget   sub-account grid-bot: uid=6100000002 apiKey=bg_demo_alice_grid secretKey=demo-alice-grid-secret passphrase=demo-alice-grid-pass',
+      '    bullish  main: tradingAccountIds=111000000000001,111000000000002,111000000000003,111000000000004 publicKey=HMAC-demo-alice secret=demo-alice-bullish-secret',
+      '    loopring main: accountId=10010 address=0x1111111111111111111111111111111111111111 apiKey=demo-alice-loopring-api-key',
+      '  bitget   docs/venues/bitget.md',
+    ]) {
+      assert.ok(printed.includes(`\n${line}\n`), `the first start prints ${JSON.stringify(line)}\n${printed}`);
+      assert.ok(second.stdout().includes(`\n${line}\n`), `the restart prints ${JSON.stringify(line)}\n${second.stdout()}`);
+    }
     assert.ok(!second.stdout().includes('<operator token>'), second.stdout());
     const expression = /-H "authorization: Bearer (\$\(cat [^)]+\))"/.exec(second.stdout())?.[1];
     assert.equal(expression, `$(cat ${join(dir, 'operator-token')})`, second.stdout());

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Command, Option } from 'commander';
 import { serveCommand } from '../../src/cli/serve.js';
 import { storeCommands } from '../../src/cli/commands.js';
-import { SERVE_START_OPTIONS, SETTINGS, settingsFor } from '../../src/server/settings.js';
+import { SERVE_START_OPTIONS, allSettings, flagKey, settingsFor } from '../../src/server/settings.js';
 
 /**
  * The commands' options come from the settings table (src/server/settings.ts). Built in process:
@@ -21,14 +21,15 @@ const command = (root: Command, name: string) => root.commands.find((c) => c.nam
 const longFlags = (c: Command) => c.options.map((o) => o.long);
 
 test('each setting is keyed by the name commander gives its flag, so a given flag reaches resolveConfig', () => {
-  for (const [key, setting] of Object.entries(SETTINGS)) {
+  for (const [key, setting] of settingsFor('store').concat(settingsFor('serve'))) {
     assert.equal(new Option(`--${setting.flag} <x>`).attributeName(), key, setting.flag);
+    assert.equal(flagKey(setting.flag), key);
   }
 });
 
 test('serve takes every setting of the table and its start options; a store command takes the store settings only', () => {
   const root = program();
-  const everySetting = Object.values(SETTINGS).map((s) => `--${s.flag}`);
+  const everySetting = allSettings().map((s) => `--${s.flag}`);
   assert.deepEqual(longFlags(command(root, 'serve')), [...everySetting, ...SERVE_START_OPTIONS.map((o) => `--${o.flag}`)]);
   const storeFlags = settingsFor('store').map(([, s]) => `--${s.flag}`);
   assert.deepEqual(longFlags(command(root, 'verify')), storeFlags);
@@ -38,7 +39,7 @@ test('serve takes every setting of the table and its start options; a store comm
 test('serve --help shows each setting with its value syntax, its default and its environment variable', () => {
   // Commander wraps long lines to the terminal's width: compare with the wrapping undone.
   const help = command(program(), 'serve').helpInformation().replace(/\s+/g, ' ');
-  for (const setting of Object.values(SETTINGS)) {
+  for (const setting of allSettings()) {
     assert.ok(help.includes(`--${setting.flag} <${setting.value}>`), `${setting.flag} in\n${help}`);
     assert.ok(help.includes(`env: ${setting.env}`), `${setting.env} in\n${help}`);
   }

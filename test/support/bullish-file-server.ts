@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Keyring } from '../../src/credentials/keyring.js';
-import { loadScenario } from '../../src/scenario/load.js';
 import { buildApp } from '../../src/server/app.js';
 import { resolveConfig, type ConfigFlags } from '../../src/server/config.js';
 import { openRuntime, type Runtime } from '../../src/server/runtime.js';
-import { DEMO } from './http-harness.js';
+import { DEMO, loadScenarioFile } from './http-harness.js';
 
 /**
  * An assetbook server over a SQLite file in a temporary folder, with a fixed master key, that can
@@ -40,7 +39,7 @@ export class BullishFileServer {
     );
     const runtime = await openRuntime(config);
     if ((await runtime.store.getUserByName('alice')) === undefined) {
-      await loadScenario(runtime.ledger, runtime.keyring, JSON.parse(readFileSync(DEMO, 'utf8')));
+      await loadScenarioFile(runtime, DEMO);
     }
     const app = await buildApp(runtime, { logger: false });
     await app.listen({ host: '127.0.0.1', port: this.port });

@@ -2,6 +2,7 @@ import { Ledger } from '../../src/ledger/ledger.js';
 import type { Account } from '../../src/ledger/types.js';
 import type { LedgerStore } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { VENUES } from '../../src/venues/index.js';
 
 export interface World {
   readonly ledger: Ledger;
@@ -12,9 +13,9 @@ export interface World {
 
 export const memoryStore = (): LedgerStore => SqliteStore.open({ path: ':memory:' });
 
-/** A ledger with BTC (8), ETH (18) and USDT (6), alice (with one sub-account) and bob. */
+/** A ledger with BTC (8), ETH (18) and USDT (6), alice (with one sub-account) and bob, each with the served venues' facts. */
 export async function makeWorld(store: LedgerStore = memoryStore(), clockMs: () => number = () => 1_700_000_000_000): Promise<World> {
-  const ledger = new Ledger(store, clockMs);
+  const ledger = new Ledger(store, clockMs, { venues: VENUES.map((v) => v.identity) });
   return ledger.session(async (s) => {
     await s.createAsset({ symbol: 'BTC', name: 'Bitcoin', scale: 8 });
     await s.createAsset({ symbol: 'ETH', name: 'Ether', scale: 18 });

@@ -4,11 +4,11 @@ import { buildApp } from '../../src/server/app.js';
 import { readFileSync } from 'node:fs';
 import type { Account } from '../../src/ledger/types.js';
 import type { OperationRequest } from '../../src/ledger/operations.js';
+import { demoScenario } from '../../src/scenario/demo.js';
 import { loadScenario, type LoadResult } from '../../src/scenario/load.js';
 import { resolveConfig, type ConfigFlags } from '../../src/server/config.js';
 import { openRuntime, type Clock, type Runtime } from '../../src/server/runtime.js';
 import type { VenueDialect } from '../../src/venues/venue.js';
-import type { CredentialVenue } from '../../src/store/store.js';
 
 /**
  * A real assetbook server on 127.0.0.1 (an ephemeral port) over an in-memory store, and a small
@@ -56,6 +56,17 @@ export interface HarnessOptions {
 
 export const DEMO = new URL('../../examples/demo.json', import.meta.url).pathname;
 
+/** A scenario file as `serve` loads it: `DEMO` is the demo file with each venue's demo credentials merged in. */
+export function readScenario(runtime: Pick<Runtime, 'venues'>, path: string): unknown {
+  const file = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  return path === DEMO ? demoScenario(runtime.venues, file) : file;
+}
+
+/** Loads a scenario file (the demo with its venue credentials) into the runtime, as `serve --scenario`/`--demo` would. */
+export function loadScenarioFile(runtime: Pick<Runtime, 'venues' | 'ledger' | 'keyring'>, path: string): Promise<LoadResult> {
+  return loadScenario(runtime.ledger, runtime.keyring, runtime.venues, readScenario(runtime, path));
+}
+
 export class HttpHarness {
   private constructor(
     readonly app: FastifyInstance,
@@ -71,7 +82,7 @@ export class HttpHarness {
   static async start(operatorToken: string, options: HarnessOptions = {}): Promise<HttpHarness> {
     const flags = { db: ':memory:', operatorToken, ...options.flags } as ConfigFlags;
     const runtime = await openRuntime(resolveConfig(flags, {}, options.venues), { clock: options.clock, venues: options.venues });
-    const loaded = options.scenario === undefined ? null : await loadScenario(runtime.ledger, runtime.keyring, JSON.parse(readFileSync(options.scenario, 'utf8')));
+    const loaded = options.scenario === undefined ? null : await loadScenarioFile(runtime, options.scenario);
     const app = await buildApp(runtime, { logger: false });
     const seen: SeenRequest[] = [];
     app.addHook('onResponse', async (request, reply) => {
@@ -90,7 +101,7 @@ export class HttpHarness {
   }
 
   /** The plaintext secrets of a loaded credential of `user` on `venue`, for the given account label. */
-  secrets(user: string, venue: CredentialVenue, label = 'main'): Readonly<Record<string, string>> {
+  secrets(user: string, venue: string, label = 'main'): Readonly<Record<string, string>> {
     const account = this.account(user, label);
     const found = this.loaded?.users.find((u) => u.user.name === user)?.credentials.find((c) => c.venue === venue && c.accountId === account.id);
     if (!found) throw new Error(`harness: no ${venue} credential for ${user}/${label}`);

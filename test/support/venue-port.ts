@@ -5,6 +5,7 @@ import { memoryRateLimiters } from '../../src/rate-limit/rate-limiter.js';
 import { resolveConfig } from '../../src/server/config.js';
 import { createVenuePort } from '../../src/server/venue-port.js';
 import type { LedgerStore } from '../../src/store/store.js';
+import { VENUES } from '../../src/venues/index.js';
 import type { VenueName, VenuePort } from '../../src/venues/port.js';
 import { ManualClock } from './clock.js';
 
@@ -20,12 +21,14 @@ export interface PortOptions {
  */
 export function portOver(store: LedgerStore, venue: VenueName, options: PortOptions = {}) {
   const clock = options.clock ?? new ManualClock(1_700_000_000_000);
-  const ledger = options.ledger ?? new Ledger(store, clock.now);
+  const ledger = options.ledger ?? new Ledger(store, clock.now, { venues: VENUES.map((v) => v.identity) });
+  const dialect = VENUES.find((v) => v.id === venue);
+  if (!dialect) throw new Error(`no venue ${venue} in the registry`);
   const keyring = options.keyring ?? new Keyring(Keyring.generateKey());
   const config = resolveConfig({ db: ':memory:' }, {});
   const port: VenuePort = createVenuePort(
     { config, store, ledger, keyring, clock: clock.now, rateLimiters: memoryRateLimiters(false), log: pino({ level: 'silent' }) },
-    venue,
+    dialect,
   );
   return { port, store, ledger, keyring, clock };
 }

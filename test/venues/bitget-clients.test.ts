@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import ccxt from 'ccxt';
 import { RestClientV2 } from 'bitget-api';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
+import { uidOf } from '../../src/venues/bitget/identity.js';
 
 /**
  * The real clients against a real server on loopback: ccxt's `bitget` with its default options
@@ -160,7 +161,7 @@ describe('bitget-api RestClientV2', () => {
 
   test('HMAC: getSpotSubAccountAssets and getServerTime', async () => {
     const subs = await restFor(h, 'alice').getSpotSubAccountAssets();
-    assert.deepEqual(subs.data.map((d) => d.userId), [Number(h.account('alice', 'hodl').bitgetUid), Number(h.account('alice', 'grid-bot').bitgetUid)]);
+    assert.deepEqual(subs.data.map((d) => d.userId), [Number(uidOf(h.account('alice', 'hodl'))), Number(uidOf(h.account('alice', 'grid-bot')))]);
     const time = await restFor(h, 'alice').getServerTime();
     assert.ok(Math.abs(Number(time.data.serverTime) - Date.now()) < 5000);
   });

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { issueCredential } from '../../src/credentials/issue.js';
+import { bitget } from '../../src/venues/bitget/dialect.js';
 import { HttpHarness } from '../support/http-harness.js';
 import { signedBitgetRequest, type BitgetKey } from '../support/bitget-signer.js';
+import { uidOf } from '../../src/venues/bitget/identity.js';
 
 /**
  * Paging through `/api/v2/spot/account/subaccount-assets` with the `idLessThan` cursor returns
@@ -24,7 +26,7 @@ after(async () => h.close());
 async function userWithSubs(name: string, count: number): Promise<{ key: BitgetKey; funded: number[] }> {
   const { key, subs } = await h.runtime.ledger.session(async (s) => {
     const { main } = await s.createUser({ name });
-    const issued = await issueCredential(s, h.runtime.keyring, main, { venue: 'bitget' });
+    const issued = await issueCredential(s, h.runtime.keyring, bitget.credentials, 'bitget', main, {});
     const created = [];
     for (let i = 0; i < count; i++) created.push(await s.createSubAccount(main.userId, { label: `sub-${i}` }));
     return { key: { apiKey: issued.secrets.apiKey!, secret: issued.secrets.secretKey!, passphrase: issued.secrets.passphrase! }, subs: created };
@@ -69,7 +71,7 @@ test('each entry names the sub-account by its Bitget uid and lists only what it 
   const response = await h.request<Page>(signedBitgetRequest(key, SUBS));
   const account = await h.runtime.store.getAccount(funded[0]!);
   assert.deepEqual(response.body.data.map((d) => ({ id: d.id, userId: d.userId, coins: d.assetsList.map((a) => a.coin) })), [
-    { id: funded[1], userId: Number((await h.runtime.store.getAccount(funded[1]!))!.bitgetUid), coins: ['USDT'] },
-    { id: funded[0], userId: Number(account!.bitgetUid), coins: ['USDT'] },
+    { id: funded[1], userId: Number(uidOf((await h.runtime.store.getAccount(funded[1]!))!)), coins: ['USDT'] },
+    { id: funded[0], userId: Number(uidOf(account!)), coins: ['USDT'] },
   ]);
 });

@@ -1,6 +1,7 @@
 import { parseAmount } from '../../src/ledger/amount.js';
 import { demoBitgetKey, signedBitgetRequest } from '../support/bitget-signer.js';
 import type { VenueCaseData } from './venue.case.js';
+import { coinOf } from '../../src/venues/bitget/identity.js';
 
 const ASSETS = '/api/v2/spot/account/assets';
 
@@ -25,7 +26,7 @@ export const bitgetCaseData: VenueCaseData = {
   crossTenant: { refusal: { status: 400, code: '40009' } },
   availableIn: (body, asset) => {
     const data = (body as Envelope).data as { coin: string; available: string }[];
-    const item = data.find((d) => d.coin === asset.bitget.coin);
+    const item = data.find((d) => d.coin === coinOf(asset));
     return item === undefined ? undefined : parseAmount(item.available, asset.scale);
   },
   errorCodeOf: (response) => {

@@ -15,6 +15,7 @@ import {
   type StoreWrites,
 } from '../support/bullish-http.js';
 import { DEMO, HttpHarness, type HttpRequest } from '../support/http-harness.js';
+import { assetIdOf, tradingAccountIdOf } from '../../src/venues/bullish/identity.js';
 
 /**
  * The Bullish account endpoints through a real server on loopback with the demo scenario: a table
@@ -52,7 +53,7 @@ describe('bullish accounts over HTTP', () => {
       assert.equal(bySymbol.get('SOL')!.availableQuantity, '42.12345678');
       for (const a of response.body) {
         assert.equal(a.tradingAccountId, ALICE_MAIN);
-        assert.equal(a.assetId, (await h.runtime.ledger.asset(a.assetSymbol))!.bullish.assetId);
+        assert.equal(a.assetId, assetIdOf((await h.runtime.ledger.asset(a.assetSymbol))!));
         assert.match(a.updatedAtDatetime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         assert.equal(new Date(a.updatedAtDatetime).getTime(), Number(a.updatedAtTimestamp));
       }
@@ -109,7 +110,7 @@ describe('bullish accounts over HTTP', () => {
         await h.operate({ type: 'deposit', key: `bullish-accounts/many/${symbol}`, account: carolMain.id, asset: symbol, amount: '1.5' });
       }
       const carol = await loginAs(h, 'carol');
-      const response = await h.request<AssetAccount[]>(get(assets(carolMain.bullishTradingAccountId), carol));
+      const response = await h.request<AssetAccount[]>(get(assets(tradingAccountIdOf(carolMain)), carol));
       expectAnswer(response, 200);
       assert.equal(response.body.length, 12);
       assert.equal(response.body.find((a) => a.assetSymbol === 'JJJ')!.availableQuantity, '1.50', 'precision defaults to the scale');
@@ -118,9 +119,9 @@ describe('bullish accounts over HTTP', () => {
     test('a debt finer than the precision is rounded up: borrowing one wei of ETH shows 0.00000001 borrowed and isBorrowing', async () => {
       const arb2 = h.account('bob', 'arb-2');
       await h.operate({ type: 'borrow', key: 'bullish-accounts/one-wei', account: arb2.id, asset: 'ETH', amount: '0.000000000000000001' });
-      const eth = (await h.request<AssetAccount[]>(get(assets(arb2.bullishTradingAccountId), bob))).body.find((a) => a.assetSymbol === 'ETH')!;
+      const eth = (await h.request<AssetAccount[]>(get(assets(tradingAccountIdOf(arb2)), bob))).body.find((a) => a.assetSymbol === 'ETH')!;
       assert.deepEqual([eth.borrowedQuantity, eth.availableQuantity], ['0.00000001', '0.00000000'], 'the debt shows; the holding is cut');
-      const account = (await h.request<{ isBorrowing: string }>(get(`${TRADING_ACCOUNTS}/${arb2.bullishTradingAccountId}`, bob))).body;
+      const account = (await h.request<{ isBorrowing: string }>(get(`${TRADING_ACCOUNTS}/${tradingAccountIdOf(arb2)}`, bob))).body;
       assert.equal(account.isBorrowing, 'true');
     });
 

@@ -2,6 +2,7 @@ import { parseAmount } from '../../src/ledger/amount.js';
 import type { HttpHarness, HttpRequest } from '../support/http-harness.js';
 import { ASSETS, loginAs } from '../support/bullish-client.js';
 import type { VenueCaseData } from './venue.case.js';
+import { precisionOf, tradingAccountIdOf } from '../../src/venues/bullish/identity.js';
 
 /** One login per harness and user: the balance read is the asset read with that bearer token. */
 const tokens = new WeakMap<HttpHarness, Map<string, string>>();
@@ -33,11 +34,11 @@ const FOREIGN_TOKEN = [
 
 /** Bullish's answers to the shared venue claims (venue.case.ts); venues.case.test.ts runs them. */
 export const bullishCaseData: VenueCaseData = {
-  balanceRead: async (h, user, query) => assetRead(await tokenOf(h, user), h.account(user).bullishTradingAccountId, query),
-  withoutCredentials: async (h) => assetRead(null, h.account('alice').bullishTradingAccountId),
-  withUnknownCredentials: async (h) => assetRead(FOREIGN_TOKEN, h.account('alice').bullishTradingAccountId),
+  balanceRead: async (h, user, query) => assetRead(await tokenOf(h, user), tradingAccountIdOf(h.account(user)), query),
+  withoutCredentials: async (h) => assetRead(null, tradingAccountIdOf(h.account('alice'))),
+  withUnknownCredentials: async (h) => assetRead(FOREIGN_TOKEN, tradingAccountIdOf(h.account('alice'))),
   // A Bullish login reaches the user's own trading accounts; naming another user's is the way in.
-  crossTenantRead: async (h, intruder, victim) => assetRead(await tokenOf(h, intruder), h.account(victim).bullishTradingAccountId),
+  crossTenantRead: async (h, intruder, victim) => assetRead(await tokenOf(h, intruder), tradingAccountIdOf(h.account(victim))),
   crossTenant: { refusal: { status: 403, code: 2010 } },
   availableIn: (body, asset) => {
     const item = (body as { assetSymbol: string; availableQuantity: string }[]).find((a) => a.assetSymbol === asset.symbol);
@@ -45,7 +46,7 @@ export const bullishCaseData: VenueCaseData = {
   },
   // Bullish pads or cuts every quantity to the asset's Bullish precision (USDT: 4 places, scale 6).
   shownUnits: (units, asset) => {
-    const cut = 10n ** BigInt(Math.max(0, asset.scale - asset.bullish.precision));
+    const cut = 10n ** BigInt(Math.max(0, asset.scale - precisionOf(asset)));
     return (units / cut) * cut;
   },
   errorCodeOf: (response) => {

@@ -5,6 +5,7 @@ import { ShiftedClock } from '../support/clock.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { BullishFileServer } from '../support/bullish-file-server.js';
 import { ASSETS, ccxtBullish, demoBullishKey, jwtPayload } from '../support/bullish-client.js';
+import { tradingAccountIdOf } from '../../src/venues/bullish/identity.js';
 
 /**
  * The real ccxt `bullish` client (default options, only its URLs pointed at a loopback server)
@@ -140,7 +141,7 @@ describe('ccxt bullish against assetbook', () => {
 
   test('another user’s trading account raises AuthenticationError (Bullish 2010) and an unknown symbol BadSymbol', async () => {
     const ex = ccxtBullish(h.baseUrl, demoBullishKey(h.secrets('alice', 'bullish')));
-    assert.equal(await ccxtErrorOf(() => ex.fetchBalance({ tradingAccountId: h.account('bob').bullishTradingAccountId })), 'AuthenticationError');
+    assert.equal(await ccxtErrorOf(() => ex.fetchBalance({ tradingAccountId: tradingAccountIdOf(h.account('bob')) })), 'AuthenticationError');
     await ex.signIn();
     assert.equal(await ccxtErrorOf(() => ex.privateGetV1AccountsAssetSymbol({ symbol: 'NOPE', tradingAccountId: ALICE_MAIN })), 'BadSymbol');
   });

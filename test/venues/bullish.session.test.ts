@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Keyring } from '../../src/credentials/keyring.js';
-import { loadScenario } from '../../src/scenario/load.js';
 import { ASSETS, LOGIN, TRADING_ACCOUNTS, demoBullishKey, jwtPayload, loginAs, loginRequest, nextNonce } from '../support/bullish-client.js';
 import { ALICE_MAIN, assets, expectAnswer, get, rawJwt, snapshotWrites, type ErrorBody, type StoreWrites } from '../support/bullish-http.js';
 import { ManualClock } from '../support/clock.js';
-import { DEMO, HttpHarness, type HttpRequest } from '../support/http-harness.js';
+import { DEMO, HttpHarness, loadScenarioFile, type HttpRequest } from '../support/http-harness.js';
 
 /**
  * The Bullish session endpoints through a real server on loopback with the demo scenario: the
@@ -246,13 +245,13 @@ describe('bullish sessions and a sandbox reset', () => {
   test('a token from before a reset stays refused when the same scenario is loaded again (same ids, same keys); a new login works', async () => {
     const { publicKey } = demoBullishKey(h.secrets('alice', 'bullish'));
     await h.post('/_assetbook/v1/reset');
-    await loadScenario(h.runtime.ledger, h.runtime.keyring, JSON.parse(readFileSync(DEMO, 'utf8')));
+    await loadScenarioFile(h.runtime, DEMO);
     const before = await h.runtime.store.getCredential('bullish', publicKey);
     const token = await loginAs(h, 'alice');
     expectAnswer(await h.request(get(assets(ALICE_MAIN), token)), 200);
 
     expectAnswer(await h.post('/_assetbook/v1/reset'), 204);
-    await loadScenario(h.runtime.ledger, h.runtime.keyring, JSON.parse(readFileSync(DEMO, 'utf8')));
+    await loadScenarioFile(h.runtime, DEMO);
     const after = await h.runtime.store.getCredential('bullish', publicKey);
     // What made the old token pass before: the store hands out the same ids again.
     assert.deepEqual([after?.id, after?.userId], [before?.id, before?.userId], 'the reloaded credential has the same id and user');

@@ -4,6 +4,7 @@ import { issueCredential } from '../../src/credentials/issue.js';
 import { Keyring } from '../../src/credentials/keyring.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ISSUED_LABEL, getOrIssueApiKey } from '../../src/venues/loopring/api-keys.js';
+import { loopring } from '../../src/venues/loopring/dialect.js';
 import { publicKeyOf } from '../../src/venues/loopring/eddsa/eddsa.js';
 import { formatFieldElement } from '../../src/venues/loopring/eddsa/field.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
@@ -11,10 +12,11 @@ import { sdk } from '../support/loopring-sdk.js';
 import { skipWithoutPostgres } from '../support/services.js';
 import { portOver } from '../support/venue-port.js';
 import { postgresSchemas } from '../support/postgres-schemas.js';
+import { accountIdOf } from '../../src/venues/loopring/identity.js';
 
 /**
  * `/api/v3/apiKey` answers an account's first Loopring key, issuing one on the first request: the
- * one write a GET makes, through the venue port's `issueApiKeyIfAbsent`. However many first
+ * one write a GET makes, through the venue port's `credentialIssuedIfAbsent`. However many first
  * requests arrive together, on one instance or on several sharing a PostgreSQL, one key is issued
  * and every request answers it.
  */
@@ -45,7 +47,7 @@ test('several first requests at the same moment issue one key, and every one ans
 test("an account's existing key is answered and nothing is written; a sub-account gets a key of its own", async () => {
   const { store, ledger, keyring, main, bot, port, loopringKeys } = await setUp();
   try {
-    await ledger.session((s) => issueCredential(s, keyring, main, { venue: 'loopring', apiKey: 'alice-loopring-api-key' }));
+    await ledger.session((s) => issueCredential(s, keyring, loopring.credentials, 'loopring', main, { apiKey: 'alice-loopring-api-key' }));
     assert.equal(await getOrIssueApiKey(port, main), 'alice-loopring-api-key');
     assert.equal((await loopringKeys()).length, 1);
     const botKey = await getOrIssueApiKey(port, bot);
@@ -71,15 +73,15 @@ test(
       const grid = a.account('alice', 'grid-bot');
       const secret = '0x0123456789abcdef';
       const key = publicKeyOf(BigInt(secret));
-      const put = await a.request({ method: 'PUT', path: `/_assetbook/v1/accounts/${grid.id}/loopring-key`, body: { x: formatFieldElement(key.x), y: key.y.toString() } });
+      const put = await a.request({ method: 'PATCH', path: `/_assetbook/v1/accounts/${grid.id}`, body: { venues: { loopring: { publicKey: { x: formatFieldElement(key.x), y: key.y.toString() } } } } });
       assert.equal(put.status, 200, put.text);
       const keysOfGrid = async () => (await a.runtime.store.listCredentials(grid.userId)).filter((c) => c.venue === 'loopring' && c.accountId === grid.id);
       assert.deepEqual(await keysOfGrid(), []);
 
       // The signature covers the host, so each instance gets requests signed for its own address.
-      const path = `/api/v3/apiKey?accountId=${grid.loopringAccountId}`;
+      const path = `/api/v3/apiKey?accountId=${accountIdOf(grid)}`;
       const ask = (h: HttpHarness) => {
-        const signature = sdk.getEdDSASig('GET', h.baseUrl, '/api/v3/apiKey', new Map([['accountId', grid.loopringAccountId]]), secret);
+        const signature = sdk.getEdDSASig('GET', h.baseUrl, '/api/v3/apiKey', new Map([['accountId', accountIdOf(grid)]]), secret);
         return h.request<{ apiKey: string }>({ method: 'GET', path, token: null, headers: { 'X-API-SIG': signature } });
       };
       const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => ask(i % 2 === 0 ? a : b)));

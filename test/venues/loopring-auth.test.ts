@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { issueCredential } from '../../src/credentials/issue.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { KEY_CACHE_TTL_MS, LoopringAuthenticator } from '../../src/venues/loopring/auth.js';
+import { loopring } from '../../src/venues/loopring/dialect.js';
 import { VenueError } from '../../src/venues/shared/venue-error.js';
 import { portOver } from '../support/venue-port.js';
 
@@ -15,7 +16,7 @@ async function setUp() {
   const load = () =>
     ledger.session(async (s) => {
       const { main } = await s.createUser({ name: 'alice' });
-      await issueCredential(s, keyring, main, { venue: 'loopring', apiKey: API_KEY });
+      await issueCredential(s, keyring, loopring.credentials, 'loopring', main, { apiKey: API_KEY });
       return main;
     });
   const main = await load();

@@ -8,6 +8,7 @@ import { EXCHANGE_ADDRESS } from '../../src/venues/loopring/render.js';
 import { DEMO, HttpHarness, type HttpResponse } from '../support/http-harness.js';
 import { DEMO_LAYER2_KEYS, DEMO_LOOPRING } from '../support/loopring-demo.js';
 import { sdk } from '../support/loopring-sdk.js';
+import { accountIdOf, layer2KeyOf } from '../../src/venues/loopring/identity.js';
 
 /**
  * Loopring's endpoints as tables of request, expected status and venue code, over a real server
@@ -209,11 +210,11 @@ describe('loopring endpoints', () => {
 
 describe('the demo layer-2 keys', () => {
   test("examples/demo.json loads the public keys of the private keys its description publishes", async () => {
-    const demo = JSON.parse(readFileSync(DEMO, 'utf8')) as { description: string; users: { name: string; main: { loopringPublicKey?: { x: string; y: string } } }[] };
+    const demo = JSON.parse(readFileSync(DEMO, 'utf8')) as { description: string; users: { name: string; main: { venues?: { loopring?: { publicKey?: { x: string; y: string } } } } }[] };
     for (const [name, secret] of Object.entries(DEMO_LAYER2_KEYS)) {
       const key = publicKeyOf(BigInt(secret));
       const user = demo.users.find((u) => u.name === name)!;
-      assert.deepEqual(user.main.loopringPublicKey, { x: formatFieldElement(key.x), y: formatFieldElement(key.y) }, name);
+      assert.deepEqual(user.main.venues?.loopring?.publicKey, { x: formatFieldElement(key.x), y: formatFieldElement(key.y) }, name);
       assert.ok(demo.description.includes(`${name} ${secret}`), `${name}'s private key is in the description`);
     }
   });
@@ -245,21 +246,24 @@ describe('loopring layer-2 keys registered by the operator', () => {
   });
   after(async () => h.close());
 
-  test('PUT /accounts/{id}/loopring-key registers a key; the apiKey flow then works and issues the account its first API key, once', async () => {
+  const setLayer2Key = (accountId: number, publicKey: unknown) =>
+    h.request({ method: 'PATCH', path: `/_assetbook/v1/accounts/${accountId}`, body: { venues: { loopring: { publicKey } } } });
+
+  test('PATCH /accounts/{id} with a Loopring public key registers it; the apiKey flow then works and issues the account its first API key, once', async () => {
     const grid = h.account('alice', 'grid-bot');
     const secret = '0x0123456789abcdef';
     const key = publicKeyOf(BigInt(secret));
-    const put = await h.request({ method: 'PUT', path: `/_assetbook/v1/accounts/${grid.id}/loopring-key`, body: { x: formatFieldElement(key.x), y: key.y.toString() } });
+    const put = await setLayer2Key(grid.id, { x: formatFieldElement(key.x), y: key.y.toString() });
     assert.equal(put.status, 200, put.text);
-    assert.deepEqual((put.body as { loopringPublicKey: unknown }).loopringPublicKey, { x: formatFieldElement(key.x), y: key.y.toString() });
-    const account = (await get(h, `/api/v3/account?accountId=${grid.loopringAccountId}`)).body as { publicKey: { x: string; y: string } };
+    assert.deepEqual((put.body as { venues: { loopring: { publicKey: unknown } } }).venues.loopring.publicKey, { x: formatFieldElement(key.x), y: key.y.toString() });
+    const account = (await get(h, `/api/v3/account?accountId=${accountIdOf(grid)}`)).body as { publicKey: { x: string; y: string } };
     assert.deepEqual(account.publicKey, { x: formatFieldElement(key.x), y: formatFieldElement(key.y) });
 
-    const signature = apiKeySignature(h, grid.loopringAccountId, secret);
-    const path = `/api/v3/apiKey?accountId=${grid.loopringAccountId}`;
+    const signature = apiKeySignature(h, accountIdOf(grid), secret);
+    const path = `/api/v3/apiKey?accountId=${accountIdOf(grid)}`;
     await runTable(h, [
       { name: 'no signature', path, status: 400, code: 104004 },
-      { name: "alice's main key signing for the grid bot", path, headers: { 'X-API-SIG': apiKeySignature(h, grid.loopringAccountId, DEMO_LAYER2_KEYS.alice) }, status: 400, code: 104005 },
+      { name: "alice's main key signing for the grid bot", path, headers: { 'X-API-SIG': apiKeySignature(h, accountIdOf(grid), DEMO_LAYER2_KEYS.alice) }, status: 400, code: 104005 },
       { name: 'a parameter the client did not sign', path: `${path}&x=1`, headers: { 'X-API-SIG': signature }, status: 400, code: 104005 },
       { name: 'the signature of a request for another account', path: `/api/v3/apiKey?accountId=${alice.accountId}`, headers: { 'X-API-SIG': signature }, status: 400, code: 104005 },
     ]);
@@ -273,32 +277,36 @@ describe('loopring layer-2 keys registered by the operator', () => {
     const again = await get(h, path, { 'X-API-SIG': signature });
     assert.deepEqual(again.body, { apiKey }, 'the same key, not a second one');
     assert.equal((await h.runtime.store.listCredentials()).length, credentialsBefore.length + 1);
-    const read = await get(h, `/api/v3/user/balances?accountId=${grid.loopringAccountId}&tokens=2`, withKey(apiKey));
+    const read = await get(h, `/api/v3/user/balances?accountId=${accountIdOf(grid)}&tokens=2`, withKey(apiKey));
     assert.deepEqual((read.body as BalanceRow[]).map((r) => r.total), ['5250000000']);
   });
 
   test('replacing a key makes signatures by the old one wrong', async () => {
     const carol = h.account('carol');
-    const before = await get(h, `/api/v3/apiKey?accountId=${carol.loopringAccountId}`, { 'X-API-SIG': apiKeySignature(h, carol.loopringAccountId, DEMO_LAYER2_KEYS.carol) });
+    const before = await get(h, `/api/v3/apiKey?accountId=${accountIdOf(carol)}`, { 'X-API-SIG': apiKeySignature(h, accountIdOf(carol), DEMO_LAYER2_KEYS.carol) });
     assert.equal(before.status, 200);
     const fresh = publicKeyOf(777n);
-    const put = await h.request({ method: 'PUT', path: `/_assetbook/v1/accounts/${carol.id}/loopring-key`, body: { x: fresh.x.toString(), y: fresh.y.toString() } });
+    const put = await setLayer2Key(carol.id, { x: fresh.x.toString(), y: fresh.y.toString() });
     assert.equal(put.status, 200);
-    const after = await get(h, `/api/v3/apiKey?accountId=${carol.loopringAccountId}`, { 'X-API-SIG': apiKeySignature(h, carol.loopringAccountId, DEMO_LAYER2_KEYS.carol) });
+    const after = await get(h, `/api/v3/apiKey?accountId=${accountIdOf(carol)}`, { 'X-API-SIG': apiKeySignature(h, accountIdOf(carol), DEMO_LAYER2_KEYS.carol) });
     assert.deepEqual([after.status, codeOf(after)], [400, 104005]);
   });
 
-  test('the operator route refuses an unknown account, a malformed key and a missing token', async () => {
+  test('the operator route refuses an unknown account, a malformed key, an identity change and a missing token', async () => {
     const key = { x: '0x01', y: '2' };
-    const unknown = await h.request({ method: 'PUT', path: '/_assetbook/v1/accounts/999999/loopring-key', body: key });
+    const unknown = await setLayer2Key(999999, key);
     assert.deepEqual([unknown.status, (unknown.body as { error: { code: string } }).error.code], [404, 'ACCOUNT_NOT_FOUND']);
+    const bob = h.account('bob').id;
     for (const body of [{ x: 'zz', y: '1' }, { x: '0x01' }, { ...key, extra: 1 }, { x: 1, y: 2 }, { x: `0x${'f'.repeat(65)}`, y: '1' }]) {
-      const response = await h.request({ method: 'PUT', path: `/_assetbook/v1/accounts/${h.account('bob').id}/loopring-key`, body });
+      const response = await setLayer2Key(bob, body);
       assert.equal(response.status, 400, JSON.stringify(body));
     }
-    const anonymous = await h.request({ method: 'PUT', path: `/_assetbook/v1/accounts/${h.account('bob').id}/loopring-key`, body: key, token: null });
+    const identity = await h.request({ method: 'PATCH', path: `/_assetbook/v1/accounts/${bob}`, body: { venues: { loopring: { accountId: 1 } } } });
+    assert.equal(identity.status, 400, `a unique fact never changes: ${identity.text}`);
+    const anonymous = await h.request({ method: 'PATCH', path: `/_assetbook/v1/accounts/${bob}`, body: { venues: { loopring: { publicKey: key } } }, token: null });
     assert.equal(anonymous.status, 401);
-    assert.notEqual((await h.runtime.store.getAccount(h.account('bob').id))?.loopringPublicKey?.x, '0x01', 'nothing refused was stored');
+    const stored = await h.runtime.store.getAccount(bob);
+    assert.notEqual(stored && layer2KeyOf(stored)?.x, '0x01', 'nothing refused was stored');
   });
 });
 

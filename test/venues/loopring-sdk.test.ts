@@ -88,20 +88,21 @@ describe('loopring: the Loopring SDK against assetbook', () => {
 
   test('an account the operator gives a key derived the SDK way runs the same flow', async () => {
     const derived = sdk.generatePrivateKey({ sig: `0x${'5a'.repeat(65)}`, counterFactualInfo: undefined, error: undefined });
-    const created = await h.post<{ accounts: { id: number; loopringAccountId: number; loopringAddress: string }[] }>('/_assetbook/v1/users', {
+    const created = await h.post<{ accounts: { id: number; venues: { loopring: { accountId: number; address: string } } }[] }>('/_assetbook/v1/users', {
       name: 'dave',
-      main: { loopringPublicKey: { x: derived.formatedPx, y: derived.formatedPy } },
+      main: { venues: { loopring: { publicKey: { x: derived.formatedPx, y: derived.formatedPy } } } },
     });
     assert.equal(created.status, 201, created.text);
     const dave = created.body.accounts[0]!;
+    const daveIds = dave.venues.loopring;
     await h.operate({ key: 'sdk/dave/deposit', type: 'deposit', account: dave.id, asset: 'LRC', amount: '42.000000000000000001' });
 
-    const { accInfo } = await exchange.getAccount({ owner: dave.loopringAddress });
+    const { accInfo } = await exchange.getAccount({ owner: daveIds.address });
     assert.deepEqual(accInfo?.publicKey, { x: derived.formatedPx, y: derived.formatedPy });
-    const { apiKey } = await user.getUserApiKey({ accountId: dave.loopringAccountId }, derived.sk);
-    const balances = await balancesOf(dave.loopringAccountId, apiKey);
+    const { apiKey } = await user.getUserApiKey({ accountId: daveIds.accountId }, derived.sk);
+    const balances = await balancesOf(daveIds.accountId, apiKey);
     assert.deepEqual(balances, {
-      1: { accountId: dave.loopringAccountId, tokenId: 1, total: '42000000000000000001', locked: '0', pending: { withdraw: '0', deposit: '0' } },
+      1: { accountId: daveIds.accountId, tokenId: 1, total: '42000000000000000001', locked: '0', pending: { withdraw: '0', deposit: '0' } },
     });
   });
 

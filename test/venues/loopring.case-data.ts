@@ -1,6 +1,7 @@
 import type { Asset } from '../../src/ledger/types.js';
 import type { HttpHarness, HttpRequest, HttpResponse } from '../support/http-harness.js';
 import type { VenueCaseData } from './venue.case.js';
+import { accountIdOf, decimalsOf, tokenIdOf } from '../../src/venues/loopring/identity.js';
 
 interface Row {
   readonly tokenId: number;
@@ -17,17 +18,17 @@ const apiKeyOf = (h: HttpHarness, user: string) => h.secrets(user, 'loopring').a
 
 /** Loopring's answers to the shared venue claims (venue.case.ts); venues.case.test.ts runs them. */
 export const loopringCaseData: VenueCaseData = {
-  balanceRead: async (h, user, query) => balances(h, h.account(user).loopringAccountId, apiKeyOf(h, user), query),
-  withoutCredentials: async (h) => balances(h, h.account('alice').loopringAccountId, null),
-  withUnknownCredentials: async (h) => balances(h, h.account('alice').loopringAccountId, 'never-issued-loopring-api-key'),
-  crossTenantRead: async (h, intruder, victim) => balances(h, h.account(victim).loopringAccountId, apiKeyOf(h, intruder)),
+  balanceRead: async (h, user, query) => balances(h, accountIdOf(h.account(user)), apiKeyOf(h, user), query),
+  withoutCredentials: async (h) => balances(h, accountIdOf(h.account('alice')), null),
+  withUnknownCredentials: async (h) => balances(h, accountIdOf(h.account('alice')), 'never-issued-loopring-api-key'),
+  crossTenantRead: async (h, intruder, victim) => balances(h, accountIdOf(h.account(victim)), apiKeyOf(h, intruder)),
   // The venue lets any valid key read any account; `--loopring-key-scope own` is the isolating switch.
   crossTenant: { refusal: { status: 400, code: 104002 }, flags: { loopringKeyScope: 'own' } },
   availableIn: (body: unknown, asset: Asset) => {
-    const row = (body as Row[]).find((r) => r.tokenId === asset.loopring.tokenId);
+    const row = (body as Row[]).find((r) => r.tokenId === tokenIdOf(asset));
     if (!row) return undefined;
     const available = BigInt(row.total) - BigInt(row.locked);
-    const { decimals } = asset.loopring;
+    const decimals = decimalsOf(asset);
     return decimals >= asset.scale ? available / 10n ** BigInt(decimals - asset.scale) : available * 10n ** BigInt(asset.scale - decimals);
   },
   errorCodeOf: (response: HttpResponse) => {

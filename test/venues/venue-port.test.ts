@@ -6,6 +6,7 @@ import { LedgerError } from '../../src/ledger/errors.js';
 import { venueSettingNames } from '../../src/server/venue-port.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { bitget as bitgetDialect } from '../../src/venues/bitget/dialect.js';
 import { skipWithoutPostgres } from '../support/services.js';
 import { portOver } from '../support/venue-port.js';
 import { postgresSchemas } from '../support/postgres-schemas.js';
@@ -96,7 +97,7 @@ describe('venue port: what a venue sees', () => {
       const { port: bullish } = portOver(store, 'bullish', { ledger, keyring });
       await ledger.session(async (s) => {
         const { main } = await s.createUser({ name: 'alice' });
-        await issueCredential(s, keyring, main, { venue: 'bitget', apiKey: 'shared-public-id' });
+        await issueCredential(s, keyring, bitgetDialect.credentials, 'bitget', main, { apiKey: 'shared-public-id' });
       });
       assert.equal((await bitget.credential('shared-public-id'))?.venue, 'bitget');
       assert.equal(await bullish.credential('shared-public-id'), undefined);

@@ -14,14 +14,7 @@ interface PgError {
 /** Each unique constraint a client's input can clash with: the domain code and the input field. */
 const IDENTITY_CONSTRAINTS: Record<string, { readonly code: LedgerError['code']; readonly field: string }> = {
   assets_pkey: { code: 'ASSET_EXISTS', field: 'symbol' },
-  assets_bitget_coin_key: { code: 'IDENTITY_TAKEN', field: 'bitget/coin' },
-  assets_bullish_asset_id_key: { code: 'IDENTITY_TAKEN', field: 'bullish/assetId' },
-  assets_loopring_token_id_key: { code: 'IDENTITY_TAKEN', field: 'loopring/tokenId' },
   users_name_key: { code: 'USER_EXISTS', field: 'name' },
-  accounts_bitget_uid_key: { code: 'IDENTITY_TAKEN', field: 'bitgetUid' },
-  accounts_bullish_trading_account_id_key: { code: 'IDENTITY_TAKEN', field: 'bullishTradingAccountId' },
-  accounts_loopring_account_id_key: { code: 'IDENTITY_TAKEN', field: 'loopringAccountId' },
-  accounts_loopring_address_key: { code: 'IDENTITY_TAKEN', field: 'loopringAddress' },
   credentials_venue_public_id_key: { code: 'CREDENTIAL_EXISTS', field: 'publicId' },
 };
 

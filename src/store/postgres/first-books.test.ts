@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PostgresStore } from './postgres-store.js';
+import { seedStore } from '../seed.case.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { SYSTEM_ACCOUNT } from '../../ledger/types.js';
 import type { OperationRequest } from '../../ledger/operations.js';
@@ -52,13 +53,7 @@ async function burstOnFreshSchema() {
     // Group commit off, as a server runs by default: every trade is its own transaction.
     const ledgers = stores.map((store) => new Ledger(store, Date.now, { groupCommit: false }));
     const seeder = ledgers[0]!;
-    const traders = await seeder.session(async (s) => {
-      await s.createAsset({ symbol: 'BTC', scale: 8 });
-      await s.createAsset({ symbol: 'USDT', scale: 6 });
-      const ids: number[] = [];
-      for (let n = 0; n < TRADERS; n += 1) ids.push((await s.createUser({ name: `trader${n}` })).main.id);
-      return ids;
-    });
+    const traders = Object.values(await seedStore(stores[0]!, { BTC: 8, USDT: 6 }, Array.from({ length: TRADERS }, (_, n) => `trader${n}`)));
     await seeder.applyBatch(
       traders.flatMap((account) => [
         { key: `fund-btc-${account}`, type: 'deposit', account, asset: 'BTC', amount: '1' },

@@ -2,6 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { addAccount, addAsset, addUser, seedStore } from '../seed.case.js';
 import { PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 import { journalChannel, type GapPassed } from './journal-feed.js';
 import { Ledger } from '../../ledger/ledger.js';
@@ -32,11 +33,11 @@ async function twoInstances(optionsOfA: Omit<PostgresStoreOptions, 'url'> = {}) 
   const a = await PostgresStore.open({ url, ...optionsOfA });
   const b = await PostgresStore.open({ url });
   const ledgers = [new Ledger(a), new Ledger(b)] as const;
-  const { main, sub } = await ledgers[0].session(async (s) => {
-    await s.createAsset({ symbol: 'BTC', scale: 8 });
-    await s.createAsset({ symbol: 'ETH', scale: 18 });
-    const { main } = await s.createUser({ name: 'alice' });
-    return { main, sub: await s.createSubAccount(main.userId, { label: 'bot' }) };
+  const { main, sub } = await a.transaction(async (tx) => {
+    await addAsset(tx, 'BTC', 8);
+    await addAsset(tx, 'ETH', 18);
+    const { main } = await addUser(tx, 'alice');
+    return { main, sub: await addAccount(tx, main.userId, 'sub', 'bot') };
   });
   const close = async () => {
     await Promise.all(ledgers.map((l) => l.events.close()));
@@ -167,10 +168,7 @@ test('[postgres] a reset on one instance is one reset event on the other, then i
     await seen.untilPosition(1);
     await ledgers[0].reset();
     await seen.until((events) => events.some((e) => e.type === 'reset'));
-    await ledgers[0].session(async (s) => {
-      await s.createAsset({ symbol: 'BTC', scale: 8 });
-      await s.createUser({ name: 'bob' });
-    });
+    await seedStore(ledgers[0].store, { BTC: 8 }, ['bob']);
     await ledgers[0].apply(deposit('new', 1));
     await seen.until((events) => events.some((e) => e.type === 'entry' && e.entry.key === 'new'));
     assert.deepEqual(

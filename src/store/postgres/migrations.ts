@@ -156,10 +156,68 @@ FROM pendings;
 DROP TABLE pendings;
 `,
   },
+  {
+    version: 3,
+    name: 'venue facts: per-venue columns become facts by venue, unique ones indexed as identities; credential extras',
+    // SQLite's migration 4 (SQLite had one more before it). The one migration that names venues:
+    // it moves the columns the release before this one had. Facts are JSON text, as on SQLite.
+    sql: `
+CREATE TABLE identities (
+  subject text NOT NULL CHECK (subject IN ('asset', 'user', 'account')),
+  venue text NOT NULL,
+  name text NOT NULL,
+  value text NOT NULL,
+  owner text NOT NULL,
+  CONSTRAINT identities_pkey PRIMARY KEY (subject, venue, name, value)
+);
+CREATE INDEX identities_by_owner ON identities (subject, owner);
+
+INSERT INTO identities (subject, venue, name, value, owner)
+SELECT 'asset', 'bitget', 'coin', bitget_coin, symbol FROM assets
+UNION ALL SELECT 'asset', 'bullish', 'assetId', bullish_asset_id, symbol FROM assets
+UNION ALL SELECT 'asset', 'loopring', 'tokenId', loopring_token_id::text, symbol FROM assets
+UNION ALL SELECT 'account', 'bitget', 'uid', bitget_uid, id::text FROM accounts
+UNION ALL SELECT 'account', 'bullish', 'tradingAccountId', bullish_trading_account_id, id::text FROM accounts
+UNION ALL SELECT 'account', 'loopring', 'accountId', loopring_account_id::text, id::text FROM accounts
+UNION ALL SELECT 'account', 'loopring', 'address', loopring_address, id::text FROM accounts;
+
+ALTER TABLE assets ADD COLUMN venues text NOT NULL DEFAULT '{}';
+UPDATE assets SET venues = json_build_object(
+  'bitget', json_build_object('coin', bitget_coin),
+  'bullish', json_build_object('assetId', bullish_asset_id, 'precision', bullish_precision::text),
+  'loopring', json_build_object('tokenId', loopring_token_id::text, 'address', loopring_address, 'decimals', loopring_decimals::text)
+)::text;
+ALTER TABLE assets DROP COLUMN bitget_coin, DROP COLUMN bullish_asset_id, DROP COLUMN bullish_precision,
+  DROP COLUMN loopring_token_id, DROP COLUMN loopring_address, DROP COLUMN loopring_decimals;
+
+ALTER TABLE users ADD COLUMN venues text NOT NULL DEFAULT '{}';
+UPDATE users SET venues = '{"bitget":{"broker":"true"}}' WHERE bitget_broker;
+ALTER TABLE users DROP COLUMN bitget_broker;
+
+-- The key pair is a JSON text value, '{"x":"..","y":".."}', absent when there is none.
+ALTER TABLE accounts ADD COLUMN venues text NOT NULL DEFAULT '{}';
+UPDATE accounts SET venues = json_strip_nulls(json_build_object(
+  'bitget', json_build_object('uid', bitget_uid),
+  'bullish', json_build_object('tradingAccountId', bullish_trading_account_id),
+  'loopring', json_build_object(
+    'accountId', loopring_account_id::text,
+    'address', loopring_address,
+    'publicKey', CASE WHEN loopring_public_key_x IS NOT NULL AND loopring_public_key_y IS NOT NULL
+      THEN '{"x":' || to_json(loopring_public_key_x)::text || ',"y":' || to_json(loopring_public_key_y)::text || '}' END
+  )
+))::text;
+ALTER TABLE accounts DROP COLUMN bitget_uid, DROP COLUMN bullish_trading_account_id, DROP COLUMN loopring_account_id,
+  DROP COLUMN loopring_address, DROP COLUMN loopring_public_key_x, DROP COLUMN loopring_public_key_y;
+
+ALTER TABLE credentials ADD COLUMN extra text NOT NULL DEFAULT '{}';
+UPDATE credentials SET extra = json_strip_nulls(json_build_object('passphraseHash', passphrase_hash, 'rsaPublicKeyPem', rsa_public_key_pem))::text;
+ALTER TABLE credentials DROP COLUMN passphrase_hash, DROP COLUMN rsa_public_key_pem;
+`,
+  },
 ];
 
 /** Advisory lock namespaces, the first key of the two-int form: what each serializes across instances. */
 export const LOCK_NAMESPACE = { migrate: 0x61620001, catalog: 0x61620002, setting: 0x61620003 } as const;
 
 /** The tables `reset` empties. Settings (keys, token hash) and nonces survive a reset. */
-export const POSTGRES_LEDGER_TABLES = ['postings', 'operations', 'reservations', 'balances', 'credentials', 'accounts', 'users', 'assets'] as const;
+export const POSTGRES_LEDGER_TABLES = ['postings', 'operations', 'reservations', 'balances', 'credentials', 'identities', 'accounts', 'users', 'assets'] as const;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import postgres from 'postgres';
 import { runStoreSuite } from '../store.case.js';
+import { addAccount, addAsset, addUser } from '../seed.case.js';
 import { PostgresStore } from './postgres-store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { Ledger } from '../../ledger/ledger.js';
@@ -20,10 +21,10 @@ runStoreSuite('postgres', openFresh, { skip });
 
 async function seeded(store: PostgresStore) {
   const ledger = new Ledger(store);
-  const { main, sub } = await ledger.session(async (s) => {
-    await s.createAsset({ symbol: 'BTC', scale: 8 });
-    const { main } = await s.createUser({ name: 'alice' });
-    return { main, sub: await s.createSubAccount(main.userId, { label: 'bot' }) };
+  const { main, sub } = await store.transaction(async (tx) => {
+    await addAsset(tx, 'BTC', 8);
+    const { main } = await addUser(tx, 'alice');
+    return { main, sub: await addAccount(tx, main.userId, 'sub', 'bot') };
   });
   return { ledger, main, sub };
 }

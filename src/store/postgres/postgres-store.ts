@@ -2,19 +2,16 @@ import postgres from 'postgres';
 import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.js';
 import { LedgerError } from '../../ledger/errors.js';
 import type { Reservation, ReservationState } from '../../ledger/operations.js';
-import { ACCOUNT_IDENTITY_COLUMNS } from '../store.js';
+import type { Identity, Subject } from '../../ledger/venue-facts.js';
 import type {
   AccountFilter,
-  AccountIdentityField,
   BalanceKey,
   BalanceWrite,
   CredentialRecord,
-  CredentialVenue,
   JournalNotice,
   JournalPage,
   LedgerStore,
   LockOptions,
-  LoopringIdentity,
   NewCredential,
   NewOperation,
   StoreReader,
@@ -113,24 +110,18 @@ class PgReads implements StoreReader {
         : await this.sql<rows.AccountRow[]>`SELECT * FROM accounts WHERE user_id = ${filter.userId} ORDER BY id`;
     return found.map(rows.toAccount);
   }
-  /** Addresses are stored in lower case (the catalog writes them so), so the given one is lowered. */
-  async getAccountByLoopring({ accountId, address }: LoopringIdentity): Promise<Account | undefined> {
-    const lowered = address?.toLowerCase();
-    const [row] =
-      accountId !== undefined
-        ? await this.sql<rows.AccountRow[]>`SELECT * FROM accounts WHERE loopring_account_id = ${accountId}`
-        : lowered !== undefined
-          ? await this.sql<rows.AccountRow[]>`SELECT * FROM accounts WHERE loopring_address = ${lowered}`
-          : [];
-    if (!row || (lowered !== undefined && row.loopring_address !== lowered)) return undefined;
-    return rows.toAccount(row);
+  async findAccount(venue: string, name: string, value: string): Promise<Account | undefined> {
+    const [row] = await this.sql<rows.AccountRow[]>`
+      SELECT a.* FROM identities i JOIN accounts a ON a.id = i.owner::integer
+      WHERE i.subject = 'account' AND i.venue = ${venue} AND i.name = ${name} AND i.value = ${value}`;
+    return row && rows.toAccount(row);
   }
-  async accountIdentityTaken(field: AccountIdentityField, value: string | number): Promise<boolean> {
-    const wanted = field === 'loopringAddress' ? String(value).toLowerCase() : value;
-    const found = await this.sql`SELECT 1 FROM accounts WHERE ${this.sql(ACCOUNT_IDENTITY_COLUMNS[field])} = ${wanted}`;
+  async identityTaken(subject: Subject, identity: Identity): Promise<boolean> {
+    const found = await this.sql`
+      SELECT 1 FROM identities WHERE subject = ${subject} AND venue = ${identity.venue} AND name = ${identity.name} AND value = ${identity.value}`;
     return found.length > 0;
   }
-  async getCredential(venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined> {
+  async getCredential(venue: string, publicId: string): Promise<CredentialRecord | undefined> {
     const [row] = await this.sql<rows.CredentialRow[]>`SELECT * FROM credentials WHERE venue = ${venue} AND public_id = ${publicId}`;
     return row && rows.toCredential(row);
   }
@@ -231,40 +222,63 @@ class PgTx extends PgReads implements StoreTx {
     return this.nextId('accounts');
   }
 
-  async insertAsset(a: Asset, atMs: number): Promise<void> {
+  async insertAsset(a: Asset, atMs: number, identities: readonly Identity[]): Promise<void> {
     await this.lockCatalog();
-    await identities(this.sql`
-      INSERT INTO assets (symbol, name, scale, bitget_coin, bullish_asset_id, bullish_precision, loopring_token_id, loopring_address, loopring_decimals, created_at_ms)
-      VALUES (${a.symbol}, ${a.name}, ${a.scale}, ${a.bitget.coin}, ${a.bullish.assetId}, ${a.bullish.precision}, ${a.loopring.tokenId}, ${a.loopring.address}, ${a.loopring.decimals}, ${atMs})`);
+    await domainClash(this.sql`
+      INSERT INTO assets (symbol, name, scale, venues, created_at_ms) VALUES (${a.symbol}, ${a.name}, ${a.scale}, ${rows.factsText(a.venues)}, ${atMs})`);
+    await this.indexIdentities('asset', a.symbol, identities);
     this.createdAssets.add(a.symbol);
   }
 
-  async insertUser(u: Omit<User, 'id'>): Promise<number> {
+  async insertUser(u: Omit<User, 'id'>, identities: readonly Identity[]): Promise<number> {
     const id = await this.nextId('users');
-    await identities(this.sql`INSERT INTO users (id, name, bitget_broker, created_at_ms) VALUES (${id}, ${u.name}, ${u.bitgetBroker}, ${u.createdAtMs})`);
+    await domainClash(this.sql`INSERT INTO users (id, name, venues, created_at_ms) VALUES (${id}, ${u.name}, ${rows.factsText(u.venues)}, ${u.createdAtMs})`);
+    await this.indexIdentities('user', String(id), identities);
     return id;
   }
 
-  async insertAccount(a: Account): Promise<void> {
-    await identities(this.sql`
-      INSERT INTO accounts (id, user_id, kind, label, bitget_uid, bullish_trading_account_id, loopring_account_id, loopring_address, loopring_public_key_x, loopring_public_key_y, created_at_ms)
-      VALUES (${a.id}, ${a.userId}, ${a.kind}, ${a.label}, ${a.bitgetUid}, ${a.bullishTradingAccountId}, ${a.loopringAccountId}, ${a.loopringAddress},
-              ${a.loopringPublicKey?.x ?? null}, ${a.loopringPublicKey?.y ?? null}, ${a.createdAtMs})`);
+  async insertAccount(a: Account, identities: readonly Identity[]): Promise<void> {
+    await domainClash(this.sql`
+      INSERT INTO accounts (id, user_id, kind, label, venues, created_at_ms)
+      VALUES (${a.id}, ${a.userId}, ${a.kind}, ${a.label}, ${rows.factsText(a.venues)}, ${a.createdAtMs})`);
+    await this.indexIdentities('account', String(a.id), identities);
     this.createdAccounts.add(a.id);
+  }
+
+  /**
+   * One statement for all of a subject's unique facts; a row not inserted is held by another
+   * subject (a concurrent inserter's is waited for: the catalog lock makes that rare), and the
+   * first such one, in the order given, is the refusal.
+   */
+  private async indexIdentities(subject: Subject, owner: string, identities: readonly Identity[]): Promise<void> {
+    if (identities.length === 0) return;
+    const inserted = await this.sql<{ venue: string; name: string; value: string }[]>`
+      INSERT INTO identities (subject, venue, name, value, owner)
+      SELECT ${subject}, venue, name, value, ${owner}
+      FROM unnest(${identities.map((i) => i.venue)}::text[], ${identities.map((i) => i.name)}::text[], ${identities.map((i) => i.value)}::text[]) AS t(venue, name, value)
+      ON CONFLICT DO NOTHING
+      RETURNING venue, name, value`;
+    if (inserted.length === identities.length) return;
+    const done = new Set(inserted.map((r) => `${r.venue}\u0000${r.name}\u0000${r.value}`));
+    const taken = identities.find((i) => !done.has(`${i.venue}\u0000${i.name}\u0000${i.value}`)) ?? identities[0]!;
+    throw rows.identityTaken(taken);
   }
 
   async insertCredential(c: NewCredential): Promise<number> {
     const id = await this.nextId('credentials');
-    await identities(this.sql`
-      INSERT INTO credentials (id, venue, user_id, account_id, public_id, secret_sealed, passphrase_hash, rsa_public_key_pem, label, created_at_ms)
-      VALUES (${id}, ${c.venue}, ${c.userId}, ${c.accountId}, ${c.publicId}, ${c.secretSealed}, ${c.passphraseHash}, ${c.rsaPublicKeyPem}, ${c.label}, ${c.createdAtMs})`);
+    await domainClash(this.sql`
+      INSERT INTO credentials (id, venue, user_id, account_id, public_id, secret_sealed, extra, label, created_at_ms)
+      VALUES (${id}, ${c.venue}, ${c.userId}, ${c.accountId}, ${c.publicId}, ${c.secretSealed}, ${JSON.stringify(c.extra)}, ${c.label}, ${c.createdAtMs})`);
     return id;
   }
 
-  async setLoopringPublicKey(accountId: number, key: { readonly x: string; readonly y: string } | null): Promise<boolean> {
-    const result = await this.sql`
-      UPDATE accounts SET loopring_public_key_x = ${key?.x ?? null}, loopring_public_key_y = ${key?.y ?? null} WHERE id = ${accountId}`;
-    return result.count === 1;
+  /** The account's row is locked for the read-modify-write, so two changes of different facts both land. */
+  async setAccountFacts(accountId: number, venue: string, changes: Readonly<Record<string, string | null>>): Promise<boolean> {
+    const [row] = await this.sql<{ venues: string }[]>`SELECT venues FROM accounts WHERE id = ${accountId} FOR UPDATE`;
+    if (!row) return false;
+    const venues = rows.factsText(rows.changedFacts(rows.parseFacts(row.venues), venue, changes));
+    await this.sql`UPDATE accounts SET venues = ${venues} WHERE id = ${accountId}`;
+    return true;
   }
 
   /**
@@ -403,8 +417,8 @@ async function* scanReservations(sql: Sql): AsyncIterable<Reservation> {
   }
 }
 
-/** Runs an insert, turning a clash on a client-chosen identity into its domain error. */
-async function identities(query: PromiseLike<unknown>): Promise<void> {
+/** Runs an insert, turning a clash on a client-chosen name (symbol, user name, credential id) into its domain error. */
+async function domainClash(query: PromiseLike<unknown>): Promise<void> {
   try {
     await query;
   } catch (error) {

@@ -145,6 +145,91 @@ CREATE INDEX reservations_open_by_book ON reservations (account_id, asset, bucke
 `,
     up: convertPendings,
   },
+  {
+    version: 4,
+    name: 'venue facts: per-venue columns become facts by venue, unique ones indexed as identities; credential extras',
+    // The one migration that names venues: it moves the columns the release before this one had.
+    // SQLite cannot drop a UNIQUE column, so assets and accounts are rebuilt (rowids kept, so
+    // assets keep their order); the migration runner turns foreign keys off around it and checks
+    // them before the commit.
+    sql: `
+CREATE TABLE identities (
+  subject TEXT NOT NULL CHECK (subject IN ('asset', 'user', 'account')),
+  venue TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  PRIMARY KEY (subject, venue, name, value)
+) WITHOUT ROWID;
+CREATE INDEX identities_by_owner ON identities (subject, owner);
+
+INSERT INTO identities (subject, venue, name, value, owner)
+SELECT 'asset', 'bitget', 'coin', bitget_coin, symbol FROM assets
+UNION ALL SELECT 'asset', 'bullish', 'assetId', bullish_asset_id, symbol FROM assets
+UNION ALL SELECT 'asset', 'loopring', 'tokenId', CAST(loopring_token_id AS TEXT), symbol FROM assets
+UNION ALL SELECT 'account', 'bitget', 'uid', bitget_uid, CAST(id AS TEXT) FROM accounts
+UNION ALL SELECT 'account', 'bullish', 'tradingAccountId', bullish_trading_account_id, CAST(id AS TEXT) FROM accounts
+UNION ALL SELECT 'account', 'loopring', 'accountId', CAST(loopring_account_id AS TEXT), CAST(id AS TEXT) FROM accounts
+UNION ALL SELECT 'account', 'loopring', 'address', loopring_address, CAST(id AS TEXT) FROM accounts;
+
+CREATE TABLE assets_v4 (
+  symbol TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  scale INTEGER NOT NULL,
+  venues TEXT NOT NULL DEFAULT '{}',
+  created_at_ms INTEGER NOT NULL
+);
+INSERT INTO assets_v4 (rowid, symbol, name, scale, venues, created_at_ms)
+SELECT rowid, symbol, name, scale,
+  json_object(
+    'bitget', json_object('coin', bitget_coin),
+    'bullish', json_object('assetId', bullish_asset_id, 'precision', CAST(bullish_precision AS TEXT)),
+    'loopring', json_object('tokenId', CAST(loopring_token_id AS TEXT), 'address', loopring_address, 'decimals', CAST(loopring_decimals AS TEXT))
+  ),
+  created_at_ms
+FROM assets ORDER BY rowid;
+DROP TABLE assets;
+ALTER TABLE assets_v4 RENAME TO assets;
+
+ALTER TABLE users ADD COLUMN venues TEXT NOT NULL DEFAULT '{}';
+UPDATE users SET venues = '{"bitget":{"broker":"true"}}' WHERE bitget_broker = 1;
+ALTER TABLE users DROP COLUMN bitget_broker;
+
+CREATE TABLE accounts_v4 (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL CHECK (kind IN ('main', 'sub')),
+  label TEXT NOT NULL,
+  venues TEXT NOT NULL DEFAULT '{}',
+  created_at_ms INTEGER NOT NULL
+);
+-- json_patch onto '{}' drops the null publicKey of an account without one; "|| ''" keeps the
+-- key pair a JSON text value instead of a nested object.
+INSERT INTO accounts_v4 (id, user_id, kind, label, venues, created_at_ms)
+SELECT id, user_id, kind, label,
+  json_patch('{}', json_object(
+    'bitget', json_object('uid', bitget_uid),
+    'bullish', json_object('tradingAccountId', bullish_trading_account_id),
+    'loopring', json_object(
+      'accountId', CAST(loopring_account_id AS TEXT),
+      'address', loopring_address,
+      'publicKey', CASE WHEN loopring_public_key_x IS NOT NULL AND loopring_public_key_y IS NOT NULL
+        THEN json_object('x', loopring_public_key_x, 'y', loopring_public_key_y) || '' END
+    )
+  )),
+  created_at_ms
+FROM accounts ORDER BY id;
+DROP TABLE accounts;
+ALTER TABLE accounts_v4 RENAME TO accounts;
+CREATE UNIQUE INDEX accounts_one_main_per_user ON accounts (user_id) WHERE kind = 'main';
+CREATE INDEX accounts_by_user ON accounts (user_id, id);
+
+ALTER TABLE credentials ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
+UPDATE credentials SET extra = json_patch('{}', json_object('passphraseHash', passphrase_hash, 'rsaPublicKeyPem', rsa_public_key_pem));
+ALTER TABLE credentials DROP COLUMN passphrase_hash;
+ALTER TABLE credentials DROP COLUMN rsa_public_key_pem;
+`,
+  },
 ];
 
 /**
@@ -172,4 +257,4 @@ function convertPendings(db: Database.Database): void {
 }
 
 /** The tables `reset` empties, children before parents. Settings (keys, token hash) survive a reset. */
-export const SQLITE_LEDGER_TABLES = ['postings', 'operations', 'reservations', 'balances', 'credentials', 'accounts', 'users', 'assets'] as const;
+export const SQLITE_LEDGER_TABLES = ['postings', 'operations', 'reservations', 'balances', 'credentials', 'identities', 'accounts', 'users', 'assets'] as const;

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { runStoreSuite } from '../store.case.js';
 import { SqliteStore } from './sqlite-store.js';
 import { Ledger } from '../../ledger/ledger.js';
+import { seedStore } from '../seed.case.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assetbook-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,10 +21,7 @@ test('[sqlite] the journal refuses edits at the database itself', async () => {
   const path = join(dir, 'append-only.db');
   const store = SqliteStore.open({ path });
   const ledger = new Ledger(store);
-  await ledger.session(async (s) => {
-    await s.createAsset({ symbol: 'BTC', scale: 8 });
-    await s.createUser({ name: 'alice' });
-  });
+  await seedStore(store, { BTC: 8 }, ['alice']);
   await ledger.apply({ key: 'd', type: 'deposit', account: 1, asset: 'BTC', amount: '1' });
   await store.close();
   const raw = new Database(path);
@@ -35,7 +33,7 @@ test('[sqlite] the journal refuses edits at the database itself', async () => {
 test('[sqlite] a file store keeps everything across a reopen, with migrations applied once', async () => {
   const path = join(dir, 'reopen.db');
   const first = SqliteStore.open({ path, durability: 'full' });
-  await new Ledger(first).session((s) => s.createAsset({ symbol: 'BTC', scale: 8 }));
+  await seedStore(first, { BTC: 8 }, []);
   await first.close();
   const second = SqliteStore.open({ path, durability: 'normal' });
   assert.equal((await second.listAssets())[0]?.symbol, 'BTC');
@@ -54,10 +52,7 @@ test('[sqlite] a database from a newer assetbook is refused, not guessed at', ()
 test('[sqlite] readers of a file store never see an uncommitted write', async () => {
   const store = SqliteStore.open({ path: join(dir, 'isolation.db') });
   const ledger = new Ledger(store);
-  await ledger.session(async (s) => {
-    await s.createAsset({ symbol: 'BTC', scale: 8 });
-    await s.createUser({ name: 'alice' });
-  });
+  await seedStore(store, { BTC: 8 }, ['alice']);
   let seenInside: number | undefined;
   await assert.rejects(
     ledger.session(async (s) => {

@@ -3,18 +3,15 @@ import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.
 import { LedgerError } from '../../ledger/errors.js';
 import type { Reservation, ReservationState } from '../../ledger/operations.js';
 import { Mutex } from '../mutex.js';
-import { ACCOUNT_IDENTITY_COLUMNS } from '../store.js';
+import type { Identity, Subject } from '../../ledger/venue-facts.js';
 import type {
   AccountFilter,
-  AccountIdentityField,
   BalanceKey,
   BalanceWrite,
   CredentialRecord,
-  CredentialVenue,
   JournalNotice,
   JournalPage,
   LedgerStore,
-  LoopringIdentity,
   NewCredential,
   NewOperation,
   StoreReader,
@@ -61,11 +58,13 @@ class Reads implements StoreReader {
       account: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE id = ?'),
       accounts: db.prepare<[], rows.AccountRow>('SELECT * FROM accounts ORDER BY id'),
       accountsOfUser: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE user_id = ? ORDER BY id'),
-      accountByLoopringId: db.prepare<[number], rows.AccountRow>('SELECT * FROM accounts WHERE loopring_account_id = ?'),
-      accountByLoopringAddress: db.prepare<[string], rows.AccountRow>('SELECT * FROM accounts WHERE loopring_address = ?'),
-      identityTaken: Object.fromEntries(
-        Object.entries(ACCOUNT_IDENTITY_COLUMNS).map(([field, column]) => [field, db.prepare<[string | number], { one: number }>(`SELECT 1 AS one FROM accounts WHERE ${column} = ?`)]),
-      ) as Record<AccountIdentityField, Database.Statement<[string | number], { one: number }>>,
+      accountByFact: db.prepare<[string, string, string], rows.AccountRow>(
+        `SELECT a.* FROM identities i JOIN accounts a ON a.id = CAST(i.owner AS INTEGER)
+         WHERE i.subject = 'account' AND i.venue = ? AND i.name = ? AND i.value = ?`,
+      ),
+      identityTaken: db.prepare<[string, string, string, string], { one: number }>(
+        'SELECT 1 AS one FROM identities WHERE subject = ? AND venue = ? AND name = ? AND value = ?',
+      ),
       credential: db.prepare<[string, string], rows.CredentialRow>('SELECT * FROM credentials WHERE venue = ? AND public_id = ?'),
       credentials: db.prepare<[], rows.CredentialRow>('SELECT * FROM credentials ORDER BY id'),
       credentialsOfUser: db.prepare<[number], rows.CredentialRow>('SELECT * FROM credentials WHERE user_id = ? ORDER BY id'),
@@ -107,21 +106,13 @@ class Reads implements StoreReader {
   };
   listAccounts = async (filter: AccountFilter = {}): Promise<Account[]> =>
     (filter.userId === undefined ? this.s.accounts.all() : this.s.accountsOfUser.all(filter.userId)).map(rows.toAccount);
-  /** Addresses are stored in lower case (the catalog writes them so), so the given one is lowered. */
-  getAccountByLoopring = async ({ accountId, address }: LoopringIdentity): Promise<Account | undefined> => {
-    const lowered = address?.toLowerCase();
-    const row =
-      accountId !== undefined
-        ? this.s.accountByLoopringId.get(accountId)
-        : lowered !== undefined
-          ? this.s.accountByLoopringAddress.get(lowered)
-          : undefined;
-    if (!row || (lowered !== undefined && row.loopring_address !== lowered)) return undefined;
-    return rows.toAccount(row);
+  findAccount = async (venue: string, name: string, value: string): Promise<Account | undefined> => {
+    const row = this.s.accountByFact.get(venue, name, value);
+    return row && rows.toAccount(row);
   };
-  accountIdentityTaken = async (field: AccountIdentityField, value: string | number): Promise<boolean> =>
-    this.s.identityTaken[field].get(field === 'loopringAddress' ? String(value).toLowerCase() : value) !== undefined;
-  getCredential = async (venue: CredentialVenue, publicId: string): Promise<CredentialRecord | undefined> => {
+  identityTaken = async (subject: Subject, identity: Identity): Promise<boolean> =>
+    this.s.identityTaken.get(subject, identity.venue, identity.name, identity.value) !== undefined;
+  getCredential = async (venue: string, publicId: string): Promise<CredentialRecord | undefined> => {
     const row = this.s.credential.get(venue, publicId);
     return row && rows.toCredential(row);
   };
@@ -172,22 +163,22 @@ class SqliteTx extends Reads implements StoreTx {
     super(db);
     this.w = {
       nextAccountId: db.prepare<[], { next: number }>('SELECT coalesce(max(id), 0) + 1 AS next FROM accounts'),
-      insertAsset: db.prepare(
-        `INSERT INTO assets (symbol, name, scale, bitget_coin, bullish_asset_id, bullish_precision, loopring_token_id, loopring_address, loopring_decimals, created_at_ms)
-         VALUES (@symbol, @name, @scale, @bitget_coin, @bullish_asset_id, @bullish_precision, @loopring_token_id, @loopring_address, @loopring_decimals, @created_at_ms)`,
+      insertAsset: db.prepare<[string, string, number, string, number]>(
+        'INSERT INTO assets (symbol, name, scale, venues, created_at_ms) VALUES (?, ?, ?, ?, ?)',
       ),
-      insertUser: db.prepare('INSERT INTO users (name, bitget_broker, created_at_ms) VALUES (?, ?, ?)'),
-      insertAccount: db.prepare(
-        `INSERT INTO accounts (id, user_id, kind, label, bitget_uid, bullish_trading_account_id, loopring_account_id, loopring_address, loopring_public_key_x, loopring_public_key_y, created_at_ms)
-         VALUES (@id, @user_id, @kind, @label, @bitget_uid, @bullish_trading_account_id, @loopring_account_id, @loopring_address, @loopring_public_key_x, @loopring_public_key_y, @created_at_ms)`,
+      insertUser: db.prepare<[string, string, number]>('INSERT INTO users (name, venues, created_at_ms) VALUES (?, ?, ?)'),
+      insertAccount: db.prepare<[number, number, string, string, string, number]>(
+        'INSERT INTO accounts (id, user_id, kind, label, venues, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      insertIdentity: db.prepare<[string, string, string, string, string]>(
+        'INSERT INTO identities (subject, venue, name, value, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       insertCredential: db.prepare(
-        `INSERT INTO credentials (venue, user_id, account_id, public_id, secret_sealed, passphrase_hash, rsa_public_key_pem, label, created_at_ms)
-         VALUES (@venue, @user_id, @account_id, @public_id, @secret_sealed, @passphrase_hash, @rsa_public_key_pem, @label, @created_at_ms)`,
+        `INSERT INTO credentials (venue, user_id, account_id, public_id, secret_sealed, extra, label, created_at_ms)
+         VALUES (@venue, @user_id, @account_id, @public_id, @secret_sealed, @extra, @label, @created_at_ms)`,
       ),
-      setLoopringPublicKey: db.prepare<[string | null, string | null, number]>(
-        'UPDATE accounts SET loopring_public_key_x = ?, loopring_public_key_y = ? WHERE id = ?',
-      ),
+      accountFacts: db.prepare<[number], { venues: string }>('SELECT venues FROM accounts WHERE id = ?'),
+      setAccountFacts: db.prepare<[string, number]>('UPDATE accounts SET venues = ? WHERE id = ?'),
       balance: db.prepare<[number, string, string], { amount: string }>(
         'SELECT amount FROM balances WHERE account_id = ? AND asset = ? AND bucket = ?',
       ),
@@ -216,43 +207,28 @@ class SqliteTx extends Reads implements StoreTx {
 
   allocateAccountId = async (): Promise<number> => this.w.nextAccountId.get()?.next ?? 1;
 
-  insertAsset = async (a: Asset, atMs: number): Promise<void> => {
-    translateConstraint(() =>
-      this.w.insertAsset.run({
-        symbol: a.symbol,
-        name: a.name,
-        scale: a.scale,
-        bitget_coin: a.bitget.coin,
-        bullish_asset_id: a.bullish.assetId,
-        bullish_precision: a.bullish.precision,
-        loopring_token_id: a.loopring.tokenId,
-        loopring_address: a.loopring.address,
-        loopring_decimals: a.loopring.decimals,
-        created_at_ms: atMs,
-      }),
-    );
+  insertAsset = async (a: Asset, atMs: number, identities: readonly Identity[]): Promise<void> => {
+    translateConstraint(() => this.w.insertAsset.run(a.symbol, a.name, a.scale, rows.factsText(a.venues), atMs));
+    this.indexIdentities('asset', a.symbol, identities);
   };
 
-  insertUser = async (u: Omit<User, 'id'>): Promise<number> =>
-    Number(translateConstraint(() => this.w.insertUser.run(u.name, u.bitgetBroker ? 1 : 0, u.createdAtMs)).lastInsertRowid);
-
-  insertAccount = async (a: Account): Promise<void> => {
-    translateConstraint(() =>
-      this.w.insertAccount.run({
-        id: a.id,
-        user_id: a.userId,
-        kind: a.kind,
-        label: a.label,
-        bitget_uid: a.bitgetUid,
-        bullish_trading_account_id: a.bullishTradingAccountId,
-        loopring_account_id: a.loopringAccountId,
-        loopring_address: a.loopringAddress,
-        loopring_public_key_x: a.loopringPublicKey?.x ?? null,
-        loopring_public_key_y: a.loopringPublicKey?.y ?? null,
-        created_at_ms: a.createdAtMs,
-      }),
-    );
+  insertUser = async (u: Omit<User, 'id'>, identities: readonly Identity[]): Promise<number> => {
+    const id = Number(translateConstraint(() => this.w.insertUser.run(u.name, rows.factsText(u.venues), u.createdAtMs)).lastInsertRowid);
+    this.indexIdentities('user', String(id), identities);
+    return id;
   };
+
+  insertAccount = async (a: Account, identities: readonly Identity[]): Promise<void> => {
+    translateConstraint(() => this.w.insertAccount.run(a.id, a.userId, a.kind, a.label, rows.factsText(a.venues), a.createdAtMs));
+    this.indexIdentities('account', String(a.id), identities);
+  };
+
+  /** One row per unique fact; one already held by any subject of the kind is IDENTITY_TAKEN (the transaction then rolls back). */
+  private indexIdentities(subject: Subject, owner: string, identities: readonly Identity[]): void {
+    for (const identity of identities) {
+      if (this.w.insertIdentity.run(subject, identity.venue, identity.name, identity.value, owner).changes === 0) throw rows.identityTaken(identity);
+    }
+  }
 
   insertCredential = async (c: NewCredential): Promise<number> =>
     Number(
@@ -263,16 +239,19 @@ class SqliteTx extends Reads implements StoreTx {
           account_id: c.accountId,
           public_id: c.publicId,
           secret_sealed: c.secretSealed,
-          passphrase_hash: c.passphraseHash,
-          rsa_public_key_pem: c.rsaPublicKeyPem,
+          extra: JSON.stringify(c.extra),
           label: c.label,
           created_at_ms: c.createdAtMs,
         }),
       ).lastInsertRowid,
     );
 
-  setLoopringPublicKey = async (accountId: number, key: { readonly x: string; readonly y: string } | null): Promise<boolean> =>
-    this.w.setLoopringPublicKey.run(key?.x ?? null, key?.y ?? null, accountId).changes === 1;
+  setAccountFacts = async (accountId: number, venue: string, changes: Readonly<Record<string, string | null>>): Promise<boolean> => {
+    const row = this.w.accountFacts.get(accountId);
+    if (!row) return false;
+    this.w.setAccountFacts.run(rows.factsText(rows.changedFacts(rows.parseFacts(row.venues), venue, changes)), accountId);
+    return true;
+  };
 
   /** SQLite has one writer at a time (BEGIN IMMEDIATE), so a plain read is already a lock. */
   /** Savepoints nest by name; one at a time is all group commit needs, but a depth counter keeps them distinct. */
@@ -329,23 +308,11 @@ class SqliteTx extends Reads implements StoreTx {
   };
 }
 
-/** The input field each unique column comes from, for the error's path. */
-const CONSTRAINT_FIELDS: Record<string, string> = {
-  'assets.symbol': 'symbol',
-  'assets.bitget_coin': 'bitget/coin',
-  'assets.bullish_asset_id': 'bullish/assetId',
-  'assets.loopring_token_id': 'loopring/tokenId',
-  'users.name': 'name',
-  'accounts.bitget_uid': 'bitgetUid',
-  'accounts.bullish_trading_account_id': 'bullishTradingAccountId',
-  'accounts.loopring_account_id': 'loopringAccountId',
-  'accounts.loopring_address': 'loopringAddress',
-};
-
-const CONSTRAINT_CODES: Record<string, LedgerError['code']> = {
-  'assets.symbol': 'ASSET_EXISTS',
-  'users.name': 'USER_EXISTS',
-  'credentials.venue, credentials.public_id': 'CREDENTIAL_EXISTS',
+/** The unique constraints a caller's input can clash with (identities are checked as they are inserted). */
+const CONSTRAINTS: Record<string, { readonly code: LedgerError['code']; readonly field: string }> = {
+  'assets.symbol': { code: 'ASSET_EXISTS', field: 'symbol' },
+  'users.name': { code: 'USER_EXISTS', field: 'name' },
+  'credentials.venue, credentials.public_id': { code: 'CREDENTIAL_EXISTS', field: 'publicId' },
 };
 
 function translateConstraint<T>(fn: () => T): T {
@@ -355,9 +322,8 @@ function translateConstraint<T>(fn: () => T): T {
     const code = (error as { code?: string }).code;
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       const columns = String((error as Error).message).replace(/^UNIQUE constraint failed: /, '');
-      const domainCode = CONSTRAINT_CODES[columns] ?? 'IDENTITY_TAKEN';
-      const field = CONSTRAINT_FIELDS[columns];
-      throw new LedgerError(domainCode, `already taken: ${field ?? columns.replace(/\b\w+\./g, '')}`, field);
+      const known = CONSTRAINTS[columns];
+      if (known) throw new LedgerError(known.code, `already taken: ${known.field}`, known.field);
     }
     throw error;
   }
@@ -541,17 +507,26 @@ function connect(options: SqliteStoreOptions): Database.Database {
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
   const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
-  for (const migration of SQLITE_MIGRATIONS) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      migration.up?.(db);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        Date.now(),
-      );
-    })();
+  // A migration may rebuild a table others reference (SQLite cannot drop a UNIQUE column), which
+  // only works with foreign keys off; they are checked before each migration commits instead.
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      db.transaction(() => {
+        db.exec(migration.sql);
+        migration.up?.(db);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`migration ${migration.version} would break ${broken.length} foreign keys: ${JSON.stringify(broken.slice(0, 3))}`);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          Date.now(),
+        );
+      })();
+    }
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
   const newest = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));
   const known = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations').get()?.v ?? 0;

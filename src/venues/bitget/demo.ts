@@ -10,4 +10,11 @@ export const bitgetDemo: VenueDemo = {
     bob: [{ account: 'main', apiKey: 'bg_demo_bob', secretKey: 'demo-bob-bitget-secret', passphrase: 'demo-bob-pass' }],
     carol: [{ account: 'main', apiKey: 'bg_demo_carol', secretKey: 'demo-carol-bitget-secret', passphrase: 'demo-carol-pass' }],
   },
+  examples: (url, { secrets }) => {
+    const path = '/api/v2/spot/account/assets';
+    return [
+      `TS=$(date +%s000); SIG=$(printf '%s' "\${TS}GET${path}" | openssl dgst -sha256 -hmac '${secrets.secretKey}' -binary | base64)`,
+      `curl -s -H 'ACCESS-KEY: ${secrets.apiKey}' -H "ACCESS-SIGN: $SIG" -H "ACCESS-TIMESTAMP: $TS" -H 'ACCESS-PASSPHRASE: ${secrets.passphrase}' ${url}${path}`,
+    ];
+  },
 };

@@ -6,7 +6,7 @@ import { FreshCache } from '../shared/fresh-cache.js';
 import { headerText } from '../shared/headers.js';
 import { loopringError } from './errors.js';
 import type { AccountSelector } from './params.js';
-import { accountIdOf, ownerOf, type LoopringPublicKey } from './identity.js';
+import { accountIdOf, ownerOf } from './identity.js';
 import type { LoopringSettings } from './settings.js';
 
 /** Who a balance read comes from: the API key's credential, and the account it belongs to. */

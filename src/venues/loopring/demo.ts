@@ -7,4 +7,5 @@ export const loopringDemo: VenueDemo = {
     bob: [{ account: 'main', apiKey: 'demo-bob-loopring-api-key' }],
     carol: [{ account: 'main', apiKey: 'demo-carol-loopring-api-key' }],
   },
+  examples: (url, { secrets, ids }) => [`curl -s -H 'X-API-KEY: ${secrets.apiKey}' '${url}/api/v3/user/balances?accountId=${String(ids.accountId)}&tokens='`],
 };

@@ -97,7 +97,7 @@ export const tokenAddressOf = (asset: Asset): string => factOf(asset, LOOPRING, 
 export const decimalsOf = (asset: Asset): number => Number(factOf(asset, LOOPRING, 'decimals') ?? asset.scale);
 export const accountIdOf = (account: Account): number => Number(factOf(account, LOOPRING, 'accountId') ?? 0);
 export const ownerOf = (account: Account): string => factOf(account, LOOPRING, 'address') ?? '';
-export function publicKeyOf(account: Account): LoopringPublicKey | null {
+export function layer2KeyOf(account: Account): LoopringPublicKey | null {
   const text = factOf(account, LOOPRING, 'publicKey');
   return text === undefined ? null : (JSON.parse(text) as LoopringPublicKey);
 }

@@ -3,7 +3,7 @@ import type { Account, Asset, Bucket } from '../../ledger/types.js';
 import { sumBuckets } from '../shared/holdings.js';
 import { formatFieldElement, parseFieldElement } from './eddsa/field.js';
 import type { AccountBody, BalanceRow, TokenInfo } from './schemas.js';
-import { accountIdOf, decimalsOf, ownerOf, publicKeyOf, tokenAddressOf, tokenIdOf } from './identity.js';
+import { accountIdOf, decimalsOf, ownerOf, layer2KeyOf, tokenAddressOf, tokenIdOf } from './identity.js';
 
 /**
  * From the ledger to Loopring's wire shapes. The bucket mapping (docs/venues/loopring.md):
@@ -87,7 +87,7 @@ export function renderToken(asset: Asset): TokenInfo {
  * fields and nonce 0; with one, assetbook shows it as set once (nonce 1, key nonce 0).
  */
 export function renderAccount(account: Account): AccountBody {
-  const key = publicKeyOf(account);
+  const key = layer2KeyOf(account);
   const x = key ? parseFieldElement(key.x) : null;
   const y = key ? parseFieldElement(key.y) : null;
   const hasKey = x !== null && y !== null;

@@ -8,7 +8,7 @@ import { loopringError } from './errors.js';
 import { parseAccountSelector, parseRequiredAccountId, readParams } from './params.js';
 import { renderAccount } from './render.js';
 import { accountOf } from './auth.js';
-import { publicKeyOf } from './identity.js';
+import { layer2KeyOf } from './identity.js';
 import { AccountBody, ApiKeyBody } from './schemas.js';
 
 /**
@@ -32,7 +32,7 @@ export const accountRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
     if (signature === '') throw loopringError('noSignature');
     const account = await accountOf(port, { accountId });
     if (!account) throw loopringError('userNotFound');
-    const key = publicKeyOf(account);
+    const key = layer2KeyOf(account);
     const x = key ? parseFieldElement(key.x) : null;
     const y = key ? parseFieldElement(key.y) : null;
     if (x === null || y === null) throw loopringError('wrongSignature', `account ${accountId} has no layer-2 key`);
