@@ -169,6 +169,12 @@ export interface RuntimeOptions {
 }
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const venues = options.venues ?? VENUES;
+  // A venue's settings are read with the config (resolveConfig's venues): one served without them would read undefined for each.
+  const unread = venues.filter((v) => Object.keys(v.settings).length > 0 && config.venues[v.id] === undefined).map((v) => v.id);
+  if (unread.length > 0) {
+    throw new ConfigError(`the settings of ${unread.join(', ')} were not read: resolve the configuration with the venues served (resolveConfig's third argument)`);
+  }
   const keyring = loadKeyring(config);
   const log = pino({ level: config.logLevel });
   const store = await openStore(config, log);
@@ -179,7 +185,6 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     throw error;
   }
   const clock = options.clock ?? Date.now;
-  const venues = options.venues ?? VENUES;
   const ledger = new Ledger(store, clock, {
     venues: venues.map((v) => v.identity),
     groupCommit: config.groupCommit ? {} : false,
