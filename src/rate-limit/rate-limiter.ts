@@ -3,13 +3,13 @@ import type { RateLimitOverride } from '../server/config.js';
 
 /**
  * Venue rate limits. A venue declares its rules with the values the venue documents; the
- * operator can replace any rule by name (`--rate-limit bitget.account=20/1s`) or switch every
+ * operator can replace any rule by name (`--rate-limit <venue>.<rule>=20/1s`) or switch every
  * limit off (`--rate-limits off`). Counting is done by rate-limiter-flexible: fixed windows of
  * `durationMs`, in memory per process here, or shared between instances in Redis (redis.ts).
  */
 
 export interface RateLimitRule {
-  /** `<venue>.<what>`, the name `--rate-limit` uses: `bitget.account`, `bullish.ip`. */
+  /** `<venue>.<what>`, the name `--rate-limit` uses, e.g. `venue.account`, `venue.ip` (each venue's are in docs/venues/). */
   readonly name: string;
   readonly points: number;
   readonly durationMs: number;

@@ -5,7 +5,7 @@ import { applyOverride, DisabledRateLimiter, FlexibleRateLimiter, flexibleOption
 
 /**
  * Rate-limit counters in Redis, so that several instances on one Redis count together: the key
- * of rule `bitget.account` for client `k` is `assetbook:bitget.account:k`.
+ * of rule `venue.account` for client `k` is `assetbook:venue.account:k`.
  *
  * While Redis is unreachable each instance falls back to its own in-memory counters (the
  * library's insurance limiter) instead of failing or waiting: a rate-limit store outage must not

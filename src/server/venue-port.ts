@@ -19,7 +19,7 @@ void credentialsFit;
 export const venueSettingNames = (venue: VenueName) => ({
   signingKey: `${venue}.jwt_signing_key`,
   revocations: (userId: number) => `${venue}.revoked_sessions.${userId}`,
-  /** Never written: read inside a transaction, it serializes the issuing of an account's first key (see `issueApiKeyIfAbsent`). */
+  /** Never written: read inside a transaction, it serializes the issuing of an account's first key (see `credentialIssuedIfAbsent`). */
   keyIssue: (accountId: number) => `${venue}.api_key_issue.${accountId}`,
 });
 

@@ -21,7 +21,8 @@ async function setUp() {
     });
   const main = await load();
   const calls = { getCredential: 0, getAccount: 0 };
-  const { getCredential, getAccount } = store;
+  const getCredential = store.getCredential.bind(store);
+  const getAccount = store.getAccount.bind(store);
   store.getCredential = (venue, publicId) => (calls.getCredential++, getCredential(venue, publicId));
   store.getAccount = (id) => (calls.getAccount++, getAccount(id));
   const auth = new LoopringAuthenticator(port);
