@@ -24,20 +24,20 @@ export interface AccountInput {
 
 const SYMBOL = /^[A-Z0-9]{1,20}$/;
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-export const SCALE_MAX = 36;
+const SCALE_MAX = 36;
 
 function invalid(path: string, message: string): never {
   throw new LedgerError('INVALID_ARGUMENT', `${path} ${message}`, path);
 }
 
-export function checkInteger(value: unknown, min: number, max: number, path: string): number {
+function checkInteger(value: unknown, min: number, max: number, path: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     invalid(path, `must be an integer from ${min} to ${max}`);
   }
   return value;
 }
 
-export function checkText(value: unknown, pattern: RegExp, path: string, what: string): string {
+function checkText(value: unknown, pattern: RegExp, path: string, what: string): string {
   if (typeof value !== 'string' || !pattern.test(value)) invalid(path, `must be ${what}`);
   return value;
 }

@@ -54,21 +54,21 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
     claimNonce: (scope, nonce, untilMs, nowMs) => store.claimNonce(`${venue}:${scope}`, nonce, untilMs, nowMs),
 
     loadOrCreateSigningKey: async () => {
-        const sealed =
-          (await store.getSetting(names.signingKey)) ??
-          // A setting read in a transaction is held until it ends: of instances starting together, the first stores its key and the others read it.
-          (await store.transaction(async (tx) => {
-            const existing = await tx.getSetting(names.signingKey);
-            if (existing !== undefined) return existing;
-            const fresh = keyring.seal(randomBytes(32).toString('hex'));
-            await tx.setSetting(names.signingKey, fresh);
-            return fresh;
-          }));
-        try {
-          return Buffer.from(keyring.open(sealed), 'hex');
-        } catch {
-          throw new Error(`${venue}: the stored session signing key cannot be opened with this secret key (was the store created with another one?)`);
-        }
+      const sealed =
+        (await store.getSetting(names.signingKey)) ??
+        // A setting read in a transaction is held until it ends: of instances starting together, the first stores its key and the others read it.
+        (await store.transaction(async (tx) => {
+          const existing = await tx.getSetting(names.signingKey);
+          if (existing !== undefined) return existing;
+          const fresh = keyring.seal(randomBytes(32).toString('hex'));
+          await tx.setSetting(names.signingKey, fresh);
+          return fresh;
+        }));
+      try {
+        return Buffer.from(keyring.open(sealed), 'hex');
+      } catch {
+        throw new Error(`${venue}: the stored session signing key cannot be opened with this secret key (was the store created with another one?)`);
+      }
     },
 
     revocations: (userId) => store.getSetting(names.revocations(userId)),
@@ -81,24 +81,24 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
       }),
 
     credentialIssuedIfAbsent: async (account, label) => {
-        const existing = await firstKey(account, (userId) => store.listCredentials(userId));
-        if (existing) return existing;
-        // Whether a credential exists is decided again inside the transaction that issues one, after
-        // taking the account's issue lock (a setting read is held until the transaction ends, on
-        // every engine): a second first request, on this instance or another, waits for the first
-        // to commit, then finds its credential. Without the lock, two PostgreSQL instances at READ
-        // COMMITTED would both see none and issue two.
-        return store.transaction(async (tx) => {
-          await tx.getSetting(names.keyIssue(account.id));
-          const issuedMeanwhile = await firstKey(account, (userId) => tx.listCredentials(userId));
-          if (issuedMeanwhile) return issuedMeanwhile;
-          // A ledger session over this very transaction, since `ledger.session` gives no way to take
-          // the lock first; a credential writes no journal entry, so the ledger's events miss nothing.
-          const issued = await issueCredential(new LedgerSession(tx, runtime.clock()), keyring, dialect.credentials, venue, account, {}, label);
-          const record = (await tx.listCredentials(account.userId)).find((c) => c.id === issued.id);
-          assert(record !== undefined, `credential ${issued.id} was just stored`);
-          return record;
-        });
+      const existing = await firstKey(account, (userId) => store.listCredentials(userId));
+      if (existing) return existing;
+      // Whether a credential exists is decided again inside the transaction that issues one, after
+      // taking the account's issue lock (a setting read is held until the transaction ends, on
+      // every engine): a second first request, on this instance or another, waits for the first
+      // to commit, then finds its credential. Without the lock, two PostgreSQL instances at READ
+      // COMMITTED would both see none and issue two.
+      return store.transaction(async (tx) => {
+        await tx.getSetting(names.keyIssue(account.id));
+        const issuedMeanwhile = await firstKey(account, (userId) => tx.listCredentials(userId));
+        if (issuedMeanwhile) return issuedMeanwhile;
+        // A ledger session over this very transaction, since `ledger.session` gives no way to take
+        // the lock first; a credential writes no journal entry, so the ledger's events miss nothing.
+        const issued = await issueCredential(new LedgerSession(tx, runtime.clock()), keyring, dialect.credentials, venue, account, {}, label);
+        const record = (await tx.listCredentials(account.userId)).find((c) => c.id === issued.id);
+        assert(record !== undefined, `credential ${issued.id} was just stored`);
+        return record;
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Refusal, installRefusals, toRefusal, type RefusalOptions, type RefusalRenderer } from '../../http/refusal.js';
+import { Refusal, installRefusals, type RefusalRenderer } from '../../http/refusal.js';
 
 /**
  * A venue's side of the one error chain (src/http/refusal.ts): a refusal in the venue's own
@@ -14,8 +14,4 @@ export class VenueError extends Refusal {
 /** How one venue renders everything that can go wrong on its routes. */
 export type VenueErrorRenderer = RefusalRenderer;
 
-export type VenueErrorOptions = RefusalOptions;
-
 export const installVenueErrors = installRefusals;
-
-export const toVenueError = toRefusal;
