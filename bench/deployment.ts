@@ -81,13 +81,21 @@ function admin(baseUrl: string) {
   return postgres(baseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
 }
 
+/**
+ * A fresh schema name for this process: `ab_bench_<host>_<pid>_<random>`, so that a later run on
+ * this host drops it (preparePostgres) if this process is killed before it drops it itself.
+ */
+export function scratchSchemaName(): string {
+  return `ab_bench_${HOST_TAG}_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
 function schemaUrl(baseUrl: string, schema: string): string {
   const url = new URL(baseUrl);
   url.searchParams.set('search_path', schema);
   return url.toString();
 }
 
-async function dropSchema(baseUrl: string, schema: string): Promise<void> {
+export async function dropSchema(baseUrl: string, schema: string): Promise<void> {
   const sql = admin(baseUrl);
   try {
     // The servers are gone: their backends end as soon as they see the closed sockets.
@@ -221,7 +229,7 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
     };
   }
 
-  const schema = `ab_bench_${HOST_TAG}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = scratchSchemaName();
   const url = schemaUrl(spec.postgresUrl, schema);
   const secretKey = randomBytes(32).toString('hex');
   const unregister = onSignalCleanup(async () => {
