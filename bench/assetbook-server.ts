@@ -14,12 +14,16 @@
  *   --skip-demo-if-loaded   load it unless its first user exists, as `assetbook serve --demo` does:
  *                           a second instance on the same PostgreSQL schema
  *   --no-demo               do not load it
+ *   --scenario <file>       after the demo, also load this scenario file (the write benchmark's
+ *                           spread workload: 10,000 accounts); its account ids are in the ready
+ *                           line as `scenarioAccounts`
  *
  * Besides the app, a tiny HTTP server on another free port (`statsUrl` in the ready line) answers
  * GET with this process's group-commit counters (`Ledger.groupCommitStats`: operations and
  * commits), so the write benchmark can report operations per commit. It is not part of the app
  * and sees no benchmark traffic.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,7 +37,7 @@ import { exitOnStop } from './exit-on-stop.js';
 
 const USAGE =
   'usage: BENCH_OPERATOR_TOKEN=... assetbook-server.ts (--data-dir <dir> [--durability full|normal|off] | --db postgres://… [--secret-key <key>]) ' +
-  '[--group-commit on|off] [--redis <url>] [--skip-demo-if-loaded | --no-demo]';
+  '[--group-commit on|off] [--redis <url>] [--skip-demo-if-loaded | --no-demo] [--scenario <file>]';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +49,7 @@ const { values } = parseArgs({
     'secret-key': { type: 'string' },
     'skip-demo-if-loaded': { type: 'boolean', default: false },
     'no-demo': { type: 'boolean', default: false },
+    scenario: { type: 'string' },
   },
 });
 const dataDir = values['data-dir'];
@@ -96,6 +101,17 @@ if (values['no-demo']) {
   demoState = 'loaded';
 }
 
+// The extra scenario, loaded as `assetbook scenario load` would (one transaction).
+let scenarioAccounts: number[] = [];
+let scenarioLoadS: number | null = null;
+if (values.scenario !== undefined) {
+  const started = performance.now();
+  const extra = checkScenario(runtime.venues, JSON.parse(readFileSync(values.scenario, 'utf8')));
+  const loaded = await loadScenario(runtime.ledger, runtime.keyring, runtime.venues, extra);
+  scenarioAccounts = loaded.users.flatMap((u) => u.accounts.map((a) => a.id));
+  scenarioLoadS = (performance.now() - started) / 1000;
+}
+
 const app = await buildApp(runtime, { logger: false });
 const url = await app.listen({ host: config.host, port: config.port });
 
@@ -127,5 +143,7 @@ console.log(
     demo: demoState,
     accounts: users.flatMap((u) => u.accounts.map((a) => ({ id: a.id, user: u.user.name, kind: a.kind, label: a.label }))),
     openingOperations,
+    scenarioAccounts,
+    scenarioLoadS,
   }),
 );

@@ -182,6 +182,10 @@ export interface DeploymentSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** Names the servers in the output. */
   readonly label: string;
+  /** Extra arguments for the first instance only (the one that loads the demo): `--scenario <file>`. */
+  readonly firstArgs?: readonly string[];
+  /** How long an instance may take to listen (default 60 s; loading 10,000 accounts takes longer). */
+  readonly readyTimeoutS?: number;
 }
 
 export interface Deployment {
@@ -216,7 +220,8 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
       removeTempDir(dir);
     };
     try {
-      servers.push(await startServer(spec.label, cpu, 'bench/assetbook-server.ts', ['--data-dir', dir, '--durability', spec.durability, ...common], env));
+      const args = ['--data-dir', dir, '--durability', spec.durability, ...common, ...(spec.firstArgs ?? [])];
+      servers.push(await startServer(spec.label, cpu, 'bench/assetbook-server.ts', args, env, spec.readyTimeoutS));
     } catch (error) {
       await stop();
       throw error;
@@ -251,8 +256,8 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
   try {
     for (let i = 0; i < spec.instances; i++) {
       const name = spec.instances > 1 ? `${spec.label}-${i + 1}` : spec.label;
-      const args = ['--db', url, ...common, ...(i > 0 ? ['--skip-demo-if-loaded'] : [])];
-      const server = await startServer(name, cpu, 'bench/assetbook-server.ts', args, { ...env, ASSETBOOK_SECRET_KEY: secretKey });
+      const args = ['--db', url, ...common, ...(i > 0 ? ['--skip-demo-if-loaded'] : (spec.firstArgs ?? []))];
+      const server = await startServer(name, cpu, 'bench/assetbook-server.ts', args, { ...env, ASSETBOOK_SECRET_KEY: secretKey }, spec.readyTimeoutS);
       servers.push(server);
       const expected = i === 0 ? 'loaded' : 'already there';
       if (server.info.demo !== expected) throw new Error(`${name}: the demo scenario is "${String(server.info.demo)}", expected "${expected}"`);

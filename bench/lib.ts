@@ -225,9 +225,16 @@ export function serverNodeArgs(): string[] {
 
 /**
  * Starts a server script pinned to `cpu` (null: unpinned) and waits for the one JSON line it prints
- * once it listens (`{"ready":true,"url":...}`). Fails if it exits or stays silent for a minute.
+ * once it listens (`{"ready":true,"url":...}`). Fails if it exits or stays silent for `readyTimeoutS`.
  */
-export async function startServer(name: string, cpu: number | null, script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+export async function startServer(
+  name: string,
+  cpu: number | null,
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  readyTimeoutS = 60,
+): Promise<RunningServer> {
   const nodeArgs = serverNodeArgs();
   if (nodeArgs.length > 0) console.log(`  ${name}: extra node flags ${nodeArgs.join(' ')}`);
   const child = spawnPinned(name, cpu, script, args, env, nodeArgs);
@@ -240,7 +247,7 @@ export async function startServer(name: string, cpu: number | null, script: stri
   };
   try {
     const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name}: not listening after 60 s`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`${name}: not listening after ${readyTimeoutS} s`)), readyTimeoutS * 1000);
       const onData = () => {
         const line = child.stdout().split('\n').find((l) => l.startsWith('{') && l.includes('"ready"'));
         if (line === undefined) return;
