@@ -20,7 +20,8 @@
  *
  * Besides the app, a tiny HTTP server on another free port (`statsUrl` in the ready line) answers
  * GET with this process's group-commit counters (`Ledger.groupCommitStats`: operations and
- * commits), so the write benchmark can report operations per commit. It is not part of the app
+ * commits), so the write benchmark can report operations per commit, and the requests being
+ * handled (`handling`), so it can wait for the work a stopped run left behind. It is not part of the app
  * and sees no benchmark traffic.
  */
 import { readFileSync } from 'node:fs';
@@ -113,11 +114,24 @@ if (values.scenario !== undefined) {
 }
 
 const app = await buildApp(runtime, { logger: false });
+// Requests received and not yet answered by their handler (or refused). When autocannon stops, the
+// requests in flight are dropped by the client, but their handlers still run (a closed socket does
+// not cancel them): after a collapsed batch run that is minutes of work, which the write benchmark
+// waits out (this count back to 0) before it measures anything else. onSend runs once the handler
+// has answered, whether or not the client is still there.
+let handling = 0;
+app.addHook('onRequest', async () => {
+  handling++;
+});
+app.addHook('onSend', async (_request, _reply, payload) => {
+  handling--;
+  return payload;
+});
 const url = await app.listen({ host: config.host, port: config.port });
 
 const stats = createServer((_request, response) => {
   response.setHeader('content-type', 'application/json');
-  response.end(JSON.stringify({ groupCommit: runtime.ledger.groupCommitStats }));
+  response.end(JSON.stringify({ groupCommit: runtime.ledger.groupCommitStats, handling }));
 });
 await new Promise<void>((resolve) => stats.listen(0, '127.0.0.1', resolve));
 const statsUrl = `http://127.0.0.1:${(stats.address() as AddressInfo).port}/`;

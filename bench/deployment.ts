@@ -287,6 +287,35 @@ export interface GroupCommitStats {
   readonly commits: number;
 }
 
+/**
+ * Waits until no instance is handling a request (the `handling` count of its stats endpoint): the
+ * work a stopped run left in flight is done. Gives up after `maxS` seconds with a warning.
+ */
+export async function waitIdle(deployment: Deployment, maxS = 300): Promise<void> {
+  const started = performance.now();
+  let said = false;
+  for (;;) {
+    let handling = 0;
+    for (const server of deployment.servers) {
+      const response = await getJson(String(server.info.statsUrl));
+      handling += Number((response.json as { handling?: number } | undefined)?.handling ?? 0);
+    }
+    if (handling <= 0) {
+      if (said) console.log(`  ... done after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
+    if (!said) {
+      console.log(`  waiting for the ${handling} requests a stopped run left in flight to finish on the server${deployment.servers.length > 1 ? 's' : ''}`);
+      said = true;
+    }
+    if (performance.now() - started > maxS * 1000) {
+      console.log(`  WARNING: ${handling} requests still in flight after ${maxS} s: measuring anyway`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The group-commit counters of every instance, summed; null when group commit is off. */
 export async function groupCommitStats(deployment: Deployment): Promise<GroupCommitStats | null> {
   let operations = 0;

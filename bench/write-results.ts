@@ -83,7 +83,12 @@ export function runsTable(rows: readonly Row[], raws: readonly RawRow[], batch: 
     ...(withPostgres ? ['PostgreSQL CPU µs/op'] : []),
     'other load (cores)',
   ];
-  const lines: string[][] = [];
+  // In the order they ran: configuration, then repetition (assetbook's runs, then the baselines').
+  const order = [...new Set([...rows, ...raws].map((r) => configName(r.config)))];
+  const keyed: { key: [number, number, number]; cells: string[] }[] = [];
+  const lines = {
+    push: (cells: string[], config: Configuration, rep: number, side: number) => keyed.push({ key: [order.indexOf(configName(config)), rep, side], cells }),
+  };
   for (const row of rows) {
     const ops = row.load.ok * row.opsPerRequest;
     const perCommit = row.group
@@ -103,7 +108,7 @@ export function runsTable(rows: readonly Row[], raws: readonly RawRow[], batch: 
       fmt.pct(row.load.serverCpuS / row.load.wallS),
       ...(withPostgres ? [row.load.postgresCpuS === null ? '—' : fmt.int((row.load.postgresCpuS * 1e6) / ops)] : []),
       fmt.ratio(otherLoad(row.load)),
-    ]);
+    ], row.config, row.rep, 0);
   }
   for (const raw of raws) {
     const r = raw.result;
@@ -119,9 +124,11 @@ export function runsTable(rows: readonly Row[], raws: readonly RawRow[], batch: 
       fmt.pct(r.processCpuS / r.wallS),
       ...(withPostgres ? [r.postgresCpuS === null ? '—' : fmt.int((r.postgresCpuS * 1e6) / Math.max(1, r.operations))] : []),
       '—',
-    ]);
+    ], raw.config, raw.rep, 1);
   }
-  return markdownTable(header, lines);
+  // A stable sort keeps the modes in the order they ran within each side.
+  keyed.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
+  return markdownTable(header, keyed.map((k) => k.cells));
 }
 
 /** The summary: per configuration and mode, assetbook beside its baseline, the ratio and the goals. */
