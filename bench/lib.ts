@@ -549,7 +549,7 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 export const fmt = {
   int: (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—'),
   ms: (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : '—'),
-  ratio: (n: number) => n.toFixed(2),
+  ratio: (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—'),
   pct: (n: number) => `${Math.round(n * 100)}%`,
 };
 

@@ -202,7 +202,8 @@ export function instancesTable(rows: readonly Row[]): string | null {
       const many = of(n);
       if (many.length === 0 || Number.isNaN(one)) continue;
       const ratio = median(many.map(opsPerS)) / one;
-      lines.push([String(groupCommit), String(workload), String(mode), fmt.int(one), `${n}: ${fmt.int(median(many.map(opsPerS)))}`, fmt.ratio(ratio), goal(ratio >= 1)]);
+      // 0 ÷ 0 (no request finished in either) is not a ratio: shown as —, goal not judged.
+      lines.push([String(groupCommit), String(workload), String(mode), fmt.int(one), `${n}: ${fmt.int(median(many.map(opsPerS)))}`, fmt.ratio(ratio), goal(Number.isFinite(ratio) ? ratio >= 1 : null)]);
     }
   }
   return markdownTable(['group commit', 'workload', 'mode', '1 instance ops/s', 'N instances: ops/s (total)', 'N ÷ 1', 'goal ≥ 1.0'], lines);
