@@ -66,7 +66,7 @@ import {
   type StoreKind,
 } from './deployment.js';
 import { rawOperations, runRaw, type RawOperation } from './baselines/raw.js';
-import { WORKLOADS, assetScales, hotPattern, spreadPattern, writeSpreadScenario } from './workloads.js';
+import { WORKLOADS, assetScales, hotPattern, spreadPattern, writeSpreadScenario, type Operation } from './workloads.js';
 import { configName, instancesTable, runsTable, summaryTable, type ConfigDeadlocks, type Configuration, type Mode, type RawRow, type Row } from './write-results.js';
 
 const HELP = `Usage: npm run bench:write -- [options]
@@ -85,8 +85,6 @@ ${COMMON_HELP}
   --raw-batch calls|set   PostgreSQL raw batches: calls (the books locked, then one call per operation, pipelined, in one
                           transaction; default) or set (one set-based call per batch)
 ${storeHelp(true, 26)}`;
-
-type Operation = Record<string, unknown>;
 
 interface Options {
   readonly modes: readonly Mode[];
