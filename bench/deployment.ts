@@ -106,6 +106,20 @@ export async function dropSchema(baseUrl: string, schema: string): Promise<void>
   }
 }
 
+/**
+ * Drops every schema a process on this host made with scratchSchemaName(): for a child (a raw
+ * baseline) that a signal killed before it could drop its own.
+ */
+export async function dropSchemasOf(baseUrl: string, pid: number): Promise<void> {
+  const sql = admin(baseUrl);
+  try {
+    const mine = await sql<{ nspname: string }[]>`SELECT nspname FROM pg_namespace WHERE nspname LIKE ${`ab\\_bench\\_${HOST_TAG}\\_${pid}\\_%`}`;
+    for (const { nspname } of mine) await sql`DROP SCHEMA IF EXISTS ${sql(nspname)} CASCADE`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

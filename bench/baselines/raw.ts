@@ -12,7 +12,8 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir, removeTempDir, spawnPinned } from '../lib.js';
+import { childrenGone, makeTempDir, onSignalCleanup, removeTempDir, spawnPinned } from '../lib.js';
+import { dropSchemasOf } from '../deployment.js';
 
 /** The system account and the book a deposit comes from (src/ledger: SYSTEM_ACCOUNT, 'world'). */
 export const SYSTEM_ACCOUNT = 0;
@@ -139,8 +140,22 @@ export async function runRaw(name: string, cpu: number | null, spec: RawSpec): P
     writeFileSync(specFile, JSON.stringify({ ...spec, dir: spec.dir ?? dir }));
     const script = spec.engine === 'sqlite' ? 'bench/baselines/sqlite-raw.ts' : 'bench/baselines/postgres-raw.ts';
     const child = spawnPinned(name, cpu, script, ['--spec', specFile]);
+    // A signal kills the child at once (SIGKILL): its scratch schema is then dropped from here
+    // (by the signal's cleanup, or below when the failure path gets there first).
+    const unregister =
+      spec.engine === 'postgres'
+        ? onSignalCleanup(async () => {
+            await childrenGone();
+            await dropSchemasOf(spec.postgresUrl!, child.pid);
+          })
+        : () => true;
     const code = await child.exited;
-    if (code !== 0) throw new Error(`${name}: exited with ${code}\n${child.stderr()}`);
+    unregister();
+    if (code !== 0) {
+      // Killed (or failed) before it dropped its scratch schema: drop it before the failure ends the process.
+      if (spec.engine === 'postgres') await dropSchemasOf(spec.postgresUrl!, child.pid).catch(() => undefined);
+      throw new Error(`${name}: exited with ${code}\n${child.stderr()}`);
+    }
     const line = child.stdout().trim().split('\n').at(-1);
     if (line === undefined || !line.startsWith('{')) throw new Error(`${name}: no result on stdout`);
     return JSON.parse(line) as RawResult;
