@@ -54,6 +54,9 @@ export function configName(c: Configuration): string {
 
 const opsPerS = (row: Row) => requestsPerS(row.load) * row.opsPerRequest;
 const rawOpsPerS = (raw: RawRow) => raw.result.operations / raw.result.wallS;
+/** CPU µs per operation of the whole path: the servers' (or the raw driver's) plus PostgreSQL's when it is the store. */
+const cpuPerOp = (row: Row) => ((row.load.serverCpuS + (row.load.postgresCpuS ?? 0)) * 1e6) / (row.load.ok * row.opsPerRequest);
+const rawCpuPerOp = (raw: RawRow) => ((raw.result.processCpuS + (raw.result.postgresCpuS ?? 0)) * 1e6) / raw.result.operations;
 
 /** The issue's goals: which baseline a mode is held against, and the ratio it must reach. */
 function goalFor(store: StoreKind, mode: Mode): { baseline: Mode; ratio: number } {
@@ -146,6 +149,7 @@ export function summaryTable(rows: readonly Row[], raws: readonly RawRow[], dead
     'baseline ops/s',
     'ratio (median, min–max)',
     'goal',
+    'CPU µs/op, assetbook / baseline',
     'batch p99 < 2 s',
     'deadlocks (assetbook)',
   ];
@@ -180,6 +184,7 @@ export function summaryTable(rows: readonly Row[], raws: readonly RawRow[], dead
       baseline.length > 0 ? fmt.int(median(baseline.map(rawOpsPerS))) : '—',
       ratioSummary(ratios),
       ratios.length > 0 ? `≥ ${target.ratio}: ${goal(median(ratios) >= target.ratio)}` : '—',
+      `${fmt.int(median(mine.map(cpuPerOp)))} / ${baseline.length > 0 ? fmt.int(median(baseline.map(rawCpuPerOp))) : '—'}`,
       pgBatch ? goal(p99 < 2000) : '—',
       config.store === 'postgres' && d ? `${Math.max(0, d.database - d.raw)}${d.database - d.raw > 0 ? ' (goal 0: MISSED)' : ''}` : '—',
     ]);

@@ -394,6 +394,7 @@ async function main(): Promise<void> {
   console.log(
     'Ratio: assetbook operations/s ÷ the baseline\'s, per repetition (runs of the same repetition), median (min–max). Goals (issue 14): SQLite single ≥ 0.5 × raw at ' +
       `${batch} ops/commit, batch ≥ 0.8 × the same; PostgreSQL single ≥ 0.8 × raw one call per op, batch ≥ 0.8 × raw batches, batch p99 < 2 s, no deadlock. ` +
+      'CPU µs/op: the servers\' (or the raw driver\'s) CPU plus, on PostgreSQL, every postgres process\'s, per operation of the measured run. ' +
       'Deadlocks (assetbook) = the database\'s deadlock counter over the configuration minus those the raw baseline was told of (other clients of the database count too).',
   );
   const scaling = instancesTable(rows);
