@@ -3,10 +3,12 @@ import type { RateLimiter } from '../../rate-limit/rate-limiter.js';
 import type { VenuePort } from '../port.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong, singleParam } from '../shared/query.js';
 import { BitgetAuthenticator, type BitgetCaller } from './auth.js';
-import { success, type BitgetEnvelope } from './envelope.js';
+import { success, successText, type BitgetEnvelope } from './envelope.js';
 import { bitgetError } from './errors.js';
 import { uidOf } from './identity.js';
 import { BITGET_RATE_LIMITS, REMAINING_HEADER } from './rate-limits.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** What every Bitget route shares: the venue port, the authenticator and the limiters. */
 export class BitgetContext {
@@ -27,6 +29,11 @@ export class BitgetContext {
   /** Bitget's success envelope, stamped with the server clock. */
   success<T>(data: T): BitgetEnvelope<T> {
     return success(data, this.port.clock());
+  }
+
+  /** The success envelope around data kept as JSON text (`port.cachedRead`), sent as it is. */
+  sendSuccessText(reply: FastifyReply, dataJson: string): FastifyReply {
+    return reply.type(JSON_TYPE).send(successText(dataJson, this.port.clock()));
   }
 
   /** Runs first on every Bitget request: the query size, then the per-IP budget. */
