@@ -1,14 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../rate-limit/rate-limiter.js';
 import type { VenuePort } from '../port.js';
+import { sendJsonText } from '../../http/json-text.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong, singleParam } from '../shared/query.js';
 import { BitgetAuthenticator, type BitgetCaller } from './auth.js';
 import { success, successText, type BitgetEnvelope } from './envelope.js';
 import { bitgetError } from './errors.js';
 import { uidOf } from './identity.js';
 import { BITGET_RATE_LIMITS, REMAINING_HEADER } from './rate-limits.js';
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** What every Bitget route shares: the venue port, the authenticator and the limiters. */
 export class BitgetContext {
@@ -33,7 +32,7 @@ export class BitgetContext {
 
   /** The success envelope around data kept as JSON text (`port.cachedRead`), sent as it is. */
   sendSuccessText(reply: FastifyReply, dataJson: string): FastifyReply {
-    return reply.type(JSON_TYPE).send(successText(dataJson, this.port.clock()));
+    return sendJsonText(reply, successText(dataJson, this.port.clock()));
   }
 
   /** Runs first on every Bitget request: the query size, then the per-IP budget. */
