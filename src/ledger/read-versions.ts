@@ -33,6 +33,7 @@ export class ReadVersions {
   private epoch = 0;
   private watch: 'idle' | 'starting' | 'on' | 'closed' = 'idle';
   private stopWatching: StopWatching | null = null;
+  private waiting: (() => void)[] = [];
 
   constructor(
     private readonly store: LedgerStore,
@@ -60,6 +61,14 @@ export class ReadVersions {
   /** Every account changes version: a reset, a change made elsewhere, a commit whose writes are unknown. */
   touchAll(): void {
     this.epoch += 1;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+
+  /** Resolves at the next `touchAll` (a notice, a reset): for a test to wait on the event, not on time. */
+  nextChangeOfAll(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   /**
