@@ -20,8 +20,8 @@ export interface BitgetCaller {
 interface KnownKey extends BitgetCaller {
   readonly hmacSecret: string | null;
   readonly rsaKey: KeyObject | null;
-  /** The last passphrase that matched the stored hash: compared directly instead of re-hashed. */
-  acceptedPassphrase: string | null;
+  /** The last passphrase that matched the stored hash, as bytes: compared directly instead of re-hashed. */
+  acceptedPassphrase: Buffer | null;
 }
 
 /**
@@ -35,8 +35,9 @@ const KEY_CACHE_MAX = 10_000;
 const TIMESTAMP = /^[0-9]{1,15}$/;
 const API_KEY = /^[\x21-\x7e]{1,128}$/;
 
-function sameText(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+function sameBytes(accepted: Buffer, presented: string): boolean {
+  const bytes = Buffer.from(presented);
+  return bytes.length === accepted.length && timingSafeEqual(bytes, accepted);
 }
 
 /**
@@ -62,7 +63,8 @@ export class BitgetAuthenticator {
     if (Math.abs(nowMs - Number(timestamp)) > (this.port.settings as BitgetSettings).timestampWindowMs) throw bitgetError('timestampExpired');
     if (!API_KEY.test(apiKey)) throw bitgetError('accessKeyInvalid');
 
-    const key = await this.lookUp(apiKey, nowMs);
+    // A known key costs no await: the hot read takes this path on every request.
+    const key = this.known.get(apiKey, this.port.generation(), nowMs) ?? (await this.lookUp(apiKey, nowMs));
     const url = request.url;
     const query = url.indexOf('?');
     const parts: SignedParts = {
@@ -79,19 +81,16 @@ export class BitgetAuthenticator {
   }
 
   private passphraseMatches(key: KnownKey, passphrase: string): boolean {
-    if (key.acceptedPassphrase !== null && sameText(key.acceptedPassphrase, passphrase)) return true;
+    if (key.acceptedPassphrase !== null && sameBytes(key.acceptedPassphrase, passphrase)) return true;
     const hash = key.credential.extra.passphraseHash;
     assert(hash !== undefined, 'a Bitget credential has a passphrase');
     const ok = this.port.keyring.matches(passphrase, hash);
-    if (ok) key.acceptedPassphrase = passphrase;
+    if (ok) key.acceptedPassphrase = Buffer.from(passphrase);
     return ok;
   }
 
   private async lookUp(apiKey: string, nowMs: number): Promise<KnownKey> {
     const generation = this.port.generation();
-    const cached = this.known.get(apiKey, generation, nowMs);
-    if (cached) return cached;
-
     const { keyring } = this.port;
     const credential = await this.port.credential(apiKey);
     if (!credential) throw bitgetError('apiKeyUnknown');
