@@ -223,7 +223,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   } else if (config.operatorToken === null && config.dataDir !== null && existsSync(join(config.dataDir, 'operator-token'))) {
     tokenFile = join(config.dataDir, 'operator-token');
   }
-  let lastGood: string | null = null;
+  let lastGood: Buffer | null = null;
   // Read once: the hash never changes while the store lives, and this check is on every operator call.
   const tokenHash = config.operatorToken === null ? await store.getSetting(OPERATOR_TOKEN_SETTING) : keyring.hash(config.operatorToken);
   const readCache = new ReadCache(ledger.readVersions, clock);
@@ -243,9 +243,12 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     checkOperatorToken: (presented) => {
       // Every operator call presents the same token: remember the last one that matched, and
       // compare it in constant time instead of hashing again.
-      if (lastGood !== null && presented.length === lastGood.length && timingSafeEqual(Buffer.from(presented), Buffer.from(lastGood))) return true;
+      if (lastGood !== null) {
+        const bytes = Buffer.from(presented);
+        if (bytes.length === lastGood.length && timingSafeEqual(bytes, lastGood)) return true;
+      }
       const ok = tokenHash !== undefined && keyring.matches(presented, tokenHash);
-      if (ok) lastGood = presented;
+      if (ok) lastGood = Buffer.from(presented);
       return ok;
     },
     venuePort: (id) => {
