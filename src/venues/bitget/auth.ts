@@ -5,6 +5,7 @@ import type { Account } from '../../ledger/types.js';
 import type { VenueCredential, VenuePort } from '../port.js';
 import { FreshCache } from '../shared/fresh-cache.js';
 import { headerText } from '../shared/headers.js';
+import { HmacSha256Key } from '../shared/hmac-key.js';
 import { rawQueryOf } from '../shared/query.js';
 import { bitgetError } from './errors.js';
 import type { BitgetSettings } from './settings.js';
@@ -18,7 +19,8 @@ export interface BitgetCaller {
 
 /** A known key with everything its checks need, kept for a short while (see `KEY_CACHE_TTL_MS`). */
 interface KnownKey extends BitgetCaller {
-  readonly hmacSecret: string | null;
+  /** The opened HMAC secret, made ready once for the per-request HMAC. */
+  readonly hmacKey: HmacSha256Key | null;
   readonly rsaKey: KeyObject | null;
   /** The last passphrase that matched the stored hash, as bytes: compared directly instead of re-hashed. */
   acceptedPassphrase: Buffer | null;
@@ -74,7 +76,7 @@ export class BitgetAuthenticator {
       rawQuery: rawQueryOf(url),
       body: typeof request.body === 'string' ? request.body : request.body === undefined ? '' : JSON.stringify(request.body),
     };
-    const signed = key.rsaKey !== null ? verifyRsa(key.rsaKey, parts, signature) : verifyHmac(key.hmacSecret!, parts, signature);
+    const signed = key.rsaKey !== null ? verifyRsa(key.rsaKey, parts, signature) : verifyHmac(key.hmacKey!, parts, signature);
     if (!signed) throw bitgetError('signatureWrong');
     if (!this.passphraseMatches(key, passphrase)) throw bitgetError('passphraseWrong');
     return key;
@@ -101,7 +103,7 @@ export class BitgetAuthenticator {
     const key: KnownKey = {
       credential,
       account,
-      hmacSecret: rsa === null ? keyring.open(credential.secretSealed!) : null,
+      hmacKey: rsa === null ? new HmacSha256Key(keyring.open(credential.secretSealed!)) : null,
       rsaKey: rsa === null ? null : createPublicKey(rsa),
       acceptedPassphrase: null,
     };
