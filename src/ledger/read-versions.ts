@@ -22,6 +22,9 @@ import type { BalanceWrite, LedgerStore, StopWatching, StoreTx } from '../store/
  */
 export const READ_VERSION_SLOTS = 1 << 16;
 
+/** After a failed attempt to watch the journal, how long reads go uncached before the next attempt. */
+export const WATCH_RETRY_MS = 1_000;
+
 /** What one transaction wrote, as far as reads care (`ReadVersions.recording`). */
 export interface CommitWrites {
   readonly balances: BalanceWrite[];
@@ -31,7 +34,7 @@ export interface CommitWrites {
 export class ReadVersions {
   private readonly slots = new Float64Array(READ_VERSION_SLOTS);
   private epoch = 0;
-  private watch: 'idle' | 'starting' | 'on' | 'closed' = 'idle';
+  private watch: 'idle' | 'starting' | 'on' | 'failed' | 'closed' = 'idle';
   private stopWatching: StopWatching | null = null;
   private waiting: (() => void)[] = [];
 
@@ -126,8 +129,13 @@ export class ReadVersions {
           this.watch = 'on';
         },
         (error: unknown) => {
-          if (this.watch === 'starting') this.watch = 'idle';
           this.onWatchError(error);
+          if (this.watch !== 'starting') return;
+          // Not at once: every read would try again, and a store that is away would get a storm of attempts.
+          this.watch = 'failed';
+          setTimeout(() => {
+            if (this.watch === 'failed') this.watch = 'idle';
+          }, WATCH_RETRY_MS).unref();
         },
       );
   }
