@@ -7,6 +7,7 @@ import { LedgerSession, isId, type ApplyResult } from './session.js';
 import type { Asset, Balance } from './types.js';
 import { verifyStore, type VerifyReport } from './verify.js';
 import { LedgerEvents, type LedgerEventsOptions } from './events.js';
+import { ReadVersions, type CommitWrites } from './read-versions.js';
 import type { VenueIdentity } from './venue-facts.js';
 
 export const BATCH_SIZE_MAX = 1000;
@@ -55,6 +56,8 @@ export class Ledger {
   readonly events: LedgerEvents;
   /** The venues' fact declarations sessions build subjects with. */
   readonly venues: readonly VenueIdentity[];
+  /** Per-account versions a read cache keys on: bumped by every commit and reset here, and by notices of changes made elsewhere. */
+  readonly readVersions: ReadVersions;
 
   constructor(
     readonly store: LedgerStore,
@@ -63,6 +66,7 @@ export class Ledger {
   ) {
     this.writeAssets = store.sharedByInstances ? new Map() : this.assetCache;
     this.events = new LedgerEvents(store, options.events);
+    this.readVersions = new ReadVersions(store, options.events?.onError);
     this.venues = options.venues ?? [];
     const group = options.groupCommit ?? false;
     const transactions = { transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => this.transaction(fn), writeConcurrency: store.writeConcurrency };
@@ -87,11 +91,20 @@ export class Ledger {
    */
   private async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     let recorder: CommitRecorder | null = null;
-    const result = await this.store.transaction((tx) => {
-      // A rerun (a lost race) starts a new record: only the run that commits counts.
-      recorder = this.events.active ? new CommitRecorder() : null;
-      return fn(recorder ? recorder.wrap(tx) : tx);
-    });
+    const written: CommitWrites = { balances: [], everything: false };
+    let result: T;
+    try {
+      result = await this.store.transaction((tx) => {
+        // A rerun (a lost race) starts a new record: only the run that commits counts.
+        recorder = this.events.active ? new CommitRecorder() : null;
+        const recorded = this.readVersions.recording(tx, written);
+        return fn(recorder ? recorder.wrap(recorded) : recorded);
+      });
+    } finally {
+      // Before the writer is answered, so its next read here sees the write; also when the commit's
+      // outcome is unknown (a failed COMMIT may have landed).
+      this.readVersions.committed(written);
+    }
     this.events.committed((recorder as CommitRecorder | null)?.entries ?? null);
     return result;
   }
@@ -161,6 +174,7 @@ export class Ledger {
     this.assetCache.clear();
     this.assetCachedAtMs.clear();
     this.resets++;
+    this.readVersions.touchAll();
     this.events.reset();
   }
 

@@ -8,9 +8,10 @@ import { parseFactChanges } from '../ledger/venue-facts.js';
 import type { Runtime } from '../server/runtime.js';
 import { renderAccount, renderAsset, renderBalances, renderCredential, renderEntry, renderUser } from './render.js';
 import * as S from './schemas.js';
+import { sendJsonText, serializedForRoute } from '../http/json-text.js';
 
 /** What the operator API uses of the runtime: the venues served decide its catalog and credential shapes. */
-export type OperatorRuntime = Pick<Runtime, 'ledger' | 'store' | 'keyring' | 'checkOperatorToken'> & {
+export type OperatorRuntime = Pick<Runtime, 'ledger' | 'store' | 'keyring' | 'checkOperatorToken' | 'readCache'> & {
   readonly venues: readonly S.OperatorVenue[];
 };
 
@@ -37,7 +38,7 @@ async function atParam<T>(param: string, fn: () => Promise<T>): Promise<T> {
 
 /** The operator API's routes. Authentication, validation and the error handler are set by the plugin around them. */
 export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => async (app) => {
-  const { ledger, store, keyring, venues } = runtime;
+  const { ledger, store, keyring, venues, readCache } = runtime;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const V = S.operatorSchemas(venues);
   const schemes = venues.map((v) => v.identity);
@@ -185,9 +186,13 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
         response: { 200: S.BalancesBody, ...refusals(400, 404) },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const id = Number(req.params.id);
-      return renderBalances(ledger, id, await atParam('id', () => ledger.balances(id)));
+      // Kept serialized per account until its balances may have changed (server/read-cache.ts); the token was checked on this request.
+      const body = await readCache.get(id, 'operator|balances', async () =>
+        serializedForRoute(reply, await renderBalances(ledger, id, await atParam('id', () => ledger.balances(id)))),
+      );
+      return sendJsonText(reply, body);
     },
   );
 

@@ -16,6 +16,7 @@ import { VENUES } from '../venues/index.js';
 import type { VenueName, VenuePort } from '../venues/port.js';
 import type { VenueDialect } from '../venues/venue.js';
 import { ConfigError, isPostgresUrl, redactUrl, type Config } from './config.js';
+import { ReadCache } from './read-cache.js';
 import { createVenuePort } from './venue-port.js';
 
 /** Everything a running assetbook holds: the store, the ledger over it, the keyring, the operator token check. */
@@ -36,6 +37,8 @@ export interface Runtime {
   readonly rateLimiters: RateLimiterFactory;
   /** For what happens outside a request: a backing service failing, say. */
   readonly log: Logger;
+  /** Hot reads' derived bodies per account, valid until the account's balances may have changed (read-cache.ts). */
+  readonly readCache: ReadCache;
   /** Set when this start generated the operator token: the only time it can be shown. */
   readonly generatedOperatorToken: string | null;
   /** Where the operator token was written when generated, if anywhere. */
@@ -220,10 +223,11 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   } else if (config.operatorToken === null && config.dataDir !== null && existsSync(join(config.dataDir, 'operator-token'))) {
     tokenFile = join(config.dataDir, 'operator-token');
   }
-  let lastGood: string | null = null;
+  let lastGood: Buffer | null = null;
   // Read once: the hash never changes while the store lives, and this check is on every operator call.
   const tokenHash = config.operatorToken === null ? await store.getSetting(OPERATOR_TOKEN_SETTING) : keyring.hash(config.operatorToken);
-  const parts = { config, store, ledger, keyring, clock, rateLimiters, log };
+  const readCache = new ReadCache(ledger.readVersions, clock);
+  const parts = { config, store, ledger, keyring, clock, rateLimiters, log, readCache };
   return {
     config,
     venues,
@@ -233,14 +237,18 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     clock,
     rateLimiters,
     log,
+    readCache,
     generatedOperatorToken: generated,
     operatorTokenFile: tokenFile,
     checkOperatorToken: (presented) => {
       // Every operator call presents the same token: remember the last one that matched, and
       // compare it in constant time instead of hashing again.
-      if (lastGood !== null && presented.length === lastGood.length && timingSafeEqual(Buffer.from(presented), Buffer.from(lastGood))) return true;
+      if (lastGood !== null) {
+        const bytes = Buffer.from(presented);
+        if (bytes.length === lastGood.length && timingSafeEqual(bytes, lastGood)) return true;
+      }
       const ok = tokenHash !== undefined && keyring.matches(presented, tokenHash);
-      if (ok) lastGood = presented;
+      if (ok) lastGood = Buffer.from(presented);
       return ok;
     },
     venuePort: (id) => {
@@ -250,6 +258,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     },
     close: async () => {
       await ledger.events.close();
+      await ledger.readVersions.close();
       await rateLimiters.close?.();
       await store.close();
     },

@@ -9,7 +9,7 @@ import type { VenueDialect } from '../venues/venue.js';
 import type { Runtime } from './runtime.js';
 
 /** The parts of a runtime a venue port is built from. */
-export type VenuePortParts = Pick<Runtime, 'config' | 'store' | 'ledger' | 'keyring' | 'clock' | 'rateLimiters' | 'log'>;
+export type VenuePortParts = Pick<Runtime, 'config' | 'store' | 'ledger' | 'keyring' | 'clock' | 'rateLimiters' | 'log' | 'readCache'>;
 
 // The port names credentials in its own words; this fails to compile if they drift from the store's.
 const credentialsFit: (record: CredentialRecord) => VenueCredential = (record) => record;
@@ -43,6 +43,7 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
     balances: (accountId) => ledger.balances(accountId),
     asset: (symbol) => ledger.asset(symbol),
     assets: () => store.listAssets(),
+    cachedRead: (accountId, variant, compute) => runtime.readCache.get(accountId, `${venue}|${variant}`, compute),
 
     account: (id) => store.getAccount(id),
     accountByFact: (name, value) => store.findAccount(venue, name, value),

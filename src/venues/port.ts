@@ -56,6 +56,15 @@ export interface VenuePort {
   balances(accountId: number): Promise<Balance[]>;
   asset(symbol: string): Promise<Asset | undefined>;
   assets(): Promise<Asset[]>;
+  /**
+   * A text derived from one account's balances (a rendered body), computed by `compute` or kept
+   * from an earlier call with the same `variant` while the account's balances cannot have
+   * changed: a write committed on this instance is seen by the next call, one on another instance
+   * within the server's documented bound (docs/deployment.md). `variant` must name everything
+   * else the text depends on (query parameters, say); the venue's name is added to it. Never
+   * authenticates: check the caller first, and pass the account the credentials name.
+   */
+  cachedRead(accountId: number, variant: string, compute: () => Promise<string>): Promise<string>;
 
   // Identity.
   account(id: number): Promise<Account | undefined>;

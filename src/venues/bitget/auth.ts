@@ -5,6 +5,7 @@ import type { Account } from '../../ledger/types.js';
 import type { VenueCredential, VenuePort } from '../port.js';
 import { FreshCache } from '../shared/fresh-cache.js';
 import { headerText } from '../shared/headers.js';
+import { HmacSha256Key } from '../shared/hmac-key.js';
 import { rawQueryOf } from '../shared/query.js';
 import { bitgetError } from './errors.js';
 import type { BitgetSettings } from './settings.js';
@@ -18,10 +19,11 @@ export interface BitgetCaller {
 
 /** A known key with everything its checks need, kept for a short while (see `KEY_CACHE_TTL_MS`). */
 interface KnownKey extends BitgetCaller {
-  readonly hmacSecret: string | null;
+  /** The opened HMAC secret, made ready once for the per-request HMAC. */
+  readonly hmacKey: HmacSha256Key | null;
   readonly rsaKey: KeyObject | null;
-  /** The last passphrase that matched the stored hash: compared directly instead of re-hashed. */
-  acceptedPassphrase: string | null;
+  /** The last passphrase that matched the stored hash, as bytes: compared directly instead of re-hashed. */
+  acceptedPassphrase: Buffer | null;
 }
 
 /**
@@ -35,8 +37,9 @@ const KEY_CACHE_MAX = 10_000;
 const TIMESTAMP = /^[0-9]{1,15}$/;
 const API_KEY = /^[\x21-\x7e]{1,128}$/;
 
-function sameText(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+function sameBytes(accepted: Buffer, presented: string): boolean {
+  const bytes = Buffer.from(presented);
+  return bytes.length === accepted.length && timingSafeEqual(bytes, accepted);
 }
 
 /**
@@ -62,7 +65,8 @@ export class BitgetAuthenticator {
     if (Math.abs(nowMs - Number(timestamp)) > (this.port.settings as BitgetSettings).timestampWindowMs) throw bitgetError('timestampExpired');
     if (!API_KEY.test(apiKey)) throw bitgetError('accessKeyInvalid');
 
-    const key = await this.lookUp(apiKey, nowMs);
+    // A known key costs no await: the hot read takes this path on every request.
+    const key = this.known.get(apiKey, this.port.generation(), nowMs) ?? (await this.lookUp(apiKey, nowMs));
     const url = request.url;
     const query = url.indexOf('?');
     const parts: SignedParts = {
@@ -72,26 +76,23 @@ export class BitgetAuthenticator {
       rawQuery: rawQueryOf(url),
       body: typeof request.body === 'string' ? request.body : request.body === undefined ? '' : JSON.stringify(request.body),
     };
-    const signed = key.rsaKey !== null ? verifyRsa(key.rsaKey, parts, signature) : verifyHmac(key.hmacSecret!, parts, signature);
+    const signed = key.rsaKey !== null ? verifyRsa(key.rsaKey, parts, signature) : verifyHmac(key.hmacKey!, parts, signature);
     if (!signed) throw bitgetError('signatureWrong');
     if (!this.passphraseMatches(key, passphrase)) throw bitgetError('passphraseWrong');
     return key;
   }
 
   private passphraseMatches(key: KnownKey, passphrase: string): boolean {
-    if (key.acceptedPassphrase !== null && sameText(key.acceptedPassphrase, passphrase)) return true;
+    if (key.acceptedPassphrase !== null && sameBytes(key.acceptedPassphrase, passphrase)) return true;
     const hash = key.credential.extra.passphraseHash;
     assert(hash !== undefined, 'a Bitget credential has a passphrase');
     const ok = this.port.keyring.matches(passphrase, hash);
-    if (ok) key.acceptedPassphrase = passphrase;
+    if (ok) key.acceptedPassphrase = Buffer.from(passphrase);
     return ok;
   }
 
   private async lookUp(apiKey: string, nowMs: number): Promise<KnownKey> {
     const generation = this.port.generation();
-    const cached = this.known.get(apiKey, generation, nowMs);
-    if (cached) return cached;
-
     const { keyring } = this.port;
     const credential = await this.port.credential(apiKey);
     if (!credential) throw bitgetError('apiKeyUnknown');
@@ -102,7 +103,7 @@ export class BitgetAuthenticator {
     const key: KnownKey = {
       credential,
       account,
-      hmacSecret: rsa === null ? keyring.open(credential.secretSealed!) : null,
+      hmacKey: rsa === null ? new HmacSha256Key(keyring.open(credential.secretSealed!)) : null,
       rsaKey: rsa === null ? null : createPublicKey(rsa),
       acceptedPassphrase: null,
     };

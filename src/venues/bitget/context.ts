@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../rate-limit/rate-limiter.js';
 import type { VenuePort } from '../port.js';
+import { sendJsonText } from '../../http/json-text.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong, singleParam } from '../shared/query.js';
 import { BitgetAuthenticator, type BitgetCaller } from './auth.js';
-import { success, type BitgetEnvelope } from './envelope.js';
+import { success, successText, type BitgetEnvelope } from './envelope.js';
 import { bitgetError } from './errors.js';
 import { uidOf } from './identity.js';
 import { BITGET_RATE_LIMITS, REMAINING_HEADER } from './rate-limits.js';
@@ -27,6 +28,11 @@ export class BitgetContext {
   /** Bitget's success envelope, stamped with the server clock. */
   success<T>(data: T): BitgetEnvelope<T> {
     return success(data, this.port.clock());
+  }
+
+  /** The success envelope around data kept as JSON text (`port.cachedRead`), sent as it is. */
+  sendSuccessText(reply: FastifyReply, dataJson: string): FastifyReply {
+    return sendJsonText(reply, successText(dataJson, this.port.clock()));
   }
 
   /** Runs first on every Bitget request: the query size, then the per-IP budget. */

@@ -33,7 +33,7 @@ export const bitget: VenueDialect<'bitget'> = {
     const ctx = new BitgetContext(port);
     // A refusal is stamped when it is sent, by the same clock as every success envelope.
     const present = (body: unknown) => ({ ...(body as BitgetErrorBody), requestTime: port.clock() });
-    const guarded = (scope: FastifyInstance) => scope.addHook('onRequest', async (request) => ctx.guard(request));
+    const guarded = (scope: FastifyInstance) => scope.addHook('onRequest', (request) => ctx.guard(request));
 
     await app.register(
       async (v2) => {

@@ -10,3 +10,11 @@ export interface BitgetEnvelope<T> {
 export function success<T>(data: T, nowMs: number): BitgetEnvelope<T> {
   return { code: '00000', msg: 'success', requestTime: nowMs, data };
 }
+
+/**
+ * The success envelope as JSON text around `dataJson` (already JSON): the bytes the route's
+ * response schema would serialize from `success(data, nowMs)`, for a data part kept rendered.
+ */
+export function successText(dataJson: string, nowMs: number): string {
+  return `{"code":"00000","msg":"success","requestTime":${nowMs},"data":${dataJson}}`;
+}

@@ -37,20 +37,30 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
     return items.sort(byCoin);
   };
 
+  // The data part of a read is kept rendered per account and variant (`port.cachedRead`): the
+  // caller is authenticated on every request, and only the balances' rendering is reused.
   app.get('/spot/account/assets', { schema: { response: { 200: S.envelope(S.AssetList) } } }, async (request, reply) => {
     const { account } = await ctx.authorize(request, reply);
     const coin = param(request.query, 'coin');
     const assetType = param(request.query, 'assetType');
     if (coin !== undefined && coin !== '') {
       const asset = await assetOfCoin(coin);
-      const holdings = holdingsByAsset(await port.balances(account.id)).get(asset.symbol);
-      return ctx.success([renderAssetItem(asset, holdings, account.createdAtMs)]);
+      const data = await port.cachedRead(account.id, `coin:${asset.symbol}`, async () => {
+        const holdings = holdingsByAsset(await port.balances(account.id)).get(asset.symbol);
+        return JSON.stringify([renderAssetItem(asset, holdings, account.createdAtMs)]);
+      });
+      return ctx.sendSuccessText(reply, data);
     }
-    if (assetType === undefined || assetType === '' || assetType === 'hold_only') return ctx.success(await heldItems(account.id, account.createdAtMs));
+    if (assetType === undefined || assetType === '' || assetType === 'hold_only') {
+      return ctx.sendSuccessText(reply, await port.cachedRead(account.id, 'hold_only', async () => JSON.stringify(await heldItems(account.id, account.createdAtMs))));
+    }
     if (assetType !== 'all') throw bitgetError('parameterError', 'assetType');
-    const holdings = holdingsByAsset(await port.balances(account.id));
-    const items = (await port.assets()).map((asset) => renderAssetItem(asset, holdings.get(asset.symbol), account.createdAtMs));
-    return ctx.success(items.sort(byCoin));
+    const data = await port.cachedRead(account.id, 'all', async () => {
+      const holdings = holdingsByAsset(await port.balances(account.id));
+      const items = (await port.assets()).map((asset) => renderAssetItem(asset, holdings.get(asset.symbol), account.createdAtMs));
+      return JSON.stringify(items.sort(byCoin));
+    });
+    return ctx.sendSuccessText(reply, data);
   });
 
   app.get('/spot/account/subaccount-assets', { schema: { response: { 200: S.envelope(S.SubAccountAssets) } } }, async (request, reply) => {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { HmacSha256Key } from '../shared/hmac-key.js';
 
 /**
  * Bitget request signatures: base64 of HMAC-SHA256 (or SHA256withRSA) over
@@ -48,10 +49,12 @@ export function hmacSign(secret: string, text: string): string {
   return createHmac('sha256', secret).update(text).digest('base64');
 }
 
-export function verifyHmac(secret: string, parts: SignedParts, signature: string): boolean {
+/** `secret` is the key's text, or the key made ready once (`HmacSha256Key`, what the authenticator keeps per known key). */
+export function verifyHmac(secret: string | HmacSha256Key, parts: SignedParts, signature: string): boolean {
   const presented = signatureBytes(signature, 32);
   if (presented === null) return false;
-  return prehashCandidates(parts).some((text) => timingSafeEqual(createHmac('sha256', secret).update(text).digest(), presented));
+  const key = typeof secret === 'string' ? new HmacSha256Key(secret) : secret;
+  return prehashCandidates(parts).some((text) => timingSafeEqual(key.digest(text), presented));
 }
 
 export function verifyRsa(publicKey: KeyObject, parts: SignedParts, signature: string): boolean {

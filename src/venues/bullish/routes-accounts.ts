@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
 import { emptyAmounts, holdingsByAsset } from '../shared/holdings.js';
+import { sendJsonText, serializedForRoute } from '../../http/json-text.js';
 import { singleParam } from '../shared/query.js';
 import { admitAuthenticated, type BullishContext } from './context.js';
 import { bullishError } from './errors.js';
@@ -62,13 +63,17 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
   app.get('/v1/accounts/asset', { schema: { hide: true, response: { 200: S.AssetAccountsBody } } }, async (request, reply) => {
     const session = await admitAuthenticated(ctx, request, reply);
     const account = await findCallerAccount(session.userId, readTradingAccountId(request.query));
-    const rows = [];
-    for (const holdings of holdingsByAsset(await port.balances(account.id)).values()) {
-      const asset = await port.asset(holdings.asset);
-      assert(asset, `balances name a known asset (${holdings.asset})`);
-      rows.push(renderAssetAccount(tradingAccountIdOf(account), asset, holdings.amounts, holdings.updatedAtMs));
-    }
-    return rows;
+    // The body is kept serialized per account (`port.cachedRead`): the token was checked above, on this request.
+    const body = await port.cachedRead(account.id, 'asset', async () => {
+      const rows = [];
+      for (const holdings of holdingsByAsset(await port.balances(account.id)).values()) {
+        const asset = await port.asset(holdings.asset);
+        assert(asset, `balances name a known asset (${holdings.asset})`);
+        rows.push(renderAssetAccount(tradingAccountIdOf(account), asset, holdings.amounts, holdings.updatedAtMs));
+      }
+      return serializedForRoute(reply, rows);
+    });
+    return sendJsonText(reply, body);
   });
 
   app.get<{ Params: { '*': string } }>(

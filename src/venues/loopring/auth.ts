@@ -28,9 +28,9 @@ const API_KEY_LENGTH_MAX = 128;
 
 /**
  * Checks `X-API-KEY` in the venue's order: present (104001), then known (104002). A key is
- * stored as a keyed hash; the hash of a key the store found is remembered with its credential
- * and account (see `KEY_CACHE_TTL_MS`), so a hot read costs the hash and no store query. Nothing
- * is remembered of a key the store does not know.
+ * stored as a keyed hash; a key the store found is remembered by its text with its credential
+ * and account (see `KEY_CACHE_TTL_MS`), so a hot read costs one map lookup and no store query.
+ * Nothing is remembered of a key the store does not know.
  */
 export class LoopringAuthenticator {
   private readonly known = new FreshCache<string, LoopringCaller>(KEY_CACHE_TTL_MS, KEY_CACHE_MAX);
@@ -42,18 +42,19 @@ export class LoopringAuthenticator {
     if (apiKey === '') throw loopringError('emptyApiKey');
     if (apiKey.length > API_KEY_LENGTH_MAX) throw loopringError('invalidApiKey');
     const { port } = this;
-    const hash = port.keyring.hash(apiKey);
     // Read before the store is asked: an entry filled across a reset is stored under the old generation and never served.
     const generation = port.generation();
     const nowMs = port.clock();
-    const cached = this.known.get(hash, generation, nowMs);
+    // Remembered by the key's exact text, as a verified Bullish token is: only the very key the
+    // store accepted matches, and the hot read skips hashing it again.
+    const cached = this.known.get(apiKey, generation, nowMs);
     if (cached) return cached;
-    const credential = await port.credential(hash);
+    const credential = await port.credential(port.keyring.hash(apiKey));
     if (!credential) throw loopringError('invalidApiKey');
     const account = await port.account(credential.accountId);
     assert(account, `credential ${credential.id} names an existing account`);
     const caller: LoopringCaller = { credential, account };
-    this.known.set(hash, caller, generation, nowMs);
+    this.known.set(apiKey, caller, generation, nowMs);
     return caller;
   }
 

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { assert } from '../../ledger/errors.js';
-import type { Asset } from '../../ledger/types.js';
+import type { Account, Asset } from '../../ledger/types.js';
 import { holdingsByAsset } from '../shared/holdings.js';
+import { sendJsonText, serializedForRoute } from '../../http/json-text.js';
 import { findReadableAccount } from './auth.js';
 import type { LoopringContext } from './context.js';
 import { loopringError } from './errors.js';
@@ -18,14 +19,21 @@ import { accountIdOf, tokenIdOf } from './identity.js';
 export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async (app) => {
   const { port } = ctx;
 
-  app.get('/user/balances', { schema: { response: { 200: BalancesBody } } }, async (request) => {
+  // The body is kept serialized per account and token filter (`port.cachedRead`); the API key
+  // was checked above, on this request, and decided which account it may read.
+  app.get('/user/balances', { schema: { response: { 200: BalancesBody } } }, async (request, reply) => {
     const caller = await ctx.authorize(request);
     const selector = parseAccountSelector(request.query, 'address');
     const tokens = parseTokenFilter(request.query);
     const account = await findReadableAccount(port, caller, selector);
+    const variant = tokens === null ? 'balances' : `balances:${tokens.join(',')}`;
+    const body = await port.cachedRead(account.id, variant, async () => serializedForRoute(reply, await balanceRows(account, tokens)));
+    return sendJsonText(reply, body);
+  });
+
+  const balanceRows = async (account: Account, tokens: readonly number[] | null): Promise<BalanceRow[]> => {
     const holdings = holdingsByAsset(await port.balances(account.id));
     const accountId = accountIdOf(account);
-
     const rows: BalanceRow[] = [];
     if (tokens === null) {
       for (const held of holdings.values()) {
@@ -44,5 +52,5 @@ export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
       }
     }
     return rows.sort((a, b) => a.tokenId - b.tokenId);
-  });
+  };
 };
