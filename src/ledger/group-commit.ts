@@ -100,6 +100,13 @@ export class GroupCommitter {
       // The store may run this function again after a lost race: it rebuilds every outcome.
       outcomes = await this.store.transaction((tx) => this.applyAll(tx, group));
     } catch (error) {
+      // A refusal of the whole transaction comes from its end (a system book past the limit,
+      // StoreTx.addToSystemBooks), so no savepoint could keep it to one operation: each one
+      // then runs alone, and only the one that takes the book past the limit is refused.
+      if (error instanceof LedgerError && group.length > 1) {
+        for (const w of group) await this.commit([w]);
+        return;
+      }
       for (const w of group) w.reject(error);
       return;
     }
@@ -118,7 +125,7 @@ export class GroupCommitter {
     const outcomes: Outcome[] = [];
     for (const w of group) {
       try {
-        outcomes.push({ ok: group.length === 1 ? await session.apply(w.request) : await tx.savepoint(() => session.apply(w.request)) });
+        outcomes.push({ ok: group.length === 1 ? await session.apply(w.request) : await session.savepoint(() => session.apply(w.request)) });
       } catch (error) {
         // A domain refusal is this operation's alone; anything else fails the whole transaction.
         if (!(error instanceof LedgerError)) throw error;

@@ -21,6 +21,7 @@ import { buildFacts, missingFacts, type FactsInput, type VenueIdentity } from '.
 import {
   balanceKeyId,
   compareBalanceKeys,
+  type BalanceDelta,
   type BalanceKey,
   type BalanceWrite,
   type NewCredential,
@@ -45,6 +46,20 @@ export interface UserInput {
  * load keeps one open across its whole file so that the file lands whole or not at all.
  */
 export class LedgerSession {
+  /**
+   * What this transaction knows for as long as it lasts, so that the operations of a batch or a
+   * commit group do not ask the store again: the account books it holds locked, with their
+   * amounts as it left them (no other transaction can change a locked book); the assets and
+   * accounts it found (never changed, and a reset waits for this transaction to end: it empties
+   * every table, so it needs their table locks); the keys it found absent (one lookup for a whole
+   * batch: a key another instance commits meanwhile fails the insert, and the store reruns).
+   * `savepoint` restores them when it rolls back.
+   */
+  private held = new Map<string, bigint>();
+  private readonly assets = new Map<string, Asset>();
+  private readonly accounts = new Map<number, Account>();
+  private absentKeys = new Set<string>();
+
   constructor(
     private readonly tx: StoreTx,
     private readonly nowMs: number,
@@ -153,7 +168,7 @@ export class LedgerSession {
     const key = request.key;
     const { key: _key, ...content } = request;
     const hash = sha256Hex(canonicalJson(content));
-    const previous = await this.tx.getOperation(key);
+    const previous = this.absentKeys.has(key) ? undefined : await this.tx.getOperation(key);
     if (previous) {
       if (previous.hash !== hash) {
         throw new LedgerError('IDEMPOTENCY_CONFLICT', `key ${key} was used before for a different operation`, 'key');
@@ -167,6 +182,8 @@ export class LedgerSession {
     await this.applyReservations(key, plan, writes);
     const entry = { key, type: request.type, atMs: this.nowMs, request: plan.normalized, postings };
     const id = await this.tx.insertOperation({ ...entry, hash });
+    // The key is taken now: the same key later in this batch must find it.
+    this.absentKeys.delete(key);
     return { entry: { id, ...entry }, replayed: false };
   }
 
@@ -181,20 +198,66 @@ export class LedgerSession {
    * transactions (PostgreSQL) creates them now, before any lock is held.
    */
   async prelock(requests: readonly OperationRequest[]): Promise<void> {
-    const keys = new Map<string, BalanceKey>();
+    const parsed: OperationRequest[] = [];
     for (const input of requests) {
       try {
-        const request = parseOperation(input);
-        if (await this.tx.getOperation(request.key)) continue;
-        for (const p of (await planOperation(request, this.context())).postings) keys.set(balanceKeyId(p), { account: p.account, bucket: p.bucket, asset: p.asset });
+        parsed.push(parseOperation(input));
       } catch (error) {
         if (!(error instanceof LedgerError)) throw error;
       }
     }
-    if (keys.size > 1) await this.tx.lockBalances([...keys.values()].sort(compareBalanceKeys), { existingOnly: true });
+    // Every key in one query; each operation then skips its own lookup (see `absentKeys`).
+    const used = await this.tx.existingOperationKeys(parsed.map((r) => r.key));
+    const keys = new Map<string, BalanceKey>();
+    for (const request of parsed) {
+      if (used.has(request.key)) continue;
+      this.absentKeys.add(request.key);
+      try {
+        for (const p of (await planOperation(request, this.context())).postings) {
+          // System books are not locked: they are added to at the end (`addToSystemBooks`).
+          if (p.account !== SYSTEM_ACCOUNT) keys.set(balanceKeyId(p), { account: p.account, bucket: p.bucket, asset: p.asset });
+        }
+      } catch (error) {
+        if (!(error instanceof LedgerError)) throw error;
+      }
+    }
+    if (keys.size === 0) return;
+    const sorted = [...keys.values()].sort(compareBalanceKeys);
+    const amounts = await this.tx.lockBalances(sorted, { existingOnly: true });
+    sorted.forEach((key, i) => this.held.set(balanceKeyId(key), amounts[i] ?? 0n));
   }
 
-  /** Nets the postings per book, locks those books in a stable order, refuses any overdraft, writes; resolves the writes. */
+  /**
+   * Runs `fn` in a store savepoint (one operation of a commit group): if it throws, the database
+   * undoes what it wrote and releases the locks it took, and this session forgets what it learnt
+   * inside, as the database does.
+   */
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const held = new Map(this.held);
+    const absent = new Set(this.absentKeys);
+    const restore = () => {
+      this.held = new Map(held);
+      this.absentKeys = new Set(absent);
+    };
+    try {
+      // The store may run `fn` again (a lost key race): each attempt starts from the marks.
+      return await this.tx.savepoint(() => {
+        restore();
+        return fn();
+      });
+    } catch (error) {
+      restore();
+      throw error;
+    }
+  }
+
+  /**
+   * Nets the postings per book; locks the account books in a stable order (those this transaction
+   * holds already are not asked for again), refuses any overdraft, writes them; then adds to the
+   * system books, which have no floor and so are neither locked nor read here (the store applies
+   * them at the end of the transaction, see `StoreTx.addToSystemBooks`). Resolves the account
+   * books' writes.
+   */
   private async applyPostings(postings: readonly Posting[]): Promise<BalanceWrite[]> {
     const net = new Map<string, { key: BalanceKey; delta: bigint }>();
     for (const p of postings) {
@@ -206,11 +269,17 @@ export class LedgerSession {
     // A posting too large to store (an amount plus its fee) is refused before any lock is taken.
     const oversized = postings.find((p) => !isWithinLimit(p.amount));
     if (oversized) throw beyondLimit(`a posting of ${oversized.asset}`);
-    const touched = [...net.values()].sort((a, b) => compareBalanceKeys(a.key, b.key));
-    const current = await this.tx.lockBalances(touched.map((t) => t.key));
-    const writes: BalanceWrite[] = touched.map((t, i) => {
-      const amount = (current[i] ?? 0n) + t.delta;
-      if (amount < 0n && t.key.account !== SYSTEM_ACCOUNT) {
+    const sorted = [...net.values()].sort((a, b) => compareBalanceKeys(a.key, b.key));
+    const touched = sorted.filter((t) => t.key.account !== SYSTEM_ACCOUNT);
+    const system = sorted.filter((t) => t.key.account === SYSTEM_ACCOUNT);
+    const toLock = touched.filter((t) => !this.held.has(balanceKeyId(t.key)));
+    if (toLock.length > 0) {
+      const amounts = await this.tx.lockBalances(toLock.map((t) => t.key));
+      toLock.forEach((t, i) => this.held.set(balanceKeyId(t.key), amounts[i] ?? 0n));
+    }
+    const writes: BalanceWrite[] = touched.map((t) => {
+      const amount = (this.held.get(balanceKeyId(t.key)) ?? 0n) + t.delta;
+      if (amount < 0n) {
         throw new LedgerError(
           'INSUFFICIENT_FUNDS',
           `account ${t.key.account} has too little ${t.key.asset} in ${t.key.bucket}`,
@@ -220,7 +289,12 @@ export class LedgerSession {
       if (!isWithinLimit(amount)) throw beyondLimit(`the ${t.key.asset} ${t.key.bucket} book of account ${t.key.account}`);
       return { ...t.key, amount, atMs: this.nowMs };
     });
-    await this.tx.writeBalances(writes);
+    if (writes.length > 0) await this.tx.writeBalances(writes);
+    for (const w of writes) this.held.set(balanceKeyId(w), w.amount);
+    if (system.length > 0) {
+      const deltas: BalanceDelta[] = system.map((t) => ({ ...t.key, delta: t.delta, atMs: this.nowMs }));
+      await this.tx.addToSystemBooks(deltas);
+    }
     return writes;
   }
 
@@ -269,16 +343,20 @@ export class LedgerSession {
   private context(): PlanContext {
     const tx = this.tx;
     const committed = this.committedAssets;
+    const assets = this.assets;
+    const accounts = this.accounts;
     return {
       // The request's shape was checked (operation-types.ts): what is left is whether the thing exists.
       async asset(symbol: string, path: string): Promise<Asset> {
-        const asset = committed.get(symbol) ?? (await tx.getAsset(symbol));
+        const asset = committed.get(symbol) ?? assets.get(symbol) ?? (await tx.getAsset(symbol));
         if (!asset) throw new LedgerError('ASSET_NOT_FOUND', `${path}: no asset ${describe(symbol)}`, path);
+        assets.set(symbol, asset);
         return asset;
       },
       async account(id: number, path: string): Promise<Account> {
-        const account = await tx.getAccount(id);
+        const account = accounts.get(id) ?? (await tx.getAccount(id));
         if (!account) throw new LedgerError('ACCOUNT_NOT_FOUND', `${path}: no account ${describe(id)}`, path);
+        accounts.set(id, account);
         return account;
       },
       async pending(key: string, kind: PendingKind, path: string): Promise<Pending> {

@@ -76,6 +76,12 @@ export interface BalanceWrite extends BalanceKey {
   readonly atMs: number;
 }
 
+/** An amount to add to one book without reading it (a system book: no floor to check). */
+export interface BalanceDelta extends BalanceKey {
+  readonly delta: bigint;
+  readonly atMs: number;
+}
+
 export interface AccountFilter {
   readonly userId?: number;
 }
@@ -97,6 +103,8 @@ export interface StoreReader {
   getCredential(venue: string, publicId: string): Promise<CredentialRecord | undefined>;
   listCredentials(userId?: number): Promise<CredentialRecord[]>;
   getOperation(key: string): Promise<StoredOperation | undefined>;
+  /** Which of these operation keys are in the journal, in one query (a batch looks all of its keys up at once). */
+  existingOperationKeys(keys: readonly string[]): Promise<Set<string>>;
   /**
    * A reservation by id (a pending deposit or withdrawal is one, named by its opening key). Inside
    * a transaction on an engine with concurrent writers, the row stays locked until the end.
@@ -155,6 +163,17 @@ export interface StoreTx extends StoreReader {
    */
   lockBalances(keys: readonly BalanceKey[], options?: LockOptions): Promise<bigint[]>;
   writeBalances(rows: readonly BalanceWrite[]): Promise<void>;
+  /**
+   * Adds each delta to its system book (account 0), creating the book if missing, without locking
+   * or reading it first: a system book has no floor, so nothing needs its amount before the
+   * commit. An engine with concurrent writers applies the sum of a transaction's deltas at its
+   * end, in the global book order, so that a system book every deposit touches (`world`) is held
+   * only for the commit instead of for the whole transaction. A resulting amount beyond the limit
+   * (78 digits) refuses the whole transaction with INVALID_AMOUNT, and nothing of it is written;
+   * a savepoint rolled back takes its deltas with it. Callers add system books after locking
+   * every account book of the operation.
+   */
+  addToSystemBooks(deltas: readonly BalanceDelta[]): Promise<void>;
   insertReservation(reservation: Reservation): Promise<void>;
   /**
    * Sets an open reservation's posted and voided totals and state, if it is still open with the

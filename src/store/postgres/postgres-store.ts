@@ -2,8 +2,8 @@ import type postgres from 'postgres';
 import { LedgerError } from '../../ledger/errors.js';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
-import type { BalanceKey, BalanceWrite, JournalNotice, JournalPage, LedgerStore, LockOptions, NewOperation, StoreScans, StoreTx, StopWatching } from '../store.js';
-import { SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces } from '../sql/core.js';
+import { balanceKeyId, compareBalanceKeys, type BalanceDelta, type BalanceKey, type BalanceWrite, type JournalNotice, type JournalPage, type LedgerStore, type LockOptions, type NewOperation, type StoreScans, type StoreTx, type StopWatching } from '../store.js';
+import { SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, systemBookBeyondLimit } from '../sql/core.js';
 import { POSTGRES_ADAPTER, PostgresRunner, boundary, connect, guarded, migratePostgres, type Sql } from './adapter.js';
 import { isDeadlock, isRetryable } from './errors.js';
 import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
@@ -69,6 +69,14 @@ export const POSTGRES_WATCH_INTERVAL_MS = 5_000;
  */
 class PgTx extends SqlTx {
   private catalogLocked = false;
+  /**
+   * Account books written and not sent yet: they go in the same statement as the entry that
+   * follows them (`insertOperation`), one round trip for both. Anything that reads books, a
+   * savepoint and the end of the transaction send them first.
+   */
+  private pendingWrites = new Map<string, BalanceWrite>();
+  /** What this transaction adds to system books, summed per book: applied at its end (`finish`). */
+  private systemDeltas = new Map<string, BalanceDelta>();
   /** The newest journal entry this transaction inserted: the commit notice carries it. */
   newestOperationId = 0;
 
@@ -98,6 +106,7 @@ class PgTx extends SqlTx {
    * asset this transaction created is inserted here: no other transaction can see it.
    */
   async lockBalances(keys: readonly BalanceKey[], options: LockOptions = {}): Promise<bigint[]> {
+    await this.sendWrites();
     const { accounts, assets, buckets } = columnsOf(keys);
     const found = await guarded(this.sql<{ ord: number; amount: string }[]>`
       SELECT k.ord::int AS ord, b.amount::text AS amount
@@ -105,8 +114,9 @@ class PgTx extends SqlTx {
       JOIN balances b USING (account_id, asset, bucket)
       ORDER BY k.ord
       FOR UPDATE OF b`);
-    const amounts = keys.map(() => 0n);
-    for (const row of found) amounts[row.ord - 1] = BigInt(row.amount);
+    // A system book's amount as this transaction sees it: its own additions are not applied yet.
+    const amounts = keys.map((k) => this.systemDeltas.get(balanceKeyId(k))?.delta ?? 0n);
+    for (const row of found) amounts[row.ord - 1] = (amounts[row.ord - 1] ?? 0n) + BigInt(row.amount);
     if (found.length < keys.length) {
       const present = new Set(found.map((row) => row.ord - 1));
       const missing = keys.filter((_, i) => !present.has(i));
@@ -117,16 +127,96 @@ class PgTx extends SqlTx {
     return amounts;
   }
 
+  /** Kept until the next entry's insert (or a read of books, a savepoint, the end) sends it. */
   async writeBalances(writes: readonly BalanceWrite[]): Promise<void> {
-    if (writes.length === 0) return;
-    const { accounts, assets, buckets } = columnsOf(writes);
-    await guarded(this.sql`
-      UPDATE balances b SET amount = w.amount, updated_at_ms = w.at_ms
-      FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[], ${writes.map((w) => w.amount.toString())}::numeric[], ${writes.map((w) => w.atMs)}::bigint[])
-        AS w(account_id, asset, bucket, amount, at_ms)
-      WHERE b.account_id = w.account_id AND b.asset = w.asset AND b.bucket = w.bucket`);
+    for (const w of writes) this.pendingWrites.set(balanceKeyId(w), w);
   }
 
+  /** Columns of the pending writes, for `unnest`; they are then no longer pending. */
+  private takeWrites() {
+    const writes = [...this.pendingWrites.values()];
+    this.pendingWrites = new Map();
+    return { ...columnsOf(writes), amounts: writes.map((w) => w.amount.toString()), atMs: writes.map((w) => w.atMs) };
+  }
+
+  /**
+   * Written as an upsert: every book written was locked first, so its row exists and this updates
+   * it, except the book of an account this transaction created (invisible to others) or one a
+   * batch's lock-ahead read as 0 (`existingOnly`), which this creates.
+   */
+  private async sendWrites(): Promise<void> {
+    if (this.pendingWrites.size === 0) return;
+    const w = this.takeWrites();
+    await guarded(this.sql`
+      INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms)
+      SELECT * FROM unnest(${w.accounts}::int[], ${w.assets}::text[], ${w.buckets}::text[], ${w.amounts}::numeric[], ${w.atMs}::bigint[])
+      ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms`);
+  }
+
+  /** Summed per book until the end of the transaction (`finish`). */
+  override async addToSystemBooks(deltas: readonly BalanceDelta[]): Promise<void> {
+    for (const d of deltas) {
+      const id = balanceKeyId(d);
+      const sum = this.systemDeltas.get(id);
+      this.systemDeltas.set(id, sum ? { ...d, delta: sum.delta + d.delta, atMs: Math.max(sum.atMs, d.atMs) } : d);
+    }
+  }
+
+  /**
+   * Rolled back, a savepoint takes its system additions with it. Writes pending before it are sent
+   * first, so that they are not rolled back with it.
+   */
+  override async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    await this.sendWrites();
+    const marks = new Map(this.systemDeltas);
+    const restore = () => {
+      this.pendingWrites = new Map();
+      this.systemDeltas = new Map(marks);
+    };
+    try {
+      return await super.savepoint(() => {
+        restore();
+        return fn();
+      });
+    } catch (error) {
+      restore();
+      throw error;
+    }
+  }
+
+  /**
+   * The end of the transaction, before its commit: the writes still pending, then every system
+   * book's sum in one upsert, in the global book order. The system books are locked from here to
+   * the commit only, after every account book: the last locks any transaction takes, so no
+   * transaction waits for one while holding them. A sum past the limit (numeric(78,0) overflows)
+   * refuses the transaction.
+   */
+  async finish(): Promise<void> {
+    await this.sendWrites();
+    if (this.systemDeltas.size === 0) return;
+    const deltas = [...this.systemDeltas.values()].sort(compareBalanceKeys);
+    this.systemDeltas = new Map();
+    const { accounts, assets, buckets } = columnsOf(deltas);
+    try {
+      await this.sql`
+        INSERT INTO balances AS b (account_id, asset, bucket, amount, updated_at_ms)
+        SELECT account_id, asset, bucket, delta, at_ms
+        FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[], ${deltas.map((d) => d.delta.toString())}::numeric[], ${deltas.map((d) => d.atMs)}::bigint[])
+          WITH ORDINALITY AS k(account_id, asset, bucket, delta, at_ms, ord)
+        ORDER BY ord
+        ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = b.amount + excluded.amount, updated_at_ms = excluded.updated_at_ms`;
+    } catch (error) {
+      if ((error as { code?: string }).code === NUMERIC_OVERFLOW) throw systemBookBeyondLimit(overflowing(deltas));
+      throw boundary(error);
+    }
+  }
+
+  /** One query for every key, `ANY` of an array: one prepared text whatever the batch's size. */
+  override async existingOperationKeys(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const found = await guarded(this.sql<{ key: string }[]>`SELECT key FROM operations WHERE key = ANY(${keys as string[]}::text[])`);
+    return new Set(found.map((row) => row.key));
+  }
   /**
    * The entry and its postings in one statement. The insert reads the transaction's id first, so
    * that the transaction holds one before it takes the entry's id: settled journal reads rely on it
@@ -134,8 +224,14 @@ class PgTx extends SqlTx {
    */
   async insertOperation(op: NewOperation): Promise<number> {
     const p = op.postings;
+    const w = this.takeWrites();
+    // The writes pending (this entry's books) ride in the same statement: one round trip.
     const [row] = await guarded(this.sql<{ id: number }[]>`
-      WITH xact AS MATERIALIZED (SELECT pg_current_xact_id() AS xid), op AS (
+      WITH written AS (
+        INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms)
+        SELECT * FROM unnest(${w.accounts}::int[], ${w.assets}::text[], ${w.buckets}::text[], ${w.amounts}::numeric[], ${w.atMs}::bigint[])
+        ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms
+      ), xact AS MATERIALIZED (SELECT pg_current_xact_id() AS xid), op AS (
         INSERT INTO operations (key, hash, type, at_ms, request)
         SELECT ${op.key}, ${op.hash}, ${op.type}, ${op.atMs}, ${JSON.stringify(op.request)} FROM xact
         RETURNING id
@@ -149,6 +245,15 @@ class PgTx extends SqlTx {
     this.newestOperationId = Math.max(this.newestOperationId, Number(row?.id));
     return Number(row?.id);
   }
+}
+
+/** PostgreSQL's numeric_value_out_of_range: a sum beyond numeric(78,0). */
+const NUMERIC_OVERFLOW = '22003';
+
+/** The book whose sum overflowed is not named by the error: the one whose delta points furthest out is reported. */
+function overflowing(deltas: readonly BalanceDelta[]): BalanceDelta {
+  const abs = (d: BalanceDelta) => (d.delta < 0n ? -d.delta : d.delta);
+  return deltas.reduce((a, b) => (abs(b) > abs(a) ? b : a));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -231,7 +336,12 @@ export class PostgresStore extends SqlReads implements LedgerStore {
     for (;;) {
       try {
         let run: PgTx | undefined;
-        const result = (await this.sql.begin((tx) => fn((run = new PgTx(tx))))) as T;
+        const result = (await this.sql.begin(async (tx) => {
+          run = new PgTx(tx);
+          const value = await fn(run);
+          await run.finish();
+          return value;
+        })) as T;
         if (run && run.newestOperationId > 0) this.announcer.announce(run.newestOperationId);
         return result;
       } catch (error) {

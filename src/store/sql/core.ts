@@ -1,8 +1,11 @@
 import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.js';
 import type { Reservation, ReservationState } from '../../ledger/operations.js';
 import type { Identity, Subject } from '../../ledger/venue-facts.js';
+import { BASE_UNITS_DIGITS_MAX, isWithinLimit } from '../../ledger/amount.js';
+import { LedgerError } from '../../ledger/errors.js';
 import type {
   AccountFilter,
+  BalanceDelta,
   BalanceKey,
   BalanceWrite,
   CredentialRecord,
@@ -38,6 +41,9 @@ const SUBJECT_ROWS: Readonly<Record<Subject, { readonly table: string; readonly 
   user: { table: 'users', key: 'id' },
   account: { table: 'accounts', key: 'id' },
 };
+
+/** Keys per lookup of `existingOperationKeys`: below every engine's limit on parameters. */
+const KEY_CHUNK = 100;
 
 const RESERVATION_COLUMNS = 'id, kind, account_id, asset, bucket, amount, fee, posted, voided, state';
 const POSTING_COLUMNS = 'operation_id, account_id, bucket, asset, amount';
@@ -117,6 +123,16 @@ export class SqlReads implements StoreReader {
     const postings = await this.db.all<rows.PostingRow>(`SELECT ${POSTING_COLUMNS} FROM postings WHERE operation_id = ? ORDER BY seq`, [row.id]);
     return { entry: rows.toEntry(row, postings.map(rows.toPosting).map(rows.withoutOperationId)), hash: row.hash };
   }
+  /** In chunks of a bounded number of placeholders, each chunk size one prepared text. */
+  async existingOperationKeys(keys: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+      const chunk = keys.slice(i, i + KEY_CHUNK);
+      const rows = await this.db.values<[string]>(`SELECT key FROM operations WHERE key IN (${chunk.map(() => '?').join(', ')})`, chunk);
+      for (const [key] of rows) found.add(key);
+    }
+    return found;
+  }
   async getReservation(id: string): Promise<Reservation | undefined> {
     const [row] = await this.db.all<rows.ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE id = ? ${this.rowLock}`, [id]);
     return row && rows.toReservation(row);
@@ -151,6 +167,21 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
   abstract lockBalances(keys: readonly BalanceKey[], options?: LockOptions): Promise<bigint[]>;
   abstract writeBalances(rows: readonly BalanceWrite[]): Promise<void>;
   abstract insertOperation(operation: NewOperation): Promise<number>;
+
+  /**
+   * Read, checked against the limit and written at once: right for one writer holding the whole
+   * database, where no lock is held longer for it. An engine with concurrent writers defers it.
+   */
+  async addToSystemBooks(deltas: readonly BalanceDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    const current = await this.lockBalances(deltas);
+    const writes = deltas.map((d, i) => {
+      const amount = (current[i] ?? 0n) + d.delta;
+      if (!isWithinLimit(amount)) throw systemBookBeyondLimit(d);
+      return { account: d.account, bucket: d.bucket, asset: d.asset, amount, atMs: d.atMs };
+    });
+    await this.writeBalances(writes);
+  }
 
   override async getSetting(name: string): Promise<string | undefined> {
     await this.lockSetting(name);
@@ -330,6 +361,14 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
   async setSetting(name: string, value: string): Promise<void> {
     await this.db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
   }
+}
+
+/** A system book that an operation would take past what every engine stores exactly: the operation is refused. */
+export function systemBookBeyondLimit(book: BalanceKey): LedgerError {
+  return new LedgerError(
+    'INVALID_AMOUNT',
+    `the operation would take the ${book.asset} ${book.bucket} book of account ${book.account} beyond ${BASE_UNITS_DIGITS_MAX} digits in base units, the limit of a balance`,
+  );
 }
 
 /** The hot path: every written book of one account, as array rows (no object per row). */
