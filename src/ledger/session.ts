@@ -168,7 +168,9 @@ export class LedgerSession {
     const key = request.key;
     const { key: _key, ...content } = request;
     const hash = sha256Hex(canonicalJson(content));
-    const previous = this.absentKeys.has(key) ? undefined : await this.tx.getOperation(key);
+    // The key lookup and the reads of the assets and accounts the request names go out together:
+    // an engine on a connection sends them as one round trip.
+    const [previous] = await Promise.all([this.absentKeys.has(key) ? undefined : this.tx.getOperation(key), this.prefetch(request)]);
     if (previous) {
       if (previous.hash !== hash) {
         throw new LedgerError('IDEMPOTENCY_CONFLICT', `key ${key} was used before for a different operation`, 'key');
@@ -338,6 +340,23 @@ export class LedgerSession {
         throw new LedgerError('INSUFFICIENT_FUNDS', `account ${w.account} has too little ${w.asset} in ${w.bucket} outside its open reservations`, undefined);
       }
     }
+  }
+
+  /**
+   * Reads, all at once, the assets and accounts a request names at its top level (`asset`,
+   * `account`, `from`, `to`) that this transaction has not read yet, for the plan to find. Only a
+   * head start: the plan still asks for what it needs, and a miss here is read then.
+   */
+  private async prefetch(request: OperationRequest): Promise<void> {
+    const reads: Promise<unknown>[] = [];
+    for (const [field, value] of Object.entries(request)) {
+      if (field === 'asset' && typeof value === 'string' && !this.assets.has(value) && !this.committedAssets.has(value)) {
+        reads.push(this.tx.getAsset(value).then((asset) => asset && this.assets.set(value, asset)));
+      } else if ((field === 'account' || field === 'from' || field === 'to') && isId(value) && !this.accounts.has(value)) {
+        reads.push(this.tx.getAccount(value).then((account) => account && this.accounts.set(value, account)));
+      }
+    }
+    await Promise.all(reads);
   }
 
   private context(): PlanContext {
