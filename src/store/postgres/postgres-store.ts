@@ -2,7 +2,7 @@ import type postgres from 'postgres';
 import { LedgerError } from '../../ledger/errors.js';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
-import { balanceKeyId, compareBalanceKeys, type BalanceDelta, type BalanceKey, type BalanceWrite, type JournalNotice, type JournalPage, type LedgerStore, type LockOptions, type NewOperation, type StoreScans, type StoreTx, type StopWatching } from '../store.js';
+import { balanceKeyId, type BalanceDelta, type BalanceKey, type BalanceWrite, type JournalNotice, type JournalPage, type LedgerStore, type LockOptions, type NewOperation, type StoreScans, type StoreTx, type StopWatching } from '../store.js';
 import { SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, systemBookBeyondLimit } from '../sql/core.js';
 import { POSTGRES_ADAPTER, PostgresRunner, boundary, connect, guarded, migratePostgres, type Sql } from './adapter.js';
 import { isDeadlock, isRetryable } from './errors.js';
@@ -75,8 +75,6 @@ class PgTx extends SqlTx {
    * savepoint and the end of the transaction send them first.
    */
   private pendingWrites = new Map<string, BalanceWrite>();
-  /** What this transaction adds to system books, summed per book: applied at its end (`finish`). */
-  private systemDeltas = new Map<string, BalanceDelta>();
   /**
    * Set by a lock ahead (`existingOnly`): several operations follow, and system additions wait
    * for the end. Otherwise the one operation's entry is the transaction's last statement, and
@@ -122,7 +120,7 @@ class PgTx extends SqlTx {
       ORDER BY k.ord
       FOR UPDATE OF b`);
     // A system book's amount as this transaction sees it: its own additions are not applied yet.
-    const amounts = keys.map((k) => this.systemDeltas.get(balanceKeyId(k))?.delta ?? 0n);
+    const amounts = keys.map((k) => this.pendingSystemDelta(k));
     for (const row of found) amounts[row.ord - 1] = (amounts[row.ord - 1] ?? 0n) + BigInt(row.amount);
     if (found.length < keys.length) {
       const present = new Set(found.map((row) => row.ord - 1));
@@ -160,25 +158,14 @@ class PgTx extends SqlTx {
       ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms`);
   }
 
-  /** Summed per book until the end of the transaction (`finish`). */
-  override async addToSystemBooks(deltas: readonly BalanceDelta[]): Promise<void> {
-    for (const d of deltas) {
-      const id = balanceKeyId(d);
-      const sum = this.systemDeltas.get(id);
-      this.systemDeltas.set(id, sum ? { ...d, delta: sum.delta + d.delta, atMs: Math.max(sum.atMs, d.atMs) } : d);
-    }
-  }
-
   /**
-   * Rolled back, a savepoint takes its system additions with it. Writes pending before it are sent
-   * first, so that they are not rolled back with it.
+   * Writes pending before a savepoint are sent first, so that they are not rolled back with it;
+   * those made inside and not sent are dropped when it rolls back (the core drops its system additions).
    */
   override async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     await this.sendWrites();
-    const marks = new Map(this.systemDeltas);
     const restore = () => {
       this.pendingWrites = new Map();
-      this.systemDeltas = new Map(marks);
     };
     try {
       return await super.savepoint(() => {
@@ -198,10 +185,12 @@ class PgTx extends SqlTx {
    * transaction waits for one while holding them. A sum past the limit (numeric(78,0) overflows)
    * refuses the transaction.
    */
-  async finish(): Promise<void> {
+  override async finish(): Promise<void> {
     await this.sendWrites();
-    if (this.systemDeltas.size === 0) return;
-    const deltas = this.takeSystemDeltas();
+    await super.finish();
+  }
+
+  protected override async applySystemDeltas(deltas: readonly BalanceDelta[]): Promise<void> {
     const { accounts, assets, buckets } = columnsOf(deltas);
     try {
       await this.sql`
@@ -215,13 +204,6 @@ class PgTx extends SqlTx {
       if ((error as { code?: string }).code === NUMERIC_OVERFLOW) throw systemBookBeyondLimit(overflowing(deltas));
       throw boundary(error);
     }
-  }
-
-  /** The system additions in the global book order; they are then no longer pending. */
-  private takeSystemDeltas(): BalanceDelta[] {
-    const deltas = [...this.systemDeltas.values()].sort(compareBalanceKeys);
-    this.systemDeltas = new Map();
-    return deltas;
   }
 
   /** One query for every key, `ANY` of an array: one prepared text whatever the batch's size. */

@@ -39,7 +39,8 @@ class SqliteTx extends SqlTx {
     const amounts: bigint[] = [];
     for (const k of keys) {
       const [row] = await this.db.values<[string]>('SELECT amount FROM balances WHERE account_id = ? AND asset = ? AND bucket = ?', [k.account, k.asset, k.bucket]);
-      amounts.push(BigInt(row?.[0] ?? '0'));
+      // A system book's amount as this transaction sees it: its own additions wait for the end (core.ts).
+      amounts.push(BigInt(row?.[0] ?? '0') + this.pendingSystemDelta(k));
     }
     return amounts;
   }
@@ -127,7 +128,9 @@ export class SqliteStore extends SqlReads implements LedgerStore {
       try {
         this.writer.exec('BEGIN IMMEDIATE');
         try {
-          const result = await fn(new SqliteTx(this.writerQueries, SQLITE_ADAPTER));
+          const tx = new SqliteTx(this.writerQueries, SQLITE_ADAPTER);
+          const result = await fn(tx);
+          await tx.finish();
           this.writer.exec('COMMIT');
           return result;
         } catch (error) {
