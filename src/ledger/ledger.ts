@@ -112,7 +112,7 @@ export class Ledger {
       throw new LedgerError('INVALID_ARGUMENT', `a batch holds 1 to ${BATCH_SIZE_MAX} operations`, 'operations');
     }
     return this.session(async (s) => {
-      if (requests.length > 1 && this.store.writeConcurrency > 1) await s.prelock(requests);
+      if (requests.length > 1) await (this.store.writeConcurrency > 1 ? s.prelock(requests) : s.lookUpKeys(requests));
       const results: ApplyResult[] = [];
       for (const [i, request] of requests.entries()) {
         try {

@@ -230,6 +230,16 @@ export class LedgerSession {
   }
 
   /**
+   * Before several operations run in one transaction on a single-writer engine (nothing to lock
+   * ahead there): looks every key up in one query, so each operation skips its own lookup.
+   */
+  async lookUpKeys(requests: readonly OperationRequest[]): Promise<void> {
+    const keys = requests.map((r) => (r as { key?: unknown }).key).filter((key): key is string => typeof key === 'string');
+    const used = await this.tx.existingOperationKeys(keys);
+    for (const key of keys) if (!used.has(key)) this.absentKeys.add(key);
+  }
+
+  /**
    * Runs `fn` in a store savepoint (one operation of a commit group): if it throws, the database
    * undoes what it wrote and releases the locks it took, and this session forgets what it learnt
    * inside, as the database does.

@@ -65,8 +65,11 @@ class SqliteTx extends SqlTx {
       JSON.stringify(op.request),
     ]);
     const id = Number(row?.[0]);
-    for (const [seq, p] of op.postings.entries()) {
-      await this.db.run('INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount) VALUES (?, ?, ?, ?, ?, ?)', [id, seq, p.account, p.bucket, p.asset, p.amount.toString()]);
+    // Every posting in one statement (one prepared text per count of postings, a handful in all).
+    const params: (string | number)[] = [];
+    for (const [seq, p] of op.postings.entries()) params.push(id, seq, p.account, p.bucket, p.asset, p.amount.toString());
+    if (op.postings.length > 0) {
+      await this.db.run(`INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount) VALUES ${op.postings.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`, params);
     }
     return id;
   }
