@@ -36,9 +36,11 @@ export class CommitRecorder {
       this.unattached.push(...deltas.map((d, i) => ({ account: d.account, bucket: d.bucket, asset: d.asset, amount: (current[i] ?? 0n) + d.delta, atMs: d.atMs })));
     };
     const insertOperation = async (operation: NewOperation): Promise<number> => {
-      const id = await tx.insertOperation(operation);
-      this.recorded.push({ id, balances: this.unattached.sort(compareBalanceKeys) });
+      // Taken before waiting: a batch sends the next operation's writes before this id is back.
+      const balances = this.unattached.sort(compareBalanceKeys);
       this.unattached = [];
+      const id = await tx.insertOperation(operation);
+      this.recorded.push({ id, balances });
       return id;
     };
     const savepoint = async <T>(fn: () => Promise<T>): Promise<T> => {

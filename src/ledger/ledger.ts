@@ -3,7 +3,7 @@ import { CommitRecorder } from './commit-recorder.js';
 import { LedgerError } from './errors.js';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
 import type { OperationRequest } from './operations.js';
-import { LedgerSession, isId, type ApplyResult } from './session.js';
+import { LedgerSession, isId, type ApplyResult, type StartedOperation } from './session.js';
 import type { Asset, Balance } from './types.js';
 import { verifyStore, type VerifyReport } from './verify.js';
 import { LedgerEvents, type LedgerEventsOptions } from './events.js';
@@ -113,19 +113,30 @@ export class Ledger {
     }
     return this.session(async (s) => {
       if (requests.length > 1) await (this.store.writeConcurrency > 1 ? s.prelock(requests) : s.lookUpKeys(requests));
-      const results: ApplyResult[] = [];
+      // Each operation is sent without waiting for its entry's insert (LedgerSession.start); the
+      // ids are awaited once at the end. A failed insert fails every query after it on the
+      // connection, so the first failure is the one reported.
+      const started: StartedOperation[] = [];
+      const atIndex = (i: number, error: unknown) => {
+        if (!(error instanceof LedgerError)) return error;
+        const path = error.path ? `operations/${i}/${error.path}` : `operations/${i}`;
+        return new LedgerError(error.code, `operations/${i}: ${error.message}`, path);
+      };
+      const ids = () => started.map((x) => (x.replayed ? x.result.entry.id : x.id));
       for (const [i, request] of requests.entries()) {
         try {
-          results.push(await s.apply(request));
+          started.push(await s.start(request));
         } catch (error) {
-          if (error instanceof LedgerError) {
-            const path = error.path ? `operations/${i}/${error.path}` : `operations/${i}`;
-            throw new LedgerError(error.code, `operations/${i}: ${error.message}`, path);
-          }
-          throw error;
+          const earlier = await Promise.allSettled(ids());
+          const failed = earlier.findIndex((o) => o.status === 'rejected');
+          if (failed >= 0) throw atIndex(failed, (earlier[failed] as PromiseRejectedResult).reason);
+          throw atIndex(i, error);
         }
       }
-      return results;
+      const settled = await Promise.allSettled(ids());
+      const failed = settled.findIndex((o) => o.status === 'rejected');
+      if (failed >= 0) throw atIndex(failed, (settled[failed] as PromiseRejectedResult).reason);
+      return started.map((x, i) => (x.replayed ? x.result : { entry: { id: (settled[i] as PromiseFulfilledResult<number>).value, ...x.entry }, replayed: false }));
     });
   }
 

@@ -34,6 +34,11 @@ export interface ApplyResult {
   readonly replayed: boolean;
 }
 
+/** An operation sent (`LedgerSession.start`): a replay's result at once, a new entry's id once its insert is done. */
+export type StartedOperation =
+  | { readonly replayed: true; readonly result: ApplyResult }
+  | { readonly replayed: false; readonly id: Promise<number>; readonly entry: Omit<JournalEntry, 'id'> };
+
 export interface UserInput {
   readonly name: string;
   /** Facts by venue (`VenueIdentity.user`). */
@@ -162,6 +167,18 @@ export class LedgerSession {
    * nothing of it is written.
    */
   async apply(input: OperationRequest): Promise<ApplyResult> {
+    const started = await this.start(input);
+    return started.replayed ? started.result : { entry: { id: await started.id, ...started.entry }, replayed: false };
+  }
+
+  /**
+   * `apply` up to sending the entry's insert, without waiting for it: the operations of a batch
+   * go out one after another on the transaction's connection, and the batch waits once for every
+   * entry's id (`Ledger.applyBatch`). Whatever the next operation asks the store queues behind
+   * the inserts sent before it, so it sees them. The id's promise has a handler already (a
+   * failed insert is reported where its id is awaited, not as an unhandled rejection).
+   */
+  async start(input: OperationRequest): Promise<StartedOperation> {
     // The type says what TypeScript callers send; a JavaScript caller (the ledger is a library)
     // may send anything, so the schema is checked here too: the same answer the API gives.
     const request = parseOperation(input);
@@ -175,7 +192,7 @@ export class LedgerSession {
       if (previous.hash !== hash) {
         throw new LedgerError('IDEMPOTENCY_CONFLICT', `key ${key} was used before for a different operation`, 'key');
       }
-      return { entry: previous.entry, replayed: true };
+      return { replayed: true, result: { entry: previous.entry, replayed: true } };
     }
     const plan = await planOperation(request, this.context());
     const postings = plan.postings;
@@ -183,10 +200,11 @@ export class LedgerSession {
     const writes = await this.applyPostings(postings);
     await this.applyReservations(key, plan, writes);
     const entry = { key, type: request.type, atMs: this.nowMs, request: plan.normalized, postings };
-    const id = await this.tx.insertOperation({ ...entry, hash });
-    // The key is taken now: the same key later in this batch must find it.
+    const id = this.tx.insertOperation({ ...entry, hash });
+    id.catch(() => undefined);
+    // The key is taken now: the same key later in this batch must find it (its lookup queues behind this insert).
     this.absentKeys.delete(key);
-    return { entry: { id, ...entry }, replayed: false };
+    return { replayed: false, id, entry };
   }
 
   /**
