@@ -64,6 +64,8 @@ export class LedgerSession {
   private readonly assets = new Map<string, Asset>();
   private readonly accounts = new Map<number, Account>();
   private absentKeys = new Set<string>();
+  /** Catalog reads under way (`prefetch`), by `asset:<symbol>` or `account:<id>`. */
+  private readonly prefetching = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly tx: StoreTx,
@@ -226,8 +228,9 @@ export class LedgerSession {
         if (!(error instanceof LedgerError)) throw error;
       }
     }
-    // Every key in one query; each operation then skips its own lookup (see `absentKeys`).
-    const used = await this.tx.existingOperationKeys(parsed.map((r) => r.key));
+    // Every key in one query, and the assets and accounts named, all sent together; each
+    // operation then skips its own lookup (see `absentKeys`).
+    const [used] = await Promise.all([this.tx.existingOperationKeys(parsed.map((r) => r.key)), ...parsed.map((r) => this.prefetch(r))]);
     const keys = new Map<string, BalanceKey>();
     for (const request of parsed) {
       if (used.has(request.key)) continue;
@@ -377,11 +380,20 @@ export class LedgerSession {
    */
   private async prefetch(request: OperationRequest): Promise<void> {
     const reads: Promise<unknown>[] = [];
+    const read = (name: string, load: () => Promise<unknown>) => {
+      // Requests prefetched together often name the same account: one read each.
+      let pending = this.prefetching.get(name);
+      if (!pending) {
+        pending = load().finally(() => this.prefetching.delete(name));
+        this.prefetching.set(name, pending);
+      }
+      reads.push(pending);
+    };
     for (const [field, value] of Object.entries(request)) {
       if (field === 'asset' && typeof value === 'string' && !this.assets.has(value) && !this.committedAssets.has(value)) {
-        reads.push(this.tx.getAsset(value).then((asset) => asset && this.assets.set(value, asset)));
+        read(`asset:${value}`, () => this.tx.getAsset(value).then((asset) => asset && this.assets.set(value, asset)));
       } else if ((field === 'account' || field === 'from' || field === 'to') && isId(value) && !this.accounts.has(value)) {
-        reads.push(this.tx.getAccount(value).then((account) => account && this.accounts.set(value, account)));
+        read(`account:${value}`, () => this.tx.getAccount(value).then((account) => account && this.accounts.set(value, account)));
       }
     }
     await Promise.all(reads);

@@ -238,12 +238,19 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
     try {
       for (let attempt = 1; ; attempt += 1) {
         this.systemDeltas = new Map(marks);
-        await this.db.run(`SAVEPOINT ${name}`);
+        // Not waited for: on a connection it goes out with `fn`'s first query, and a failure
+        // fails that query too.
+        const begun = this.db.run(`SAVEPOINT ${name}`);
+        begun.catch(() => undefined);
         try {
           const result = await fn();
-          await this.db.run(`RELEASE SAVEPOINT ${name}`);
+          await begun;
+          // Not waited for either: it goes out with what follows. Should it fail, the transaction
+          // is aborted, every later query fails, and its commit is refused (the engine checks).
+          this.db.run(`RELEASE SAVEPOINT ${name}`).catch(() => undefined);
           return result;
         } catch (error) {
+          await begun.catch(() => undefined);
           await this.db.run(`ROLLBACK TO SAVEPOINT ${name}`);
           this.systemDeltas = new Map(marks);
           if (attempt === 1 && this.adapter.classify(error)?.kind === 'key-race') continue;
