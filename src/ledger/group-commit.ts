@@ -103,7 +103,7 @@ export class GroupCommitter {
       // A refusal of the whole transaction comes from its end (a system book past the limit,
       // StoreTx.addToSystemBooks), so no savepoint could keep it to one operation: each one
       // then runs alone, and only the one that takes the book past the limit is refused.
-      if (error instanceof LedgerError && group.length > 1) {
+      if (error instanceof LedgerError && error.code === 'INVALID_AMOUNT' && group.length > 1) {
         for (const w of group) await this.commit([w]);
         return;
       }
