@@ -70,9 +70,10 @@ export const POSTGRES_WATCH_INTERVAL_MS = 5_000;
 class PgTx extends SqlTx {
   private catalogLocked = false;
   /**
-   * Account books written and not sent yet: they go in the same statement as the entry that
-   * follows them (`insertOperation`), one round trip for both. Anything that reads books, a
-   * savepoint and the end of the transaction send them first.
+   * Account books written and not sent yet, the newest amount per book: they go in the same
+   * statement as the entry that follows them (`insertOperation`), one round trip for both, or,
+   * after a lock ahead, once at the end. Anything that reads books, a savepoint and the end of the
+   * transaction send them first.
    */
   private pendingWrites = new Map<string, BalanceWrite>();
   /**
@@ -219,7 +220,9 @@ class PgTx extends SqlTx {
    */
   async insertOperation(op: NewOperation): Promise<number> {
     const p = op.postings;
-    const w = this.takeWrites();
+    // Locked ahead (a batch, a commit group), books stay pending until the end: each book is then
+    // written once however many operations of the batch touched it. Otherwise they come along.
+    const w = this.lockedAhead ? NO_WRITES : this.takeWrites();
     // Not locked ahead, this entry is the transaction's last (see `lockedAhead`): its system additions come along.
     const s = this.lockedAhead ? [] : this.takeSystemDeltas();
     const sys = columnsOf(s);
@@ -254,6 +257,9 @@ class PgTx extends SqlTx {
     return Number(row?.id);
   }
 }
+
+/** The columns of no balance writes, for an entry's insert that carries none. */
+const NO_WRITES = { accounts: [], assets: [], buckets: [], amounts: [], atMs: [] } as const;
 
 /** PostgreSQL's numeric_value_out_of_range: a sum beyond numeric(78,0). */
 const NUMERIC_OVERFLOW = '22003';
