@@ -82,6 +82,15 @@ class PgTx extends SqlTx {
    * its system additions ride in it: the same lock span, one round trip fewer.
    */
   private lockedAhead = false;
+  /**
+   * A batch's entries, after its lock ahead: inserted together, in one statement for all those
+   * queued while the batch ran without waiting on the store (the usual case: its books, keys and
+   * catalog were all read ahead), sent at the next turn of the event loop or before anything that
+   * could read them. Not in a commit group: an entry must land inside its own savepoint there.
+   */
+  private pendingEntries: { readonly op: NewOperation; readonly resolve: (id: number) => void; readonly reject: (error: unknown) => void }[] = [];
+  private entriesTimer: NodeJS.Immediate | null = null;
+  private inGroup = false;
   /** The newest journal entry this transaction inserted: the commit notice carries it. */
   newestOperationId = 0;
 
@@ -164,6 +173,8 @@ class PgTx extends SqlTx {
    * those made inside and not sent are dropped when it rolls back (the core drops its system additions).
    */
   override async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    this.inGroup = true;
+    await this.sendEntries().catch(() => undefined);
     await this.sendWrites();
     const restore = () => {
       this.pendingWrites = new Map();
@@ -187,6 +198,7 @@ class PgTx extends SqlTx {
    * refuses the transaction.
    */
   override async finish(): Promise<void> {
+    await this.sendEntries();
     await this.sendWrites();
     await super.finish();
   }
@@ -209,6 +221,7 @@ class PgTx extends SqlTx {
 
   /** One query for every key, `ANY` of an array: one prepared text whatever the batch's size. */
   override async existingOperationKeys(keys: readonly string[]): Promise<Set<string>> {
+    await this.sendEntries().catch(() => undefined);
     if (keys.length === 0) return new Set();
     const found = await guarded(this.sql<{ key: string }[]>`SELECT key FROM operations WHERE key = ANY(${keys as string[]}::text[])`);
     return new Set(found.map((row) => row.key));
@@ -218,7 +231,64 @@ class PgTx extends SqlTx {
    * that the transaction holds one before it takes the entry's id: settled journal reads rely on it
    * (journal-feed.ts).
    */
+  /** A key looked up again in a batch (the same key twice) must find the entry queued before it. */
+  override async getOperation(key: string) {
+    // A failed insert is reported through its own entry's id; this lookup then fails as well.
+    await this.sendEntries().catch(() => undefined);
+    return super.getOperation(key);
+  }
+
+  /** The queued entries, each with its postings, in one statement; ids in queue order. */
+  private async sendEntries(): Promise<void> {
+    if (this.entriesTimer !== null) clearImmediate(this.entriesTimer);
+    this.entriesTimer = null;
+    const queued = this.pendingEntries;
+    if (queued.length === 0) return;
+    this.pendingEntries = [];
+    const ops = queued.map((q) => q.op);
+    const postings = ops.flatMap((op) => op.postings.map((p, seq) => ({ key: op.key, seq, p })));
+    try {
+      const rows = await this.sql<{ id: number; key: string }[]>`
+        WITH xact AS MATERIALIZED (SELECT pg_current_xact_id() AS xid), op AS (
+          INSERT INTO operations (key, hash, type, at_ms, request)
+          SELECT e.key, e.hash, e.type, e.at_ms, e.request
+          FROM xact, unnest(${ops.map((o) => o.key)}::text[], ${ops.map((o) => o.hash)}::text[], ${ops.map((o) => o.type)}::text[], ${ops.map((o) => o.atMs)}::bigint[], ${ops.map((o) => JSON.stringify(o.request))}::text[])
+            WITH ORDINALITY AS e(key, hash, type, at_ms, request, ord)
+          ORDER BY e.ord
+          RETURNING id, key
+        ), posted AS (
+          INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount)
+          SELECT op.id, t.seq, t.account_id, t.bucket, t.asset, t.amount
+          FROM op JOIN unnest(${postings.map((x) => x.key)}::text[], ${postings.map((x) => x.seq)}::int[], ${postings.map((x) => x.p.account)}::int[], ${postings.map((x) => x.p.bucket)}::text[], ${postings.map((x) => x.p.asset)}::text[], ${postings.map((x) => x.p.amount.toString())}::numeric[])
+            AS t(key, seq, account_id, bucket, asset, amount) ON t.key = op.key
+        )
+        SELECT id, key FROM op`;
+      const ids = new Map(rows.map((row) => [row.key, Number(row.id)]));
+      for (const q of queued) {
+        const id = ids.get(q.op.key);
+        if (id === undefined) q.reject(new Error(`the entry ${q.op.key} was not inserted`));
+        else {
+          this.newestOperationId = Math.max(this.newestOperationId, id);
+          q.resolve(id);
+        }
+      }
+    } catch (error) {
+      const failure = boundary(error);
+      for (const q of queued) q.reject(failure);
+      throw failure;
+    }
+  }
+
   async insertOperation(op: NewOperation): Promise<number> {
+    if (this.lockedAhead && !this.inGroup) {
+      return new Promise<number>((resolve, reject) => {
+        this.pendingEntries.push({ op, resolve, reject });
+        this.entriesTimer ??= setImmediate(() => {
+          this.entriesTimer = null;
+          this.sendEntries().catch(() => undefined);
+        });
+      });
+    }
     const p = op.postings;
     // Locked ahead (a batch, a commit group), books stay pending until the end: each book is then
     // written once however many operations of the batch touched it. Otherwise they come along.
