@@ -121,7 +121,11 @@ export class GroupCommitter {
 
   private async applyAll(tx: StoreTx, group: readonly Waiting[]): Promise<Outcome[]> {
     const session = new LedgerSession(tx, this.clockMs(), this.assets);
-    if (group.length > 1 && this.store.writeConcurrency > 1) await session.prelock(group.map((w) => w.request));
+    if (group.length > 1) {
+      const requests = group.map((w) => w.request);
+      // One writer (SQLite) has nothing to lock ahead, but still looks every key up at once.
+      await (this.store.writeConcurrency > 1 ? session.prelock(requests) : session.lookUpKeys(requests));
+    }
     const outcomes: Outcome[] = [];
     for (const w of group) {
       try {
