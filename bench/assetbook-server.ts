@@ -14,12 +14,17 @@
  *   --skip-demo-if-loaded   load it unless its first user exists, as `assetbook serve --demo` does:
  *                           a second instance on the same PostgreSQL schema
  *   --no-demo               do not load it
+ *   --scenario <file>       after the demo, also load this scenario file (the write benchmark's
+ *                           spread workload: 10,000 accounts); its account ids are in the ready
+ *                           line as `scenarioAccounts`
  *
  * Besides the app, a tiny HTTP server on another free port (`statsUrl` in the ready line) answers
  * GET with this process's group-commit counters (`Ledger.groupCommitStats`: operations and
- * commits), so the write benchmark can report operations per commit. It is not part of the app
+ * commits), so the write benchmark can report operations per commit, and the requests being
+ * handled (`handling`), so it can wait for the work a stopped run left behind. It is not part of the app
  * and sees no benchmark traffic.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,7 +38,7 @@ import { exitOnStop } from './exit-on-stop.js';
 
 const USAGE =
   'usage: BENCH_OPERATOR_TOKEN=... assetbook-server.ts (--data-dir <dir> [--durability full|normal|off] | --db postgres://… [--secret-key <key>]) ' +
-  '[--group-commit on|off] [--redis <url>] [--skip-demo-if-loaded | --no-demo]';
+  '[--group-commit on|off] [--redis <url>] [--skip-demo-if-loaded | --no-demo] [--scenario <file>]';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +50,7 @@ const { values } = parseArgs({
     'secret-key': { type: 'string' },
     'skip-demo-if-loaded': { type: 'boolean', default: false },
     'no-demo': { type: 'boolean', default: false },
+    scenario: { type: 'string' },
   },
 });
 const dataDir = values['data-dir'];
@@ -96,12 +102,36 @@ if (values['no-demo']) {
   demoState = 'loaded';
 }
 
+// The extra scenario, loaded as `assetbook scenario load` would (one transaction).
+let scenarioAccounts: number[] = [];
+let scenarioLoadS: number | null = null;
+if (values.scenario !== undefined) {
+  const started = performance.now();
+  const extra = checkScenario(runtime.venues, JSON.parse(readFileSync(values.scenario, 'utf8')));
+  const loaded = await loadScenario(runtime.ledger, runtime.keyring, runtime.venues, extra);
+  scenarioAccounts = loaded.users.flatMap((u) => u.accounts.map((a) => a.id));
+  scenarioLoadS = (performance.now() - started) / 1000;
+}
+
 const app = await buildApp(runtime, { logger: false });
+// Requests received and not yet answered by their handler (or refused). When autocannon stops, the
+// requests in flight are dropped by the client, but their handlers still run (a closed socket does
+// not cancel them): after a collapsed batch run that is minutes of work, which the write benchmark
+// waits out (this count back to 0) before it measures anything else. onSend runs once the handler
+// has answered, whether or not the client is still there.
+let handling = 0;
+app.addHook('onRequest', async () => {
+  handling++;
+});
+app.addHook('onSend', async (_request, _reply, payload) => {
+  handling--;
+  return payload;
+});
 const url = await app.listen({ host: config.host, port: config.port });
 
 const stats = createServer((_request, response) => {
   response.setHeader('content-type', 'application/json');
-  response.end(JSON.stringify({ groupCommit: runtime.ledger.groupCommitStats }));
+  response.end(JSON.stringify({ groupCommit: runtime.ledger.groupCommitStats, handling }));
 });
 await new Promise<void>((resolve) => stats.listen(0, '127.0.0.1', resolve));
 const statsUrl = `http://127.0.0.1:${(stats.address() as AddressInfo).port}/`;
@@ -127,5 +157,7 @@ console.log(
     demo: demoState,
     accounts: users.flatMap((u) => u.accounts.map((a) => ({ id: a.id, user: u.user.name, kind: a.kind, label: a.label }))),
     openingOperations,
+    scenarioAccounts,
+    scenarioLoadS,
   }),
 );

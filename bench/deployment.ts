@@ -81,18 +81,40 @@ function admin(baseUrl: string) {
   return postgres(baseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
 }
 
+/**
+ * A fresh schema name for this process: `ab_bench_<host>_<pid>_<random>`, so that a later run on
+ * this host drops it (preparePostgres) if this process is killed before it drops it itself.
+ */
+export function scratchSchemaName(): string {
+  return `ab_bench_${HOST_TAG}_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
 function schemaUrl(baseUrl: string, schema: string): string {
   const url = new URL(baseUrl);
   url.searchParams.set('search_path', schema);
   return url.toString();
 }
 
-async function dropSchema(baseUrl: string, schema: string): Promise<void> {
+export async function dropSchema(baseUrl: string, schema: string): Promise<void> {
   const sql = admin(baseUrl);
   try {
     // The servers are gone: their backends end as soon as they see the closed sockets.
     await sql`SET lock_timeout = '15s'`;
     await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * Drops every schema a process on this host made with scratchSchemaName(): for a child (a raw
+ * baseline) that a signal killed before it could drop its own.
+ */
+export async function dropSchemasOf(baseUrl: string, pid: number): Promise<void> {
+  const sql = admin(baseUrl);
+  try {
+    const mine = await sql<{ nspname: string }[]>`SELECT nspname FROM pg_namespace WHERE nspname LIKE ${`ab\\_bench\\_${HOST_TAG}\\_${pid}\\_%`}`;
+    for (const { nspname } of mine) await sql`DROP SCHEMA IF EXISTS ${sql(nspname)} CASCADE`;
   } finally {
     await sql.end({ timeout: 5 });
   }
@@ -174,6 +196,10 @@ export interface DeploymentSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** Names the servers in the output. */
   readonly label: string;
+  /** Extra arguments for the first instance only (the one that loads the demo): `--scenario <file>`. */
+  readonly firstArgs?: readonly string[];
+  /** How long an instance may take to listen (default 60 s; loading 10,000 accounts takes longer). */
+  readonly readyTimeoutS?: number;
 }
 
 export interface Deployment {
@@ -208,7 +234,8 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
       removeTempDir(dir);
     };
     try {
-      servers.push(await startServer(spec.label, cpu, 'bench/assetbook-server.ts', ['--data-dir', dir, '--durability', spec.durability, ...common], env));
+      const args = ['--data-dir', dir, '--durability', spec.durability, ...common, ...(spec.firstArgs ?? [])];
+      servers.push(await startServer(spec.label, cpu, 'bench/assetbook-server.ts', args, env, spec.readyTimeoutS));
     } catch (error) {
       await stop();
       throw error;
@@ -221,7 +248,7 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
     };
   }
 
-  const schema = `ab_bench_${HOST_TAG}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = scratchSchemaName();
   const url = schemaUrl(spec.postgresUrl, schema);
   const secretKey = randomBytes(32).toString('hex');
   const unregister = onSignalCleanup(async () => {
@@ -243,8 +270,8 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
   try {
     for (let i = 0; i < spec.instances; i++) {
       const name = spec.instances > 1 ? `${spec.label}-${i + 1}` : spec.label;
-      const args = ['--db', url, ...common, ...(i > 0 ? ['--skip-demo-if-loaded'] : [])];
-      const server = await startServer(name, cpu, 'bench/assetbook-server.ts', args, { ...env, ASSETBOOK_SECRET_KEY: secretKey });
+      const args = ['--db', url, ...common, ...(i > 0 ? ['--skip-demo-if-loaded'] : (spec.firstArgs ?? []))];
+      const server = await startServer(name, cpu, 'bench/assetbook-server.ts', args, { ...env, ASSETBOOK_SECRET_KEY: secretKey }, spec.readyTimeoutS);
       servers.push(server);
       const expected = i === 0 ? 'loaded' : 'already there';
       if (server.info.demo !== expected) throw new Error(`${name}: the demo scenario is "${String(server.info.demo)}", expected "${expected}"`);
@@ -272,6 +299,35 @@ export function describeServers(deployment: Deployment): string {
 export interface GroupCommitStats {
   readonly operations: number;
   readonly commits: number;
+}
+
+/**
+ * Waits until no instance is handling a request (the `handling` count of its stats endpoint): the
+ * work a stopped run left in flight is done. Gives up after `maxS` seconds with a warning.
+ */
+export async function waitIdle(deployment: Deployment, maxS = 300): Promise<void> {
+  const started = performance.now();
+  let said = false;
+  for (;;) {
+    let handling = 0;
+    for (const server of deployment.servers) {
+      const response = await getJson(String(server.info.statsUrl));
+      handling += Number((response.json as { handling?: number } | undefined)?.handling ?? 0);
+    }
+    if (handling <= 0) {
+      if (said) console.log(`  ... done after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
+    if (!said) {
+      console.log(`  waiting for the ${handling} requests a stopped run left in flight to finish on the server${deployment.servers.length > 1 ? 's' : ''}`);
+      said = true;
+    }
+    if (performance.now() - started > maxS * 1000) {
+      console.log(`  WARNING: ${handling} requests still in flight after ${maxS} s: measuring anyway`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** The group-commit counters of every instance, summed; null when group commit is off. */

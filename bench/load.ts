@@ -1,6 +1,6 @@
 /**
  * The load generator: autocannon, driven programmatically, in a process the parent pins to the
- * client CPU. Reads its LoadSpec (bench/lib.ts) from BENCH_LOAD_SPEC and prints one JSON line
+ * client CPU. Reads its LoadSpec (bench/lib.ts) from the file BENCH_LOAD_SPEC_FILE names and prints one JSON line
  * (a LoadResult).
  *
  * - Operation loads get a fresh idempotency key for every operation, made in `setupRequest` from a
@@ -14,15 +14,16 @@
  *   together in this process, the connections split between them; the operation keys come from
  *   one counter, so they stay unique across the instances.
  */
+import { readFileSync } from 'node:fs';
 import autocannon, { type Options, type RequestData } from 'autocannon';
 import { affinityOf, cpuBusySeconds, cpuSecondsOf, postgresCpuSeconds, splitConnections, type Latencies, type LoadResult, type LoadSpec } from './lib.js';
 
-const specText = process.env.BENCH_LOAD_SPEC;
-if (specText === undefined) {
-  console.error('BENCH_LOAD_SPEC is not set: this script is started by bench/read.ts and bench/write.ts');
+const specFile = process.env.BENCH_LOAD_SPEC_FILE;
+if (specFile === undefined) {
+  console.error('BENCH_LOAD_SPEC_FILE is not set: this script is started by bench/read.ts and bench/write.ts');
   process.exit(2);
 }
-const spec = JSON.parse(specText) as LoadSpec;
+const spec = JSON.parse(readFileSync(specFile, 'utf8')) as LoadSpec;
 // The parent holds our stdin open: when it closes, the benchmark is gone, so stop at once.
 process.stdin.on('end', () => process.exit(1));
 process.stdin.on('error', () => process.exit(1));

@@ -1,15 +1,19 @@
 /**
- * Read benchmark: one authenticated balance read (the operator API's, or a venue's: `--target`)
- * against a bare Fastify route serving a body of the same bytes.
+ * Read benchmark: one authenticated balance read (the operator API's, or a venue's: `--target`,
+ * `all` for every one) beside two baselines serving the same bytes, measured in the same run:
+ * bare Fastify (a pre-built string; optionally through a response schema) and bare node:http.
  *
- *   npm run bench:read [-- --target operator --duration 10 --connections 10 --warmup 2 --bare both]
+ *   npm run bench:read [-- --target all --repeat 3 --duration 10 --connections 32]
  *   npm run bench:read -- --target bitget --store postgres --instances 2
  *
- * Servers run one after the other, each alone, pinned to --server-cpu; autocannon runs in a child
- * pinned to --load-cpu. With --store postgres, assetbook reads from a fresh PostgreSQL schema
- * (dropped after), through --instances instances at once, all pinned to --server-cpu, each driven
- * by its own autocannon (the connections split between them). Every run must be all 2xx with no
- * errors, or the script fails.
+ * For each target, assetbook and the baseline servers are started once (each pinned to
+ * --server-cpu; only the one under load does any work), then the loads alternate A,B,C,A,B,C…
+ * (--repeat times), each from autocannon in a child pinned to --load-cpu, so that drift on a
+ * shared machine falls on every side. The ratios are computed per repetition (assetbook's run
+ * against the baseline runs of the same repetition) and summarized as median (min–max). Every run
+ * must be all 2xx with no errors, or the script fails.
+ *
+ * Goals (issue 14): requests/s and server CPU per response ≥ 0.70 × bare Fastify's, p99 ≤ 5 ms.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,11 +28,14 @@ import {
   fmt,
   getJson,
   gitRevision,
+  goal,
   loadCpuOf,
   makeTempDir,
   markdownTable,
+  median,
   otherLoad,
   placement,
+  ratioSummary,
   removeTempDir,
   requestsPerS,
   runLoad,
@@ -39,29 +46,49 @@ import {
   type LoadResult,
   type RunningServer,
 } from './lib.js';
-import { STORES, STORE_OPTIONS, describeServers, instancesFlag, listFlag, postgresUrlFlag, preparePostgres, startDeployment, storeHelp } from './deployment.js';
+import { STORES, STORE_OPTIONS, describeServers, instancesFlag, listFlag, postgresUrlFlag, preparePostgres, startDeployment, storeHelp, type StoreKind } from './deployment.js';
 import { READ_TARGETS } from './targets/index.js';
+import type { ReadTarget } from './targets/target.js';
+
+/** The baselines: bare Fastify with a pre-built string, bare Fastify through a response schema, bare node:http. */
+const BASELINES = ['fastify', 'schema', 'node'] as const;
+type Baseline = (typeof BASELINES)[number];
+const BASELINE_NAMES: Record<Baseline, string> = {
+  fastify: 'bare Fastify, pre-built string',
+  schema: 'bare Fastify, response schema',
+  node: 'bare node:http, pre-built buffer',
+};
+
+/** The read goals of issue 14. */
+const GOAL_RATIO = 0.7;
+const GOAL_P99_MS = 5;
 
 const HELP = `Usage: npm run bench:read -- [options]
 ${COMMON_HELP}
-  --target <name>     the read to measure: ${READ_TARGETS.map((t) => t.name).join(', ')} (default operator)
-  --bare <mode>       baseline: string (pre-built body), schema (response schema, operator only), both (default for operator; string for venues), none
+  --target <name>     the read to measure: ${READ_TARGETS.map((t) => t.name).join(', ')}, or all (default operator)
+  --bare <list>       baselines, comma-separated: fastify (bare Fastify, pre-built string), node (bare node:http),
+                      schema (bare Fastify through the operator API's response schema; --target operator only),
+                      or none (default fastify,node)
 ${storeHelp(false, 22)}`;
 
-interface Row {
-  readonly target: string;
-  readonly load: LoadResult;
-  readonly bodyBytes: number;
+/** One system measured: assetbook or a baseline, with one load per repetition. */
+interface Series {
+  readonly name: string;
+  readonly baseline: Baseline | null;
+  readonly loads: LoadResult[];
 }
 
-async function measure(
-  name: string,
-  servers: readonly RunningServer[],
-  path: string,
-  headers: Record<string, string>,
-  flags: CommonFlags,
-  measurePostgres = false,
-): Promise<LoadResult> {
+interface TargetResult {
+  readonly target: ReadTarget;
+  readonly description: string;
+  readonly bodyBytes: number;
+  readonly assetbook: Series;
+  readonly baselines: readonly Series[];
+}
+
+const cpuUsPerResponse = (l: LoadResult) => (l.serverCpuS / l.ok) * 1e6;
+
+async function measure(name: string, servers: readonly RunningServer[], path: string, headers: Record<string, string>, flags: CommonFlags, measurePostgres: boolean): Promise<LoadResult> {
   const load = await runLoad(
     name,
     loadCpuOf(flags),
@@ -83,28 +110,206 @@ async function measure(
       ? `; per instance: ${load.results.map((r, i) => `${fmt.int(r.requests.average)} req/s, p50 ${fmt.ms(load.latencyEachMs[i]?.p50 ?? NaN)} ms`).join(' | ')}`
       : '';
   console.log(
-    `  ${name}: ${fmt.int(requestsPerS(load))} req/s; measured run ${ok.measured} responses, all 2xx (non-2xx, errors, timeouts 0); ` +
-      `warm-up ${ok.warmup} responses, all 2xx; autocannon on CPU ${load.clientAffinity}${perInstance}`,
+    `  ${name}: ${fmt.int(requestsPerS(load))} req/s, ${fmt.int(cpuUsPerResponse(load))} µs server CPU/response, p50 ${fmt.ms(load.latencyMs.p50)} ms, p99 ${fmt.ms(load.latencyMs.p99)} ms; ` +
+      `${ok.measured} responses (warm-up ${ok.warmup}), all 2xx; autocannon on CPU ${load.clientAffinity}${perInstance}`,
   );
   const other = otherLoad(load);
   if (other > 0.1) console.log(`  WARNING: other processes used ${fmt.ratio(other)} CPU cores during this run: the figures are disturbed`);
   return load;
 }
 
+interface Setup {
+  readonly flags: CommonFlags;
+  readonly baselines: readonly Baseline[];
+  readonly store: StoreKind;
+  readonly instances: number;
+  readonly postgresUrl: string;
+  readonly redis: string | undefined;
+}
+
+/** One target: assetbook and every baseline started, then the alternated repetitions. */
+async function benchTarget(target: ReadTarget, setup: Setup): Promise<TargetResult> {
+  const { flags, store, instances } = setup;
+  const token = `bench_${randomBytes(18).toString('base64url')}`;
+  const dir = makeTempDir('assetbook-bench-read-');
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const deployment = await startDeployment(
+      {
+        store,
+        instances,
+        durability: 'full',
+        postgresUrl: setup.postgresUrl,
+        ...(setup.redis !== undefined ? { redis: setup.redis } : {}),
+        operatorToken: token,
+        ...(target.serverEnv ? { env: target.serverEnv } : {}),
+        label: store === 'sqlite' ? 'assetbook' : 'assetbook-pg',
+      },
+      flags,
+    );
+    stops.push(() => deployment.stop());
+    const { servers } = deployment;
+    const first = servers[0]!;
+    console.log(`\n[${target.name}] assetbook: ${deployment.description}; demo loaded`);
+    console.log(`  ${describeServers(deployment)}`);
+    const { path, headers, description } = await target.prepare(first, token);
+    const answer = await getJson(`${first.url}${path}`, { ...headers });
+    if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${answer.text}`);
+    const body = answer.text;
+    const bodyBytes = Buffer.byteLength(body);
+    // Every instance must serve the same read with the same credentials (the store is shared).
+    for (const server of servers.slice(1)) {
+      const other = await getJson(`${server.url}${path}`, { ...headers });
+      if (other.status !== 200) throw new Error(`${server.name}: GET ${path} answered ${other.status}: ${other.text}`);
+      if (Buffer.byteLength(other.text) !== bodyBytes) throw new Error(`${server.name} serves ${Buffer.byteLength(other.text)} bytes, ${first.name} ${bodyBytes}`);
+    }
+    console.log(`  ${description} -> 200, ${bodyBytes} bytes${servers.length > 1 ? ' on every instance' : ''} (and refused without credentials)`);
+
+    // The baselines serve assetbook's body, byte for byte. They stay up, idle, while the others are measured.
+    const bodyFile = join(dir, 'balances.json');
+    writeFileSync(bodyFile, body);
+    const bareServers: { baseline: Baseline; server: RunningServer }[] = [];
+    for (const baseline of setup.baselines) {
+      const server =
+        baseline === 'node'
+          ? await startServer('bare-node', serverCpuOf(flags), 'bench/bare-node-server.ts', ['--body-file', bodyFile])
+          : await startServer(`bare-${baseline}`, serverCpuOf(flags), 'bench/bare-server.ts', ['--body-file', bodyFile, '--mode', baseline === 'fastify' ? 'string' : 'schema']);
+      stops.push(() => server.stop());
+      const check = await getJson(`${server.url}/balances`);
+      if (check.status !== 200) throw new Error(`${BASELINE_NAMES[baseline]} answered ${check.status}`);
+      if (check.text !== body) throw new Error(`${BASELINE_NAMES[baseline]} serves ${Buffer.byteLength(check.text)} bytes that are not assetbook's ${bodyBytes}`);
+      console.log(`  ${BASELINE_NAMES[baseline]}: pid ${server.pid} on CPU ${server.affinity}, ${server.url}/balances -> 200, the same ${bodyBytes} bytes`);
+      bareServers.push({ baseline, server });
+    }
+
+    const assetbook: Series = { name: `assetbook${store === 'postgres' ? ` (PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''})` : ''}`, baseline: null, loads: [] };
+    const baselines: Series[] = bareServers.map(({ baseline }) => ({ name: BASELINE_NAMES[baseline], baseline, loads: [] }));
+    for (let rep = 1; rep <= flags.repeat; rep++) {
+      console.log(` repetition ${rep}/${flags.repeat}`);
+      assetbook.loads.push(await measure(`${target.name} assetbook #${rep}`, servers, path, { ...headers }, flags, store === 'postgres'));
+      for (const [i, { baseline, server }] of bareServers.entries()) {
+        baselines[i]!.loads.push(await measure(`${target.name} bare-${baseline} #${rep}`, [server], '/balances', {}, flags, false));
+      }
+    }
+    return { target, description, bodyBytes, assetbook, baselines };
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    removeTempDir(dir);
+  }
+}
+
+/** Per repetition, assetbook's figure against the baseline's of the same repetition. */
+function ratios(result: TargetResult, baseline: Series): { requests: number[]; cpu: number[] } {
+  const a = result.assetbook.loads;
+  return {
+    requests: a.map((l, i) => requestsPerS(l) / requestsPerS(baseline.loads[i]!)),
+    cpu: a.map((l, i) => cpuUsPerResponse(baseline.loads[i]!) / cpuUsPerResponse(l)),
+  };
+}
+
+function printTarget(result: TargetResult, withPostgres: boolean): void {
+  const header = [
+    'system',
+    'repetition',
+    'requests/s',
+    'server CPU µs/response',
+    'p50 ms',
+    'p99 ms',
+    'server CPU busy',
+    ...(withPostgres ? ['PostgreSQL CPU µs/response'] : []),
+    'client CPU busy',
+    'other load (cores)',
+  ];
+  const rows: string[][] = [];
+  for (const series of [result.assetbook, ...result.baselines]) {
+    for (const [i, load] of series.loads.entries()) {
+      rows.push([
+        series.name,
+        String(i + 1),
+        fmt.int(requestsPerS(load)),
+        fmt.int(cpuUsPerResponse(load)),
+        fmt.ms(load.latencyMs.p50),
+        fmt.ms(load.latencyMs.p99),
+        fmt.pct(load.serverCpuS / load.wallS),
+        ...(withPostgres ? [load.postgresCpuS === null ? '—' : fmt.int((load.postgresCpuS * 1e6) / load.ok)] : []),
+        fmt.pct(load.clientCpuS / load.wallS),
+        fmt.ratio(otherLoad(load)),
+      ]);
+    }
+  }
+  console.log(`\n[${result.target.name}] ${result.description}, ${result.bodyBytes} bytes: every run\n\n${markdownTable(header, rows)}\n`);
+  for (const baseline of result.baselines) {
+    const r = ratios(result, baseline);
+    console.log(
+      `[${result.target.name}] assetbook ÷ ${baseline.name}: requests/s ${ratioSummary(r.requests)}; ` +
+        `CPU (baseline µs ÷ assetbook µs) ${ratioSummary(r.cpu)}  [median (min–max) of ${r.requests.length} repetitions]`,
+    );
+  }
+}
+
+function printSummary(results: readonly TargetResult[], flags: CommonFlags): void {
+  const med = (series: Series, f: (l: LoadResult) => number) => median(series.loads.map(f));
+  const find = (r: TargetResult, b: Baseline) => r.baselines.find((s) => s.baseline === b);
+  const header = [
+    'target',
+    'assetbook req/s',
+    'assetbook CPU µs/resp',
+    'assetbook p50 ms',
+    'assetbook p99 ms',
+    'bare Fastify req/s',
+    'bare Fastify CPU µs/resp',
+    'bare node:http req/s',
+    'bare node:http CPU µs/resp',
+    'req/s ÷ Fastify',
+    'CPU ratio vs Fastify',
+    'req/s ÷ node:http',
+    'CPU ratio vs node:http',
+    `goal: ≥ ${GOAL_RATIO} × Fastify (req/s and CPU)`,
+    `goal: p99 ≤ ${GOAL_P99_MS} ms`,
+  ];
+  const rows = results.map((r) => {
+    const fastify = find(r, 'fastify');
+    const node = find(r, 'node');
+    const rf = fastify ? ratios(r, fastify) : null;
+    const rn = node ? ratios(r, node) : null;
+    const p99 = med(r.assetbook, (l) => l.latencyMs.p99);
+    return [
+      r.target.name,
+      fmt.int(med(r.assetbook, requestsPerS)),
+      fmt.int(med(r.assetbook, cpuUsPerResponse)),
+      fmt.ms(med(r.assetbook, (l) => l.latencyMs.p50)),
+      fmt.ms(p99),
+      fastify ? fmt.int(med(fastify, requestsPerS)) : '—',
+      fastify ? fmt.int(med(fastify, cpuUsPerResponse)) : '—',
+      node ? fmt.int(med(node, requestsPerS)) : '—',
+      node ? fmt.int(med(node, cpuUsPerResponse)) : '—',
+      rf ? ratioSummary(rf.requests) : '—',
+      rf ? ratioSummary(rf.cpu) : '—',
+      rn ? ratioSummary(rn.requests) : '—',
+      rn ? ratioSummary(rn.cpu) : '—',
+      goal(rf ? median(rf.requests) >= GOAL_RATIO && median(rf.cpu) >= GOAL_RATIO : null),
+      goal(p99 <= GOAL_P99_MS),
+    ];
+  });
+  console.log(`\n## Summary: reads beside their baselines (medians of ${flags.repeat} alternated repetitions)\n\n${markdownTable(header, rows)}\n`);
+  console.log(
+    'Ratios: req/s ÷ baseline = assetbook requests/s ÷ the baseline\'s; CPU ratio = baseline server CPU µs per response ÷ assetbook\'s (1.00 = as cheap as the baseline). ' +
+      'Each is computed per repetition from runs of the same repetition, then summarized as median (min–max); the other columns are medians of the runs.',
+  );
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, ...STORE_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string' } } });
+  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, ...STORE_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string', default: 'fastify,node' } } });
   if (values.help) {
     console.log(HELP);
     return;
   }
   const flags = commonFlags(values);
-  const target = READ_TARGETS.find((t) => t.name === values.target);
-  if (!target) throw new Error(`--target must be one of ${READ_TARGETS.map((t) => t.name).join(', ')} (got ${values.target})`);
+  const targets = values.target === 'all' ? READ_TARGETS : READ_TARGETS.filter((t) => t.name === values.target);
+  if (targets.length === 0) throw new Error(`--target must be one of ${READ_TARGETS.map((t) => t.name).join(', ')} or all (got ${values.target})`);
+  const baselines = values.bare === 'none' ? [] : listFlag('bare', values.bare, BASELINES);
   // The schema baseline serializes through the operator API's schema, so it only fits the operator's body.
-  const bare = values.bare ?? (target.name === 'operator' ? 'both' : 'string');
-  const bareModes = bare === 'both' ? (['string', 'schema'] as const) : bare === 'none' ? [] : bare === 'string' || bare === 'schema' ? [bare] : null;
-  if (bareModes === null) throw new Error(`--bare must be string, schema, both or none (got ${bare})`);
-  if (target.name !== 'operator' && bareModes.includes('schema')) throw new Error('--bare schema fits only --target operator: a venue body has its own shape');
+  if (baselines.includes('schema') && targets.some((t) => t.name !== 'operator')) throw new Error('--bare schema fits only --target operator: a venue body has its own shape');
   const stores = listFlag('store', values.store, STORES);
   const instancesList = instancesFlag(values.instances);
   if (stores.length !== 1 || instancesList.length !== 1) throw new Error('bench:read takes one --store and one --instances (bench:write takes lists)');
@@ -113,132 +318,27 @@ async function main(): Promise<void> {
   if (store === 'sqlite' && instances !== 1) throw new Error('--instances > 1 needs --store postgres (a SQLite file belongs to one process)');
   const postgresUrl = postgresUrlFlag(values['postgres-url']);
 
-  const dir = makeTempDir('assetbook-bench-read-');
-  const token = `bench_${randomBytes(18).toString('base64url')}`;
-  const rows: Row[] = [];
-  console.log(`read benchmark: ${flags.durationS} s measured after ${flags.warmupS} s warm-up, ${flags.connections} connections, revision ${gitRevision()}`);
-  console.log(`  ${placement(flags, instances > 1 ? 'every assetbook instance and the bare server' : 'the server')}${store === 'postgres' ? '; PostgreSQL runs unpinned (a service of the machine, on any CPU)' : ''}`);
+  console.log(
+    `read benchmark: targets ${targets.map((t) => t.name).join(', ')}; baselines ${baselines.map((b) => BASELINE_NAMES[b]).join(', ') || 'none'}; ` +
+      `${flags.repeat} alternated repetitions of ${flags.durationS} s measured after ${flags.warmupS} s warm-up, ${flags.connections} connections, revision ${gitRevision()}`,
+  );
+  console.log(`  ${placement(flags, instances > 1 ? 'every assetbook instance and the bare servers' : 'assetbook and the bare servers')}${store === 'postgres' ? '; PostgreSQL runs unpinned (a service of the machine, on any CPU)' : ''}`);
   if (store === 'postgres') console.log(`  ${await preparePostgres(postgresUrl)}`);
 
-  // (a) assetbook
-  let body: string;
-  const storeLabel = store === 'sqlite' ? '' : ` (PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''})`;
-  const deployment = await startDeployment(
-    {
-      store,
-      instances,
-      durability: 'full',
-      postgresUrl,
-      ...(values.redis !== undefined ? { redis: values.redis } : {}),
-      operatorToken: token,
-      ...(target.serverEnv ? { env: target.serverEnv } : {}),
-      label: store === 'sqlite' ? 'assetbook' : 'assetbook-pg',
-    },
-    flags,
-  );
-  try {
-    const { servers } = deployment;
-    const first = servers[0]!;
-    console.log(`assetbook: ${deployment.description}; demo loaded`);
-    console.log(`  ${describeServers(deployment)}`);
-    const { path, headers, description } = await target.prepare(first, token);
-    const answer = await getJson(`${first.url}${path}`, { ...headers });
-    if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${answer.text}`);
-    body = answer.text;
-    // Every instance must serve the same read with the same credentials (the store is shared).
-    for (const server of servers.slice(1)) {
-      const other = await getJson(`${server.url}${path}`, { ...headers });
-      if (other.status !== 200) throw new Error(`${server.name}: GET ${path} answered ${other.status}: ${other.text}`);
-      if (Buffer.byteLength(other.text) !== Buffer.byteLength(body)) throw new Error(`${server.name} serves ${Buffer.byteLength(other.text)} bytes, ${first.name} ${Buffer.byteLength(body)}`);
-    }
-    console.log(`  ${description} -> 200, ${Buffer.byteLength(body)} bytes${servers.length > 1 ? ' on every instance' : ''} (and refused without credentials)`);
-    rows.push({
-      target: `assetbook${storeLabel}, ${description}`,
-      load: await measure('assetbook', servers, path, { ...headers }, flags, store === 'postgres'),
-      bodyBytes: Buffer.byteLength(body),
-    });
-  } finally {
-    await deployment.stop();
+  const setup: Setup = { flags, baselines, store, instances, postgresUrl, redis: values.redis };
+  const results: TargetResult[] = [];
+  for (const target of targets) {
+    const result = await benchTarget(target, setup);
+    printTarget(result, store === 'postgres');
+    results.push(result);
   }
-
-  // (b) bare Fastify, started only after assetbook has exited
-  const bodyFile = join(dir, 'balances.json');
-  writeFileSync(bodyFile, body);
-  for (const mode of bareModes) {
-    const bare = await startServer(`bare-${mode}`, serverCpuOf(flags), 'bench/bare-server.ts', ['--body-file', bodyFile, '--mode', mode]);
-    try {
-      console.log(`bare Fastify (${mode}) pid ${bare.pid} on CPU ${bare.affinity}, ${bare.url}`);
-      const check = await getJson(`${bare.url}/balances`);
-      if (check.status !== 200) throw new Error(`bare ${mode} answered ${check.status}`);
-      if (Buffer.byteLength(check.text) !== Buffer.byteLength(body)) {
-        throw new Error(`bare ${mode} serves ${Buffer.byteLength(check.text)} bytes, assetbook ${Buffer.byteLength(body)}`);
-      }
-      console.log(`  GET /balances -> 200, ${Buffer.byteLength(check.text)} bytes${check.text === body ? ' (identical to assetbook\'s body)' : ''}`);
-      const target = mode === 'string' ? 'bare Fastify, pre-built string' : 'bare Fastify, response schema';
-      rows.push({ target, load: await measure(`bare-${mode}`, [bare], '/balances', {}, flags), bodyBytes: Buffer.byteLength(check.text) });
-    } finally {
-      await bare.stop();
-    }
-  }
-  removeTempDir(dir);
-
-  const [assetbookRow, baseline] = rows;
-  if (!assetbookRow) throw new Error('no results');
-  const cpuPerResponse = (l: LoadResult) => l.serverCpuS / l.ok;
-  const withPostgres = store === 'postgres';
-  const table = markdownTable(
-    [
-      'target',
-      'requests/s (mean)',
-      'p50 ms',
-      'p97.5 ms',
-      'p99 ms',
-      'body bytes',
-      'bytes/response on the wire',
-      'server CPU µs/response',
-      'server CPU busy',
-      ...(withPostgres ? ['PostgreSQL CPU µs/response', 'PostgreSQL CPU busy'] : []),
-      'client CPU busy',
-      'other load (cores)',
-      ...(baseline ? [`req/s ÷ ${baseline.target}`] : []),
-    ],
-    rows.map(({ target, load, bodyBytes }) => {
-      const bytes = load.results.reduce((sum, r) => sum + r.throughput.total, 0);
-      const requests = load.results.reduce((sum, r) => sum + r.requests.total, 0);
-      const pg = load.postgresCpuS;
-      return [
-        target,
-        fmt.int(requestsPerS(load)),
-        fmt.ms(load.latencyMs.p50),
-        fmt.ms(load.latencyMs.p97_5),
-        fmt.ms(load.latencyMs.p99),
-        String(bodyBytes),
-        fmt.int(bytes / requests),
-        fmt.int(cpuPerResponse(load) * 1e6),
-        fmt.pct(load.serverCpuS / load.wallS),
-        ...(withPostgres ? (pg === null ? ['—', '—'] : [fmt.int((pg * 1e6) / load.ok), fmt.pct(pg / load.wallS)]) : []),
-        fmt.pct(load.clientCpuS / load.wallS),
-        fmt.ratio(otherLoad(load)),
-        ...(baseline ? [fmt.ratio(requestsPerS(load) / requestsPerS(baseline.load))] : []),
-      ];
-    }),
-  );
-  console.log(`\n${table}\n`);
-  if (baseline) {
-    const a = assetbookRow.load;
-    const b = baseline.load;
-    console.log(
-      `assetbook/bare (${baseline.target}): requests/s ${fmt.ratio(requestsPerS(a) / requestsPerS(b))}, ` +
-        `p50 latency ${fmt.ratio(a.latencyMs.p50 / b.latencyMs.p50)}, server CPU per response ${fmt.ratio(cpuPerResponse(a) / cpuPerResponse(b))}.`,
-    );
-  }
+  printSummary(results, flags);
   console.log(
     `Measured runs of ${flags.durationS} s after ${flags.warmupS} s warm-up; ${flags.connections} connections in all, pipelining 1` +
-      `${instances > 1 ? ', split evenly between the instances' : ''}; ${placement(flags, instances > 1 ? 'every assetbook instance and the bare server' : 'server')}; loopback. ` +
+      `${instances > 1 ? ', split evenly between the instances' : ''}; ${placement(flags, 'the servers')}; loopback. ` +
       `Latencies and CPU figures cover the measured run only${instances > 1 ? ' (latencies of every instance merged; "server CPU" sums them)' : ''}; ` +
       `"busy" is CPU seconds / wall seconds (100% = one core); "other load" is CPU used by every other process and the kernel outside ` +
-      `${withPostgres ? 'the servers, autocannon and PostgreSQL' : 'both'}, in cores.` +
-      (withPostgres ? ' PostgreSQL runs unpinned; its CPU is every postgres process (other clients\' backends included).' : ''),
+      `${store === 'postgres' ? 'the servers, autocannon and PostgreSQL' : 'the server and autocannon'}, in cores.`,
   );
 }
 

@@ -1,20 +1,25 @@
 /**
- * Write benchmark: ledger operations per second through the operator API.
+ * Write benchmark: ledger operations per second through the operator API, beside raw baselines
+ * doing the same work, measured in the same run.
  *
- *   npm run bench:write [-- --duration 10 --connections 10 --warmup 2 --batch 100 --durability full,normal --modes single,batch]
- *   npm run bench:write -- --store sqlite,postgres --instances 1,2 --group-commit on,off
+ *   npm run bench:write [-- --repeat 3 --duration 10 --connections 32 --batch 100 --modes single,batch]
+ *   npm run bench:write -- --store postgres --workload hot,spread --instances 1,2
  *
- * For each configuration (store × durability for SQLite, store × instances for PostgreSQL, × group
- * commit), a fresh assetbook (a new SQLite file, or a new PostgreSQL schema with 1 or more
- * instances on it; demo scenario loaded) runs pinned to --server-cpu, and autocannon (pinned to
- * --load-cpu) drives, one after the other:
- * - single: POST /operations, one operation per request;
- * - batch:  POST /operations/batch, --batch operations per request (one transaction each).
+ * For each configuration (store × workload × group commit × durability for SQLite or instances for
+ * PostgreSQL), a fresh assetbook (a new SQLite file, or a new PostgreSQL schema with 1 or more
+ * instances on it; the demo scenario loaded, and for the spread workload 10,000 more accounts
+ * from a generated scenario file) runs pinned to --server-cpu, and, --repeat times:
+ * - A: autocannon (pinned to --load-cpu) drives assetbook in each mode: single (POST /operations,
+ *   one operation per request) and batch (POST /operations/batch, --batch operations per request,
+ *   one transaction each);
+ * - B: the raw baselines (bench/baselines/), pinned to --server-cpu, apply the very same
+ *   operations: SQLite at 1 and --batch operations per commit; PostgreSQL one function call per
+ *   operation from --connections clients, and --connections concurrent batches.
  * With several instances, one autocannon per instance runs at the same time in the load process,
- * the connections split between them. The operations alternate deposits (every demo account,
- * USDT/BTC/ETH) and transfers of USDT between demo accounts, each with a unique idempotency key.
- * Every response must be a 2xx, and after the runs GET /verify (on the first instance) must report
- * ok:true with every acknowledged operation in the journal.
+ * the connections split between them. Every operation has a unique idempotency key. Every
+ * response must be a 2xx, and after the runs GET /verify (on the first instance) must report
+ * ok:true with every acknowledged operation in the journal. The summary prints each figure beside
+ * its baseline, the ratio (median and spread over the repetitions) and issue 14's goals.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -29,16 +34,18 @@ import {
   getJson,
   gitRevision,
   loadCpuOf,
-  markdownTable,
+  makeTempDir,
   otherLoad,
   placement,
   positiveInt,
   postJson,
+  removeTempDir,
   requestsPerS,
   runLoad,
   runMain,
+  serverCpuOf,
+  waitQuiet,
   type CommonFlags,
-  type LoadResult,
   type RunningServer,
 } from './lib.js';
 import {
@@ -53,38 +60,41 @@ import {
   preparePostgres,
   startDeployment,
   storeHelp,
+  waitIdle,
   type DatabaseCounters,
   type Deployment,
   type StoreKind,
 } from './deployment.js';
+import { rawOperations, runRaw, type RawOperation } from './baselines/raw.js';
+import { WORKLOADS, assetScales, hotPattern, spreadPattern, writeSpreadScenario, type Operation } from './workloads.js';
+import { configName, instancesTable, runsTable, summaryTable, type ConfigDeadlocks, type Configuration, type Mode, type RawRow, type Row } from './write-results.js';
 
 const HELP = `Usage: npm run bench:write -- [options]
 ${COMMON_HELP}
   --batch <n>             operations per POST /operations/batch (default 100, at most 1000)
-  --durability <list>     comma-separated SQLite durabilities, each on a fresh server (default full,normal; PostgreSQL has its own)
+  --durability <list>     comma-separated SQLite durabilities, each on a fresh server (default full, the issue's goals; also normal, off)
   --modes <list>          single, batch or both (default single,batch)
   --group-commit <list>   on, off or on,off: the servers' --group-commit, each on a fresh store (default on, the server's default)
+  --workload <list>       hot (deposits and transfers among the demo accounts), spread (among --spread-accounts
+                          accounts created for the run), or hot,spread; each on a fresh store (default hot)
+  --spread-accounts <n>   accounts of the spread workload (default 10000)
+  --baseline on|off       run the raw baselines beside assetbook, alternated, and print the ratios (default on):
+                          SQLite: better-sqlite3 at 1 and --batch operations per commit (bench/baselines/sqlite-raw.ts);
+                          PostgreSQL: a plpgsql function per operation, --connections clients, and --connections
+                          concurrent batches (bench/baselines/postgres-raw.ts)
+  --raw-batch calls|set   PostgreSQL raw batches: calls (the books locked, then one call per operation, pipelined, in one
+                          transaction; default) or set (one set-based call per batch)
 ${storeHelp(true, 26)}`;
 
-type Mode = 'single' | 'batch';
-type Operation = Record<string, unknown>;
-
-/** One fresh store and its servers. */
-interface Configuration {
-  readonly store: StoreKind;
-  /** SQLite's; PostgreSQL's is its server's (synchronous_commit), reported once. */
-  readonly durability: string | null;
-  readonly instances: number;
-  readonly groupCommit: 'on' | 'off';
-}
-
-interface Row {
-  readonly config: Configuration;
-  readonly mode: Mode;
-  readonly opsPerRequest: number;
-  readonly load: LoadResult;
-  /** Operations per commit over the warm-up and the measured run, from the servers' group-commit counters (single mode with group commit on). */
-  readonly group: { readonly operations: number; readonly commits: number } | null;
+interface Options {
+  readonly modes: readonly Mode[];
+  readonly batch: number;
+  readonly flags: CommonFlags;
+  readonly postgresUrl: string;
+  readonly redis: string | undefined;
+  readonly baseline: boolean;
+  readonly rawBatch: 'calls' | 'set';
+  readonly spreadAccounts: number;
 }
 
 interface VerifyReport {
@@ -95,76 +105,51 @@ interface VerifyReport {
   mismatches: unknown[];
 }
 
-/** Deposits into every account and small USDT transfers out of the accounts that hold USDT. */
-async function operationPattern(server: RunningServer, auth: Record<string, string>): Promise<Operation[]> {
-  const users = await getJson(`${server.url}${OPERATOR_PREFIX}/users`, auth);
-  if (users.status !== 200) throw new Error(`GET /users answered ${users.status}`);
-  const accounts = (users.json as { accounts: { id: number }[] }[]).flatMap((u) => u.accounts.map((a) => a.id));
-  if (accounts.length < 2) throw new Error('the demo scenario should give at least two accounts');
-  const sources: number[] = [];
-  for (const id of accounts) {
-    const balances = await getJson(`${server.url}${OPERATOR_PREFIX}/accounts/${id}/balances`, auth);
-    if (balances.status !== 200) throw new Error(`GET balances of ${id} answered ${balances.status}`);
-    const usdt = (balances.json as { assets: { asset: string; available: string }[] }).assets.find((a) => a.asset === 'USDT');
-    // 100 USDT pays for 10^8 transfers of 0.000001: no run comes near it, so no transfer can be refused.
-    if (usdt && Number(usdt.available) >= 100) sources.push(id);
-  }
-  if (sources.length === 0) throw new Error('no demo account holds USDT to transfer');
-  const deposits: Operation[] = [];
-  for (const account of accounts) {
-    deposits.push({ type: 'deposit', account, asset: 'USDT', amount: '0.01' });
-    deposits.push({ type: 'deposit', account, asset: 'BTC', amount: '0.0001' });
-    deposits.push({ type: 'deposit', account, asset: 'ETH', amount: '0.001' });
-  }
-  const transfers: Operation[] = [];
-  for (const [i, from] of sources.entries()) {
-    for (const step of [1, 2, 3]) {
-      const to = accounts[(accounts.indexOf(from) + step * (i + 1)) % accounts.length];
-      if (to !== undefined && to !== from) transfers.push({ type: 'transfer', from, to, asset: 'USDT', amount: '0.000001' });
-    }
-  }
-  const pattern: Operation[] = [];
-  for (let i = 0; i < deposits.length; i++) {
-    const deposit = deposits[i];
-    const transfer = transfers[i % transfers.length];
-    if (deposit) pattern.push(deposit);
-    if (transfer) pattern.push(transfer);
-  }
-  console.log(`  operations: ${pattern.length / 2} deposits (accounts ${accounts.join(', ')}) alternating with USDT transfers (from accounts ${sources.join(', ')})`);
-  return pattern;
-}
-
 async function verify(server: RunningServer, auth: Record<string, string>): Promise<VerifyReport> {
   const response = await getJson(`${server.url}${OPERATOR_PREFIX}/verify`, auth);
   if (response.status !== 200) throw new Error(`GET /verify answered ${response.status}: ${response.text}`);
   return response.json as VerifyReport;
 }
 
-async function reportDatabaseCounters(postgresUrl: string, before: DatabaseCounters): Promise<void> {
+/** Prints the database's counters over a configuration; returns its deadlocks (null when unavailable). */
+async function reportDatabaseCounters(postgresUrl: string, before: DatabaseCounters, rawDeadlocks: number): Promise<number | null> {
   try {
     const after = await databaseCounters(postgresUrl);
     const deadlocks = after.deadlocks - before.deadlocks;
     console.log(
       `  PostgreSQL, database-wide (every client, not only these servers) during this configuration: ${after.commits - before.commits} commits, ` +
-        `${after.rollbacks - before.rollbacks} rollbacks, ${deadlocks} deadlocks`,
+        `${after.rollbacks - before.rollbacks} rollbacks, ${deadlocks} deadlocks (${rawDeadlocks} of them reported to the raw baseline)`,
     );
-    if (deadlocks > 0) console.log(`  WARNING: ${deadlocks} deadlocks: each one stalls its transactions for deadlock_timeout before PostgreSQL breaks it`);
+    if (deadlocks > rawDeadlocks) {
+      console.log(`  WARNING: ${deadlocks - rawDeadlocks} deadlocks outside the raw baseline: each one stalls its transactions for deadlock_timeout before PostgreSQL breaks it`);
+    }
+    return deadlocks;
   } catch (error) {
     console.log(`  (PostgreSQL counters unavailable: ${(error as Error).message})`);
+    return null;
   }
 }
 
-function configName(c: Configuration): string {
-  return [c.store, c.durability, c.instances > 1 ? `${c.instances}x` : null, c.groupCommit === 'off' ? 'no-gc' : null].filter((p) => p !== null).join('-');
+interface Measured {
+  readonly rows: Row[];
+  readonly raws: RawRow[];
+  readonly deadlocks: ConfigDeadlocks | null;
 }
 
-async function benchConfiguration(config: Configuration, modes: readonly Mode[], batch: number, flags: CommonFlags, postgresUrl: string, redis: string | undefined): Promise<Row[]> {
+async function benchConfiguration(config: Configuration, options: Options): Promise<Measured> {
+  const { modes, flags, postgresUrl } = options;
   const token = `bench_${randomBytes(18).toString('base64url')}`;
   const auth = { authorization: `Bearer ${token}` };
   const runId = randomBytes(4).toString('hex');
   const rows: Row[] = [];
+  const raws: RawRow[] = [];
   const label = `assetbook-${configName(config)}`;
   const countersBefore = config.store === 'postgres' ? await databaseCounters(postgresUrl) : null;
+  let rawDeadlocks = 0;
+  let deadlocks: ConfigDeadlocks | null = null;
+  const scenarioDir = makeTempDir('assetbook-bench-scenario-');
+  const spread = config.workload === 'spread';
+  const firstArgs = spread ? ['--scenario', writeSpreadScenario(scenarioDir, options.spreadAccounts)] : [];
   const deployment: Deployment = await startDeployment(
     {
       store: config.store,
@@ -172,18 +157,30 @@ async function benchConfiguration(config: Configuration, modes: readonly Mode[],
       durability: config.durability ?? 'full',
       groupCommit: config.groupCommit,
       postgresUrl,
-      ...(redis !== undefined ? { redis } : {}),
+      ...(options.redis !== undefined ? { redis: options.redis } : {}),
       operatorToken: token,
       label,
+      firstArgs,
+      // 10,000 accounts with their opening deposits are one transaction of 10,000 operations.
+      readyTimeoutS: spread ? 900 : 60,
     },
     flags,
   );
   try {
     const { servers } = deployment;
     const first = servers[0]!;
-    console.log(`${label}: ${deployment.description}; demo loaded`);
+    console.log(`\n${label}: ${deployment.description}; demo loaded`);
     console.log(`  ${describeServers(deployment)}`);
-    const pattern = await operationPattern(first, auth);
+    let pattern: Operation[];
+    if (spread) {
+      const accounts = first.info.scenarioAccounts as number[];
+      console.log(`  spread workload: ${accounts.length} accounts loaded from a scenario file in ${fmt.ms(Number(first.info.scenarioLoadS))} s`);
+      pattern = spreadPattern(accounts);
+      console.log(`  operations: ${pattern.length / 2} USDT deposits alternating with USDT transfers, among accounts ${accounts[0]}–${accounts.at(-1)}`);
+    } else {
+      pattern = await hotPattern(first, auth);
+    }
+    const rawOps = options.baseline ? rawOperations(pattern, await assetScales(first, auth)) : [];
 
     // Before measuring, on every instance: one operation of each kind, and a batch, must be accepted.
     const [deposit, transfer] = pattern;
@@ -201,48 +198,20 @@ async function benchConfiguration(config: Configuration, modes: readonly Mode[],
     const before = await verify(first, auth);
     let acknowledged = 0;
     let generated = 0;
-    for (const mode of modes) {
-      const opsPerRequest = mode === 'single' ? 1 : batch;
-      const name = `${configName(config)}/${mode}`;
-      const statsBefore = await groupCommitStats(deployment);
-      const load = await runLoad(
-        name,
-        loadCpuOf(flags),
-        {
-          kind: 'operations',
-          targets: servers.map((s) => ({ url: `${s.url}${OPERATOR_PREFIX}/${mode === 'single' ? 'operations' : 'operations/batch'}`, serverPid: s.pid })),
-          headers: auth,
-          connections: flags.connections,
-          durationS: flags.durationS,
-          warmupS: flags.warmupS,
-          measurePostgres: config.store === 'postgres',
-          batch: mode === 'single' ? 0 : batch,
-          keyPrefix: `bench-${runId}-${mode}`,
-          pattern,
-        },
-        flags.quietWaitS,
-      );
-      assertClean(name, load);
-      const statsAfter = await groupCommitStats(deployment);
-      const group =
-        statsBefore && statsAfter && mode === 'single'
-          ? { operations: statsAfter.operations - statsBefore.operations, commits: statsAfter.commits - statsBefore.commits }
-          : null;
-      const ok = count2xx(load);
-      acknowledged += (ok.measured + ok.warmup) * opsPerRequest;
-      generated += load.generatedOperations;
-      const perInstance =
-        load.results.length > 1
-          ? `; per instance: ${load.results.map((r, i) => `${fmt.int(r.requests.average)} req/s, p50 ${fmt.ms(load.latencyEachMs[i]?.p50 ?? NaN)} ms`).join(' | ')}`
-          : '';
-      console.log(
-        `  ${name}: ${fmt.int(requestsPerS(load) * opsPerRequest)} operations/s; measured run ${ok.measured} requests, all 2xx (non-2xx, errors, timeouts 0); ` +
-          `warm-up ${ok.warmup} requests, all 2xx; autocannon on CPU ${load.clientAffinity}${perInstance}` +
-          (group ? `; ${group.operations} operations in ${group.commits} commits (${fmt.ratio(group.operations / Math.max(1, group.commits))} per commit)` : ''),
-      );
-      const other = otherLoad(load);
-      if (other > 0.1) console.log(`  WARNING: other processes used ${fmt.ratio(other)} CPU cores during this run: the figures are disturbed`);
-      rows.push({ config, mode, opsPerRequest, load, group });
+    for (let rep = 1; rep <= flags.repeat; rep++) {
+      // A: assetbook in every mode; B: the raw baselines. Alternated A,B,A,B… so drift hits both.
+      for (const mode of modes) {
+        const run = await runAssetbook(config, deployment, mode, rep, pattern, `bench-${runId}-${mode}-${rep}`, auth, options);
+        rows.push(run.row);
+        acknowledged += run.acknowledged;
+        generated += run.generated;
+      }
+      if (!options.baseline) continue;
+      for (const kind of rawKinds(config.store, modes)) {
+        const raw = await runBaseline(config, kind, rep, rawOps, `raw-${runId}-${kind}-${rep}`, options);
+        rawDeadlocks += raw.result.deadlocks;
+        raws.push(raw);
+      }
     }
 
     const after = await verify(first, auth);
@@ -256,11 +225,102 @@ async function benchConfiguration(config: Configuration, modes: readonly Mode[],
     console.log(`  journal: +${added} entries; ${acknowledged} operations acknowledged with a 2xx, ${generated} sent (the rest were in flight at the stop)`);
   } finally {
     await deployment.stop();
+    removeTempDir(scenarioDir);
     // After the servers stopped (their backends have reported everything by then); on failure too,
     // since deadlocks are a likely reason for one.
-    if (countersBefore) await reportDatabaseCounters(postgresUrl, countersBefore);
+    if (countersBefore) {
+      const database = await reportDatabaseCounters(postgresUrl, countersBefore, rawDeadlocks);
+      if (database !== null) deadlocks = { config, database, raw: rawDeadlocks };
+    }
   }
-  return rows;
+  return { rows, raws, deadlocks };
+}
+
+/** The raw runs of one repetition: SQLite always both (the goals hold both modes against N per commit); PostgreSQL the modes run. */
+function rawKinds(store: StoreKind, modes: readonly Mode[]): Mode[] {
+  return store === 'sqlite' ? ['single', 'batch'] : [...modes];
+}
+
+async function runAssetbook(
+  config: Configuration,
+  deployment: Deployment,
+  mode: Mode,
+  rep: number,
+  pattern: readonly Operation[],
+  keyPrefix: string,
+  auth: Record<string, string>,
+  options: Options,
+): Promise<{ row: Row; acknowledged: number; generated: number }> {
+  const { flags, batch } = options;
+  const { servers } = deployment;
+  const opsPerRequest = mode === 'single' ? 1 : batch;
+  const name = `${configName(config)}/${mode} #${rep}`;
+  const statsBefore = await groupCommitStats(deployment);
+  const load = await runLoad(
+    name,
+    loadCpuOf(flags),
+    {
+      kind: 'operations',
+      targets: servers.map((s) => ({ url: `${s.url}${OPERATOR_PREFIX}/${mode === 'single' ? 'operations' : 'operations/batch'}`, serverPid: s.pid })),
+      headers: auth,
+      connections: flags.connections,
+      durationS: flags.durationS,
+      warmupS: flags.warmupS,
+      measurePostgres: config.store === 'postgres',
+      batch: mode === 'single' ? 0 : batch,
+      keyPrefix,
+      pattern,
+    },
+    flags.quietWaitS,
+  );
+  // Requests in flight at the stop are still being applied: wait, so that the next run starts clean.
+  await waitIdle(deployment);
+  assertClean(name, load, false);
+  if (load.ok === 0) console.log(`  WARNING: ${name}: not one request finished within the measured run (each waits up to 30 s): 0 operations/s, no latency`);
+  const statsAfter = await groupCommitStats(deployment);
+  const group =
+    statsBefore && statsAfter && mode === 'single' ? { operations: statsAfter.operations - statsBefore.operations, commits: statsAfter.commits - statsBefore.commits } : null;
+  const ok = count2xx(load);
+  const perInstance =
+    load.results.length > 1
+      ? `; per instance: ${load.results.map((r, i) => `${fmt.int(r.requests.average * opsPerRequest)} ops/s, p50 ${fmt.ms(load.latencyEachMs[i]?.p50 ?? NaN)} ms`).join(' | ')}`
+      : '';
+  console.log(
+    `  ${name}: ${fmt.int(requestsPerS(load) * opsPerRequest)} operations/s, p50 ${fmt.ms(load.latencyMs.p50)} ms, p99 ${fmt.ms(load.latencyMs.p99)} ms, ` +
+      `${fmt.int((load.serverCpuS * 1e6) / (load.ok * opsPerRequest))} µs server CPU/op; ${ok.measured} requests (warm-up ${ok.warmup}), all 2xx; ` +
+      `autocannon on CPU ${load.clientAffinity}${perInstance}` +
+      (group ? `; ${group.operations} operations in ${group.commits} commits (${fmt.ratio(group.operations / Math.max(1, group.commits))} per commit)` : ''),
+  );
+  const other = otherLoad(load);
+  if (other > 0.1) console.log(`  WARNING: other processes used ${fmt.ratio(other)} CPU cores during this run: the figures are disturbed`);
+  return { row: { config, mode, rep, opsPerRequest, load, group }, acknowledged: (ok.measured + ok.warmup) * opsPerRequest, generated: load.generatedOperations };
+}
+
+/** One raw baseline run, pinned to the server CPU (the assetbook servers are idle meanwhile). */
+async function runBaseline(config: Configuration, kind: Mode, rep: number, operations: readonly RawOperation[], keyPrefix: string, options: Options): Promise<RawRow> {
+  const { flags, batch } = options;
+  await waitQuiet(flags.quietWaitS);
+  const opsPerCommit = kind === 'single' ? 1 : batch;
+  const name = `${configName(config)}/raw-${kind} #${rep}`;
+  const result = await runRaw(name, serverCpuOf(flags), {
+    engine: config.store,
+    operations,
+    keyPrefix,
+    durationS: flags.durationS,
+    warmupS: flags.warmupS,
+    opsPerCommit,
+    synchronous: (config.durability ?? 'full').toUpperCase(),
+    postgresUrl: options.postgresUrl,
+    clients: flags.connections,
+    batchStyle: options.rawBatch,
+  });
+  console.log(
+    `  ${name}: ${fmt.int(result.operations / result.wallS)} operations/s, p50 ${fmt.ms(result.latencyMs.p50)} ms, p99 ${fmt.ms(result.latencyMs.p99)} ms per ${opsPerCommit === 1 ? 'operation' : 'commit'}, ` +
+      `${fmt.int((result.processCpuS * 1e6) / Math.max(1, result.operations))} µs driver CPU/op` +
+      (result.postgresCpuS !== null ? `, ${fmt.int((result.postgresCpuS * 1e6) / Math.max(1, result.operations))} µs PostgreSQL CPU/op, ${result.deadlocks} deadlocks` : '') +
+      `; ${result.description}`,
+  );
+  return { config, kind, rep, result };
 }
 
 async function main(): Promise<void> {
@@ -269,9 +329,13 @@ async function main(): Promise<void> {
       ...COMMON_OPTIONS,
       ...STORE_OPTIONS,
       batch: { type: 'string', default: '100' },
-      durability: { type: 'string', default: 'full,normal' },
+      durability: { type: 'string', default: 'full' },
       modes: { type: 'string', default: 'single,batch' },
       'group-commit': { type: 'string', default: 'on' },
+      workload: { type: 'string', default: 'hot' },
+      'spread-accounts': { type: 'string', default: '10000' },
+      baseline: { type: 'string', default: 'on' },
+      'raw-batch': { type: 'string', default: 'calls' },
     },
   });
   if (values.help) {
@@ -286,75 +350,58 @@ async function main(): Promise<void> {
   const stores = listFlag('store', values.store, STORES);
   const instances = instancesFlag(values.instances);
   const groupCommits = listFlag('group-commit', values['group-commit'], ['on', 'off'] as const);
+  const workloads = listFlag('workload', values.workload, WORKLOADS);
+  const [baseline] = listFlag('baseline', values.baseline, ['on', 'off'] as const);
+  const [rawBatch] = listFlag('raw-batch', values['raw-batch'], ['calls', 'set'] as const);
+  const spreadAccounts = positiveInt('spread-accounts', values['spread-accounts']);
+  if (spreadAccounts < 2 || spreadAccounts > 1_000_000) throw new Error('--spread-accounts must be between 2 and 1,000,000 (a scenario holds at most 10,000 users of 100 accounts)');
   const postgresUrl = postgresUrlFlag(values['postgres-url']);
+  const options: Options = { modes, batch, flags, postgresUrl, redis: values.redis, baseline: baseline === 'on', rawBatch: rawBatch ?? 'calls', spreadAccounts };
 
   const configs: Configuration[] = [];
   for (const store of stores) {
-    for (const groupCommit of groupCommits) {
-      if (store === 'sqlite') {
-        for (const durability of durabilities) configs.push({ store, durability, instances: 1, groupCommit });
-      } else {
-        for (const n of instances) configs.push({ store, durability: null, instances: n, groupCommit });
+    for (const workload of workloads) {
+      for (const groupCommit of groupCommits) {
+        if (store === 'sqlite') {
+          for (const durability of durabilities) configs.push({ store, durability, instances: 1, groupCommit, workload });
+        } else {
+          for (const n of instances) configs.push({ store, durability: null, instances: n, groupCommit, workload });
+        }
       }
     }
   }
 
   console.log(
-    `write benchmark: ${flags.durationS} s measured after ${flags.warmupS} s warm-up, ${flags.connections} connections, batch ${batch}, revision ${gitRevision()}`,
+    `write benchmark: ${flags.repeat} alternated repetitions of ${flags.durationS} s measured after ${flags.warmupS} s warm-up, ${flags.connections} connections, ` +
+      `batch ${batch}, workloads ${workloads.join(', ')}, baselines ${options.baseline ? 'on' : 'off'}, revision ${gitRevision()}`,
   );
-  console.log(`  ${placement(flags, 'every assetbook instance')}${stores.includes('postgres') ? '; PostgreSQL runs unpinned (a service of the machine, on any CPU)' : ''}`);
+  console.log(`  ${placement(flags, 'every assetbook instance and the raw baselines')}${stores.includes('postgres') ? '; PostgreSQL runs unpinned (a service of the machine, on any CPU)' : ''}`);
   if (stores.includes('sqlite') && instances.some((n) => n !== 1)) console.log('  SQLite runs one instance only (a SQLite file belongs to one process): --instances applies to PostgreSQL');
   if (stores.includes('postgres')) console.log(`  ${await preparePostgres(postgresUrl)}; --durability applies to SQLite only`);
   const rows: Row[] = [];
-  for (const config of configs) rows.push(...(await benchConfiguration(config, modes, batch, flags, postgresUrl, values.redis)));
+  const raws: RawRow[] = [];
+  const deadlocks: ConfigDeadlocks[] = [];
+  for (const config of configs) {
+    const measured = await benchConfiguration(config, options);
+    rows.push(...measured.rows);
+    raws.push(...measured.raws);
+    if (measured.deadlocks) deadlocks.push(measured.deadlocks);
+  }
 
   const withPostgres = stores.includes('postgres');
-  const table = markdownTable(
-    [
-      'store',
-      'durability',
-      'instances',
-      'group commit',
-      'mode',
-      'operations/s (mean)',
-      'requests/s (mean)',
-      'p50 ms',
-      'p97.5 ms',
-      'p99 ms',
-      'operations/commit',
-      'server CPU µs/operation',
-      'server CPU busy',
-      ...(withPostgres ? ['PostgreSQL CPU busy'] : []),
-      'client CPU busy',
-      'other load (cores)',
-    ],
-    rows.map(({ config, mode, opsPerRequest, load, group }) => {
-      const reqs = requestsPerS(load);
-      const perCommit = group ? fmt.ratio(group.operations / Math.max(1, group.commits)) : mode === 'batch' ? `${batch} (one per request)` : '1 (no group commit)';
-      return [
-        config.store === 'sqlite' ? 'SQLite' : 'PostgreSQL',
-        config.durability ?? '—',
-        String(config.instances),
-        config.groupCommit,
-        mode === 'single' ? 'single (POST /operations)' : `batch of ${opsPerRequest} (POST /operations/batch)`,
-        fmt.int(reqs * opsPerRequest),
-        fmt.int(reqs),
-        fmt.ms(load.latencyMs.p50),
-        fmt.ms(load.latencyMs.p97_5),
-        fmt.ms(load.latencyMs.p99),
-        perCommit,
-        fmt.int((load.serverCpuS * 1e6) / (load.ok * opsPerRequest)),
-        fmt.pct(load.serverCpuS / load.wallS),
-        ...(withPostgres ? [load.postgresCpuS === null ? '—' : fmt.pct(load.postgresCpuS / load.wallS)] : []),
-        fmt.pct(load.clientCpuS / load.wallS),
-        fmt.ratio(otherLoad(load)),
-      ];
-    }),
-  );
-  console.log(`\n${table}\n`);
+  console.log(`\n## Every run\n\n${runsTable(rows, raws, batch, withPostgres)}\n`);
+  console.log(`## Summary: assetbook beside the raw baselines (medians of ${flags.repeat} alternated repetitions)\n\n${summaryTable(rows, raws, deadlocks, batch)}\n`);
   console.log(
-    `Measured runs of ${flags.durationS} s after ${flags.warmupS} s warm-up; ${flags.connections} connections in all, pipelining 1 (split evenly between instances); ` +
-      `${placement(flags, 'every assetbook instance')}; loopback. Latencies are per request (every instance merged); CPU figures cover the measured run only; ` +
+    'Ratio: assetbook operations/s ÷ the baseline\'s, per repetition (runs of the same repetition), median (min–max). Goals (issue 14): SQLite single ≥ 0.5 × raw at ' +
+      `${batch} ops/commit, batch ≥ 0.8 × the same; PostgreSQL single ≥ 0.8 × raw one call per op, batch ≥ 0.8 × raw batches, batch p99 < 2 s, no deadlock. ` +
+      'CPU µs/op: the servers\' (or the raw driver\'s) CPU plus, on PostgreSQL, every postgres process\'s, per operation of the measured run. ' +
+      'Deadlocks (assetbook) = the database\'s deadlock counter over the configuration minus those the raw baseline was told of (other clients of the database count too).',
+  );
+  const scaling = instancesTable(rows);
+  if (scaling) console.log(`\n## Several instances on one PostgreSQL: total throughput ÷ one instance's\n\n${scaling}\n`);
+  console.log(
+    `\nMeasured runs of ${flags.durationS} s after ${flags.warmupS} s warm-up; ${flags.connections} connections in all, pipelining 1 (split evenly between instances); ` +
+      `${placement(flags, 'every assetbook instance and the raw baselines')}; loopback. Latencies are per request (every instance merged); CPU figures cover the measured run only; ` +
       `"server CPU" sums every instance. SQLite: a WAL file in a temp dir.` +
       (withPostgres
         ? ' PostgreSQL: unpinned, its CPU is every postgres process (other clients\' backends included, so another user of the same server shows there); ' +

@@ -1,0 +1,38 @@
+/**
+ * The second baseline for bench/read.ts: bare node:http (no framework at all) answering
+ * GET /balances with the file given by --body-file, byte for byte, pre-built once as a Buffer.
+ * It shows what the kernel, HTTP parsing and the response write cost alone, so the gap between
+ * it and bare Fastify is Fastify's own, and the gap to assetbook is assetbook's.
+ *
+ * Prints one JSON line once it listens; stops on SIGTERM/SIGINT and when its stdin closes.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { exitOnStop } from './exit-on-stop.js';
+
+const { values } = parseArgs({ options: { 'body-file': { type: 'string' } } });
+const bodyFile = values['body-file'];
+if (bodyFile === undefined) {
+  console.error('usage: bare-node-server.ts --body-file <file>');
+  process.exit(2);
+}
+
+const body = readFileSync(bodyFile);
+// The same content type as assetbook and bare Fastify send, so the client parses the same thing.
+const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) };
+const server = createServer((request, response) => {
+  if (request.method === 'GET' && request.url === '/balances') {
+    response.writeHead(200, headers);
+    response.end(body);
+    return;
+  }
+  response.writeHead(404).end();
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+exitOnStop(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+console.log(JSON.stringify({ ready: true, url, pid: process.pid, bodyBytes: body.length }));
