@@ -1,4 +1,5 @@
-import type { LedgerStore, StoreTx } from '../store/store.js';
+import type { LedgerStore } from '../store/store.js';
+import { withCatalog, type CatalogCache } from './catalog-cache.js';
 import { LedgerError } from './errors.js';
 import type { OperationRequest } from './operations.js';
 import { LedgerSession, type ApplyResult } from './session.js';
@@ -53,7 +54,8 @@ export class GroupCommitter {
     /** The ledger's transactions (so that its events hear of each commit), and how many run well at once. */
     private readonly store: Pick<LedgerStore, 'transaction' | 'writeConcurrency'>,
     private readonly clockMs: () => number,
-    private readonly assets: ReadonlyMap<string, Asset>,
+    /** Committed assets (a store only this process writes), and the catalog cache of a shared one (catalog-cache.ts). */
+    private readonly catalog: { readonly assets: ReadonlyMap<string, Asset>; readonly catalog: CatalogCache | null },
     private readonly options: GroupCommitOptions,
   ) {}
 
@@ -98,7 +100,11 @@ export class GroupCommitter {
     let outcomes: Outcome[];
     try {
       // The store may run this function again after a lost race: it rebuilds every outcome.
-      outcomes = await this.store.transaction((tx) => this.applyAll(tx, group));
+      outcomes = await withCatalog(
+        (run) => this.store.transaction(run),
+        (tx) => new LedgerSession(tx, this.clockMs(), this.catalog.assets, [], this.catalog.catalog),
+        (session) => this.applyAll(session, group),
+      );
     } catch (error) {
       // A refusal of the whole transaction comes from its end (a system book past the limit,
       // StoreTx.addToSystemBooks), so no savepoint could keep it to one operation: each one
@@ -119,8 +125,7 @@ export class GroupCommitter {
     });
   }
 
-  private async applyAll(tx: StoreTx, group: readonly Waiting[]): Promise<Outcome[]> {
-    const session = new LedgerSession(tx, this.clockMs(), this.assets);
+  private async applyAll(session: LedgerSession, group: readonly Waiting[]): Promise<Outcome[]> {
     if (group.length > 1) {
       const requests = group.map((w) => w.request);
       // One writer (SQLite) has nothing to lock ahead, but still looks every key up at once.

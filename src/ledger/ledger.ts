@@ -1,4 +1,5 @@
 import type { LedgerStore, StoreTx } from '../store/store.js';
+import { CatalogCache, withCatalog } from './catalog-cache.js';
 import { CommitRecorder } from './commit-recorder.js';
 import { LedgerError } from './errors.js';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
@@ -51,6 +52,8 @@ export class Ledger {
   private readonly writeAssets: ReadonlyMap<string, Asset>;
   private resets = 0;
   private readonly groups: GroupCommitter | null;
+  /** Assets and accounts for writes on a shared store, by the catalog's epoch (catalog-cache.ts). */
+  private readonly catalog: CatalogCache | null;
   /** Committed journal entries, to in-process subscribers (events.ts). */
   readonly events: LedgerEvents;
   /** The venues' fact declarations sessions build subjects with. */
@@ -62,6 +65,7 @@ export class Ledger {
     options: LedgerOptions = {},
   ) {
     this.writeAssets = store.sharedByInstances ? new Map() : this.assetCache;
+    this.catalog = store.sharedByInstances ? new CatalogCache() : null;
     this.events = new LedgerEvents(store, options.events);
     this.venues = options.venues ?? [];
     const group = options.groupCommit ?? false;
@@ -69,7 +73,7 @@ export class Ledger {
     this.groups =
       group === false
         ? null
-        : new GroupCommitter(transactions, clockMs, this.writeAssets, {
+        : new GroupCommitter(transactions, clockMs, { assets: this.writeAssets, catalog: this.catalog }, {
             lanes: group.lanes ?? store.writeConcurrency,
             maxGroup: group.maxGroup ?? GROUP_COMMIT_MAX,
           });
@@ -77,7 +81,11 @@ export class Ledger {
 
   /** Runs `fn` with a session in one transaction: all of it lands, or none of it. */
   session<T>(fn: (session: LedgerSession) => Promise<T>): Promise<T> {
-    return this.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.writeAssets, this.venues)));
+    return withCatalog(
+      (run) => this.transaction(run),
+      (tx) => new LedgerSession(tx, this.clockMs(), this.writeAssets, this.venues, this.catalog),
+      fn,
+    );
   }
 
   /**
@@ -169,6 +177,7 @@ export class Ledger {
   /** Empties the store (sandbox use). */
   async reset(): Promise<void> {
     await this.store.reset();
+    this.catalog?.clear();
     this.assetCache.clear();
     this.assetCachedAtMs.clear();
     this.resets++;

@@ -18,6 +18,7 @@ import {
 import { parseOperation } from './operation-types.js';
 import { SYSTEM_ACCOUNT, type Account, type AccountKind, type Asset, type Bucket, type JournalEntry, type Posting, type User } from './types.js';
 import { buildFacts, missingFacts, type FactsInput, type VenueIdentity } from './venue-facts.js';
+import { CatalogStale, type CatalogCache } from './catalog-cache.js';
 import {
   balanceKeyId,
   compareBalanceKeys,
@@ -66,6 +67,11 @@ export class LedgerSession {
   private absentKeys = new Set<string>();
   /** Catalog reads under way (`prefetch`), by `asset:<symbol>` or `account:<id>`. */
   private readonly prefetching = new Map<string, Promise<unknown>>();
+  /** This transaction's catalog epoch (`StoreTx.catalogEpoch`), asked for with its first queries. */
+  private epoch: Promise<number> | null = null;
+  private epochRead: number | null = null;
+  /** The epochs of the cached entries this transaction planned with: each must be its own. */
+  private readonly usedEpochs = new Set<number>();
 
   constructor(
     private readonly tx: StoreTx,
@@ -74,7 +80,61 @@ export class LedgerSession {
     private readonly committedAssets: ReadonlyMap<string, Asset> = new Map(),
     /** What each venue served knows assets, users and accounts by: checked and generated on create. */
     private readonly venues: readonly VenueIdentity[] = [],
+    /**
+     * Assets and accounts earlier transactions read, on a store other instances share: used only
+     * where the store tells the catalog's epoch, and confirmed before the commit (`confirmCatalog`).
+     */
+    private readonly catalog: CatalogCache | null = null,
   ) {}
+
+  /** Asks for the catalog's epoch once, with the transaction's first queries (no round trip of its own). */
+  private readEpoch(): void {
+    if (this.epoch !== null || this.catalog === null || this.tx.catalogEpoch === undefined) return;
+    this.epoch = this.tx.catalogEpoch();
+    this.epoch.catch(() => undefined);
+  }
+
+  /** A cached asset, copied into this transaction's own (its epoch noted, to be confirmed). */
+  private cachedAsset(symbol: string): Asset | undefined {
+    const asset = this.epoch === null ? undefined : this.catalog?.asset(symbol);
+    if (asset) {
+      this.usedEpochs.add(this.catalog?.currentEpoch ?? -1);
+      this.assets.set(symbol, asset);
+    }
+    return asset;
+  }
+
+  private cachedAccount(id: number): Account | undefined {
+    const account = this.epoch === null ? undefined : this.catalog?.account(id);
+    if (account) {
+      this.usedEpochs.add(this.catalog?.currentEpoch ?? -1);
+      this.accounts.set(id, account);
+    }
+    return account;
+  }
+
+  /**
+   * Before the commit, and before a refusal leaves: a transaction that planned with cached entries
+   * of another epoch than its own (another instance reset the store since) throws `CatalogStale`,
+   * and the ledger runs it again with the cache emptied. Its reads were of its own epoch: the
+   * epoch is read with a table a reset empties, so a reset either waits for this transaction or
+   * finished before its first statement (PgTx.catalogEpoch).
+   */
+  async confirmCatalog(): Promise<void> {
+    if (this.epoch === null) return;
+    const epoch = await this.epoch;
+    this.epochRead = epoch;
+    if ([...this.usedEpochs].some((used) => used !== epoch)) {
+      // Empties the cache if it is older than this epoch.
+      this.catalog?.learn(epoch, [], []);
+      throw new CatalogStale();
+    }
+  }
+
+  /** After the commit: what this transaction read of the catalog, for the next ones. */
+  learnCatalog(): void {
+    if (this.epochRead !== null) this.catalog?.learn(this.epochRead, this.assets.values(), this.accounts.values());
+  }
 
   async createAsset(input: AssetInput): Promise<Asset> {
     const fields = checkAsset(input);
@@ -187,16 +247,36 @@ export class LedgerSession {
     const key = request.key;
     const { key: _key, ...content } = request;
     const hash = sha256Hex(canonicalJson(content));
-    // The key lookup and the reads of the assets and accounts the request names go out together:
-    // an engine on a connection sends them as one round trip.
-    const [previous] = await Promise.all([this.absentKeys.has(key) ? undefined : this.tx.getOperation(key), this.prefetch(request)]);
-    if (previous) {
-      if (previous.hash !== hash) {
-        throw new LedgerError('IDEMPOTENCY_CONFLICT', `key ${key} was used before for a different operation`, 'key');
+    this.readEpoch();
+    const lookup = this.absentKeys.has(key) ? undefined : this.tx.getOperation(key);
+    let plan: Plan;
+    if (lookup !== undefined && this.namesToRead(request).length === 0) {
+      // Every name the request gives is known: the plan needs no read, and the lock of its books
+      // goes out with the key lookup instead of after its answer (one round trip fewer). A replay
+      // answers as before (its books stay locked for nothing until the end of this transaction);
+      // a refusal waits for the lookup, since a replay's answer comes first.
+      lookup.catch(() => undefined);
+      const ahead = planOperation(request, this.context()).then(async (planned) => {
+        await this.lockBooks(planned.postings);
+        return planned;
+      });
+      ahead.catch(() => undefined);
+      const previous = await lookup;
+      if (previous) {
+        // A lost race or a lost connection is the transaction's, a replay or not.
+        await ahead.catch((error: unknown) => {
+          if (!(error instanceof LedgerError)) throw error;
+        });
+        return replayOf(previous, hash, key);
       }
-      return { replayed: true, result: { entry: previous.entry, replayed: true } };
+      plan = await ahead;
+    } else {
+      // The key lookup and the reads of the assets and accounts the request names go out together:
+      // an engine on a connection sends them as one round trip.
+      const [previous] = await Promise.all([lookup, this.prefetch(request)]);
+      if (previous) return replayOf(previous, hash, key);
+      plan = await planOperation(request, this.context());
     }
-    const plan = await planOperation(request, this.context());
     const postings = plan.postings;
     assert(isZeroSumPerAsset(postings), `planned postings of ${request.type} sum to zero per asset`);
     const writes = await this.applyPostings(postings);
@@ -228,13 +308,30 @@ export class LedgerSession {
         if (!(error instanceof LedgerError)) throw error;
       }
     }
+    this.readEpoch();
     // Every key in one query, and the assets and accounts named, all sent together; each
     // operation then skips its own lookup (see `absentKeys`).
-    const [used] = await Promise.all([this.tx.existingOperationKeys(parsed.map((r) => r.key)), ...parsed.map((r) => this.prefetch(r))]);
+    const lookup = this.tx.existingOperationKeys(parsed.map((r) => r.key));
+    if (parsed.every((r) => this.namesToRead(r).length === 0)) {
+      // Every name is known: the lock ahead needs no read and goes out with the key lookup. It
+      // locks the books of operations that turn out replayed too (for nothing, until the end).
+      lookup.catch(() => undefined);
+      const locked = this.lockAhead(parsed);
+      locked.catch(() => undefined);
+      const used = await lookup;
+      for (const request of parsed) if (!used.has(request.key)) this.absentKeys.add(request.key);
+      await locked;
+      return;
+    }
+    const [used] = await Promise.all([lookup, ...parsed.map((r) => this.prefetch(r))]);
+    await this.lockAhead(parsed.filter((request) => !used.has(request.key)));
+    for (const request of parsed) if (!used.has(request.key)) this.absentKeys.add(request.key);
+  }
+
+  /** Plans each request (a refused one is skipped) and locks the existing books of them all in one call, in the global order. */
+  private async lockAhead(requests: readonly OperationRequest[]): Promise<void> {
     const keys = new Map<string, BalanceKey>();
-    for (const request of parsed) {
-      if (used.has(request.key)) continue;
-      this.absentKeys.add(request.key);
+    for (const request of requests) {
       try {
         for (const p of (await planOperation(request, this.context())).postings) {
           // System books are not locked: they are added to at the end (`addToSystemBooks`).
@@ -389,14 +486,37 @@ export class LedgerSession {
       }
       reads.push(pending);
     };
-    for (const [field, value] of Object.entries(request)) {
-      if (field === 'asset' && typeof value === 'string' && !this.assets.has(value) && !this.committedAssets.has(value)) {
-        read(`asset:${value}`, () => this.tx.getAsset(value).then((asset) => asset && this.assets.set(value, asset)));
-      } else if ((field === 'account' || field === 'from' || field === 'to') && isId(value) && !this.accounts.has(value)) {
-        read(`account:${value}`, () => this.tx.getAccount(value).then((account) => account && this.accounts.set(value, account)));
-      }
+    for (const name of this.namesToRead(request)) {
+      if (typeof name === 'string') read(`asset:${name}`, () => this.tx.getAsset(name).then((asset) => asset && this.assets.set(name, asset)));
+      else read(`account:${name}`, () => this.tx.getAccount(name).then((account) => account && this.accounts.set(name, account)));
     }
     await Promise.all(reads);
+  }
+
+  /** The assets (by symbol) and accounts (by id) a request names at its top level that neither this transaction nor the cache knows. */
+  private namesToRead(request: OperationRequest): (string | number)[] {
+    const names: (string | number)[] = [];
+    for (const [field, value] of Object.entries(request)) {
+      if (field === 'asset' && typeof value === 'string') {
+        if (!this.assets.has(value) && !this.committedAssets.has(value) && !this.cachedAsset(value)) names.push(value);
+      } else if ((field === 'account' || field === 'from' || field === 'to') && isId(value)) {
+        if (!this.accounts.has(value) && !this.cachedAccount(value)) names.push(value);
+      }
+    }
+    return names;
+  }
+
+  /** Locks the account books these postings touch that this transaction does not hold yet, in the global order. */
+  private async lockBooks(postings: readonly Posting[]): Promise<void> {
+    const keys = new Map<string, BalanceKey>();
+    for (const p of postings) {
+      const id = balanceKeyId(p);
+      if (p.account !== SYSTEM_ACCOUNT && !this.held.has(id)) keys.set(id, { account: p.account, bucket: p.bucket, asset: p.asset });
+    }
+    if (keys.size === 0) return;
+    const sorted = [...keys.values()].sort(compareBalanceKeys);
+    const amounts = await this.tx.lockBalances(sorted);
+    sorted.forEach((key, i) => this.held.set(balanceKeyId(key), amounts[i] ?? 0n));
   }
 
   private context(): PlanContext {
@@ -404,16 +524,18 @@ export class LedgerSession {
     const committed = this.committedAssets;
     const assets = this.assets;
     const accounts = this.accounts;
+    const cachedAsset = (symbol: string) => this.cachedAsset(symbol);
+    const cachedAccount = (id: number) => this.cachedAccount(id);
     return {
       // The request's shape was checked (operation-types.ts): what is left is whether the thing exists.
       async asset(symbol: string, path: string): Promise<Asset> {
-        const asset = committed.get(symbol) ?? assets.get(symbol) ?? (await tx.getAsset(symbol));
+        const asset = committed.get(symbol) ?? assets.get(symbol) ?? cachedAsset(symbol) ?? (await tx.getAsset(symbol));
         if (!asset) throw new LedgerError('ASSET_NOT_FOUND', `${path}: no asset ${describe(symbol)}`, path);
         assets.set(symbol, asset);
         return asset;
       },
       async account(id: number, path: string): Promise<Account> {
-        const account = accounts.get(id) ?? (await tx.getAccount(id));
+        const account = accounts.get(id) ?? cachedAccount(id) ?? (await tx.getAccount(id));
         if (!account) throw new LedgerError('ACCOUNT_NOT_FOUND', `${path}: no account ${describe(id)}`, path);
         accounts.set(id, account);
         return account;
@@ -436,6 +558,14 @@ export class LedgerSession {
       },
     };
   }
+}
+
+/** A key found in the journal: the original result, if the request is the same. */
+function replayOf(previous: { readonly entry: JournalEntry; readonly hash: string }, hash: string, key: string): StartedOperation {
+  if (previous.hash !== hash) {
+    throw new LedgerError('IDEMPOTENCY_CONFLICT', `key ${key} was used before for a different operation`, 'key');
+  }
+  return { replayed: true, result: { entry: previous.entry, replayed: true } };
 }
 
 /** An operation that would take a balance (or a posting) past what any engine stores exactly: refused, nothing written. */

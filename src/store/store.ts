@@ -136,6 +136,13 @@ export interface StoreTx extends StoreReader {
    * is not a ledger refusal still fails (and, if it was a lost race, reruns) the whole transaction.
    */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * On a store other instances share and may reset: a number that changes with every reset, as
+   * this transaction sees the catalog (a reset either waits for the transaction to end or is over
+   * before it reads anything). Asked for first, it goes out with the transaction's first queries.
+   * The ledger keeps assets and accounts across transactions by it (ledger/catalog-cache.ts).
+   */
+  catalogEpoch?(): Promise<number>;
   /** Reserves the id the next `insertAccount` must use, so venue identities can derive from it. */
   allocateAccountId(): Promise<number>;
   /** Stores an asset with its facts; `identities` are its unique facts, indexed (a clash: IDENTITY_TAKEN). */

@@ -102,6 +102,24 @@ class PgTx extends SqlTx {
     return this.tx as unknown as Sql;
   }
 
+  private epoch: Promise<number> | null = null;
+
+  /**
+   * The count of resets (a setting the reset bumps before it empties the tables), once per
+   * transaction. The statement names `accounts`, which a reset truncates: it takes its table lock
+   * before its snapshot, so it either waits for a reset under way to commit and reads its count,
+   * or holds the lock that makes any later reset wait for this transaction to end. Either way
+   * the catalog this transaction reads belongs to the count it read.
+   */
+  catalogEpoch(): Promise<number> {
+    this.epoch ??= guarded(
+      this.sql<{ epoch: string }[]>`
+        SELECT coalesce((SELECT value FROM settings WHERE name = ${CATALOG_RESETS}), '0') AS epoch
+        WHERE NOT EXISTS (SELECT FROM accounts WHERE false)`,
+    ).then(([row]) => Number(row?.epoch ?? 0));
+    return this.epoch;
+  }
+
   /** Serializes catalog writes across instances, once per transaction. */
   protected override async lockCatalog(): Promise<void> {
     if (this.catalogLocked) return;
@@ -328,6 +346,9 @@ class PgTx extends SqlTx {
   }
 }
 
+/** The setting counting resets: the catalog's epoch. */
+const CATALOG_RESETS = 'ledger.resets';
+
 /** The columns of no balance writes, for an entry's insert that carries none. */
 const NO_WRITES = { accounts: [], assets: [], buckets: [], amounts: [], atMs: [] } as const;
 
@@ -512,6 +533,10 @@ export class PostgresStore extends SqlReads implements LedgerStore {
     await guarded(
       this.sql.begin(async (tx) => {
         await tx`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE.catalog}, 0)`;
+        // Counted before the tables are emptied, under the same transaction: an instance's cached
+        // assets and accounts are of the count before (PgTx.catalogEpoch).
+        await tx`INSERT INTO settings (name, value) VALUES (${CATALOG_RESETS}, '1')
+          ON CONFLICT (name) DO UPDATE SET value = (settings.value::bigint + 1)::text`;
         await tx`SELECT set_config('assetbook.resetting', 'on', true)`;
         await tx`TRUNCATE ${tx(POSTGRES_LEDGER_TABLES as unknown as string[])} RESTART IDENTITY`;
         // Delivered at commit, to every instance's journal watcher but this store's own.
