@@ -80,9 +80,9 @@ export class Ledger {
   }
 
   /** Runs `fn` with a session in one transaction: all of it lands, or none of it. */
-  session<T>(fn: (session: LedgerSession) => Promise<T>): Promise<T> {
+  session<T>(fn: (session: LedgerSession) => Promise<T>, settle?: (result: T) => Promise<unknown>): Promise<T> {
     return withCatalog(
-      (run) => this.transaction(run),
+      (run) => this.transaction(run, settle),
       (tx) => new LedgerSession(tx, this.clockMs(), this.writeAssets, this.venues, this.catalog),
       fn,
     );
@@ -93,20 +93,36 @@ export class Ledger {
    * events hear of each commit once it is done. While someone listens, the transaction's balance
    * writes are recorded, and events carry each entry's balances as that entry left them.
    */
-  private async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  private async transaction<T>(fn: (tx: StoreTx) => Promise<T>, settle?: (result: T) => Promise<unknown>): Promise<T> {
     let recorder: CommitRecorder | null = null;
     const result = await this.store.transaction((tx) => {
       // A rerun (a lost race) starts a new record: only the run that commits counts.
       recorder = this.events.active ? new CommitRecorder() : null;
       return fn(recorder ? recorder.wrap(tx) : tx);
     });
+    // What `fn` sent without waiting (an entry's insert sent with the COMMIT) is recorded once answered.
+    if (settle) await settle(result);
     this.events.committed((recorder as CommitRecorder | null)?.entries ?? null);
     return result;
   }
 
   /** One operation; with group commit, it may share its transaction (never its outcome) with concurrent ones. */
   apply(request: OperationRequest): Promise<ApplyResult> {
-    return this.groups ? this.groups.apply(request) : this.session((s) => s.apply(request));
+    if (this.groups) return this.groups.apply(request);
+    if (!this.store.commitRefusesAfterFailedWrite) return this.session((s) => s.apply(request));
+    return this.applyWithCommit(request);
+  }
+
+  /**
+   * One operation whose entry's insert and COMMIT go out together (one round trip fewer): the
+   * store refuses the COMMIT if the insert failed, and reports the insert's failure.
+   */
+  private async applyWithCommit(request: OperationRequest): Promise<ApplyResult> {
+    const started = await this.session(
+      (s) => s.start(request),
+      (st) => (st.replayed ? Promise.resolve() : st.id),
+    );
+    return started.replayed ? started.result : { entry: { id: await started.id, ...started.entry }, replayed: false };
   }
 
   /** How many operations shared how many commits (null when group commit is off). */

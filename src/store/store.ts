@@ -230,6 +230,13 @@ export interface LedgerStore extends StoreReader {
    * reset included: caches of this process must then be bounded in time, not only by its own resets.
    */
   readonly sharedByInstances: boolean;
+  /**
+   * True when a COMMIT is refused if any statement sent before it failed (PostgreSQL: a failed
+   * statement aborts the transaction). The ledger may then send a single operation's COMMIT with
+   * its entry's insert instead of after its answer (one round trip fewer), and the store reports
+   * the insert's own failure when the COMMIT is refused. Absent: every write is awaited first.
+   */
+  readonly commitRefusesAfterFailedWrite?: boolean;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** The hot path: every bucket of every asset one account holds (rows written at least once). */
   readBalances(account: number): Promise<Balance[]>;

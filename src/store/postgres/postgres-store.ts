@@ -93,6 +93,8 @@ class PgTx extends SqlTx {
   private inGroup = false;
   /** The newest journal entry this transaction inserted: the commit notice carries it. */
   newestOperationId = 0;
+  /** The first failure of an entry's insert: what a COMMIT sent before its answer reports when refused. */
+  failure: unknown = undefined;
 
   constructor(private readonly tx: postgres.TransactionSql<Record<string, never>>) {
     super(new PostgresRunner(tx as unknown as Sql), POSTGRES_ADAPTER);
@@ -292,12 +294,27 @@ class PgTx extends SqlTx {
       }
     } catch (error) {
       const failure = boundary(error);
+      this.failure ??= failure;
       for (const q of queued) q.reject(failure);
       throw failure;
     }
   }
 
-  async insertOperation(op: NewOperation): Promise<number> {
+  /** Every entry's insert of this transaction, settled or not: a COMMIT sent before their answers waits for them (`settled`). */
+  private readonly inserts: Promise<unknown>[] = [];
+
+  /** Resolves once every entry's insert has its answer (and `failure`, `newestOperationId` are known). */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.inserts);
+  }
+
+  insertOperation(op: NewOperation): Promise<number> {
+    const inserted = this.insertEntry(op);
+    this.inserts.push(inserted);
+    return inserted;
+  }
+
+  private async insertEntry(op: NewOperation): Promise<number> {
     if (this.lockedAhead && !this.inGroup) {
       return new Promise<number>((resolve, reject) => {
         this.pendingEntries.push({ op, resolve, reject });
@@ -338,8 +355,9 @@ class PgTx extends SqlTx {
           WITH ORDINALITY AS t(account_id, bucket, asset, amount, seq)
       )
       SELECT id FROM op`.catch((error: unknown) => {
-      if (s.length > 0 && (error as { code?: string }).code === NUMERIC_OVERFLOW) throw systemBookBeyondLimit(overflowing(s));
-      throw boundary(error);
+      const failure = s.length > 0 && (error as { code?: string }).code === NUMERIC_OVERFLOW ? systemBookBeyondLimit(overflowing(s)) : boundary(error);
+      this.failure ??= failure;
+      throw failure;
     });
     this.newestOperationId = Math.max(this.newestOperationId, Number(row?.id));
     return Number(row?.id);
@@ -369,6 +387,7 @@ const exhausted = (runs: number) =>
 export class PostgresStore extends SqlReads implements LedgerStore {
   readonly engine = 'postgres';
   readonly sharedByInstances = true;
+  readonly commitRefusesAfterFailedWrite = true;
   private nextNonceSweepMs = 0;
   private reruns = 0;
   private settleWaits = 0;
@@ -480,7 +499,10 @@ export class PostgresStore extends SqlReads implements LedgerStore {
       await begun;
       const committed = await connection`COMMIT`;
       open = false;
-      if (committed.command !== 'COMMIT') throw new Error(`the transaction was not committed (the server answered ${committed.command})`);
+      await run.settled();
+      // Refused after an entry's insert failed (sent with the COMMIT, not awaited before it): that
+      // failure is the transaction's (a lost key race is then run again, a refusal reported).
+      if (committed.command !== 'COMMIT') throw run.failure ?? new Error(`the transaction was not committed (the server answered ${committed.command})`);
       return { result, newestOperationId: run.newestOperationId };
     } catch (error) {
       if (open) await connection`ROLLBACK`.catch(() => undefined);
