@@ -50,7 +50,7 @@ test('a PostgreSQL store needs a secret key (every instance must open the same s
   assert.throws(() => resolveConfig({ redis: 'localhost:6379' }, {}), /redis:\/\//);
   assert.throws(() => resolveConfig({ postgresPoolSize: '1' }, {}), /postgres-pool-size/);
   assert.equal(resolveConfig({ groupCommit: 'on' }, {}).groupCommit, true);
-  assert.equal(resolveConfig({}, {}).groupCommit, false, 'off unless asked for: see docs/benchmarks.md');
+  assert.equal(resolveConfig({}, {}).groupCommit, true, 'on unless turned off: see docs/benchmarks.md');
 });
 
 test('an instance whose secret key differs from the one the store was written with is refused before it serves', async () => {

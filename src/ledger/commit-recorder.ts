@@ -1,4 +1,4 @@
-import type { BalanceWrite, NewOperation, StoreTx } from '../store/store.js';
+import { compareBalanceKeys, type BalanceDelta, type BalanceWrite, type NewOperation, type StoreTx } from '../store/store.js';
 
 /** A committed entry of this process, with each book it touched as that entry left it. */
 export interface CommittedEntry {
@@ -26,10 +26,21 @@ export class CommitRecorder {
       await tx.writeBalances(rows);
       this.unattached.push(...rows);
     };
+    // A system book is added to without a read (StoreTx.addToSystemBooks). To tell its balance as
+    // of the entry, it is locked first: held, it changes only by this transaction, whose earlier
+    // additions the lock's read includes; so recording costs the serialization it avoids, and
+    // only while someone listens.
+    const addToSystemBooks = async (deltas: readonly BalanceDelta[]): Promise<void> => {
+      const current = await tx.lockBalances(deltas);
+      await tx.addToSystemBooks(deltas);
+      this.unattached.push(...deltas.map((d, i) => ({ account: d.account, bucket: d.bucket, asset: d.asset, amount: (current[i] ?? 0n) + d.delta, atMs: d.atMs })));
+    };
     const insertOperation = async (operation: NewOperation): Promise<number> => {
-      const id = await tx.insertOperation(operation);
-      this.recorded.push({ id, balances: this.unattached });
+      // Taken before waiting: a batch sends the next operation's writes before this id is back.
+      const balances = this.unattached.sort(compareBalanceKeys);
       this.unattached = [];
+      const id = await tx.insertOperation(operation);
+      this.recorded.push({ id, balances });
       return id;
     };
     const savepoint = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -50,7 +61,7 @@ export class CommitRecorder {
         throw error;
       }
     };
-    const overrides: Partial<StoreTx> = { writeBalances, insertOperation, savepoint };
+    const overrides: Partial<StoreTx> = { writeBalances, addToSystemBooks, insertOperation, savepoint };
     return new Proxy(tx, {
       get(target, property, receiver) {
         if (property in overrides) return overrides[property as keyof StoreTx];

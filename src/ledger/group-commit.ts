@@ -1,4 +1,5 @@
-import type { LedgerStore, StoreTx } from '../store/store.js';
+import type { LedgerStore } from '../store/store.js';
+import { withCatalog, type CatalogCache } from './catalog-cache.js';
 import { LedgerError } from './errors.js';
 import type { OperationRequest } from './operations.js';
 import { LedgerSession, type ApplyResult } from './session.js';
@@ -53,7 +54,8 @@ export class GroupCommitter {
     /** The ledger's transactions (so that its events hear of each commit), and how many run well at once. */
     private readonly store: Pick<LedgerStore, 'transaction' | 'writeConcurrency'>,
     private readonly clockMs: () => number,
-    private readonly assets: ReadonlyMap<string, Asset>,
+    /** Committed assets (a store only this process writes), and the catalog cache of a shared one (catalog-cache.ts). */
+    private readonly catalog: { readonly assets: ReadonlyMap<string, Asset>; readonly catalog: CatalogCache | null },
     private readonly options: GroupCommitOptions,
   ) {}
 
@@ -98,8 +100,19 @@ export class GroupCommitter {
     let outcomes: Outcome[];
     try {
       // The store may run this function again after a lost race: it rebuilds every outcome.
-      outcomes = await this.store.transaction((tx) => this.applyAll(tx, group));
+      outcomes = await withCatalog(
+        (run) => this.store.transaction(run),
+        (tx) => new LedgerSession(tx, this.clockMs(), this.catalog.assets, [], this.catalog.catalog),
+        (session) => this.applyAll(session, group),
+      );
     } catch (error) {
+      // A refusal of the whole transaction comes from its end (a system book past the limit,
+      // StoreTx.addToSystemBooks), so no savepoint could keep it to one operation: each one
+      // then runs alone, and only the one that takes the book past the limit is refused.
+      if (error instanceof LedgerError && error.code === 'INVALID_AMOUNT' && group.length > 1) {
+        for (const w of group) await this.commit([w]);
+        return;
+      }
       for (const w of group) w.reject(error);
       return;
     }
@@ -112,13 +125,16 @@ export class GroupCommitter {
     });
   }
 
-  private async applyAll(tx: StoreTx, group: readonly Waiting[]): Promise<Outcome[]> {
-    const session = new LedgerSession(tx, this.clockMs(), this.assets);
-    if (group.length > 1 && this.store.writeConcurrency > 1) await session.prelock(group.map((w) => w.request));
+  private async applyAll(session: LedgerSession, group: readonly Waiting[]): Promise<Outcome[]> {
+    if (group.length > 1) {
+      const requests = group.map((w) => w.request);
+      // One writer (SQLite) has nothing to lock ahead, but still looks every key up at once.
+      await (this.store.writeConcurrency > 1 ? session.prelock(requests) : session.lookUpKeys(requests));
+    }
     const outcomes: Outcome[] = [];
     for (const w of group) {
       try {
-        outcomes.push({ ok: group.length === 1 ? await session.apply(w.request) : await tx.savepoint(() => session.apply(w.request)) });
+        outcomes.push({ ok: group.length === 1 ? await session.apply(w.request) : await session.savepoint(() => session.apply(w.request)) });
       } catch (error) {
         // A domain refusal is this operation's alone; anything else fails the whole transaction.
         if (!(error instanceof LedgerError)) throw error;

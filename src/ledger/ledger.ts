@@ -1,9 +1,10 @@
 import type { LedgerStore, StoreTx } from '../store/store.js';
+import { CatalogCache, withCatalog } from './catalog-cache.js';
 import { CommitRecorder } from './commit-recorder.js';
 import { LedgerError } from './errors.js';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
 import type { OperationRequest } from './operations.js';
-import { LedgerSession, isId, type ApplyResult } from './session.js';
+import { LedgerSession, isId, type ApplyResult, type StartedOperation } from './session.js';
 import type { Asset, Balance } from './types.js';
 import { verifyStore, type VerifyReport } from './verify.js';
 import { LedgerEvents, type LedgerEventsOptions } from './events.js';
@@ -52,6 +53,8 @@ export class Ledger {
   private readonly writeAssets: ReadonlyMap<string, Asset>;
   private resets = 0;
   private readonly groups: GroupCommitter | null;
+  /** Assets and accounts for writes on a shared store, by the catalog's epoch (catalog-cache.ts). */
+  private readonly catalog: CatalogCache | null;
   /** Committed journal entries, to in-process subscribers (events.ts). */
   readonly events: LedgerEvents;
   /** The venues' fact declarations sessions build subjects with. */
@@ -65,6 +68,7 @@ export class Ledger {
     options: LedgerOptions = {},
   ) {
     this.writeAssets = store.sharedByInstances ? new Map() : this.assetCache;
+    this.catalog = store.sharedByInstances ? new CatalogCache() : null;
     this.events = new LedgerEvents(store, options.events);
     this.readVersions = new ReadVersions(store, options.events?.onError);
     this.venues = options.venues ?? [];
@@ -73,15 +77,19 @@ export class Ledger {
     this.groups =
       group === false
         ? null
-        : new GroupCommitter(transactions, clockMs, this.writeAssets, {
+        : new GroupCommitter(transactions, clockMs, { assets: this.writeAssets, catalog: this.catalog }, {
             lanes: group.lanes ?? store.writeConcurrency,
             maxGroup: group.maxGroup ?? GROUP_COMMIT_MAX,
           });
   }
 
   /** Runs `fn` with a session in one transaction: all of it lands, or none of it. */
-  session<T>(fn: (session: LedgerSession) => Promise<T>): Promise<T> {
-    return this.transaction((tx) => fn(new LedgerSession(tx, this.clockMs(), this.writeAssets, this.venues)));
+  session<T>(fn: (session: LedgerSession) => Promise<T>, settle?: (result: T) => Promise<unknown>): Promise<T> {
+    return withCatalog(
+      (run) => this.transaction(run, settle),
+      (tx) => new LedgerSession(tx, this.clockMs(), this.writeAssets, this.venues, this.catalog),
+      fn,
+    );
   }
 
   /**
@@ -89,7 +97,7 @@ export class Ledger {
    * events hear of each commit once it is done. While someone listens, the transaction's balance
    * writes are recorded, and events carry each entry's balances as that entry left them.
    */
-  private async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  private async transaction<T>(fn: (tx: StoreTx) => Promise<T>, settle?: (result: T) => Promise<unknown>): Promise<T> {
     let recorder: CommitRecorder | null = null;
     const written: CommitWrites = { balances: [], everything: false };
     let result: T;
@@ -100,6 +108,8 @@ export class Ledger {
         const recorded = this.readVersions.recording(tx, written);
         return fn(recorder ? recorder.wrap(recorded) : recorded);
       });
+      // What `fn` sent without waiting (an entry's insert sent with the COMMIT) is recorded once answered.
+      if (settle) await settle(result);
     } finally {
       // Before the writer is answered, so its next read here sees the write; also when the commit's
       // outcome is unknown (a failed COMMIT may have landed).
@@ -111,7 +121,21 @@ export class Ledger {
 
   /** One operation; with group commit, it may share its transaction (never its outcome) with concurrent ones. */
   apply(request: OperationRequest): Promise<ApplyResult> {
-    return this.groups ? this.groups.apply(request) : this.session((s) => s.apply(request));
+    if (this.groups) return this.groups.apply(request);
+    if (!this.store.commitRefusesAfterFailedWrite) return this.session((s) => s.apply(request));
+    return this.applyWithCommit(request);
+  }
+
+  /**
+   * One operation whose entry's insert and COMMIT go out together (one round trip fewer): the
+   * store refuses the COMMIT if the insert failed, and reports the insert's failure.
+   */
+  private async applyWithCommit(request: OperationRequest): Promise<ApplyResult> {
+    const started = await this.session(
+      (s) => s.start(request),
+      (st) => (st.replayed ? Promise.resolve() : st.id),
+    );
+    return started.replayed ? started.result : { entry: { id: await started.id, ...started.entry }, replayed: false };
   }
 
   /** How many operations shared how many commits (null when group commit is off). */
@@ -125,20 +149,31 @@ export class Ledger {
       throw new LedgerError('INVALID_ARGUMENT', `a batch holds 1 to ${BATCH_SIZE_MAX} operations`, 'operations');
     }
     return this.session(async (s) => {
-      if (requests.length > 1 && this.store.writeConcurrency > 1) await s.prelock(requests);
-      const results: ApplyResult[] = [];
+      if (requests.length > 1) await (this.store.writeConcurrency > 1 ? s.prelock(requests) : s.lookUpKeys(requests));
+      // Each operation is sent without waiting for its entry's insert (LedgerSession.start); the
+      // ids are awaited once at the end. A failed insert fails every query after it on the
+      // connection, so the first failure is the one reported.
+      const started: StartedOperation[] = [];
+      const atIndex = (i: number, error: unknown) => {
+        if (!(error instanceof LedgerError)) return error;
+        const path = error.path ? `operations/${i}/${error.path}` : `operations/${i}`;
+        return new LedgerError(error.code, `operations/${i}: ${error.message}`, path);
+      };
+      const ids = () => started.map((x) => (x.replayed ? x.result.entry.id : x.id));
       for (const [i, request] of requests.entries()) {
         try {
-          results.push(await s.apply(request));
+          started.push(await s.start(request));
         } catch (error) {
-          if (error instanceof LedgerError) {
-            const path = error.path ? `operations/${i}/${error.path}` : `operations/${i}`;
-            throw new LedgerError(error.code, `operations/${i}: ${error.message}`, path);
-          }
-          throw error;
+          const earlier = await Promise.allSettled(ids());
+          const failed = earlier.findIndex((o) => o.status === 'rejected');
+          if (failed >= 0) throw atIndex(failed, (earlier[failed] as PromiseRejectedResult).reason);
+          throw atIndex(i, error);
         }
       }
-      return results;
+      const settled = await Promise.allSettled(ids());
+      const failed = settled.findIndex((o) => o.status === 'rejected');
+      if (failed >= 0) throw atIndex(failed, (settled[failed] as PromiseRejectedResult).reason);
+      return started.map((x, i) => (x.replayed ? x.result : { entry: { id: (settled[i] as PromiseFulfilledResult<number>).value, ...x.entry }, replayed: false }));
     });
   }
 
@@ -171,6 +206,7 @@ export class Ledger {
   /** Empties the store (sandbox use). */
   async reset(): Promise<void> {
     await this.store.reset();
+    this.catalog?.clear();
     this.assetCache.clear();
     this.assetCachedAtMs.clear();
     this.resets++;

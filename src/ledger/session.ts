@@ -18,9 +18,11 @@ import {
 import { parseOperation } from './operation-types.js';
 import { SYSTEM_ACCOUNT, type Account, type AccountKind, type Asset, type Bucket, type JournalEntry, type Posting, type User } from './types.js';
 import { buildFacts, missingFacts, type FactsInput, type VenueIdentity } from './venue-facts.js';
+import { CatalogStale, type CatalogCache } from './catalog-cache.js';
 import {
   balanceKeyId,
   compareBalanceKeys,
+  type BalanceDelta,
   type BalanceKey,
   type BalanceWrite,
   type NewCredential,
@@ -32,6 +34,11 @@ export interface ApplyResult {
   /** True when the key had been applied before and this is the original result. */
   readonly replayed: boolean;
 }
+
+/** An operation sent (`LedgerSession.start`): a replay's result at once, a new entry's id once its insert is done. */
+export type StartedOperation =
+  | { readonly replayed: true; readonly result: ApplyResult }
+  | { readonly replayed: false; readonly id: Promise<number>; readonly entry: Omit<JournalEntry, 'id'> };
 
 export interface UserInput {
   readonly name: string;
@@ -45,6 +52,27 @@ export interface UserInput {
  * load keeps one open across its whole file so that the file lands whole or not at all.
  */
 export class LedgerSession {
+  /**
+   * What this transaction knows for as long as it lasts, so that the operations of a batch or a
+   * commit group do not ask the store again: the account books it holds locked, with their
+   * amounts as it left them (no other transaction can change a locked book); the assets and
+   * accounts it found (never changed, and a reset waits for this transaction to end: it empties
+   * every table, so it needs their table locks); the keys it found absent (one lookup for a whole
+   * batch: a key another instance commits meanwhile fails the insert, and the store reruns).
+   * `savepoint` restores them when it rolls back.
+   */
+  private held = new Map<string, bigint>();
+  private readonly assets = new Map<string, Asset>();
+  private readonly accounts = new Map<number, Account>();
+  private absentKeys = new Set<string>();
+  /** Catalog reads under way (`prefetch`), by `asset:<symbol>` or `account:<id>`. */
+  private readonly prefetching = new Map<string, Promise<unknown>>();
+  /** This transaction's catalog epoch (`StoreTx.catalogEpoch`), asked for with its first queries. */
+  private epoch: Promise<number> | null = null;
+  private epochRead: number | null = null;
+  /** The epochs of the cached entries this transaction planned with: each must be its own. */
+  private readonly usedEpochs = new Set<number>();
+
   constructor(
     private readonly tx: StoreTx,
     private readonly nowMs: number,
@@ -52,7 +80,61 @@ export class LedgerSession {
     private readonly committedAssets: ReadonlyMap<string, Asset> = new Map(),
     /** What each venue served knows assets, users and accounts by: checked and generated on create. */
     private readonly venues: readonly VenueIdentity[] = [],
+    /**
+     * Assets and accounts earlier transactions read, on a store other instances share: used only
+     * where the store tells the catalog's epoch, and confirmed before the commit (`confirmCatalog`).
+     */
+    private readonly catalog: CatalogCache | null = null,
   ) {}
+
+  /** Asks for the catalog's epoch once, with the transaction's first queries (no round trip of its own). */
+  private readEpoch(): void {
+    if (this.epoch !== null || this.catalog === null || this.tx.catalogEpoch === undefined) return;
+    this.epoch = this.tx.catalogEpoch();
+    this.epoch.catch(() => undefined);
+  }
+
+  /** A cached asset, copied into this transaction's own (its epoch noted, to be confirmed). */
+  private cachedAsset(symbol: string): Asset | undefined {
+    const asset = this.epoch === null ? undefined : this.catalog?.asset(symbol);
+    if (asset) {
+      this.usedEpochs.add(this.catalog?.currentEpoch ?? -1);
+      this.assets.set(symbol, asset);
+    }
+    return asset;
+  }
+
+  private cachedAccount(id: number): Account | undefined {
+    const account = this.epoch === null ? undefined : this.catalog?.account(id);
+    if (account) {
+      this.usedEpochs.add(this.catalog?.currentEpoch ?? -1);
+      this.accounts.set(id, account);
+    }
+    return account;
+  }
+
+  /**
+   * Before the commit, and before a refusal leaves: a transaction that planned with cached entries
+   * of another epoch than its own (another instance reset the store since) throws `CatalogStale`,
+   * and the ledger runs it again with the cache emptied. Its reads were of its own epoch: the
+   * epoch is read with a table a reset empties, so a reset either waits for this transaction or
+   * finished before its first statement (PgTx.catalogEpoch).
+   */
+  async confirmCatalog(): Promise<void> {
+    if (this.epoch === null) return;
+    const epoch = await this.epoch;
+    this.epochRead = epoch;
+    if ([...this.usedEpochs].some((used) => used !== epoch)) {
+      // Empties the cache if it is older than this epoch.
+      this.catalog?.learn(epoch, [], []);
+      throw new CatalogStale();
+    }
+  }
+
+  /** After the commit: what this transaction read of the catalog, for the next ones. */
+  learnCatalog(): void {
+    if (this.epochRead !== null) this.catalog?.learn(this.epochRead, this.assets.values(), this.accounts.values());
+  }
 
   async createAsset(input: AssetInput): Promise<Asset> {
     const fields = checkAsset(input);
@@ -147,27 +229,64 @@ export class LedgerSession {
    * nothing of it is written.
    */
   async apply(input: OperationRequest): Promise<ApplyResult> {
+    const started = await this.start(input);
+    return started.replayed ? started.result : { entry: { id: await started.id, ...started.entry }, replayed: false };
+  }
+
+  /**
+   * `apply` up to sending the entry's insert, without waiting for it: the operations of a batch
+   * go out one after another on the transaction's connection, and the batch waits once for every
+   * entry's id (`Ledger.applyBatch`). Whatever the next operation asks the store queues behind
+   * the inserts sent before it, so it sees them. The id's promise has a handler already (a
+   * failed insert is reported where its id is awaited, not as an unhandled rejection).
+   */
+  async start(input: OperationRequest): Promise<StartedOperation> {
     // The type says what TypeScript callers send; a JavaScript caller (the ledger is a library)
     // may send anything, so the schema is checked here too: the same answer the API gives.
     const request = parseOperation(input);
     const key = request.key;
     const { key: _key, ...content } = request;
     const hash = sha256Hex(canonicalJson(content));
-    const previous = await this.tx.getOperation(key);
-    if (previous) {
-      if (previous.hash !== hash) {
-        throw new LedgerError('IDEMPOTENCY_CONFLICT', `key ${key} was used before for a different operation`, 'key');
+    this.readEpoch();
+    const lookup = this.absentKeys.has(key) ? undefined : this.tx.getOperation(key);
+    let plan: Plan;
+    if (lookup !== undefined && this.namesToRead(request).length === 0) {
+      // Every name the request gives is known: the plan needs no read, and the lock of its books
+      // goes out with the key lookup instead of after its answer (one round trip fewer). A replay
+      // answers as before (its books stay locked for nothing until the end of this transaction);
+      // a refusal waits for the lookup, since a replay's answer comes first.
+      lookup.catch(() => undefined);
+      const ahead = planOperation(request, this.context()).then(async (planned) => {
+        await this.lockBooks(planned.postings);
+        return planned;
+      });
+      ahead.catch(() => undefined);
+      const previous = await lookup;
+      if (previous) {
+        // A lost race or a lost connection is the transaction's, a replay or not.
+        await ahead.catch((error: unknown) => {
+          if (!(error instanceof LedgerError)) throw error;
+        });
+        return replayOf(previous, hash, key);
       }
-      return { entry: previous.entry, replayed: true };
+      plan = await ahead;
+    } else {
+      // The key lookup and the reads of the assets and accounts the request names go out together:
+      // an engine on a connection sends them as one round trip.
+      const [previous] = await Promise.all([lookup, this.prefetch(request)]);
+      if (previous) return replayOf(previous, hash, key);
+      plan = await planOperation(request, this.context());
     }
-    const plan = await planOperation(request, this.context());
     const postings = plan.postings;
     assert(isZeroSumPerAsset(postings), `planned postings of ${request.type} sum to zero per asset`);
     const writes = await this.applyPostings(postings);
     await this.applyReservations(key, plan, writes);
     const entry = { key, type: request.type, atMs: this.nowMs, request: plan.normalized, postings };
-    const id = await this.tx.insertOperation({ ...entry, hash });
-    return { entry: { id, ...entry }, replayed: false };
+    const id = this.tx.insertOperation({ ...entry, hash });
+    id.catch(() => undefined);
+    // The key is taken now: the same key later in this batch must find it (its lookup queues behind this insert).
+    this.absentKeys.delete(key);
+    return { replayed: false, id, entry };
   }
 
   /**
@@ -181,20 +300,94 @@ export class LedgerSession {
    * transactions (PostgreSQL) creates them now, before any lock is held.
    */
   async prelock(requests: readonly OperationRequest[]): Promise<void> {
-    const keys = new Map<string, BalanceKey>();
+    const parsed: OperationRequest[] = [];
     for (const input of requests) {
       try {
-        const request = parseOperation(input);
-        if (await this.tx.getOperation(request.key)) continue;
-        for (const p of (await planOperation(request, this.context())).postings) keys.set(balanceKeyId(p), { account: p.account, bucket: p.bucket, asset: p.asset });
+        parsed.push(parseOperation(input));
       } catch (error) {
         if (!(error instanceof LedgerError)) throw error;
       }
     }
-    if (keys.size > 1) await this.tx.lockBalances([...keys.values()].sort(compareBalanceKeys), { existingOnly: true });
+    this.readEpoch();
+    // Every key in one query, and the assets and accounts named, all sent together; each
+    // operation then skips its own lookup (see `absentKeys`).
+    const lookup = this.tx.existingOperationKeys(parsed.map((r) => r.key));
+    if (parsed.every((r) => this.namesToRead(r).length === 0)) {
+      // Every name is known: the lock ahead needs no read and goes out with the key lookup. It
+      // locks the books of operations that turn out replayed too (for nothing, until the end).
+      lookup.catch(() => undefined);
+      const locked = this.lockAhead(parsed);
+      locked.catch(() => undefined);
+      const used = await lookup;
+      for (const request of parsed) if (!used.has(request.key)) this.absentKeys.add(request.key);
+      await locked;
+      return;
+    }
+    const [used] = await Promise.all([lookup, ...parsed.map((r) => this.prefetch(r))]);
+    await this.lockAhead(parsed.filter((request) => !used.has(request.key)));
+    for (const request of parsed) if (!used.has(request.key)) this.absentKeys.add(request.key);
   }
 
-  /** Nets the postings per book, locks those books in a stable order, refuses any overdraft, writes; resolves the writes. */
+  /** Plans each request (a refused one is skipped) and locks the existing books of them all in one call, in the global order. */
+  private async lockAhead(requests: readonly OperationRequest[]): Promise<void> {
+    const keys = new Map<string, BalanceKey>();
+    for (const request of requests) {
+      try {
+        for (const p of (await planOperation(request, this.context())).postings) {
+          // System books are not locked: they are added to at the end (`addToSystemBooks`).
+          if (p.account !== SYSTEM_ACCOUNT) keys.set(balanceKeyId(p), { account: p.account, bucket: p.bucket, asset: p.asset });
+        }
+      } catch (error) {
+        if (!(error instanceof LedgerError)) throw error;
+      }
+    }
+    if (keys.size === 0) return;
+    const sorted = [...keys.values()].sort(compareBalanceKeys);
+    const amounts = await this.tx.lockBalances(sorted, { existingOnly: true });
+    sorted.forEach((key, i) => this.held.set(balanceKeyId(key), amounts[i] ?? 0n));
+  }
+
+  /**
+   * Before several operations run in one transaction on a single-writer engine (nothing to lock
+   * ahead there): looks every key up in one query, so each operation skips its own lookup.
+   */
+  async lookUpKeys(requests: readonly OperationRequest[]): Promise<void> {
+    const keys = requests.map((r) => (r as { key?: unknown }).key).filter((key): key is string => typeof key === 'string');
+    const used = await this.tx.existingOperationKeys(keys);
+    for (const key of keys) if (!used.has(key)) this.absentKeys.add(key);
+  }
+
+  /**
+   * Runs `fn` in a store savepoint (one operation of a commit group): if it throws, the database
+   * undoes what it wrote and releases the locks it took, and this session forgets what it learnt
+   * inside, as the database does.
+   */
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const held = new Map(this.held);
+    const absent = new Set(this.absentKeys);
+    const restore = () => {
+      this.held = new Map(held);
+      this.absentKeys = new Set(absent);
+    };
+    try {
+      // The store may run `fn` again (a lost key race): each attempt starts from the marks.
+      return await this.tx.savepoint(() => {
+        restore();
+        return fn();
+      });
+    } catch (error) {
+      restore();
+      throw error;
+    }
+  }
+
+  /**
+   * Nets the postings per book; locks the account books in a stable order (those this transaction
+   * holds already are not asked for again), refuses any overdraft, writes them; then adds to the
+   * system books, which have no floor and so are neither locked nor read here (the store applies
+   * them at the end of the transaction, see `StoreTx.addToSystemBooks`). Resolves the account
+   * books' writes.
+   */
   private async applyPostings(postings: readonly Posting[]): Promise<BalanceWrite[]> {
     const net = new Map<string, { key: BalanceKey; delta: bigint }>();
     for (const p of postings) {
@@ -206,11 +399,17 @@ export class LedgerSession {
     // A posting too large to store (an amount plus its fee) is refused before any lock is taken.
     const oversized = postings.find((p) => !isWithinLimit(p.amount));
     if (oversized) throw beyondLimit(`a posting of ${oversized.asset}`);
-    const touched = [...net.values()].sort((a, b) => compareBalanceKeys(a.key, b.key));
-    const current = await this.tx.lockBalances(touched.map((t) => t.key));
-    const writes: BalanceWrite[] = touched.map((t, i) => {
-      const amount = (current[i] ?? 0n) + t.delta;
-      if (amount < 0n && t.key.account !== SYSTEM_ACCOUNT) {
+    const sorted = [...net.values()].sort((a, b) => compareBalanceKeys(a.key, b.key));
+    const touched = sorted.filter((t) => t.key.account !== SYSTEM_ACCOUNT);
+    const system = sorted.filter((t) => t.key.account === SYSTEM_ACCOUNT);
+    const toLock = touched.filter((t) => !this.held.has(balanceKeyId(t.key)));
+    if (toLock.length > 0) {
+      const amounts = await this.tx.lockBalances(toLock.map((t) => t.key));
+      toLock.forEach((t, i) => this.held.set(balanceKeyId(t.key), amounts[i] ?? 0n));
+    }
+    const writes: BalanceWrite[] = touched.map((t) => {
+      const amount = (this.held.get(balanceKeyId(t.key)) ?? 0n) + t.delta;
+      if (amount < 0n) {
         throw new LedgerError(
           'INSUFFICIENT_FUNDS',
           `account ${t.key.account} has too little ${t.key.asset} in ${t.key.bucket}`,
@@ -220,7 +419,12 @@ export class LedgerSession {
       if (!isWithinLimit(amount)) throw beyondLimit(`the ${t.key.asset} ${t.key.bucket} book of account ${t.key.account}`);
       return { ...t.key, amount, atMs: this.nowMs };
     });
-    await this.tx.writeBalances(writes);
+    if (writes.length > 0) await this.tx.writeBalances(writes);
+    for (const w of writes) this.held.set(balanceKeyId(w), w.amount);
+    if (system.length > 0) {
+      const deltas: BalanceDelta[] = system.map((t) => ({ ...t.key, delta: t.delta, atMs: this.nowMs }));
+      await this.tx.addToSystemBooks(deltas);
+    }
     return writes;
   }
 
@@ -266,19 +470,74 @@ export class LedgerSession {
     }
   }
 
+  /**
+   * Reads, all at once, the assets and accounts a request names at its top level (`asset`,
+   * `account`, `from`, `to`) that this transaction has not read yet, for the plan to find. Only a
+   * head start: the plan still asks for what it needs, and a miss here is read then.
+   */
+  private async prefetch(request: OperationRequest): Promise<void> {
+    const reads: Promise<unknown>[] = [];
+    const read = (name: string, load: () => Promise<unknown>) => {
+      // Requests prefetched together often name the same account: one read each.
+      let pending = this.prefetching.get(name);
+      if (!pending) {
+        pending = load().finally(() => this.prefetching.delete(name));
+        this.prefetching.set(name, pending);
+      }
+      reads.push(pending);
+    };
+    for (const name of this.namesToRead(request)) {
+      if (typeof name === 'string') read(`asset:${name}`, () => this.tx.getAsset(name).then((asset) => asset && this.assets.set(name, asset)));
+      else read(`account:${name}`, () => this.tx.getAccount(name).then((account) => account && this.accounts.set(name, account)));
+    }
+    await Promise.all(reads);
+  }
+
+  /** The assets (by symbol) and accounts (by id) a request names at its top level that neither this transaction nor the cache knows. */
+  private namesToRead(request: OperationRequest): (string | number)[] {
+    const names: (string | number)[] = [];
+    for (const [field, value] of Object.entries(request)) {
+      if (field === 'asset' && typeof value === 'string') {
+        if (!this.assets.has(value) && !this.committedAssets.has(value) && !this.cachedAsset(value)) names.push(value);
+      } else if ((field === 'account' || field === 'from' || field === 'to') && isId(value)) {
+        if (!this.accounts.has(value) && !this.cachedAccount(value)) names.push(value);
+      }
+    }
+    return names;
+  }
+
+  /** Locks the account books these postings touch that this transaction does not hold yet, in the global order. */
+  private async lockBooks(postings: readonly Posting[]): Promise<void> {
+    const keys = new Map<string, BalanceKey>();
+    for (const p of postings) {
+      const id = balanceKeyId(p);
+      if (p.account !== SYSTEM_ACCOUNT && !this.held.has(id)) keys.set(id, { account: p.account, bucket: p.bucket, asset: p.asset });
+    }
+    if (keys.size === 0) return;
+    const sorted = [...keys.values()].sort(compareBalanceKeys);
+    const amounts = await this.tx.lockBalances(sorted);
+    sorted.forEach((key, i) => this.held.set(balanceKeyId(key), amounts[i] ?? 0n));
+  }
+
   private context(): PlanContext {
     const tx = this.tx;
     const committed = this.committedAssets;
+    const assets = this.assets;
+    const accounts = this.accounts;
+    const cachedAsset = (symbol: string) => this.cachedAsset(symbol);
+    const cachedAccount = (id: number) => this.cachedAccount(id);
     return {
       // The request's shape was checked (operation-types.ts): what is left is whether the thing exists.
       async asset(symbol: string, path: string): Promise<Asset> {
-        const asset = committed.get(symbol) ?? (await tx.getAsset(symbol));
+        const asset = committed.get(symbol) ?? assets.get(symbol) ?? cachedAsset(symbol) ?? (await tx.getAsset(symbol));
         if (!asset) throw new LedgerError('ASSET_NOT_FOUND', `${path}: no asset ${describe(symbol)}`, path);
+        assets.set(symbol, asset);
         return asset;
       },
       async account(id: number, path: string): Promise<Account> {
-        const account = await tx.getAccount(id);
+        const account = accounts.get(id) ?? cachedAccount(id) ?? (await tx.getAccount(id));
         if (!account) throw new LedgerError('ACCOUNT_NOT_FOUND', `${path}: no account ${describe(id)}`, path);
+        accounts.set(id, account);
         return account;
       },
       async pending(key: string, kind: PendingKind, path: string): Promise<Pending> {
@@ -299,6 +558,14 @@ export class LedgerSession {
       },
     };
   }
+}
+
+/** A key found in the journal: the original result, if the request is the same. */
+function replayOf(previous: { readonly entry: JournalEntry; readonly hash: string }, hash: string, key: string): StartedOperation {
+  if (previous.hash !== hash) {
+    throw new LedgerError('IDEMPOTENCY_CONFLICT', `key ${key} was used before for a different operation`, 'key');
+  }
+  return { replayed: true, result: { entry: previous.entry, replayed: true } };
 }
 
 /** An operation that would take a balance (or a posting) past what any engine stores exactly: refused, nothing written. */

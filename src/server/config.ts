@@ -23,8 +23,8 @@ export interface Config {
   /** Shared rate-limit counters: a redis:// URL, or null for counters in this process's memory. */
   readonly redis: string | null;
   /**
-   * Concurrent single operations share commits (see src/ledger/group-commit.ts). Off by default:
-   * on the measured machine its per-operation cost outweighed the commits it saved (docs/benchmarks.md).
+   * Concurrent single operations share commits (see src/ledger/group-commit.ts). On by default: an
+   * fsync or WAL flush per group instead of per operation, and nothing answered before its commit.
    */
   readonly groupCommit: boolean;
   /**

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ledger } from '../ledger/ledger.js';
 import { LedgerError } from '../ledger/errors.js';
-import type { LedgerStore } from './store.js';
+import { compareBalanceKeys, type LedgerStore } from './store.js';
 import { runReservationSuite } from './reservations.case.js';
 import { addAccount, addAsset, addUser } from './seed.case.js';
 
@@ -397,6 +397,48 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     reports.push(await ledger.verify());
     for (const report of reports) assert.deepEqual(report.mismatches, []);
     assert.equal(reports.at(-1)?.entries, 120);
+  });
+
+  withLedger('existingOperationKeys tells which keys are in the journal, in one call, for any number of keys', async (ledger, store) => {
+    const { main } = await seed(ledger);
+    await ledger.apply({ key: 'k1', type: 'deposit', account: main.id, asset: 'ETH', amount: '1' });
+    await ledger.apply({ key: "k'2", type: 'deposit', account: main.id, asset: 'ETH', amount: '1' });
+    const asked = ['k1', 'absent', "k'2", ...Array.from({ length: 250 }, (_, i) => `none-${i}`)];
+    assert.deepEqual([...(await store.existingOperationKeys(asked))].sort(), ["k'2", 'k1']);
+    assert.deepEqual(await store.existingOperationKeys([]), new Set());
+    assert.deepEqual(await store.transaction((tx) => tx.existingOperationKeys(['k1', 'absent'])), new Set(['k1']));
+  });
+
+  withLedger('addToSystemBooks adds to system books, created if missing; a lock inside the transaction reads its own additions; a savepoint rolled back takes its own with it', async (_ledger, store) => {
+    const world = { account: 0, bucket: 'world', asset: 'ETH' } as const;
+    const fees = { account: 0, bucket: 'fees', asset: 'ETH' } as const;
+    const at = { atMs: 1 };
+    const seen = await store.transaction(async (tx) => {
+      await tx.addToSystemBooks([{ ...world, delta: -5n, ...at }]);
+      await tx.addToSystemBooks([{ ...fees, delta: 2n, ...at }, { ...world, delta: -3n, ...at }]);
+      await assert.rejects(tx.savepoint(async () => {
+        await tx.addToSystemBooks([{ ...world, delta: -100n, ...at }]);
+        throw new LedgerError('INVALID_ARGUMENT', 'rolled back');
+      }));
+      return tx.lockBalances([fees, world].sort(compareBalanceKeys));
+    });
+    assert.deepEqual(seen, [2n, -8n]);
+    const books = (await store.readBalances(0)).map((b) => [b.bucket, b.amount]);
+    assert.deepEqual(books.sort(), [['fees', 2n], ['world', -8n]]);
+  });
+
+  withLedger('system books add up exactly under concurrent transactions, and a sum past the limit refuses its whole transaction', async (ledger, store) => {
+    const { main, sub } = await seed(ledger);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => ledger.apply({ key: `d${i}`, type: 'deposit', account: i % 2 ? main.id : sub.id, asset: 'ETH', amount: '1' })));
+    await Promise.all(Array.from({ length: 4 }, (_, b) => ledger.applyBatch(Array.from({ length: 10 }, (_, i) => ({ key: `b${b}-${i}`, type: 'deposit' as const, account: main.id, asset: 'ETH', amount: '1' })))));
+    const world = (await store.readBalances(0)).find((b) => (b.bucket as string) === 'world');
+    assert.equal(world?.amount, -80n * 10n ** 18n);
+    await assert.rejects(
+      store.transaction((tx) => tx.addToSystemBooks([{ account: 0, bucket: 'world', asset: 'ETH', delta: -(10n ** 78n) + 1n, atMs: 1 }])),
+      code('INVALID_AMOUNT'),
+    );
+    assert.equal((await store.readBalances(0)).find((b) => (b.bucket as string) === 'world')?.amount, -80n * 10n ** 18n);
+    assert.deepEqual((await ledger.verify()).mismatches, []);
   });
 
   withLedger('verify recomputes balances from scanned postings and finds nothing wrong', async (ledger) => {

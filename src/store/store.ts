@@ -76,6 +76,12 @@ export interface BalanceWrite extends BalanceKey {
   readonly atMs: number;
 }
 
+/** An amount to add to one book without reading it (a system book: no floor to check). */
+export interface BalanceDelta extends BalanceKey {
+  readonly delta: bigint;
+  readonly atMs: number;
+}
+
 export interface AccountFilter {
   readonly userId?: number;
 }
@@ -97,6 +103,8 @@ export interface StoreReader {
   getCredential(venue: string, publicId: string): Promise<CredentialRecord | undefined>;
   listCredentials(userId?: number): Promise<CredentialRecord[]>;
   getOperation(key: string): Promise<StoredOperation | undefined>;
+  /** Which of these operation keys are in the journal, in one query (a batch looks all of its keys up at once). */
+  existingOperationKeys(keys: readonly string[]): Promise<Set<string>>;
   /**
    * A reservation by id (a pending deposit or withdrawal is one, named by its opening key). Inside
    * a transaction on an engine with concurrent writers, the row stays locked until the end.
@@ -128,6 +136,13 @@ export interface StoreTx extends StoreReader {
    * is not a ledger refusal still fails (and, if it was a lost race, reruns) the whole transaction.
    */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * On a store other instances share and may reset: a number that changes with every reset, as
+   * this transaction sees the catalog (a reset either waits for the transaction to end or is over
+   * before it reads anything). Asked for first, it goes out with the transaction's first queries.
+   * The ledger keeps assets and accounts across transactions by it (ledger/catalog-cache.ts).
+   */
+  catalogEpoch?(): Promise<number>;
   /** Reserves the id the next `insertAccount` must use, so venue identities can derive from it. */
   allocateAccountId(): Promise<number>;
   /** Stores an asset with its facts; `identities` are its unique facts, indexed (a clash: IDENTITY_TAKEN). */
@@ -155,6 +170,17 @@ export interface StoreTx extends StoreReader {
    */
   lockBalances(keys: readonly BalanceKey[], options?: LockOptions): Promise<bigint[]>;
   writeBalances(rows: readonly BalanceWrite[]): Promise<void>;
+  /**
+   * Adds each delta to its system book (account 0), creating the book if missing, without locking
+   * or reading it first: a system book has no floor, so nothing needs its amount before the
+   * commit. An engine with concurrent writers applies the sum of a transaction's deltas at its
+   * end, in the global book order, so that a system book every deposit touches (`world`) is held
+   * only for the commit instead of for the whole transaction. A resulting amount beyond the limit
+   * (78 digits) refuses the whole transaction with INVALID_AMOUNT, and nothing of it is written;
+   * a savepoint rolled back takes its deltas with it. Callers add system books after locking
+   * every account book of the operation.
+   */
+  addToSystemBooks(deltas: readonly BalanceDelta[]): Promise<void>;
   insertReservation(reservation: Reservation): Promise<void>;
   /**
    * Sets an open reservation's posted and voided totals and state, if it is still open with the
@@ -204,6 +230,13 @@ export interface LedgerStore extends StoreReader {
    * reset included: caches of this process must then be bounded in time, not only by its own resets.
    */
   readonly sharedByInstances: boolean;
+  /**
+   * True when a COMMIT is refused if any statement sent before it failed (PostgreSQL: a failed
+   * statement aborts the transaction). The ledger may then send a single operation's COMMIT with
+   * its entry's insert instead of after its answer (one round trip fewer), and the store reports
+   * the insert's own failure when the COMMIT is refused. Absent: every write is awaited first.
+   */
+  readonly commitRefusesAfterFailedWrite?: boolean;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** The hot path: every bucket of every asset one account holds (rows written at least once). */
   readBalances(account: number): Promise<Balance[]>;

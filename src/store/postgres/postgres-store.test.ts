@@ -170,3 +170,61 @@ test('[postgres] concurrent posts on one reservation from two instances never po
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+test('[postgres] 32 concurrent batches of 100 deposits and transfers on two instances all commit, with no deadlock, and the books add up', { skip }, async () => {
+  const url = freshUrl();
+  const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url })]);
+  try {
+    const { main, sub } = await seeded(a);
+    const ledgers = [new Ledger(a), new Ledger(b)];
+    await ledgers[0]!.applyBatch([
+      { key: 'f1', type: 'deposit', account: main.id, asset: 'BTC', amount: '1000' },
+      { key: 'f2', type: 'deposit', account: sub.id, asset: 'BTC', amount: '1000' },
+    ]);
+    // Every deposit adds to the one world book of BTC: it used to be locked by each batch for its
+    // whole run, so batches ran one at a time and waited on each other.
+    const batches = Array.from({ length: 32 }, (_, i) =>
+      ledgers[i % 2]!.applyBatch(
+        Array.from({ length: 100 }, (_, j) => {
+          const key = `b${i}-${j}`;
+          if (j % 2 === 0) return { key, type: 'deposit' as const, account: (i + j) % 4 < 2 ? main.id : sub.id, asset: 'BTC', amount: '0.01' };
+          const [from, to] = (i + j) % 4 < 2 ? [main.id, sub.id] : [sub.id, main.id];
+          return { key, type: 'transfer' as const, from, to, asset: 'BTC', amount: '0.001' };
+        }),
+      ),
+    );
+    const results = await Promise.all(batches);
+    assert.equal(results.flat().length, 3200, 'every operation of every batch landed');
+    assert.equal(a.deadlocks + b.deadlocks, 0, 'PostgreSQL found no deadlock');
+    const world = (await a.readBalances(0)).find((x) => x.asset === 'BTC' && (x.bucket as string) === 'world');
+    assert.equal(world?.amount, -(2000n * 10n ** 8n + 1600n * 10n ** 6n), 'world is minus every deposit');
+    assert.deepEqual((await ledgers[1]!.verify()).mismatches, []);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('[postgres] in a commit group, an operation taking a system book past the limit is refused alone; the others land', { skip }, async () => {
+  const store = await openFresh();
+  try {
+    const { main, sub } = await seeded(store);
+    // 36 decimals: a balance's 78 digits hold 42 before the point.
+    await store.transaction((tx) => addAsset(tx, 'FINE', 36));
+    await new Ledger(store).apply({ key: 'big', type: 'deposit', account: main.id, asset: 'FINE', amount: '9'.repeat(41) });
+    const ledger = new Ledger(store, Date.now, { groupCommit: { lanes: 1 } });
+    const outcomes = await Promise.allSettled([
+      ledger.apply({ key: 'ok1', type: 'deposit', account: sub.id, asset: 'FINE', amount: '1' }),
+      // sub's own book would hold it; world, minus every deposit, would not.
+      ledger.apply({ key: 'over', type: 'deposit', account: sub.id, asset: 'FINE', amount: '9'.repeat(42) }),
+      ledger.apply({ key: 'ok2', type: 'deposit', account: main.id, asset: 'FINE', amount: '1' }),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const refused = (outcomes[1] as PromiseRejectedResult).reason as unknown;
+    assert.ok(refused instanceof LedgerError && refused.code === 'INVALID_AMOUNT', String(refused));
+    assert.equal(await store.getOperation('over'), undefined);
+    assert.ok((await store.getOperation('ok1')) && (await store.getOperation('ok2')));
+    assert.deepEqual((await ledger.verify()).mismatches, []);
+  } finally {
+    await store.close();
+  }
+});

@@ -2,8 +2,8 @@ import type postgres from 'postgres';
 import { LedgerError } from '../../ledger/errors.js';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
-import type { BalanceKey, BalanceWrite, JournalNotice, JournalPage, LedgerStore, LockOptions, NewOperation, StoreScans, StoreTx, StopWatching } from '../store.js';
-import { SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces } from '../sql/core.js';
+import { balanceKeyId, type BalanceDelta, type BalanceKey, type BalanceWrite, type JournalNotice, type JournalPage, type LedgerStore, type LockOptions, type NewOperation, type StoreScans, type StoreTx, type StopWatching } from '../store.js';
+import { SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, systemBookBeyondLimit } from '../sql/core.js';
 import { POSTGRES_ADAPTER, PostgresRunner, boundary, connect, guarded, migratePostgres, type Sql } from './adapter.js';
 import { isDeadlock, isRetryable } from './errors.js';
 import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
@@ -69,8 +69,32 @@ export const POSTGRES_WATCH_INTERVAL_MS = 5_000;
  */
 class PgTx extends SqlTx {
   private catalogLocked = false;
+  /**
+   * Account books written and not sent yet, the newest amount per book: they go in the same
+   * statement as the entry that follows them (`insertOperation`), one round trip for both, or,
+   * after a lock ahead, once at the end. Anything that reads books, a savepoint and the end of the
+   * transaction send them first.
+   */
+  private pendingWrites = new Map<string, BalanceWrite>();
+  /**
+   * Set by a lock ahead (`existingOnly`): several operations follow, and system additions wait
+   * for the end. Otherwise the one operation's entry is the transaction's last statement, and
+   * its system additions ride in it: the same lock span, one round trip fewer.
+   */
+  private lockedAhead = false;
+  /**
+   * A batch's entries, after its lock ahead: inserted together, in one statement for all those
+   * queued while the batch ran without waiting on the store (the usual case: its books, keys and
+   * catalog were all read ahead), sent at the next turn of the event loop or before anything that
+   * could read them. Not in a commit group: an entry must land inside its own savepoint there.
+   */
+  private pendingEntries: { readonly op: NewOperation; readonly resolve: (id: number) => void; readonly reject: (error: unknown) => void }[] = [];
+  private entriesTimer: NodeJS.Immediate | null = null;
+  private inGroup = false;
   /** The newest journal entry this transaction inserted: the commit notice carries it. */
   newestOperationId = 0;
+  /** The first failure of an entry's insert: what a COMMIT sent before its answer reports when refused. */
+  failure: unknown = undefined;
 
   constructor(private readonly tx: postgres.TransactionSql<Record<string, never>>) {
     super(new PostgresRunner(tx as unknown as Sql), POSTGRES_ADAPTER);
@@ -78,6 +102,24 @@ class PgTx extends SqlTx {
 
   private get sql(): Sql {
     return this.tx as unknown as Sql;
+  }
+
+  private epoch: Promise<number> | null = null;
+
+  /**
+   * The count of resets (a setting the reset bumps before it empties the tables), once per
+   * transaction. The statement names `accounts`, which a reset truncates: it takes its table lock
+   * before its snapshot, so it either waits for a reset under way to commit and reads its count,
+   * or holds the lock that makes any later reset wait for this transaction to end. Either way
+   * the catalog this transaction reads belongs to the count it read.
+   */
+  catalogEpoch(): Promise<number> {
+    this.epoch ??= guarded(
+      this.sql<{ epoch: string }[]>`
+        SELECT coalesce((SELECT value FROM settings WHERE name = ${CATALOG_RESETS}), '0') AS epoch
+        WHERE NOT EXISTS (SELECT FROM accounts WHERE false)`,
+    ).then(([row]) => Number(row?.epoch ?? 0));
+    return this.epoch;
   }
 
   /** Serializes catalog writes across instances, once per transaction. */
@@ -98,6 +140,8 @@ class PgTx extends SqlTx {
    * asset this transaction created is inserted here: no other transaction can see it.
    */
   async lockBalances(keys: readonly BalanceKey[], options: LockOptions = {}): Promise<bigint[]> {
+    await this.sendWrites();
+    if (options.existingOnly) this.lockedAhead = true;
     const { accounts, assets, buckets } = columnsOf(keys);
     const found = await guarded(this.sql<{ ord: number; amount: string }[]>`
       SELECT k.ord::int AS ord, b.amount::text AS amount
@@ -105,8 +149,9 @@ class PgTx extends SqlTx {
       JOIN balances b USING (account_id, asset, bucket)
       ORDER BY k.ord
       FOR UPDATE OF b`);
-    const amounts = keys.map(() => 0n);
-    for (const row of found) amounts[row.ord - 1] = BigInt(row.amount);
+    // A system book's amount as this transaction sees it: its own additions are not applied yet.
+    const amounts = keys.map((k) => this.pendingSystemDelta(k));
+    for (const row of found) amounts[row.ord - 1] = (amounts[row.ord - 1] ?? 0n) + BigInt(row.amount);
     if (found.length < keys.length) {
       const present = new Set(found.map((row) => row.ord - 1));
       const missing = keys.filter((_, i) => !present.has(i));
@@ -117,25 +162,189 @@ class PgTx extends SqlTx {
     return amounts;
   }
 
+  /** Kept until the next entry's insert (or a read of books, a savepoint, the end) sends it. */
   async writeBalances(writes: readonly BalanceWrite[]): Promise<void> {
-    if (writes.length === 0) return;
-    const { accounts, assets, buckets } = columnsOf(writes);
-    await guarded(this.sql`
-      UPDATE balances b SET amount = w.amount, updated_at_ms = w.at_ms
-      FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[], ${writes.map((w) => w.amount.toString())}::numeric[], ${writes.map((w) => w.atMs)}::bigint[])
-        AS w(account_id, asset, bucket, amount, at_ms)
-      WHERE b.account_id = w.account_id AND b.asset = w.asset AND b.bucket = w.bucket`);
+    for (const w of writes) this.pendingWrites.set(balanceKeyId(w), w);
   }
 
+  /** Columns of the pending writes, for `unnest`; they are then no longer pending. */
+  private takeWrites() {
+    const writes = [...this.pendingWrites.values()];
+    this.pendingWrites = new Map();
+    return { ...columnsOf(writes), amounts: writes.map((w) => w.amount.toString()), atMs: writes.map((w) => w.atMs) };
+  }
+
+  /**
+   * Written as an upsert: every book written was locked first, so its row exists and this updates
+   * it, except the book of an account this transaction created (invisible to others) or one a
+   * batch's lock-ahead read as 0 (`existingOnly`), which this creates.
+   */
+  private async sendWrites(): Promise<void> {
+    if (this.pendingWrites.size === 0) return;
+    const w = this.takeWrites();
+    await guarded(this.sql`
+      INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms)
+      SELECT * FROM unnest(${w.accounts}::int[], ${w.assets}::text[], ${w.buckets}::text[], ${w.amounts}::numeric[], ${w.atMs}::bigint[])
+      ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms`);
+  }
+
+  /**
+   * Writes pending before a savepoint are sent first, so that they are not rolled back with it;
+   * those made inside and not sent are dropped when it rolls back (the core drops its system additions).
+   */
+  override async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    this.inGroup = true;
+    await this.sendEntries().catch(() => undefined);
+    await this.sendWrites();
+    const restore = () => {
+      this.pendingWrites = new Map();
+    };
+    try {
+      return await super.savepoint(() => {
+        restore();
+        return fn();
+      });
+    } catch (error) {
+      restore();
+      throw error;
+    }
+  }
+
+  /**
+   * The end of the transaction, before its commit: the writes still pending, then every system
+   * book's sum in one upsert, in the global book order. The system books are locked from here to
+   * the commit only, after every account book: the last locks any transaction takes, so no
+   * transaction waits for one while holding them. A sum past the limit (numeric(78,0) overflows)
+   * refuses the transaction.
+   */
+  override async finish(): Promise<void> {
+    await this.sendEntries();
+    await this.sendWrites();
+    await super.finish();
+  }
+
+  protected override async applySystemDeltas(deltas: readonly BalanceDelta[]): Promise<void> {
+    const { accounts, assets, buckets } = columnsOf(deltas);
+    try {
+      await this.sql`
+        INSERT INTO balances AS b (account_id, asset, bucket, amount, updated_at_ms)
+        SELECT account_id, asset, bucket, delta, at_ms
+        FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[], ${deltas.map((d) => d.delta.toString())}::numeric[], ${deltas.map((d) => d.atMs)}::bigint[])
+          WITH ORDINALITY AS k(account_id, asset, bucket, delta, at_ms, ord)
+        ORDER BY ord
+        ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = b.amount + excluded.amount, updated_at_ms = excluded.updated_at_ms`;
+    } catch (error) {
+      if ((error as { code?: string }).code === NUMERIC_OVERFLOW) throw systemBookBeyondLimit(overflowing(deltas));
+      throw boundary(error);
+    }
+  }
+
+  /** One query for every key, `ANY` of an array: one prepared text whatever the batch's size. */
+  override async existingOperationKeys(keys: readonly string[]): Promise<Set<string>> {
+    await this.sendEntries().catch(() => undefined);
+    if (keys.length === 0) return new Set();
+    const found = await guarded(this.sql<{ key: string }[]>`SELECT key FROM operations WHERE key = ANY(${keys as string[]}::text[])`);
+    return new Set(found.map((row) => row.key));
+  }
   /**
    * The entry and its postings in one statement. The insert reads the transaction's id first, so
    * that the transaction holds one before it takes the entry's id: settled journal reads rely on it
    * (journal-feed.ts).
    */
-  async insertOperation(op: NewOperation): Promise<number> {
+  /** A key looked up again in a batch (the same key twice) must find the entry queued before it. */
+  override async getOperation(key: string) {
+    // A failed insert is reported through its own entry's id; this lookup then fails as well.
+    await this.sendEntries().catch(() => undefined);
+    return super.getOperation(key);
+  }
+
+  /** The queued entries, each with its postings, in one statement; ids in queue order. */
+  private async sendEntries(): Promise<void> {
+    if (this.entriesTimer !== null) clearImmediate(this.entriesTimer);
+    this.entriesTimer = null;
+    const queued = this.pendingEntries;
+    if (queued.length === 0) return;
+    this.pendingEntries = [];
+    const ops = queued.map((q) => q.op);
+    const postings = ops.flatMap((op) => op.postings.map((p, seq) => ({ key: op.key, seq, p })));
+    try {
+      const rows = await this.sql<{ id: number; key: string }[]>`
+        WITH xact AS MATERIALIZED (SELECT pg_current_xact_id() AS xid), op AS (
+          INSERT INTO operations (key, hash, type, at_ms, request)
+          SELECT e.key, e.hash, e.type, e.at_ms, e.request
+          FROM xact, unnest(${ops.map((o) => o.key)}::text[], ${ops.map((o) => o.hash)}::text[], ${ops.map((o) => o.type)}::text[], ${ops.map((o) => o.atMs)}::bigint[], ${ops.map((o) => JSON.stringify(o.request))}::text[])
+            WITH ORDINALITY AS e(key, hash, type, at_ms, request, ord)
+          ORDER BY e.ord
+          RETURNING id, key
+        ), posted AS (
+          INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount)
+          SELECT op.id, t.seq, t.account_id, t.bucket, t.asset, t.amount
+          FROM op JOIN unnest(${postings.map((x) => x.key)}::text[], ${postings.map((x) => x.seq)}::int[], ${postings.map((x) => x.p.account)}::int[], ${postings.map((x) => x.p.bucket)}::text[], ${postings.map((x) => x.p.asset)}::text[], ${postings.map((x) => x.p.amount.toString())}::numeric[])
+            AS t(key, seq, account_id, bucket, asset, amount) ON t.key = op.key
+        )
+        SELECT id, key FROM op`;
+      const ids = new Map(rows.map((row) => [row.key, Number(row.id)]));
+      for (const q of queued) {
+        const id = ids.get(q.op.key);
+        if (id === undefined) q.reject(new Error(`the entry ${q.op.key} was not inserted`));
+        else {
+          this.newestOperationId = Math.max(this.newestOperationId, id);
+          q.resolve(id);
+        }
+      }
+    } catch (error) {
+      const failure = boundary(error);
+      this.failure ??= failure;
+      for (const q of queued) q.reject(failure);
+      throw failure;
+    }
+  }
+
+  /** Every entry's insert of this transaction, settled or not: a COMMIT sent before their answers waits for them (`settled`). */
+  private readonly inserts: Promise<unknown>[] = [];
+
+  /** Resolves once every entry's insert has its answer (and `failure`, `newestOperationId` are known). */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.inserts);
+  }
+
+  insertOperation(op: NewOperation): Promise<number> {
+    const inserted = this.insertEntry(op);
+    this.inserts.push(inserted);
+    return inserted;
+  }
+
+  private async insertEntry(op: NewOperation): Promise<number> {
+    if (this.lockedAhead && !this.inGroup) {
+      return new Promise<number>((resolve, reject) => {
+        this.pendingEntries.push({ op, resolve, reject });
+        this.entriesTimer ??= setImmediate(() => {
+          this.entriesTimer = null;
+          this.sendEntries().catch(() => undefined);
+        });
+      });
+    }
     const p = op.postings;
-    const [row] = await guarded(this.sql<{ id: number }[]>`
-      WITH xact AS MATERIALIZED (SELECT pg_current_xact_id() AS xid), op AS (
+    // Locked ahead (a batch, a commit group), books stay pending until the end: each book is then
+    // written once however many operations of the batch touched it. Otherwise they come along.
+    const w = this.lockedAhead ? NO_WRITES : this.takeWrites();
+    // Not locked ahead, this entry is the transaction's last (see `lockedAhead`): its system additions come along.
+    const s = this.lockedAhead ? [] : this.takeSystemDeltas();
+    const sys = columnsOf(s);
+    // The writes pending (this entry's books) ride in the same statement: one round trip.
+    const [row] = await this.sql<{ id: number }[]>`
+      WITH written AS (
+        INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms)
+        SELECT * FROM unnest(${w.accounts}::int[], ${w.assets}::text[], ${w.buckets}::text[], ${w.amounts}::numeric[], ${w.atMs}::bigint[])
+        ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms
+      ), added AS (
+        INSERT INTO balances AS b (account_id, asset, bucket, amount, updated_at_ms)
+        SELECT account_id, asset, bucket, delta, at_ms
+        FROM unnest(${sys.accounts}::int[], ${sys.assets}::text[], ${sys.buckets}::text[], ${s.map((d) => d.delta.toString())}::numeric[], ${s.map((d) => d.atMs)}::bigint[])
+          WITH ORDINALITY AS k(account_id, asset, bucket, delta, at_ms, ord)
+        ORDER BY ord
+        ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = b.amount + excluded.amount, updated_at_ms = excluded.updated_at_ms
+      ), xact AS MATERIALIZED (SELECT pg_current_xact_id() AS xid), op AS (
         INSERT INTO operations (key, hash, type, at_ms, request)
         SELECT ${op.key}, ${op.hash}, ${op.type}, ${op.atMs}, ${JSON.stringify(op.request)} FROM xact
         RETURNING id
@@ -145,10 +354,29 @@ class PgTx extends SqlTx {
         FROM op, unnest(${p.map((x) => x.account)}::int[], ${p.map((x) => x.bucket)}::text[], ${p.map((x) => x.asset)}::text[], ${p.map((x) => x.amount.toString())}::numeric[])
           WITH ORDINALITY AS t(account_id, bucket, asset, amount, seq)
       )
-      SELECT id FROM op`);
+      SELECT id FROM op`.catch((error: unknown) => {
+      const failure = s.length > 0 && (error as { code?: string }).code === NUMERIC_OVERFLOW ? systemBookBeyondLimit(overflowing(s)) : boundary(error);
+      this.failure ??= failure;
+      throw failure;
+    });
     this.newestOperationId = Math.max(this.newestOperationId, Number(row?.id));
     return Number(row?.id);
   }
+}
+
+/** The setting counting resets: the catalog's epoch. */
+const CATALOG_RESETS = 'ledger.resets';
+
+/** The columns of no balance writes, for an entry's insert that carries none. */
+const NO_WRITES = { accounts: [], assets: [], buckets: [], amounts: [], atMs: [] } as const;
+
+/** PostgreSQL's numeric_value_out_of_range: a sum beyond numeric(78,0). */
+const NUMERIC_OVERFLOW = '22003';
+
+/** The book whose sum overflowed is not named by the error: the one whose delta points furthest out is reported. */
+function overflowing(deltas: readonly BalanceDelta[]): BalanceDelta {
+  const abs = (d: BalanceDelta) => (d.delta < 0n ? -d.delta : d.delta);
+  return deltas.reduce((a, b) => (abs(b) > abs(a) ? b : a));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -159,6 +387,7 @@ const exhausted = (runs: number) =>
 export class PostgresStore extends SqlReads implements LedgerStore {
   readonly engine = 'postgres';
   readonly sharedByInstances = true;
+  readonly commitRefusesAfterFailedWrite = true;
   private nextNonceSweepMs = 0;
   private reruns = 0;
   private settleWaits = 0;
@@ -230,9 +459,8 @@ export class PostgresStore extends SqlReads implements LedgerStore {
     let fruitless = 0;
     for (;;) {
       try {
-        let run: PgTx | undefined;
-        const result = (await this.sql.begin((tx) => fn((run = new PgTx(tx))))) as T;
-        if (run && run.newestOperationId > 0) this.announcer.announce(run.newestOperationId);
+        const { result, newestOperationId } = await this.runOnce(fn);
+        if (newestOperationId > 0) this.announcer.announce(newestOperationId);
         return result;
       } catch (error) {
         if (error instanceof BooksMissing) {
@@ -248,6 +476,39 @@ export class PostgresStore extends SqlReads implements LedgerStore {
         // Random, growing, short: the other side usually commits within a few milliseconds.
         await sleep(Math.random() * Math.min(50, 2 ** races));
       }
+    }
+  }
+
+  /**
+   * One run of `fn` in a transaction on a reserved connection. BEGIN is not waited for: it goes
+   * out in the same packet as the transaction's first queries (postgres.js writes what is issued
+   * in one turn together), one round trip fewer than `sql.begin`, which waits for it. Every query
+   * of `fn` is awaited before the COMMIT; a transaction PostgreSQL aborted answers COMMIT with
+   * ROLLBACK, which is refused here as an error rather than taken for a commit.
+   */
+  private async runOnce<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ result: T; newestOperationId: number }> {
+    const connection = await guarded(this.sql.reserve());
+    let open = false;
+    try {
+      const begun = connection`BEGIN`;
+      open = true;
+      begun.catch(() => undefined);
+      const run = new PgTx(connection as unknown as postgres.TransactionSql<Record<string, never>>);
+      const result = await fn(run);
+      await run.finish();
+      await begun;
+      const committed = await connection`COMMIT`;
+      open = false;
+      await run.settled();
+      // Refused after an entry's insert failed (sent with the COMMIT, not awaited before it): that
+      // failure is the transaction's (a lost key race is then run again, a refusal reported).
+      if (committed.command !== 'COMMIT') throw run.failure ?? new Error(`the transaction was not committed (the server answered ${committed.command})`);
+      return { result, newestOperationId: run.newestOperationId };
+    } catch (error) {
+      if (open) await connection`ROLLBACK`.catch(() => undefined);
+      throw error;
+    } finally {
+      connection.release();
     }
   }
 
@@ -294,6 +555,10 @@ export class PostgresStore extends SqlReads implements LedgerStore {
     await guarded(
       this.sql.begin(async (tx) => {
         await tx`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE.catalog}, 0)`;
+        // Counted before the tables are emptied, under the same transaction: an instance's cached
+        // assets and accounts are of the count before (PgTx.catalogEpoch).
+        await tx`INSERT INTO settings (name, value) VALUES (${CATALOG_RESETS}, '1')
+          ON CONFLICT (name) DO UPDATE SET value = (settings.value::bigint + 1)::text`;
         await tx`SELECT set_config('assetbook.resetting', 'on', true)`;
         await tx`TRUNCATE ${tx(POSTGRES_LEDGER_TABLES as unknown as string[])} RESTART IDENTITY`;
         // Delivered at commit, to every instance's journal watcher but this store's own.

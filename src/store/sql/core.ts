@@ -1,8 +1,12 @@
 import type { Account, Asset, Balance, Posting, User } from '../../ledger/types.js';
 import type { Reservation, ReservationState } from '../../ledger/operations.js';
 import type { Identity, Subject } from '../../ledger/venue-facts.js';
+import { BASE_UNITS_DIGITS_MAX, isWithinLimit } from '../../ledger/amount.js';
+import { LedgerError } from '../../ledger/errors.js';
+import { balanceKeyId, compareBalanceKeys } from '../store.js';
 import type {
   AccountFilter,
+  BalanceDelta,
   BalanceKey,
   BalanceWrite,
   CredentialRecord,
@@ -38,6 +42,9 @@ const SUBJECT_ROWS: Readonly<Record<Subject, { readonly table: string; readonly 
   user: { table: 'users', key: 'id' },
   account: { table: 'accounts', key: 'id' },
 };
+
+/** Keys per lookup of `existingOperationKeys`: below every engine's limit on parameters. */
+const KEY_CHUNK = 100;
 
 const RESERVATION_COLUMNS = 'id, kind, account_id, asset, bucket, amount, fee, posted, voided, state';
 const POSTING_COLUMNS = 'operation_id, account_id, bucket, asset, amount';
@@ -117,6 +124,16 @@ export class SqlReads implements StoreReader {
     const postings = await this.db.all<rows.PostingRow>(`SELECT ${POSTING_COLUMNS} FROM postings WHERE operation_id = ? ORDER BY seq`, [row.id]);
     return { entry: rows.toEntry(row, postings.map(rows.toPosting).map(rows.withoutOperationId)), hash: row.hash };
   }
+  /** In chunks of a bounded number of placeholders, each chunk size one prepared text. */
+  async existingOperationKeys(keys: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+      const chunk = keys.slice(i, i + KEY_CHUNK);
+      const rows = await this.db.values<[string]>(`SELECT key FROM operations WHERE key IN (${chunk.map(() => '?').join(', ')})`, chunk);
+      for (const [key] of rows) found.add(key);
+    }
+    return found;
+  }
   async getReservation(id: string): Promise<Reservation | undefined> {
     const [row] = await this.db.all<rows.ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE id = ? ${this.rowLock}`, [id]);
     return row && rows.toReservation(row);
@@ -134,6 +151,8 @@ export class SqlReads implements StoreReader {
  */
 export abstract class SqlTx extends SqlReads implements StoreTx {
   private savepoints = 0;
+  /** What this transaction adds to system books, summed per book: applied at its end (`finish`). */
+  private systemDeltas = new Map<string, BalanceDelta>();
   /** Accounts and assets this transaction created: no other transaction can see their books yet. */
   protected readonly createdAccounts = new Set<number>();
   protected readonly createdAssets = new Set<string>();
@@ -151,6 +170,50 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
   abstract lockBalances(keys: readonly BalanceKey[], options?: LockOptions): Promise<bigint[]>;
   abstract writeBalances(rows: readonly BalanceWrite[]): Promise<void>;
   abstract insertOperation(operation: NewOperation): Promise<number>;
+
+  /**
+   * Summed per book until the end of the transaction (`finish`): a batch that deposits 100 times
+   * writes `world` once, and an engine with concurrent writers holds it only for the commit.
+   */
+  async addToSystemBooks(deltas: readonly BalanceDelta[]): Promise<void> {
+    for (const d of deltas) {
+      const id = balanceKeyId(d);
+      const sum = this.systemDeltas.get(id);
+      this.systemDeltas.set(id, sum ? { ...d, delta: sum.delta + d.delta, atMs: Math.max(sum.atMs, d.atMs) } : d);
+    }
+  }
+
+  /** The system additions not applied yet, in the global book order; they are then no longer pending. */
+  protected takeSystemDeltas(): BalanceDelta[] {
+    const deltas = [...this.systemDeltas.values()].sort(compareBalanceKeys);
+    this.systemDeltas = new Map();
+    return deltas;
+  }
+
+  /** What this transaction has added to a book and not applied yet: a lock's read includes it. */
+  protected pendingSystemDelta(key: BalanceKey): bigint {
+    return this.systemDeltas.get(balanceKeyId(key))?.delta ?? 0n;
+  }
+
+  /** Runs as the transaction's last statements, before its commit: the store calls it once `fn` resolved. */
+  async finish(): Promise<void> {
+    const deltas = this.takeSystemDeltas();
+    if (deltas.length > 0) await this.applySystemDeltas(deltas);
+  }
+
+  /**
+   * Read, checked against the limit and written: right for one writer holding the whole
+   * database. An engine with concurrent writers adds in one statement instead.
+   */
+  protected async applySystemDeltas(deltas: readonly BalanceDelta[]): Promise<void> {
+    const current = await this.lockBalances(deltas);
+    const writes = deltas.map((d, i) => {
+      const amount = (current[i] ?? 0n) + d.delta;
+      if (!isWithinLimit(amount)) throw systemBookBeyondLimit(d);
+      return { account: d.account, bucket: d.bucket, asset: d.asset, amount, atMs: d.atMs };
+    });
+    await this.writeBalances(writes);
+  }
 
   override async getSetting(name: string): Promise<string | undefined> {
     await this.lockSetting(name);
@@ -170,15 +233,26 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
    */
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     const name = `sp${++this.savepoints}`;
+    // Rolled back, a savepoint takes the system additions made inside it with it.
+    const marks = new Map(this.systemDeltas);
     try {
       for (let attempt = 1; ; attempt += 1) {
-        await this.db.run(`SAVEPOINT ${name}`);
+        this.systemDeltas = new Map(marks);
+        // Not waited for: on a connection it goes out with `fn`'s first query, and a failure
+        // fails that query too.
+        const begun = this.db.run(`SAVEPOINT ${name}`);
+        begun.catch(() => undefined);
         try {
           const result = await fn();
-          await this.db.run(`RELEASE SAVEPOINT ${name}`);
+          await begun;
+          // Not waited for either: it goes out with what follows. Should it fail, the transaction
+          // is aborted, every later query fails, and its commit is refused (the engine checks).
+          this.db.run(`RELEASE SAVEPOINT ${name}`).catch(() => undefined);
           return result;
         } catch (error) {
+          await begun.catch(() => undefined);
           await this.db.run(`ROLLBACK TO SAVEPOINT ${name}`);
+          this.systemDeltas = new Map(marks);
           if (attempt === 1 && this.adapter.classify(error)?.kind === 'key-race') continue;
           await this.db.run(`RELEASE SAVEPOINT ${name}`);
           throw error;
@@ -330,6 +404,14 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
   async setSetting(name: string, value: string): Promise<void> {
     await this.db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
   }
+}
+
+/** A system book that an operation would take past what every engine stores exactly: the operation is refused. */
+export function systemBookBeyondLimit(book: BalanceKey): LedgerError {
+  return new LedgerError(
+    'INVALID_AMOUNT',
+    `the operation would take the ${book.asset} ${book.bucket} book of account ${book.account} beyond ${BASE_UNITS_DIGITS_MAX} digits in base units, the limit of a balance`,
+  );
 }
 
 /** The hot path: every written book of one account, as array rows (no object per row). */

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
 import { Mutex } from '../mutex.js';
-import type { BalanceKey, BalanceWrite, JournalNotice, JournalPage, LedgerStore, NewOperation, StoreScans, StoreTx, StopWatching } from '../store.js';
+import { balanceKeyId, type BalanceKey, type BalanceWrite, type JournalNotice, JournalPage, LedgerStore, NewOperation, StoreScans, StoreTx, StopWatching } from '../store.js';
 import { BALANCES_OF_ACCOUNT, SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, toBalances, type BalanceValues } from '../sql/core.js';
 import { atBoundary } from '../sql/errors.js';
 import { SQLITE_ADAPTER, SqliteRunner, migrateSqlite } from './adapter.js';
@@ -35,16 +35,31 @@ export const SQLITE_WATCH_INTERVAL_MS = 1_000;
  * so a plain read is already a lock and the catalog needs none of its own.
  */
 class SqliteTx extends SqlTx {
+  /**
+   * Books written and not stored yet, the newest amount per book: stored before anything reads
+   * books, before a savepoint (dropped when it rolls back) and at the end, so a batch stores each
+   * book once however many of its operations touched it.
+   */
+  private pendingWrites = new Map<string, BalanceWrite>();
+
   async lockBalances(keys: readonly BalanceKey[]): Promise<bigint[]> {
+    await this.storeWrites();
     const amounts: bigint[] = [];
     for (const k of keys) {
       const [row] = await this.db.values<[string]>('SELECT amount FROM balances WHERE account_id = ? AND asset = ? AND bucket = ?', [k.account, k.asset, k.bucket]);
-      amounts.push(BigInt(row?.[0] ?? '0'));
+      // A system book's amount as this transaction sees it: its own additions wait for the end (core.ts).
+      amounts.push(BigInt(row?.[0] ?? '0') + this.pendingSystemDelta(k));
     }
     return amounts;
   }
 
   async writeBalances(writes: readonly BalanceWrite[]): Promise<void> {
+    for (const w of writes) this.pendingWrites.set(balanceKeyId(w), w);
+  }
+
+  private async storeWrites(): Promise<void> {
+    const writes = [...this.pendingWrites.values()];
+    this.pendingWrites = new Map();
     for (const b of writes) {
       await this.db.run(
         `INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms) VALUES (?, ?, ?, ?, ?)
@@ -52,6 +67,24 @@ class SqliteTx extends SqlTx {
         [b.account, b.asset, b.bucket, b.amount.toString(), b.atMs],
       );
     }
+  }
+
+  override async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    await this.storeWrites();
+    try {
+      return await super.savepoint(() => {
+        this.pendingWrites = new Map();
+        return fn();
+      });
+    } catch (error) {
+      this.pendingWrites = new Map();
+      throw error;
+    }
+  }
+
+  override async finish(): Promise<void> {
+    await super.finish();
+    await this.storeWrites();
   }
 
   /** Ids are taken in commit order (one writer), so every visible entry is settled. */
@@ -64,8 +97,11 @@ class SqliteTx extends SqlTx {
       JSON.stringify(op.request),
     ]);
     const id = Number(row?.[0]);
-    for (const [seq, p] of op.postings.entries()) {
-      await this.db.run('INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount) VALUES (?, ?, ?, ?, ?, ?)', [id, seq, p.account, p.bucket, p.asset, p.amount.toString()]);
+    // Every posting in one statement (one prepared text per count of postings, a handful in all).
+    const params: (string | number)[] = [];
+    for (const [seq, p] of op.postings.entries()) params.push(id, seq, p.account, p.bucket, p.asset, p.amount.toString());
+    if (op.postings.length > 0) {
+      await this.db.run(`INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount) VALUES ${op.postings.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`, params);
     }
     return id;
   }
@@ -127,7 +163,9 @@ export class SqliteStore extends SqlReads implements LedgerStore {
       try {
         this.writer.exec('BEGIN IMMEDIATE');
         try {
-          const result = await fn(new SqliteTx(this.writerQueries, SQLITE_ADAPTER));
+          const tx = new SqliteTx(this.writerQueries, SQLITE_ADAPTER);
+          const result = await fn(tx);
+          await tx.finish();
           this.writer.exec('COMMIT');
           return result;
         } catch (error) {
