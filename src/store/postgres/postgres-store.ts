@@ -325,9 +325,11 @@ class PgTx extends SqlTx {
       });
     }
     const p = op.postings;
-    // Locked ahead (a batch, a commit group), books stay pending until the end: each book is then
-    // written once however many operations of the batch touched it. Otherwise they come along.
-    const w = this.lockedAhead ? NO_WRITES : this.takeWrites();
+    // A batch (locked ahead, no savepoints) keeps its books pending until the end: each book is
+    // then written once however many operations touched it. Otherwise they come along: alone, and
+    // in a commit group too, where they belong to this operation's savepoint and would otherwise
+    // cost a round trip of their own before the next one's.
+    const w = this.lockedAhead && !this.inGroup ? NO_WRITES : this.takeWrites();
     // Not locked ahead, this entry is the transaction's last (see `lockedAhead`): its system additions come along.
     const s = this.lockedAhead ? [] : this.takeSystemDeltas();
     const sys = columnsOf(s);
