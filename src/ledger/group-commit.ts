@@ -145,7 +145,12 @@ export class GroupCommitter {
     const outcomes: Outcome[] = [];
     for (const w of group) {
       try {
-        outcomes.push({ ok: group.length === 1 ? await session.apply(w.request) : await session.savepoint(() => session.apply(w.request)) });
+        if (group.length === 1) outcomes.push({ ok: await session.apply(w.request) });
+        // Each operation's entry is sent without waiting for it, so the operations of the group go
+        // out back to back; a failed insert then fails the transaction (the store reports it, and
+        // runs the group again after a lost key race, where that operation answers as a replay).
+        else if (this.store.commitRefusesAfterFailedWrite) outcomes.push({ started: await session.savepoint(() => session.start(w.request)) });
+        else outcomes.push({ ok: await session.savepoint(() => session.apply(w.request)) });
       } catch (error) {
         // A domain refusal is this operation's alone; anything else fails the whole transaction.
         if (!(error instanceof LedgerError)) throw error;

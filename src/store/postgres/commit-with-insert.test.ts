@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import postgres from 'postgres';
 import { addAsset, addUser } from '../seed.case.js';
 import { PostgresStore } from './postgres-store.js';
 import { Ledger } from '../../ledger/ledger.js';
@@ -65,3 +66,37 @@ for (const groupCommit of [false, true]) {
     }
   });
 }
+
+test('[postgres] in a commit group, an operation whose key another transaction takes meanwhile is refused alone, and the rest of its group lands', { skip }, async () => {
+  const url = schemas.fresh();
+  const store = await PostgresStore.open({ url });
+  const raw = postgres(url, { onnotice: () => {}, max: 2 });
+  try {
+    const ledger = new Ledger(store, Date.now, { groupCommit: {} });
+    const [alice] = await seed(store);
+    // Another transaction holds the key 'taken', not committed yet: the group finds it absent.
+    const other = await raw.reserve();
+    await other`BEGIN`;
+    await other`INSERT INTO operations (key, hash, type, at_ms, request) VALUES ('taken', 'another request', 'deposit', 0, '{}')`;
+    const deposit = (key: string) => ledger.apply({ key, type: 'deposit', account: alice, asset: 'WEI', amount: '1' });
+    // Sent in one turn of the event loop: one group of three.
+    const results = Promise.allSettled([deposit('first'), deposit('taken'), deposit('last')]);
+    // The group's insert of 'taken' waits for the other transaction's row.
+    while ((await raw`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).length === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await other`COMMIT`;
+    other.release();
+    const [first, taken, last] = await results;
+    assert.equal(first.status, 'fulfilled');
+    assert.equal(last.status, 'fulfilled');
+    assert.equal(taken.status, 'rejected');
+    assert.ok(taken.reason instanceof LedgerError && taken.reason.code === 'IDEMPOTENCY_CONFLICT', String(taken.reason));
+    assert.equal((await ledger.balances(alice))[0]?.amount, 2n * 10n ** 18n);
+    // One group: the three shared one transaction (run again once the key was taken).
+    assert.deepEqual(ledger.groupCommitStats, { operations: 3, commits: 1 });
+  } finally {
+    await raw.end();
+    await store.close();
+  }
+});
