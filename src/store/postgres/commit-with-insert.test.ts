@@ -100,3 +100,31 @@ test('[postgres] in a commit group, an operation whose key another transaction t
     await store.close();
   }
 });
+
+test('[postgres] in a commit group sent back to back, a refused operation is refused alone, a key sent twice lands once, and the others land', { skip }, async () => {
+  const store = await PostgresStore.open({ url: schemas.fresh() });
+  try {
+    const ledger = new Ledger(store, Date.now, { groupCommit: {} });
+    const [alice, bob] = await seed(store);
+    const deposit = (key: string) => ledger.apply({ key, type: 'deposit', account: alice, asset: 'WEI', amount: '1' });
+    // Sent in one turn of the event loop: one group of four.
+    const [first, overdraft, again, last] = await Promise.allSettled([
+      deposit('a'),
+      ledger.apply({ key: 'b', type: 'transfer', from: bob, to: alice, asset: 'WEI', amount: '1' }),
+      deposit('a'),
+      deposit('c'),
+    ]);
+    assert.equal(first.status, 'fulfilled');
+    assert.equal(again.status, 'fulfilled');
+    assert.equal(last.status, 'fulfilled');
+    assert.ok(overdraft.status === 'rejected' && overdraft.reason instanceof LedgerError && overdraft.reason.code === 'INSUFFICIENT_FUNDS');
+    assert.equal(again.value.entry.id, first.value.entry.id);
+    assert.deepEqual([first.value.replayed, again.value.replayed, last.value.replayed], [false, true, false]);
+    assert.deepEqual(ledger.groupCommitStats, { operations: 4, commits: 1 });
+    assert.equal((await ledger.balances(alice))[0]?.amount, 2n * 10n ** 18n);
+    assert.deepEqual(await ledger.balances(bob), []);
+    assert.equal((await ledger.verify()).mismatches.length, 0);
+  } finally {
+    await store.close();
+  }
+});
