@@ -7,6 +7,8 @@ import { Ledger } from '../../ledger/ledger.js';
 import { LedgerError } from '../../ledger/errors.js';
 import { skipWithoutPostgres } from '../../../test/support/services.js';
 import { postgresSchemas } from '../../../test/support/postgres-schemas.js';
+import { collectEvents } from '../../../test/support/events.js';
+import type { LedgerEntryEvent } from '../../ledger/events.js';
 
 /**
  * Claims on a single operation whose entry's insert and COMMIT go out together (Ledger.apply on
@@ -124,6 +126,30 @@ test('[postgres] in a commit group sent back to back, a refused operation is ref
     assert.equal((await ledger.balances(alice))[0]?.amount, 2n * 10n ** 18n);
     assert.deepEqual(await ledger.balances(bob), []);
     assert.equal((await ledger.verify()).mismatches.length, 0);
+  } finally {
+    await store.close();
+  }
+});
+
+test("[postgres] this process's events carry each book's balance as of its entry when a commit group's operations go out back to back around a refusal", { skip }, async () => {
+  const store = await PostgresStore.open({ url: schemas.fresh() });
+  try {
+    const ledger = new Ledger(store, Date.now, { groupCommit: {} });
+    const [alice, bob] = await seed(store);
+    const seen = collectEvents(ledger);
+    await seen.subscription.ready;
+    const deposit = (key: string) => ledger.apply({ key, type: 'deposit', account: alice, asset: 'WEI', amount: '1' });
+    // One group: deposits around refusals (bob has nothing), so savepoints roll back while entries are in flight.
+    const overdraft = (key: string) => ledger.apply({ key, type: 'transfer', from: bob, to: alice, asset: 'WEI', amount: '1' });
+    const results = await Promise.allSettled([deposit('d1'), overdraft('o1'), deposit('d2'), overdraft('o2'), deposit('d3')]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    await seen.untilPosition(3);
+    const events = seen.events.filter((e): e is LedgerEntryEvent => (e as LedgerEntryEvent).type === 'entry');
+    assert.deepEqual(events.map((e) => [e.entry.key, e.balancesAsOf, e.balances.find((b) => b.account === alice)?.amount]), [
+      ['d1', 'entry', 1n * 10n ** 18n],
+      ['d2', 'entry', 2n * 10n ** 18n],
+      ['d3', 'entry', 3n * 10n ** 18n],
+    ]);
   } finally {
     await store.close();
   }
