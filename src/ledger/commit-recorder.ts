@@ -39,9 +39,13 @@ export class CommitRecorder {
       // Taken before waiting: a batch sends the next operation's writes before this id is back.
       const balances = this.unattached.sort(compareBalanceKeys);
       this.unattached = [];
-      const id = await tx.insertOperation(operation);
-      this.recorded.push({ id, balances });
-      return id;
+      // Recorded in sending order before the id is back, so a later savepoint's marks count it: a
+      // commit group sends its next operation (and may roll that one back) while this insert is
+      // on its way. The id is filled in once answered; a failed insert fails the transaction.
+      const slot = { id: 0, balances };
+      this.recorded.push(slot);
+      slot.id = await tx.insertOperation(operation);
+      return slot.id;
     };
     const savepoint = async <T>(fn: () => Promise<T>): Promise<T> => {
       const marks = { unattached: this.unattached.length, recorded: this.recorded.length };

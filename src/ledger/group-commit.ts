@@ -1,8 +1,8 @@
-import type { LedgerStore } from '../store/store.js';
+import type { LedgerStore, StoreTx } from '../store/store.js';
 import { withCatalog, type CatalogCache } from './catalog-cache.js';
 import { LedgerError } from './errors.js';
 import type { OperationRequest } from './operations.js';
-import { LedgerSession, type ApplyResult } from './session.js';
+import { LedgerSession, type ApplyResult, type StartedOperation } from './session.js';
 import type { Asset } from './types.js';
 
 /**
@@ -35,7 +35,14 @@ interface Waiting {
   readonly reject: (error: unknown) => void;
 }
 
-type Outcome = { readonly ok: ApplyResult } | { readonly refused: LedgerError };
+/** `started`: a lone operation whose entry's insert went out with the COMMIT, answered once it commits. */
+type Outcome = { readonly ok: ApplyResult } | { readonly refused: LedgerError } | { readonly started: StartedOperation };
+
+/** The ledger's transactions (so that its events hear of each commit), and how the store runs them. */
+export interface GroupTransactions extends Pick<LedgerStore, 'writeConcurrency' | 'commitRefusesAfterFailedWrite'> {
+  /** `settle` runs after the commit, before the ledger's events hear of it (Ledger.transaction). */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>, settle?: (result: T) => Promise<unknown>): Promise<T>;
+}
 
 /** Counters for the benchmark: how many operations shared how many commits. */
 export interface GroupCommitStats {
@@ -52,7 +59,7 @@ export class GroupCommitter {
 
   constructor(
     /** The ledger's transactions (so that its events hear of each commit), and how many run well at once. */
-    private readonly store: Pick<LedgerStore, 'transaction' | 'writeConcurrency'>,
+    private readonly store: GroupTransactions,
     private readonly clockMs: () => number,
     /** Committed assets (a store only this process writes), and the catalog cache of a shared one (catalog-cache.ts). */
     private readonly catalog: { readonly assets: ReadonlyMap<string, Asset>; readonly catalog: CatalogCache | null },
@@ -101,7 +108,7 @@ export class GroupCommitter {
     try {
       // The store may run this function again after a lost race: it rebuilds every outcome.
       outcomes = await withCatalog(
-        (run) => this.store.transaction(run),
+        (run) => this.store.transaction(run, (done) => Promise.all(done.map((o) => ('started' in o && !o.started.replayed ? o.started.id : undefined)))),
         (tx) => new LedgerSession(tx, this.clockMs(), this.catalog.assets, [], this.catalog.catalog),
         (session) => this.applyAll(session, group),
       );
@@ -118,11 +125,13 @@ export class GroupCommitter {
     }
     this.commits += 1;
     this.operations += group.length;
-    outcomes.forEach((outcome, i) => {
+    for (const [i, outcome] of outcomes.entries()) {
       const w = group[i]!;
       if ('ok' in outcome) w.resolve(outcome.ok);
-      else w.reject(outcome.refused);
-    });
+      else if ('refused' in outcome) w.reject(outcome.refused);
+      else if (outcome.started.replayed) w.resolve(outcome.started.result);
+      else w.resolve({ entry: { id: await outcome.started.id, ...outcome.started.entry }, replayed: false });
+    }
   }
 
   private async applyAll(session: LedgerSession, group: readonly Waiting[]): Promise<Outcome[]> {
@@ -131,10 +140,17 @@ export class GroupCommitter {
       // One writer (SQLite) has nothing to lock ahead, but still looks every key up at once.
       await (this.store.writeConcurrency > 1 ? session.prelock(requests) : session.lookUpKeys(requests));
     }
+    // Alone, where the store refuses a COMMIT after a failed insert: the insert and the COMMIT go out together.
+    if (group.length === 1 && this.store.commitRefusesAfterFailedWrite) return [{ started: await session.start(group[0]!.request) }];
     const outcomes: Outcome[] = [];
     for (const w of group) {
       try {
-        outcomes.push({ ok: group.length === 1 ? await session.apply(w.request) : await session.savepoint(() => session.apply(w.request)) });
+        if (group.length === 1) outcomes.push({ ok: await session.apply(w.request) });
+        // Each operation's entry is sent without waiting for it, so the operations of the group go
+        // out back to back; a failed insert then fails the transaction (the store reports it, and
+        // runs the group again after a lost key race, where that operation answers as a replay).
+        else if (this.store.commitRefusesAfterFailedWrite) outcomes.push({ started: await session.savepoint(() => session.start(w.request)) });
+        else outcomes.push({ ok: await session.savepoint(() => session.apply(w.request)) });
       } catch (error) {
         // A domain refusal is this operation's alone; anything else fails the whole transaction.
         if (!(error instanceof LedgerError)) throw error;

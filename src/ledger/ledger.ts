@@ -2,7 +2,7 @@ import type { LedgerStore, StoreTx } from '../store/store.js';
 import { CatalogCache, withCatalog } from './catalog-cache.js';
 import { CommitRecorder } from './commit-recorder.js';
 import { LedgerError } from './errors.js';
-import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
+import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats, type GroupTransactions } from './group-commit.js';
 import type { OperationRequest } from './operations.js';
 import { LedgerSession, isId, type ApplyResult, type StartedOperation } from './session.js';
 import type { Asset, Balance } from './types.js';
@@ -73,7 +73,11 @@ export class Ledger {
     this.readVersions = new ReadVersions(store, options.events?.onError);
     this.venues = options.venues ?? [];
     const group = options.groupCommit ?? false;
-    const transactions = { transaction: <T>(fn: (tx: StoreTx) => Promise<T>) => this.transaction(fn), writeConcurrency: store.writeConcurrency };
+    const transactions: GroupTransactions = {
+      transaction: (fn, settle) => this.transaction(fn, settle),
+      writeConcurrency: store.writeConcurrency,
+      commitRefusesAfterFailedWrite: store.commitRefusesAfterFailedWrite,
+    };
     this.groups =
       group === false
         ? null

@@ -250,7 +250,8 @@ export class LedgerSession {
     this.readEpoch();
     const lookup = this.absentKeys.has(key) ? undefined : this.tx.getOperation(key);
     let plan: Plan;
-    if (lookup !== undefined && this.namesToRead(request).length === 0) {
+    const names = this.namesToRead(request);
+    if (lookup !== undefined && names.length === 0) {
       // Every name the request gives is known: the plan needs no read, and the lock of its books
       // goes out with the key lookup instead of after its answer (one round trip fewer). A replay
       // answers as before (its books stay locked for nothing until the end of this transaction);
@@ -273,7 +274,8 @@ export class LedgerSession {
     } else {
       // The key lookup and the reads of the assets and accounts the request names go out together:
       // an engine on a connection sends them as one round trip.
-      const [previous] = await Promise.all([lookup, this.prefetch(request)]);
+      // Nothing to read (a batch's operation, its key looked up ahead): no promise to make.
+      const previous = names.length === 0 ? undefined : (await Promise.all([lookup, this.prefetch(names)]))[0];
       if (previous) return replayOf(previous, hash, key);
       plan = await planOperation(request, this.context());
     }
@@ -323,7 +325,7 @@ export class LedgerSession {
       await locked;
       return;
     }
-    const [used] = await Promise.all([lookup, ...parsed.map((r) => this.prefetch(r))]);
+    const [used] = await Promise.all([lookup, ...parsed.map((r) => this.prefetch(this.namesToRead(r)))]);
     await this.lockAhead(parsed.filter((request) => !used.has(request.key)));
     for (const request of parsed) if (!used.has(request.key)) this.absentKeys.add(request.key);
   }
@@ -471,11 +473,11 @@ export class LedgerSession {
   }
 
   /**
-   * Reads, all at once, the assets and accounts a request names at its top level (`asset`,
-   * `account`, `from`, `to`) that this transaction has not read yet, for the plan to find. Only a
-   * head start: the plan still asks for what it needs, and a miss here is read then.
+   * Reads, all at once, the assets and accounts a request names at its top level that this
+   * transaction does not know yet (`namesToRead`), for the plan to find. Only a head start: the
+   * plan still asks for what it needs, and a miss here is read then.
    */
-  private async prefetch(request: OperationRequest): Promise<void> {
+  private async prefetch(names: readonly (string | number)[]): Promise<void> {
     const reads: Promise<unknown>[] = [];
     const read = (name: string, load: () => Promise<unknown>) => {
       // Requests prefetched together often name the same account: one read each.
@@ -486,7 +488,7 @@ export class LedgerSession {
       }
       reads.push(pending);
     };
-    for (const name of this.namesToRead(request)) {
+    for (const name of names) {
       if (typeof name === 'string') read(`asset:${name}`, () => this.tx.getAsset(name).then((asset) => asset && this.assets.set(name, asset)));
       else read(`account:${name}`, () => this.tx.getAccount(name).then((account) => account && this.accounts.set(name, account)));
     }

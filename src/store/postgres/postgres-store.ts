@@ -122,6 +122,11 @@ class PgTx extends SqlTx {
     return this.epoch;
   }
 
+  /** A failed SAVEPOINT aborts the transaction, and its COMMIT is then refused: nothing to wait for. */
+  protected override get savepointAwaited(): boolean {
+    return false;
+  }
+
   /** Serializes catalog writes across instances, once per transaction. */
   protected override async lockCatalog(): Promise<void> {
     if (this.catalogLocked) return;
@@ -325,9 +330,11 @@ class PgTx extends SqlTx {
       });
     }
     const p = op.postings;
-    // Locked ahead (a batch, a commit group), books stay pending until the end: each book is then
-    // written once however many operations of the batch touched it. Otherwise they come along.
-    const w = this.lockedAhead ? NO_WRITES : this.takeWrites();
+    // A batch (locked ahead, no savepoints) keeps its books pending until the end: each book is
+    // then written once however many operations touched it. Otherwise they come along: alone, and
+    // in a commit group too, where they belong to this operation's savepoint and would otherwise
+    // cost a round trip of their own before the next one's.
+    const w = this.lockedAhead && !this.inGroup ? NO_WRITES : this.takeWrites();
     // Not locked ahead, this entry is the transaction's last (see `lockedAhead`): its system additions come along.
     const s = this.lockedAhead ? [] : this.takeSystemDeltas();
     const sys = columnsOf(s);
@@ -369,6 +376,9 @@ const CATALOG_RESETS = 'ledger.resets';
 
 /** The columns of no balance writes, for an entry's insert that carries none. */
 const NO_WRITES = { accounts: [], assets: [], buckets: [], amounts: [], atMs: [] } as const;
+
+/** PostgreSQL's in_failed_sql_transaction: a statement after one that failed, in the same transaction. */
+const IN_FAILED_TRANSACTION = '25P02';
 
 /** PostgreSQL's numeric_value_out_of_range: a sum beyond numeric(78,0). */
 const NUMERIC_OVERFLOW = '22003';
@@ -489,11 +499,12 @@ export class PostgresStore extends SqlReads implements LedgerStore {
   private async runOnce<T>(fn: (tx: StoreTx) => Promise<T>): Promise<{ result: T; newestOperationId: number }> {
     const connection = await guarded(this.sql.reserve());
     let open = false;
+    let run: PgTx | undefined;
     try {
       const begun = connection`BEGIN`;
       open = true;
       begun.catch(() => undefined);
-      const run = new PgTx(connection as unknown as postgres.TransactionSql<Record<string, never>>);
+      run = new PgTx(connection as unknown as postgres.TransactionSql<Record<string, never>>);
       const result = await fn(run);
       await run.finish();
       await begun;
@@ -506,6 +517,9 @@ export class PostgresStore extends SqlReads implements LedgerStore {
       return { result, newestOperationId: run.newestOperationId };
     } catch (error) {
       if (open) await connection`ROLLBACK`.catch(() => undefined);
+      // A statement refused because an entry's insert sent before it (not awaited) failed: that
+      // failure is the transaction's.
+      if ((error as { code?: string }).code === IN_FAILED_TRANSACTION && run?.failure !== undefined) throw run.failure;
       throw error;
     } finally {
       connection.release();

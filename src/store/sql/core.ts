@@ -161,6 +161,15 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
     return this.adapter.rowLock;
   }
 
+  /**
+   * Whether a savepoint that ran well waits for the answer to its SAVEPOINT before it returns.
+   * An engine whose COMMIT is refused after any failed statement (LedgerStore.commitRefusesAfterFailedWrite)
+   * need not: its operations then follow one another without a round trip between them.
+   */
+  protected get savepointAwaited(): boolean {
+    return true;
+  }
+
   /** Serializes catalog writes (ids, generated facts) across writers until the transaction ends; nothing to do with one writer. */
   protected async lockCatalog(): Promise<void> {}
 
@@ -244,7 +253,7 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
         begun.catch(() => undefined);
         try {
           const result = await fn();
-          await begun;
+          if (this.savepointAwaited) await begun;
           // Not waited for either: it goes out with what follows. Should it fail, the transaction
           // is aborted, every later query fails, and its commit is refused (the engine checks).
           this.db.run(`RELEASE SAVEPOINT ${name}`).catch(() => undefined);
