@@ -186,13 +186,20 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
         response: { 200: S.BalancesBody, ...refusals(400, 404) },
       },
     },
-    async (req, reply) => {
+    // Not an async handler: a kept body is sent in the same turn, with no promise.
+    (req, reply) => {
       const id = Number(req.params.id);
       // Kept serialized per account until its balances may have changed (server/read-cache.ts); the token was checked on this request.
-      const body = await readCache.get(id, 'operator|balances', async () =>
+      const body = readCache.get(id, 'operator|balances', async () =>
         serializedForRoute(reply, await renderBalances(ledger, id, await atParam('id', () => ledger.balances(id)))),
       );
-      return sendJsonText(reply, body);
+      if (typeof body === 'string') {
+        sendJsonText(reply, body);
+        return;
+      }
+      return body.then((text) => {
+        sendJsonText(reply, text);
+      });
     },
   );
 

@@ -62,7 +62,7 @@ describe('the read cache (one process)', () => {
     assert.match(await kept(cache, world.alice.id, read), /BTC/);
     await world.ledger.reset();
     // The account is gone with everything else: the read is made again, and says so.
-    await assert.rejects(cache.get(world.alice.id, 'v', read), /ACCOUNT_NOT_FOUND|no account/);
+    await assert.rejects(async () => cache.get(world.alice.id, 'v', read), /ACCOUNT_NOT_FOUND|no account/);
   });
 
   test('a value is served no longer than the maximum age', async () => {

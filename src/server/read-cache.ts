@@ -34,16 +34,20 @@ export class ReadCache {
   /**
    * The value of `variant` for `account`: the kept one while still valid, else `compute()`'s,
    * kept under the version read before computing, so a commit that lands during the computation
-   * leaves an entry that is already stale rather than one that hides the commit.
+   * leaves an entry that is already stale rather than one that hides the commit. A kept value is
+   * returned as it is, not in a promise: the hot read can then answer in the same turn.
    */
-  async get(account: number, variant: string, compute: () => Promise<string>): Promise<string> {
+  get(account: number, variant: string, compute: () => Promise<string>): string | Promise<string> {
     const version = this.versions.of(account);
     if (version === null) return compute();
     const key = `${account}|${variant}`;
     const nowMs = this.clock();
     const entry = this.entries.get(key);
     if (entry !== undefined && entry.version === version && entry.expiresAtMs > nowMs) return entry.value;
-    const value = await compute();
+    return compute().then((value) => this.keep(key, version, nowMs, value));
+  }
+
+  private keep(key: string, version: number, nowMs: number, value: string): string {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();

@@ -62,9 +62,10 @@ export interface VenuePort {
    * changed: a write committed on this instance is seen by the next call, one on another instance
    * within the server's documented bound (docs/deployment.md). `variant` must name everything
    * else the text depends on (query parameters, say); the venue's name is added to it. Never
-   * authenticates: check the caller first, and pass the account the credentials name.
+   * authenticates: check the caller first, and pass the account the credentials name. A kept
+   * text comes at once (a string, no promise), so a hot read can answer without awaiting.
    */
-  cachedRead(accountId: number, variant: string, compute: () => Promise<string>): Promise<string>;
+  cachedRead(accountId: number, variant: string, compute: () => Promise<string>): string | Promise<string>;
 
   // Identity.
   account(id: number): Promise<Account | undefined>;

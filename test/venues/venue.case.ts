@@ -41,6 +41,8 @@ export interface VenueCaseData {
   readonly unknownRoutePath: string;
   /** The rate-limit rule the balance read counts against. */
   readonly balanceReadRule: string;
+  /** False for a venue whose balance read is rendered on every request (`port.cachedRead` unused): the read-cache claims do not apply. */
+  readonly keepsBalanceRead?: false;
   readonly refusals: { readonly [R in SharedRefusal]: VenueRefusal };
 }
 
@@ -98,52 +100,55 @@ export function runVenueSuite(venue: VenueDialect, data: VenueCaseData, served?:
       }
     });
 
-    // The server keeps a rendered balance read per account (server/read-cache.ts). Each claim
-    // below first reads alice twice, so that her body is kept, then checks what keeping it must
-    // not change: a write shows at once, credentials are checked on every request, and a kept
-    // body reaches no other tenant.
-    const keepAlicesBody = async () => {
-      for (let i = 0; i < 2; i++) assert.equal((await h.request(await data.balanceRead(h, 'alice'))).status, 200);
-      assert.ok(h.runtime.readCache.size > 0, 'the balance read is kept');
-    };
+    // A venue may render its balance read on every request (keepsBalanceRead: false): then there is nothing kept to check.
+    if (data.keepsBalanceRead !== false) {
+      // The server keeps a rendered balance read per account (server/read-cache.ts). Each claim
+      // below first reads alice twice, so that her body is kept, then checks what keeping it must
+      // not change: a write shows at once, credentials are checked on every request, and a kept
+      // body reaches no other tenant.
+      const keepAlicesBody = async () => {
+        for (let i = 0; i < 2; i++) assert.equal((await h.request(await data.balanceRead(h, 'alice'))).status, 200);
+        assert.ok(h.runtime.readCache.size > 0, 'the balance read is kept');
+      };
 
-    test('a kept balance read follows a deposit on the very next read', async () => {
-      const usdt = (await h.runtime.ledger.asset('USDT'))!;
-      const alice = h.account('alice');
-      await keepAlicesBody();
-      const shown = (units: bigint) => (data.shownUnits ? data.shownUnits(units, usdt) : units);
-      const held = (await h.runtime.ledger.balances(alice.id)).find((b) => b.asset === 'USDT' && b.bucket === 'available')!.amount;
-      await h.operate({ type: 'deposit', key: `suite/${venue.id}/kept-deposit`, account: alice.id, asset: 'USDT', amount: '1.5' });
-      const next = await h.request(await data.balanceRead(h, 'alice'));
-      assert.equal(data.availableIn(next.body, usdt), shown(held + 1_500_000n));
-    });
+      test('a kept balance read follows a deposit on the very next read', async () => {
+        const usdt = (await h.runtime.ledger.asset('USDT'))!;
+        const alice = h.account('alice');
+        await keepAlicesBody();
+        const shown = (units: bigint) => (data.shownUnits ? data.shownUnits(units, usdt) : units);
+        const held = (await h.runtime.ledger.balances(alice.id)).find((b) => b.asset === 'USDT' && b.bucket === 'available')!.amount;
+        await h.operate({ type: 'deposit', key: `suite/${venue.id}/kept-deposit`, account: alice.id, asset: 'USDT', amount: '1.5' });
+        const next = await h.request(await data.balanceRead(h, 'alice'));
+        assert.equal(data.availableIn(next.body, usdt), shown(held + 1_500_000n));
+      });
 
-    test('while a balance read is kept, unknown and mis-signed credentials are still refused', async () => {
-      await keepAlicesBody();
-      expectRefusal(await h.request(await data.withUnknownCredentials(h)), data.refusals.unknownCredentials, 'unknown credentials');
-      expectRefusal(await h.request(await data.withoutCredentials(h)), data.refusals.missingCredentials, 'no credentials');
-      if (!data.crossTenant.flags) {
-        // Bob's secret under alice's key: a wrong signature (or token) against a kept body.
-        expectRefusal(await h.request(await data.crossTenantRead(h, 'bob', 'alice')), data.crossTenant.refusal, 'bob reading alice');
-      }
-    });
+      test('while a balance read is kept, unknown and mis-signed credentials are still refused', async () => {
+        await keepAlicesBody();
+        expectRefusal(await h.request(await data.withUnknownCredentials(h)), data.refusals.unknownCredentials, 'unknown credentials');
+        expectRefusal(await h.request(await data.withoutCredentials(h)), data.refusals.missingCredentials, 'no credentials');
+        if (!data.crossTenant.flags) {
+          // Bob's secret under alice's key: a wrong signature (or token) against a kept body.
+          expectRefusal(await h.request(await data.crossTenantRead(h, 'bob', 'alice')), data.crossTenant.refusal, 'bob reading alice');
+        }
+      });
 
-    test("a kept body never answers another tenant's read", async () => {
-      const usdt = (await h.runtime.ledger.asset('USDT'))!;
-      const alice = h.account('alice');
-      const bob = h.account('bob');
-      // Alice and bob hold different amounts, so a body served to the wrong tenant would show.
-      await h.operate({ type: 'deposit', key: `suite/${venue.id}/tenants`, account: alice.id, asset: 'USDT', amount: '7.25' });
-      await keepAlicesBody();
-      const bobs = await h.request(await data.balanceRead(h, 'bob'));
-      assert.equal(bobs.status, 200, bobs.text);
-      const bobHolds = (await h.runtime.ledger.balances(bob.id)).find((b) => b.asset === 'USDT' && b.bucket === 'available')?.amount;
-      const aliceHolds = (await h.runtime.ledger.balances(alice.id)).find((b) => b.asset === 'USDT' && b.bucket === 'available')!.amount;
-      assert.notEqual(bobHolds, aliceHolds);
-      const shown = (units: bigint | undefined) => (units === undefined ? undefined : data.shownUnits ? data.shownUnits(units, usdt) : units);
-      const bobShown = data.availableIn(bobs.body, usdt);
-      assert.ok(bobShown === shown(bobHolds) || (bobHolds === undefined && bobShown === 0n), `bob sees his own USDT (${bobShown})`);
-    });
+      test("a kept body never answers another tenant's read", async () => {
+        const usdt = (await h.runtime.ledger.asset('USDT'))!;
+        const alice = h.account('alice');
+        const bob = h.account('bob');
+        // Alice and bob hold different amounts, so a body served to the wrong tenant would show.
+        await h.operate({ type: 'deposit', key: `suite/${venue.id}/tenants`, account: alice.id, asset: 'USDT', amount: '7.25' });
+        await keepAlicesBody();
+        const bobs = await h.request(await data.balanceRead(h, 'bob'));
+        assert.equal(bobs.status, 200, bobs.text);
+        const bobHolds = (await h.runtime.ledger.balances(bob.id)).find((b) => b.asset === 'USDT' && b.bucket === 'available')?.amount;
+        const aliceHolds = (await h.runtime.ledger.balances(alice.id)).find((b) => b.asset === 'USDT' && b.bucket === 'available')!.amount;
+        assert.notEqual(bobHolds, aliceHolds);
+        const shown = (units: bigint | undefined) => (units === undefined ? undefined : data.shownUnits ? data.shownUnits(units, usdt) : units);
+        const bobShown = data.availableIn(bobs.body, usdt);
+        assert.ok(bobShown === shown(bobHolds) || (bobHolds === undefined && bobShown === 0n), `bob sees his own USDT (${bobShown})`);
+      });
+    }
 
     test('a path under the venue base with no route answers in the venue shape', async () => {
       expectRefusal(await h.get(data.unknownRoutePath, null), data.refusals.unknownRoute, 'unknown route');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
 import type { JournalNotice, JournalPage, StopWatching } from '../store.js';
 import * as rows from '../sql/rows.js';
@@ -21,6 +21,12 @@ import { PostgresRunner } from './adapter.js';
  * so the notice never lengthens the transaction: a NOTIFY inside it would take PostgreSQL's
  * notification-queue lock for the whole commit and serialize every committing instance. The
  * channel is named after the schema, so several schemas in one database never cross-talk.
+ *
+ * A commit notice carries its sender's tag (`<id>@<tag>`), and a watcher drops those of its own
+ * client: its own commits already bumped exactly the accounts they wrote (`ReadVersions`) and
+ * poked its own feed (`LedgerEvents.committed`), while a notice names no account and would bump
+ * them all, so under write load an instance's read cache would keep emptying itself. A plain
+ * `<id>` (an instance of an older version) is still read as a commit.
  */
 
 type Sql = postgres.Sql<Record<string, never>>;
@@ -120,15 +126,33 @@ export async function listSettledJournal(sql: Sql, afterId: number, limit: numbe
   }
 }
 
+/**
+ * The tag of the commit notices sent over one client (one store): the announcer and the watcher
+ * of a store share its client, so they find the same tag without being told, and two stores in
+ * one process (tests, or two schemas) still hear each other.
+ */
+const clientTags = new WeakMap<Sql, string>();
+function tagOf(sql: Sql): string {
+  let tag = clientTags.get(sql);
+  if (tag === undefined) clientTags.set(sql, (tag = randomBytes(6).toString('hex')));
+  return tag;
+}
+
+/** The payload of a commit notice: the newest id committed, and the sender's tag. */
+export const commitPayload = (position: number, tag: string) => `${position}@${tag}`;
+
 /** Sends commit notices after commits, one at a time, each carrying the newest id committed so far. */
 export class CommitAnnouncer {
   private newest = 0;
   private sending = false;
+  private readonly payloadTag: string;
 
   constructor(
     private readonly sql: Sql,
     private readonly channel: string,
-  ) {}
+  ) {
+    this.payloadTag = tagOf(sql);
+  }
 
   announce(position: number): void {
     this.newest = Math.max(this.newest, position);
@@ -143,7 +167,7 @@ export class CommitAnnouncer {
         const position = this.newest;
         this.newest = 0;
         // A lost notice costs latency, not correctness: the next one, or the watchers' periodic look, covers it.
-        await this.sql`SELECT pg_notify(${this.channel}, ${String(position)})`.catch(() => undefined);
+        await this.sql`SELECT pg_notify(${this.channel}, ${commitPayload(position, this.payloadTag)})`.catch(() => undefined);
       }
     } finally {
       this.sending = false;
@@ -167,6 +191,7 @@ export async function watchChannel(
   onNotice: (notice: JournalNotice) => void,
 ): Promise<StopWatching> {
   let listening = false;
+  const ownCommits = `@${tagOf(sql)}`;
   const { unlisten } = await sql.listen(
     channel,
     (payload) => {
@@ -174,8 +199,10 @@ export async function watchChannel(
         if (payload !== resetPayload(ownTag)) onNotice({ kind: 'reset' });
         return;
       }
-      const position = Number(payload);
-      onNotice(Number.isSafeInteger(position) ? { kind: 'commit', position } : { kind: 'unknown' });
+      if (payload.endsWith(ownCommits)) return;
+      const at = payload.indexOf('@');
+      const position = Number(at === -1 ? payload : payload.slice(0, at));
+      onNotice(at !== 0 && Number.isSafeInteger(position) ? { kind: 'commit', position } : { kind: 'unknown' });
     },
     () => {
       if (listening) onNotice({ kind: 'unknown' });

@@ -52,7 +52,8 @@ export class BitgetAuthenticator {
 
   constructor(private readonly port: VenuePort) {}
 
-  async authenticate(request: FastifyRequest): Promise<BitgetCaller> {
+  /** The caller at once when the key is known (the hot read awaits nothing), else once the store has answered. */
+  authenticate(request: FastifyRequest): BitgetCaller | Promise<BitgetCaller> {
     const apiKey = headerText(request.headers, 'access-key');
     const signature = headerText(request.headers, 'access-sign');
     const timestamp = headerText(request.headers, 'access-timestamp');
@@ -66,7 +67,13 @@ export class BitgetAuthenticator {
     if (!API_KEY.test(apiKey)) throw bitgetError('accessKeyInvalid');
 
     // A known key costs no await: the hot read takes this path on every request.
-    const key = this.known.get(apiKey, this.port.generation(), nowMs) ?? (await this.lookUp(apiKey, nowMs));
+    const known = this.known.get(apiKey, this.port.generation(), nowMs);
+    if (known === undefined) return this.lookUp(apiKey, nowMs).then((key) => this.verify(request, key, timestamp, signature, passphrase));
+    return this.verify(request, known, timestamp, signature, passphrase);
+  }
+
+  /** The signature over the request, then the passphrase, for a key found. */
+  private verify(request: FastifyRequest, key: KnownKey, timestamp: string, signature: string, passphrase: string): BitgetCaller {
     const url = request.url;
     const query = url.indexOf('?');
     const parts: SignedParts = {

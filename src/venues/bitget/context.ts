@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RateLimiter } from '../../rate-limit/rate-limiter.js';
+import { verdictFor, type RateLimiter, type RateLimitVerdict } from '../../rate-limit/rate-limiter.js';
+import type { SoonOrNow } from '../shared/sync-hook.js';
 import type { VenuePort } from '../port.js';
 import { sendJsonText } from '../../http/json-text.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong, singleParam } from '../shared/query.js';
@@ -14,6 +15,9 @@ export class BitgetContext {
   readonly auth: BitgetAuthenticator;
   private readonly limiters: { readonly [K in keyof typeof BITGET_RATE_LIMITS]: RateLimiter };
 
+  /** The remaining-quota header of a limiter that counts nothing, as text made once. */
+  private readonly fixedRemaining: { readonly [K in keyof typeof BITGET_RATE_LIMITS]: string };
+
   constructor(readonly port: VenuePort) {
     this.auth = new BitgetAuthenticator(port);
     const create = (rule: (typeof BITGET_RATE_LIMITS)[keyof typeof BITGET_RATE_LIMITS]) => port.limiter(rule);
@@ -22,6 +26,13 @@ export class BitgetContext {
       public: create(BITGET_RATE_LIMITS.public),
       coins: create(BITGET_RATE_LIMITS.coins),
       ip: create(BITGET_RATE_LIMITS.ip),
+    };
+    const remaining = (limiter: RateLimiter) => String(limiter.fixedVerdict?.remaining ?? 0);
+    this.fixedRemaining = {
+      account: remaining(this.limiters.account),
+      public: remaining(this.limiters.public),
+      coins: remaining(this.limiters.coins),
+      ip: remaining(this.limiters.ip),
     };
   }
 
@@ -35,30 +46,53 @@ export class BitgetContext {
     return sendJsonText(reply, successText(dataJson, this.port.clock()));
   }
 
-  /** Runs first on every Bitget request: the query size, then the per-IP budget. */
-  async guard(request: FastifyRequest): Promise<void> {
+  /**
+   * Runs first on every Bitget request: the query size, then the per-IP budget. Answers at once
+   * (no promise) when the limiter counts nothing, so the hook costs no turn (`hookOf`).
+   */
+  guard(request: FastifyRequest): SoonOrNow {
     if (isQueryTooLong(request.url)) throw bitgetError('parameterInvalid', `query longer than ${QUERY_LENGTH_MAX} characters`);
-    const verdict = await this.limiters.ip.consume(request.ip);
-    if (!verdict.allowed) throw bitgetError('tooManyRequests', '', { [REMAINING_HEADER]: '0' });
+    const verdict = verdictFor(this.limiters.ip, request.ip);
+    if (verdict instanceof Promise) return verdict.then(refuseIfOver);
+    refuseIfOver(verdict);
   }
 
-  /** Authenticates a private request, then counts it against the caller's budget for this endpoint. */
-  async authorize(request: FastifyRequest, reply: FastifyReply): Promise<BitgetCaller> {
-    const caller = await this.auth.authenticate(request);
-    await this.count(reply, 'account', `${uidOf(caller.account)}:${request.routeOptions.url ?? ''}`);
-    return caller;
+  /**
+   * Authenticates a private request, then counts it against the caller's budget for this endpoint.
+   * A known key with limits off is answered at once: the hot read then awaits nothing.
+   */
+  authorize(request: FastifyRequest, reply: FastifyReply): BitgetCaller | Promise<BitgetCaller> {
+    const caller = this.auth.authenticate(request);
+    if (caller instanceof Promise) return caller.then((known) => this.countCaller(request, reply, known));
+    return this.countCaller(request, reply, caller);
   }
 
   /** Counts a public request against the per-IP budget of its endpoint. */
   async countPublic(request: FastifyRequest, reply: FastifyReply, limiter: 'public' | 'coins' = 'public'): Promise<void> {
-    await this.count(reply, limiter, `${request.ip}:${request.routeOptions.url ?? ''}`);
+    await this.count(reply, limiter, () => `${request.ip}:${request.routeOptions.url ?? ''}`);
   }
 
-  private async count(reply: FastifyReply, limiter: keyof typeof BITGET_RATE_LIMITS, key: string): Promise<void> {
-    const verdict = await this.limiters[limiter].consume(key);
-    void reply.header(REMAINING_HEADER, String(verdict.remaining));
-    if (!verdict.allowed) throw bitgetError('tooManyRequests', '', { [REMAINING_HEADER]: '0' });
+  private countCaller(request: FastifyRequest, reply: FastifyReply, caller: BitgetCaller): BitgetCaller | Promise<BitgetCaller> {
+    const counted = this.count(reply, 'account', () => `${uidOf(caller.account)}:${request.routeOptions.url ?? ''}`);
+    return counted === undefined ? caller : counted.then(() => caller);
   }
+
+  /** `key` is built only when the limiter counts: `routeOptions` makes a fresh object on every read. */
+  private count(reply: FastifyReply, limiter: keyof typeof BITGET_RATE_LIMITS, key: () => string): SoonOrNow {
+    const chosen = this.limiters[limiter];
+    if (chosen.fixedVerdict !== null) {
+      void reply.header(REMAINING_HEADER, this.fixedRemaining[limiter]);
+      return refuseIfOver(chosen.fixedVerdict);
+    }
+    return chosen.consume(key()).then((verdict) => {
+      void reply.header(REMAINING_HEADER, String(verdict.remaining));
+      refuseIfOver(verdict);
+    });
+  }
+}
+
+function refuseIfOver(verdict: RateLimitVerdict): void {
+  if (!verdict.allowed) throw bitgetError('tooManyRequests', '', { [REMAINING_HEADER]: '0' });
 }
 
 /** One value of a query parameter; a repeated parameter is Bitget's "Parameter {0} error". */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { BITGET_OPENAPI } from './openapi.js';
 import type { VenueDialect } from '../venue.js';
 import { installVenueErrors } from '../shared/venue-error.js';
+import { hookOf } from '../shared/sync-hook.js';
 import { BitgetContext } from './context.js';
 import { bitgetError, bitgetErrorRenderer, type BitgetErrorBody } from './errors.js';
 import { BITGET_RATE_LIMITS } from './rate-limits.js';
@@ -33,7 +34,8 @@ export const bitget: VenueDialect<'bitget'> = {
     const ctx = new BitgetContext(port);
     // A refusal is stamped when it is sent, by the same clock as every success envelope.
     const present = (body: unknown) => ({ ...(body as BitgetErrorBody), requestTime: port.clock() });
-    const guarded = (scope: FastifyInstance) => scope.addHook('onRequest', (request) => ctx.guard(request));
+    const guard = hookOf((request) => ctx.guard(request));
+    const guarded = (scope: FastifyInstance) => scope.addHook('onRequest', guard);
 
     await app.register(
       async (v2) => {

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { Asset } from '../../ledger/types.js';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Account, Asset } from '../../ledger/types.js';
 import { holdingsByAsset } from '../shared/holdings.js';
 import { param, type BitgetContext } from './context.js';
 import { bitgetError } from './errors.js';
@@ -39,8 +39,7 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
 
   // The data part of a read is kept rendered per account and variant (`port.cachedRead`): the
   // caller is authenticated on every request, and only the balances' rendering is reused.
-  app.get('/spot/account/assets', { schema: { response: { 200: S.envelope(S.AssetList) } } }, async (request, reply) => {
-    const { account } = await ctx.authorize(request, reply);
+  const assets = async (request: FastifyRequest, reply: FastifyReply, account: Account): Promise<FastifyReply> => {
     const coin = param(request.query, 'coin');
     const assetType = param(request.query, 'assetType');
     if (coin !== undefined && coin !== '') {
@@ -61,6 +60,23 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
       return JSON.stringify(items.sort(byCoin));
     });
     return ctx.sendSuccessText(reply, data);
+  };
+
+  // Not an async handler: the hot read (a known key, limits off, the default variant kept, no
+  // query) is answered in the same turn, with no promise; anything else goes the async way.
+  app.get('/spot/account/assets', { schema: { response: { 200: S.envelope(S.AssetList) } } }, (request, reply) => {
+    const caller = ctx.authorize(request, reply);
+    if (caller instanceof Promise) return caller.then(({ account }) => assets(request, reply, account));
+    const { account } = caller;
+    if (request.url.indexOf('?') === -1) {
+      const kept = port.cachedRead(account.id, 'hold_only', async () => JSON.stringify(await heldItems(account.id, account.createdAtMs)));
+      if (typeof kept === 'string') {
+        ctx.sendSuccessText(reply, kept);
+        return;
+      }
+      return kept.then((data) => ctx.sendSuccessText(reply, data));
+    }
+    return assets(request, reply, account);
   });
 
   app.get('/spot/account/subaccount-assets', { schema: { response: { 200: S.envelope(S.SubAccountAssets) } } }, async (request, reply) => {

@@ -42,8 +42,18 @@ export async function admitUnauthenticated(ctx: BullishContext, request: Fastify
   await consumeOrRefuse(ctx.limiters.unauthenticated, request.ip, reply);
 }
 
-/** A private request: the bearer token must be good; then it is counted per user in the authenticated category. */
-export async function admitAuthenticated(ctx: BullishContext, request: FastifyRequest, reply: FastifyReply): Promise<SessionClaims> {
+/**
+ * A private request: the bearer token must be good; then it is counted per user in the
+ * authenticated category. A remembered token with limits off is admitted at once (no promise).
+ */
+export function admitAuthenticated(ctx: BullishContext, request: FastifyRequest, reply: FastifyReply): SessionClaims | Promise<SessionClaims> {
+  const known = ctx.sessions.known(request.headers.authorization);
+  if (known === undefined) return admitVerified(ctx, request, reply);
+  const admitted = consumeOrRefuse(ctx.limiters.authenticated, `user:${known.userId}`, reply);
+  return admitted === undefined ? known : admitted.then(() => known);
+}
+
+async function admitVerified(ctx: BullishContext, request: FastifyRequest, reply: FastifyReply): Promise<SessionClaims> {
   const session = await ctx.sessions.authenticate(request.headers.authorization);
   await consumeOrRefuse(ctx.limiters.authenticated, `user:${session.userId}`, reply);
   return session;

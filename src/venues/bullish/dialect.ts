@@ -1,7 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { VenuePort } from '../port.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong } from '../shared/query.js';
 import { installVenueErrors } from '../shared/venue-error.js';
+import { hookOf } from '../shared/sync-hook.js';
 import { BULLISH_OPENAPI } from './openapi.js';
 import type { VenueDialect } from '../venue.js';
 import { createBullishContext } from './context.js';
@@ -33,12 +34,20 @@ const bullishApi =
   async (app) => {
     installVenueErrors(app, bullishErrorRenderer);
     const ctx = await createBullishContext(port);
-    app.addHook('onRequest', async (request, reply) => {
-      await consumeOrRefuse(ctx.limiters.ip, request.ip, reply);
+    const refuseLongQuery = (request: FastifyRequest) => {
       if (isQueryTooLong(request.url)) {
         throw bullishError('BAD_INCOMING_REQUEST', `Query string longer than ${QUERY_LENGTH_MAX} characters`);
       }
-    });
+    };
+    // A callback hook (hookOf): with limits off it passes the request on in the same turn.
+    app.addHook(
+      'onRequest',
+      hookOf((request, reply) => {
+        const counted = consumeOrRefuse(ctx.limiters.ip, request.ip, reply);
+        if (counted !== undefined) return counted.then(() => refuseLongQuery(request));
+        refuseLongQuery(request);
+      }),
+    );
     registerPublicRoutes(app, ctx);
     registerSessionRoutes(app, ctx);
     registerAccountRoutes(app, ctx);

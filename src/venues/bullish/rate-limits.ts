@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import type { RateLimiter, RateLimitRule, RateLimitVerdict } from '../../rate-limit/rate-limiter.js';
+import { verdictFor, type RateLimiter, type RateLimitRule, type RateLimitVerdict } from '../../rate-limit/rate-limiter.js';
+import type { SoonOrNow } from '../shared/sync-hook.js';
 import { bullishError } from './errors.js';
 
 /**
@@ -35,10 +36,29 @@ export function buildRateLimitHeaders(verdict: RateLimitVerdict, nowMs: number):
  * Counts one request against `limiter` for `key`, puts the headers on the reply (so every answer
  * carries them, refusals included), and throws Bullish's 429 when over the limit.
  */
-export async function consumeOrRefuse(limiter: RateLimiter, key: string, reply: FastifyReply): Promise<void> {
-  const verdict = await limiter.consume(key);
+/**
+ * Counts one request and sets the `x-ratelimit-*` headers, or refuses it. At once, with no promise,
+ * when the limiter counts nothing (limits off): the hot read's hooks then cost no turn.
+ */
+export function consumeOrRefuse(limiter: RateLimiter, key: string, reply: FastifyReply): SoonOrNow {
+  const verdict = verdictFor(limiter, key);
+  if (verdict instanceof Promise) return verdict.then((counted) => judge(counted, reply));
+  judge(verdict, reply);
+}
+
+function judge(verdict: RateLimitVerdict, reply: FastifyReply): void {
   // The limiter counts in wall-clock time (rate-limiter-flexible and Redis expiry), so its reset is too.
-  const headers = buildRateLimitHeaders(verdict, Date.now());
+  const nowMs = Date.now();
+  if (verdict.allowed) {
+    // One header at a time: no object built and walked per request.
+    void reply
+      .header('x-ratelimit-limit', String(verdict.limit))
+      .header('x-ratelimit-remaining', String(verdict.remaining))
+      .header('x-ratelimit-reset', String(nowMs + verdict.resetMs))
+      .header('x-ratelimit-global-breach', 'false');
+    return;
+  }
+  const headers = buildRateLimitHeaders(verdict, nowMs);
   void reply.headers(headers);
-  if (!verdict.allowed) throw bullishError('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', headers);
+  throw bullishError('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', headers);
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
 import { emptyAmounts, holdingsByAsset } from '../shared/holdings.js';
@@ -60,11 +60,30 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
   );
 
   // The hot read: every asset the trading account has held, all of them (see docs/venues/bullish.md on maxItems).
-  app.get('/v1/accounts/asset', { schema: { hide: true, response: { 200: S.AssetAccountsBody } } }, async (request, reply) => {
-    const session = await admitAuthenticated(ctx, request, reply);
-    const account = await findCallerAccount(session.userId, readTradingAccountId(request.query));
-    // The body is kept serialized per account (`port.cachedRead`): the token was checked above, on this request.
-    const body = await port.cachedRead(account.id, 'asset', async () => {
+  // Not an async handler: a remembered token, limits off, a remembered account and a kept body
+  // answer in the same turn, with no promise; anything else goes the async way.
+  app.get('/v1/accounts/asset', { schema: { hide: true, response: { 200: S.AssetAccountsBody } } }, (request, reply) => {
+    const session = admitAuthenticated(ctx, request, reply);
+    if (session instanceof Promise) return session.then((claims) => serveAssets(request, reply, claims.userId));
+    const tradingAccountId = readTradingAccountId(request.query);
+    const account = ctx.accounts.known(session.userId, tradingAccountId);
+    if (account === undefined) return serveAssets(request, reply, session.userId);
+    const body = assetsBody(reply, account);
+    if (typeof body === 'string') {
+      sendJsonText(reply, body);
+      return;
+    }
+    return body.then((text) => sendJsonText(reply, text));
+  });
+
+  const serveAssets = async (request: FastifyRequest, reply: FastifyReply, userId: number): Promise<FastifyReply> => {
+    const account = await findCallerAccount(userId, readTradingAccountId(request.query));
+    return sendJsonText(reply, await assetsBody(reply, account));
+  };
+
+  // The body is kept serialized per account (`port.cachedRead`): the token was checked before, on this request.
+  const assetsBody = (reply: FastifyReply, account: Account): string | Promise<string> =>
+    port.cachedRead(account.id, 'asset', async () => {
       const rows = [];
       for (const holdings of holdingsByAsset(await port.balances(account.id)).values()) {
         const asset = await port.asset(holdings.asset);
@@ -73,8 +92,6 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
       }
       return serializedForRoute(reply, rows);
     });
-    return sendJsonText(reply, body);
-  });
 
   app.get<{ Params: { '*': string } }>(
     '/v1/accounts/asset/*',

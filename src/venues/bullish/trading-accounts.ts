@@ -28,9 +28,13 @@ export class TradingAccountDirectory {
   }
 
   /** The user's account with this trading account id; undefined when the user has none by that id. */
+  /** The account when this user's accounts are remembered and hold it: at once, for the hot read; else undefined. */
+  known(userId: number, tradingAccountId: string): Account | undefined {
+    return this.byUser.get(userId, this.generationOf(), this.clockMs())?.find((a) => tradingAccountIdOf(a) === tradingAccountId);
+  }
+
   async find(userId: number, tradingAccountId: string): Promise<Account | undefined> {
-    const known = this.byUser.get(userId, this.generationOf(), this.clockMs());
-    const found = known?.find((a) => tradingAccountIdOf(a) === tradingAccountId);
+    const found = this.known(userId, tradingAccountId);
     if (found) return found;
     return (await this.read(userId)).find((a) => tradingAccountIdOf(a) === tradingAccountId);
   }

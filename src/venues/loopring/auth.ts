@@ -33,9 +33,16 @@ const API_KEY_LENGTH_MAX = 128;
  * Nothing is remembered of a key the store does not know.
  */
 export class LoopringAuthenticator {
-  private readonly known = new FreshCache<string, LoopringCaller>(KEY_CACHE_TTL_MS, KEY_CACHE_MAX);
+  private readonly remembered = new FreshCache<string, LoopringCaller>(KEY_CACHE_TTL_MS, KEY_CACHE_MAX);
 
   constructor(private readonly port: VenuePort) {}
+
+  /** The caller of a remembered key, at once (the hot read awaits nothing); undefined for anything else, which `authenticate` judges. */
+  known(request: FastifyRequest): LoopringCaller | undefined {
+    const apiKey = headerText(request.headers, 'x-api-key');
+    if (apiKey === '' || apiKey.length > API_KEY_LENGTH_MAX) return undefined;
+    return this.remembered.get(apiKey, this.port.generation(), this.port.clock());
+  }
 
   async authenticate(request: FastifyRequest): Promise<LoopringCaller> {
     const apiKey = headerText(request.headers, 'x-api-key');
@@ -47,20 +54,20 @@ export class LoopringAuthenticator {
     const nowMs = port.clock();
     // Remembered by the key's exact text, as a verified Bullish token is: only the very key the
     // store accepted matches, and the hot read skips hashing it again.
-    const cached = this.known.get(apiKey, generation, nowMs);
+    const cached = this.remembered.get(apiKey, generation, nowMs);
     if (cached) return cached;
     const credential = await port.credential(port.keyring.hash(apiKey));
     if (!credential) throw loopringError('invalidApiKey');
     const account = await port.account(credential.accountId);
     assert(account, `credential ${credential.id} names an existing account`);
     const caller: LoopringCaller = { credential, account };
-    this.known.set(apiKey, caller, generation, nowMs);
+    this.remembered.set(apiKey, caller, generation, nowMs);
     return caller;
   }
 
   /** How many keys are remembered (for tests). */
   get cachedKeys(): number {
-    return this.known.size;
+    return this.remembered.size;
   }
 }
 

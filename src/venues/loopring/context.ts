@@ -1,5 +1,6 @@
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { RateLimiter } from '../../rate-limit/rate-limiter.js';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
+import { verdictFor, type RateLimiter, type RateLimitVerdict } from '../../rate-limit/rate-limiter.js';
+import { hookOf, type SoonOrNow } from '../shared/sync-hook.js';
 import type { VenuePort } from '../port.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong } from '../shared/query.js';
 import { LoopringAuthenticator, type LoopringCaller } from './auth.js';
@@ -19,33 +20,53 @@ export class LoopringContext {
 
   /**
    * Runs first on every request under `/api/v3`: the per-IP budget, then the query size. Every
-   * request counts, whatever it presents and however it ends (a wrong API key included).
+   * request counts, whatever it presents and however it ends (a wrong API key included). At once,
+   * with no promise, when the limiter counts nothing (limits off): a callback hook (`hookOf`).
    */
-  async guard(request: FastifyRequest): Promise<void> {
-    await this.consume('ip', request.ip);
-    if (isQueryTooLong(request.url)) throw loopringError('invalidParameter', `the query is longer than ${QUERY_LENGTH_MAX} characters`);
+  guard(request: FastifyRequest): SoonOrNow {
+    const counted = this.consume('ip', request.ip);
+    if (counted !== undefined) return counted.then(() => refuseLongQuery(request));
+    refuseLongQuery(request);
   }
 
   /** A route hook counting each request against `name`, per client IP. */
-  limitPerIp(name: LoopringIpRateLimit): onRequestAsyncHookHandler {
-    return async (request) => this.consume(name, request.ip);
+  limitPerIp(name: LoopringIpRateLimit): onRequestHookHandler {
+    return hookOf((request) => this.consume(name, request.ip));
   }
 
-  /** Authenticates a balance read, then counts it against the budget of the credential it presents. */
-  async authorize(request: FastifyRequest): Promise<LoopringCaller> {
+  /**
+   * Authenticates a balance read, then counts it against the budget of the credential it
+   * presents. A remembered key with limits off is answered at once (no promise).
+   */
+  authorize(request: FastifyRequest): LoopringCaller | Promise<LoopringCaller> {
+    const known = this.auth.known(request);
+    if (known === undefined) return this.authorizeSlowly(request);
+    const counted = this.consume('balances', `credential:${known.credential.id}`);
+    return counted === undefined ? known : counted.then(() => known);
+  }
+
+  private async authorizeSlowly(request: FastifyRequest): Promise<LoopringCaller> {
     const caller = await this.auth.authenticate(request);
     await this.consume('balances', `credential:${caller.credential.id}`);
     return caller;
   }
 
-  private async consume(name: LoopringRateLimit, key: string): Promise<void> {
+  private consume(name: LoopringRateLimit, key: string): SoonOrNow {
     const limiter = this.limiters[name];
-    const verdict = await limiter.consume(key);
-    if (!verdict.allowed) {
-      const { points, durationMs, name: rule } = limiter.rule;
-      throw loopringError('tooManyRequests', `${points} per ${durationMs / 1000}s on ${rule}`, {
-        'retry-after': String(Math.max(1, Math.ceil(verdict.resetMs / 1000))),
-      });
-    }
+    const verdict = verdictFor(limiter, key);
+    if (verdict instanceof Promise) return verdict.then((counted) => refuseIfOver(limiter, counted));
+    refuseIfOver(limiter, verdict);
   }
+}
+
+function refuseLongQuery(request: FastifyRequest): void {
+  if (isQueryTooLong(request.url)) throw loopringError('invalidParameter', `the query is longer than ${QUERY_LENGTH_MAX} characters`);
+}
+
+function refuseIfOver(limiter: RateLimiter, verdict: RateLimitVerdict): void {
+  if (verdict.allowed) return;
+  const { points, durationMs, name: rule } = limiter.rule;
+  throw loopringError('tooManyRequests', `${points} per ${durationMs / 1000}s on ${rule}`, {
+    'retry-after': String(Math.max(1, Math.ceil(verdict.resetMs / 1000))),
+  });
 }

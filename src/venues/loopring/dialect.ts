@@ -1,6 +1,7 @@
 import { LOOPRING_OPENAPI } from './openapi.js';
 import type { VenueDialect } from '../venue.js';
 import { installVenueErrors } from '../shared/venue-error.js';
+import { hookOf } from '../shared/sync-hook.js';
 import { LoopringContext } from './context.js';
 import { loopringErrorRenderer } from './errors.js';
 import { LOOPRING_RATE_LIMITS } from './rate-limits.js';
@@ -35,7 +36,7 @@ export const loopring: VenueDialect<'loopring'> = {
     await app.register(
       async (v3) => {
         installVenueErrors(v3, loopringErrorRenderer);
-        v3.addHook('onRequest', async (request) => ctx.guard(request));
+        v3.addHook('onRequest', hookOf((request) => ctx.guard(request)));
         await v3.register(balanceRoutes(ctx));
         await v3.register(exchangeRoutes(ctx));
         await v3.register(accountRoutes(ctx));

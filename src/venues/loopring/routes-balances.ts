@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { assert } from '../../ledger/errors.js';
 import type { Account, Asset } from '../../ledger/types.js';
 import { holdingsByAsset } from '../shared/holdings.js';
 import { sendJsonText, serializedForRoute } from '../../http/json-text.js';
-import { findReadableAccount } from './auth.js';
+import { findReadableAccount, matches, type LoopringCaller } from './auth.js';
 import type { LoopringContext } from './context.js';
 import { loopringError } from './errors.js';
 import { parseAccountSelector, parseTokenFilter } from './params.js';
@@ -21,15 +21,33 @@ export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
 
   // The body is kept serialized per account and token filter (`port.cachedRead`); the API key
   // was checked above, on this request, and decided which account it may read.
-  app.get('/user/balances', { schema: { response: { 200: BalancesBody } } }, async (request, reply) => {
-    const caller = await ctx.authorize(request);
+  // Not an async handler: a remembered key, limits off, the key's own account and a kept body
+  // answer in the same turn, with no promise; anything else goes the async way.
+  app.get('/user/balances', { schema: { response: { 200: BalancesBody } } }, (request, reply) => {
+    const caller = ctx.authorize(request);
+    if (caller instanceof Promise) return caller.then((known) => serveBalances(request, reply, known));
+    const selector = parseAccountSelector(request.query, 'address');
+    const tokens = parseTokenFilter(request.query);
+    if (!matches(caller.account, selector)) return serveBalances(request, reply, caller);
+    const body = balancesBody(reply, caller.account, tokens);
+    if (typeof body === 'string') {
+      sendJsonText(reply, body);
+      return;
+    }
+    return body.then((text) => sendJsonText(reply, text));
+  });
+
+  const serveBalances = async (request: FastifyRequest, reply: FastifyReply, caller: LoopringCaller): Promise<FastifyReply> => {
     const selector = parseAccountSelector(request.query, 'address');
     const tokens = parseTokenFilter(request.query);
     const account = await findReadableAccount(port, caller, selector);
+    return sendJsonText(reply, await balancesBody(reply, account, tokens));
+  };
+
+  const balancesBody = (reply: FastifyReply, account: Account, tokens: readonly number[] | null): string | Promise<string> => {
     const variant = tokens === null ? 'balances' : `balances:${tokens.join(',')}`;
-    const body = await port.cachedRead(account.id, variant, async () => serializedForRoute(reply, await balanceRows(account, tokens)));
-    return sendJsonText(reply, body);
-  });
+    return port.cachedRead(account.id, variant, async () => serializedForRoute(reply, await balanceRows(account, tokens)));
+  };
 
   const balanceRows = async (account: Account, tokens: readonly number[] | null): Promise<BalanceRow[]> => {
     const holdings = holdingsByAsset(await port.balances(account.id));

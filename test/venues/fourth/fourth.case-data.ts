@@ -41,6 +41,8 @@ export const fourthCaseData: VenueCaseData = {
   },
   unknownRoutePath: '/fourth/api/v1/no-such-endpoint',
   balanceReadRule: 'fourth.balances',
+  // The fourth venue shows the least a venue needs: its balance read is rendered on every request.
+  keepsBalanceRead: false,
   refusals: {
     missingCredentials: { status: 401, code: 40101 },
     unknownCredentials: { status: 401, code: 40102 },
