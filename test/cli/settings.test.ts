@@ -44,7 +44,7 @@ test('serve --help shows each setting with its value syntax, its default and its
     assert.ok(help.includes(`env: ${setting.env}`), `${setting.env} in\n${help}`);
   }
   assert.match(help, /\(default: 8080\)/);
-  assert.match(help, /\(default: off\)[\s\S]*ASSETBOOK_GROUP_COMMIT/);
+  assert.match(help, /--group-commit <on\|off> [^(]*\(default: on\) \(env: ASSETBOOK_GROUP_COMMIT\)/);
 });
 
 test('a repeated --rate-limit reaches the command as the list of every rule given', async () => {
