@@ -261,7 +261,7 @@ export class LedgerSession {
         return planned;
       });
       ahead.catch(() => undefined);
-      const previous = await lookup;
+      const previous = await lockFailureFirst(lookup, ahead);
       if (previous) {
         // A lost race or a lost connection is the transaction's, a replay or not.
         await ahead.catch((error: unknown) => {
@@ -318,7 +318,7 @@ export class LedgerSession {
       lookup.catch(() => undefined);
       const locked = this.lockAhead(parsed);
       locked.catch(() => undefined);
-      const used = await lookup;
+      const used = await lockFailureFirst(lookup, locked);
       for (const request of parsed) if (!used.has(request.key)) this.absentKeys.add(request.key);
       await locked;
       return;
@@ -557,6 +557,24 @@ export class LedgerSession {
         return r;
       },
     };
+  }
+}
+
+/**
+ * `lookup`'s answer; if it failed, the failure of `lock` first, unless that is a refusal. The two
+ * went out together on the transaction's connection: a lock that failed (a deadlock's victim)
+ * aborts the transaction, and a lookup query behind it (a found key's postings) then fails with
+ * "current transaction is aborted", which tells nothing and would hide a lost race that the
+ * store runs again (seen as HTTP 500 for a whole commit group under load).
+ */
+async function lockFailureFirst<T>(lookup: Promise<T>, lock: Promise<unknown>): Promise<T> {
+  try {
+    return await lookup;
+  } catch (error) {
+    await lock.catch((failure: unknown) => {
+      if (!(failure instanceof LedgerError)) throw failure;
+    });
+    throw error;
   }
 }
 
