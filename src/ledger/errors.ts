@@ -26,6 +26,20 @@ export const LEDGER_ERROR_CODES = [
 
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
 
+/**
+ * Not a refusal: an operation key another transaction committed after this one looked it up,
+ * noticed through what that operation wrote (the reservation it opens, found after waiting for
+ * its book's lock). A store with concurrent writers (PostgreSQL) classifies it as the lost key race
+ * it is (like a unique clash on the key): the operation runs again and now answers as a replay. A
+ * single writer (SQLite) looks keys up under its write lock, so never meets it.
+ */
+export class LostKeyRace extends Error {
+  override readonly name = 'LostKeyRace';
+  constructor(readonly key: string) {
+    super(`operation ${key} was committed by another transaction after this one looked`);
+  }
+}
+
 export class LedgerError extends Error {
   override readonly name = 'LedgerError';
   constructor(

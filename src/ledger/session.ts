@@ -1,7 +1,7 @@
 import { BASE_UNITS_DIGITS_MAX, isWithinLimit } from './amount.js';
 import { accountLabel, checkAsset, checkUserName, type AccountInput, type AssetInput } from './catalog.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import { LedgerError, assert } from './errors.js';
+import { LedgerError, LostKeyRace, assert } from './errors.js';
 import {
   RESERVABLE_BUCKETS,
   finalState,
@@ -65,6 +65,12 @@ export class LedgerSession {
   private readonly assets = new Map<string, Asset>();
   private readonly accounts = new Map<number, Account>();
   private absentKeys = new Set<string>();
+  /**
+   * Keys found committed by another transaction after they were found absent (`LostKeyRace`):
+   * never taken as absent again, not even from the marks a savepoint restores, so that its rerun
+   * looks the key up and answers the replay.
+   */
+  private readonly keysTakenElsewhere = new Set<string>();
   /** Catalog reads under way (`prefetch`), by `asset:<symbol>` or `account:<id>`. */
   private readonly prefetching = new Map<string, Promise<unknown>>();
   /** This transaction's catalog epoch (`StoreTx.catalogEpoch`), asked for with its first queries. */
@@ -248,7 +254,7 @@ export class LedgerSession {
     const { key: _key, ...content } = request;
     const hash = sha256Hex(canonicalJson(content));
     this.readEpoch();
-    const lookup = this.absentKeys.has(key) ? undefined : this.tx.getOperation(key);
+    const lookup = this.absentKeys.has(key) && !this.keysTakenElsewhere.has(key) ? undefined : this.tx.getOperation(key);
     let plan: Plan;
     const names = this.namesToRead(request);
     if (lookup !== undefined && names.length === 0) {
@@ -262,7 +268,7 @@ export class LedgerSession {
         return planned;
       });
       ahead.catch(() => undefined);
-      const previous = await lookup;
+      const previous = await lockFailureFirst(lookup, ahead);
       if (previous) {
         // A lost race or a lost connection is the transaction's, a replay or not.
         await ahead.catch((error: unknown) => {
@@ -320,7 +326,7 @@ export class LedgerSession {
       lookup.catch(() => undefined);
       const locked = this.lockAhead(parsed);
       locked.catch(() => undefined);
-      const used = await lookup;
+      const used = await lockFailureFirst(lookup, locked);
       for (const request of parsed) if (!used.has(request.key)) this.absentKeys.add(request.key);
       await locked;
       return;
@@ -441,6 +447,14 @@ export class LedgerSession {
     if (plan.reserves) {
       const id = plan.reserves.id ?? key;
       if (await this.tx.getReservation(id)) {
+        // The key was looked up before the wait for this bucket's lock; the reservation seen after
+        // it may be the one this very operation opened, sent to another instance at once and
+        // committed meanwhile (READ COMMITTED shows it now). Then the key is there too: the race is
+        // lost, and run again the operation answers as the replay. Any other owner is a clash.
+        if (await this.tx.getOperation(key)) {
+          this.keysTakenElsewhere.add(key);
+          throw new LostKeyRace(key);
+        }
         throw new LedgerError('INVALID_ARGUMENT', `reservation ${id} exists already`, plan.reserves.id === undefined ? 'key' : 'reservation');
       }
       await this.tx.insertReservation({ ...plan.reserves, id, posted: 0n, voided: 0n, state: 'open' });
@@ -559,6 +573,24 @@ export class LedgerSession {
         return r;
       },
     };
+  }
+}
+
+/**
+ * `lookup`'s answer; if it failed, the failure of `lock` first, unless that is a refusal. The two
+ * went out together on the transaction's connection: a lock that failed (a deadlock's victim)
+ * aborts the transaction, and a lookup query behind it (a found key's postings) then fails with
+ * "current transaction is aborted", which tells nothing and would hide a lost race that the
+ * store runs again (seen as HTTP 500 for a whole commit group under load).
+ */
+async function lockFailureFirst<T>(lookup: Promise<T>, lock: Promise<unknown>): Promise<T> {
+  try {
+    return await lookup;
+  } catch (error) {
+    await lock.catch((failure: unknown) => {
+      if (!(failure instanceof LedgerError)) throw failure;
+    });
+    throw error;
   }
 }
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { LedgerError } from '../../ledger/errors.js';
+import { LedgerError, LostKeyRace } from '../../ledger/errors.js';
 import { PostgresStore } from './postgres-store.js';
 import { classifyPostgresError, isKeyRace } from './errors.js';
 import { seedStore } from '../seed.case.js';
@@ -41,6 +41,10 @@ test('[postgres] two transactions opening the same reservation id is a key race 
   );
   assert.equal((error as { constraint_name?: string }).constraint_name, 'reservations_pkey');
   assert.equal(isKeyRace(error), true);
+});
+
+test('a key race the ledger finds itself (LostKeyRace: the reservation of a key committed meanwhile) is a key race (rerun), never a bug', () => {
+  assert.equal(isKeyRace(new LostKeyRace('p1')), true);
 });
 
 test('a clash on some other unique constraint is not a key race', () => {

@@ -1,3 +1,4 @@
+import { LostKeyRace } from '../../ledger/errors.js';
 import { nameClash, type NameClash, type SqlErrorClassifier } from '../sql/errors.js';
 
 /**
@@ -36,6 +37,8 @@ const RETRYABLE_STATES = new Set(['40001', '40P01']);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
 
 export const classifyPostgresError: SqlErrorClassifier = (error) => {
+  // The same race as a unique clash on the key, found by the ledger before any insert could clash.
+  if (error instanceof LostKeyRace) return { kind: 'key-race' };
   const { code, constraint_name: constraint } = (error ?? {}) as PgError;
   if (typeof code !== 'string') return undefined;
   if (code === UNIQUE_VIOLATION) {

@@ -7,7 +7,8 @@ import { LedgerError } from '../../ledger/errors.js';
  * - `identity-clash`: a unique name a caller chose is taken (an asset symbol, a user name, a
  *   credential's public id): the domain refusal to throw instead.
  * - `key-race`: an operation key (or the reservation it opens) another transaction committed
- *   after this one looked: run the operation again, it now answers as a replay.
+ *   after this one looked (a unique clash, or the ledger's `LostKeyRace`): run the operation
+ *   again, it now answers as a replay.
  * - `retryable`: another transaction got there first (deadlock, serialization failure, a catalog
  *   id taken in between): run the whole transaction again.
  * - `unreachable`: the database cannot be reached or cannot serve now (connection refused or
