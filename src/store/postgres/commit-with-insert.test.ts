@@ -103,7 +103,7 @@ test('[postgres] in a commit group, an operation whose key another transaction t
   }
 });
 
-test('[postgres] in a commit group sent back to back, a refused operation is refused alone, a key sent twice lands once, and the others land', { skip }, async () => {
+test('[postgres] in a commit group, a refused operation is refused alone, a key sent twice lands once, and the others land', { skip }, async () => {
   const store = await PostgresStore.open({ url: schemas.fresh() });
   try {
     const ledger = new Ledger(store, Date.now, { groupCommit: {} });
@@ -131,7 +131,7 @@ test('[postgres] in a commit group sent back to back, a refused operation is ref
   }
 });
 
-test("[postgres] this process's events carry each book's balance as of its entry when a commit group's operations go out back to back around a refusal", { skip }, async () => {
+test("[postgres] this process's events carry each book's balance as of its entry around a refusal in a commit group", { skip }, async () => {
   const store = await PostgresStore.open({ url: schemas.fresh() });
   try {
     const ledger = new Ledger(store, Date.now, { groupCommit: {} });
