@@ -18,3 +18,18 @@ export function serializedForRoute(reply: FastifyReply, payload: unknown): strin
 export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
   return reply.type(JSON_CONTENT_TYPE).send(text);
 }
+
+/**
+ * Sends a kept read (`port.cachedRead`) the way it comes: a text at once, in the same turn with no
+ * promise, or once its computation resolves. A handler that is not async returns what this returns
+ * (the reply is sent by then, so Fastify has nothing more to send).
+ */
+export function sendWhenReady(text: string | Promise<string>, send: (text: string) => unknown): void | Promise<void> {
+  if (typeof text === 'string') {
+    send(text);
+    return;
+  }
+  return text.then((ready) => {
+    send(ready);
+  });
+}

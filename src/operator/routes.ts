@@ -8,7 +8,7 @@ import { parseFactChanges } from '../ledger/venue-facts.js';
 import type { Runtime } from '../server/runtime.js';
 import { renderAccount, renderAsset, renderBalances, renderCredential, renderEntry, renderUser } from './render.js';
 import * as S from './schemas.js';
-import { sendJsonText, serializedForRoute } from '../http/json-text.js';
+import { sendJsonText, sendWhenReady, serializedForRoute } from '../http/json-text.js';
 
 /** What the operator API uses of the runtime: the venues served decide its catalog and credential shapes. */
 export type OperatorRuntime = Pick<Runtime, 'ledger' | 'store' | 'keyring' | 'checkOperatorToken' | 'readCache'> & {
@@ -193,13 +193,7 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
       const body = readCache.get(id, 'operator|balances', async () =>
         serializedForRoute(reply, await renderBalances(ledger, id, await atParam('id', () => ledger.balances(id)))),
       );
-      if (typeof body === 'string') {
-        sendJsonText(reply, body);
-        return;
-      }
-      return body.then((text) => {
-        sendJsonText(reply, text);
-      });
+      return sendWhenReady(body, (text) => sendJsonText(reply, text));
     },
   );
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Account, Asset } from '../../ledger/types.js';
+import { sendWhenReady } from '../../http/json-text.js';
 import { holdingsByAsset } from '../shared/holdings.js';
 import { param, type BitgetContext } from './context.js';
 import { bitgetError } from './errors.js';
@@ -37,6 +38,10 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
     return items.sort(byCoin);
   };
 
+  /** The default variant (the assets held), kept rendered: the hot read. */
+  const heldText = (account: Account): string | Promise<string> =>
+    port.cachedRead(account.id, 'hold_only', async () => JSON.stringify(await heldItems(account.id, account.createdAtMs)));
+
   // The data part of a read is kept rendered per account and variant (`port.cachedRead`): the
   // caller is authenticated on every request, and only the balances' rendering is reused.
   const assets = async (request: FastifyRequest, reply: FastifyReply, account: Account): Promise<FastifyReply> => {
@@ -50,9 +55,7 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
       });
       return ctx.sendSuccessText(reply, data);
     }
-    if (assetType === undefined || assetType === '' || assetType === 'hold_only') {
-      return ctx.sendSuccessText(reply, await port.cachedRead(account.id, 'hold_only', async () => JSON.stringify(await heldItems(account.id, account.createdAtMs))));
-    }
+    if (assetType === undefined || assetType === '' || assetType === 'hold_only') return ctx.sendSuccessText(reply, await heldText(account));
     if (assetType !== 'all') throw bitgetError('parameterError', 'assetType');
     const data = await port.cachedRead(account.id, 'all', async () => {
       const holdings = holdingsByAsset(await port.balances(account.id));
@@ -68,14 +71,7 @@ export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (
     const caller = ctx.authorize(request, reply);
     if (caller instanceof Promise) return caller.then(({ account }) => assets(request, reply, account));
     const { account } = caller;
-    if (request.url.indexOf('?') === -1) {
-      const kept = port.cachedRead(account.id, 'hold_only', async () => JSON.stringify(await heldItems(account.id, account.createdAtMs)));
-      if (typeof kept === 'string') {
-        ctx.sendSuccessText(reply, kept);
-        return;
-      }
-      return kept.then((data) => ctx.sendSuccessText(reply, data));
-    }
+    if (request.url.indexOf('?') === -1) return sendWhenReady(heldText(account), (data) => ctx.sendSuccessText(reply, data));
     return assets(request, reply, account);
   });
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
 import { emptyAmounts, holdingsByAsset } from '../shared/holdings.js';
-import { sendJsonText, serializedForRoute } from '../../http/json-text.js';
+import { sendJsonText, sendWhenReady, serializedForRoute } from '../../http/json-text.js';
 import { singleParam } from '../shared/query.js';
 import { admitAuthenticated, type BullishContext } from './context.js';
 import { bullishError } from './errors.js';
@@ -68,12 +68,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
     const tradingAccountId = readTradingAccountId(request.query);
     const account = ctx.accounts.known(session.userId, tradingAccountId);
     if (account === undefined) return serveAssets(request, reply, session.userId);
-    const body = assetsBody(reply, account);
-    if (typeof body === 'string') {
-      sendJsonText(reply, body);
-      return;
-    }
-    return body.then((text) => sendJsonText(reply, text));
+    return sendWhenReady(assetsBody(reply, account), (text) => sendJsonText(reply, text));
   });
 
   const serveAssets = async (request: FastifyRequest, reply: FastifyReply, userId: number): Promise<FastifyReply> => {

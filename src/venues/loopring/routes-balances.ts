@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { assert } from '../../ledger/errors.js';
 import type { Account, Asset } from '../../ledger/types.js';
 import { holdingsByAsset } from '../shared/holdings.js';
-import { sendJsonText, serializedForRoute } from '../../http/json-text.js';
+import { sendJsonText, sendWhenReady, serializedForRoute } from '../../http/json-text.js';
 import { findReadableAccount, matches, type LoopringCaller } from './auth.js';
 import type { LoopringContext } from './context.js';
 import { loopringError } from './errors.js';
@@ -29,12 +29,7 @@ export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
     const selector = parseAccountSelector(request.query, 'address');
     const tokens = parseTokenFilter(request.query);
     if (!matches(caller.account, selector)) return serveBalances(request, reply, caller);
-    const body = balancesBody(reply, caller.account, tokens);
-    if (typeof body === 'string') {
-      sendJsonText(reply, body);
-      return;
-    }
-    return body.then((text) => sendJsonText(reply, text));
+    return sendWhenReady(balancesBody(reply, caller.account, tokens), (text) => sendJsonText(reply, text));
   });
 
   const serveBalances = async (request: FastifyRequest, reply: FastifyReply, caller: LoopringCaller): Promise<FastifyReply> => {
