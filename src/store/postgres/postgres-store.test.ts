@@ -7,6 +7,7 @@ import { PostgresStore } from './postgres-store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { LedgerError } from '../../ledger/errors.js';
+import type { Account } from '../../ledger/types.js';
 import { skipWithoutPostgres } from '../../../test/support/services.js';
 import { postgresSchemas } from '../../../test/support/postgres-schemas.js';
 
@@ -29,6 +30,21 @@ async function seeded(store: PostgresStore) {
   return { ledger, main, sub };
 }
 
+/** Two stores (two instances) on one fresh schema, seeded through the first, each with its ledger; both closed after. */
+async function onTwoInstances(
+  fn: (t: { a: PostgresStore; b: PostgresStore; main: Account; sub: Account; ledgers: Ledger[] }) => Promise<void>,
+  second: { migrate?: boolean } = {},
+): Promise<void> {
+  const url = freshUrl();
+  const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url, ...second })]);
+  try {
+    const { main, sub } = await seeded(a);
+    await fn({ a, b, main, sub, ledgers: [new Ledger(a), new Ledger(b)] });
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
 test('[postgres] the journal refuses edits at the database itself, and reset still empties it', { skip }, async () => {
   const store = await openFresh();
   try {
@@ -47,11 +63,7 @@ test('[postgres] the journal refuses edits at the database itself, and reset sti
 });
 
 test('[postgres] two stores on one schema (two instances) never overdraw, lose an update or apply a key twice', { skip }, async () => {
-  const url = freshUrl();
-  const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url, migrate: true })]);
-  try {
-    const { main, sub } = await seeded(a);
-    const ledgers = [new Ledger(a), new Ledger(b)];
+  await onTwoInstances(async ({ a, main, sub, ledgers }) => {
     await ledgers[0]!.apply({ key: 'fund', type: 'deposit', account: main.id, asset: 'BTC', amount: '10' });
     // 60 transfers of 0.25 out of 10 (40 fit), in both directions so that lock order matters, and
     // every key sent twice, once to each instance.
@@ -81,9 +93,7 @@ test('[postgres] two stores on one schema (two instances) never overdraw, lose a
     assert.equal(report.ok, true, JSON.stringify(report.mismatches));
     const total = [...(await a.readBalances(main.id)), ...(await a.readBalances(sub.id))].reduce((sum, x) => sum + x.amount, 0n);
     assert.equal(total, 10n * 10n ** 8n, 'nothing created or lost between the two accounts');
-  } finally {
-    await Promise.all([a.close(), b.close()]);
-  }
+  }, { migrate: true });
 });
 
 test('[postgres] a transaction that keeps losing its race is refused with CONCURRENCY_EXHAUSTED, not retried forever', { skip }, async () => {
@@ -119,11 +129,7 @@ test('[postgres] without migrating, a store behind the newest schema is refused 
 });
 
 test('[postgres] batches touching the same books in opposite orders, on two instances, never deadlock (no transaction is run again)', { skip }, async () => {
-  const url = freshUrl();
-  const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url })]);
-  try {
-    const { main, sub } = await seeded(a);
-    const ledgers = [new Ledger(a), new Ledger(b)];
+  await onTwoInstances(async ({ a, b, main, sub, ledgers }) => {
     // Every book the batches touch exists before they run: only a book's first creation may still race.
     await ledgers[0]!.applyBatch([
       { key: 'f1', type: 'deposit', account: main.id, asset: 'BTC', amount: '100' },
@@ -143,17 +149,11 @@ test('[postgres] batches touching the same books in opposite orders, on two inst
     await Promise.all(batches);
     assert.equal(a.retried + b.retried - before, 0, 'no deadlock, so nothing was run again');
     assert.equal((await ledgers[1]!.verify()).ok, true);
-  } finally {
-    await Promise.all([a.close(), b.close()]);
-  }
+  });
 });
 
 test('[postgres] concurrent posts on one reservation from two instances never post more than it holds', { skip }, async () => {
-  const url = freshUrl();
-  const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url })]);
-  try {
-    const { main, sub } = await seeded(a);
-    const ledgers = [new Ledger(a), new Ledger(b)];
+  await onTwoInstances(async ({ a, main, sub, ledgers }) => {
     await ledgers[0]!.apply({ key: 'f', type: 'deposit', account: main.id, asset: 'BTC', amount: '10' });
     await ledgers[0]!.apply({ key: 'h', type: 'hold', account: main.id, asset: 'BTC', amount: '5', reservation: 'order-1' });
     // 12 posts of 1 race for a reservation of 5: the reservation row is locked before it is read.
@@ -166,17 +166,11 @@ test('[postgres] concurrent posts on one reservation from two instances never po
     const r = await a.getReservation('order-1');
     assert.deepEqual([r?.posted, r?.state], [500_000_000n, 'posted']);
     assert.deepEqual((await ledgers[1]!.verify()).mismatches, []);
-  } finally {
-    await Promise.all([a.close(), b.close()]);
-  }
+  });
 });
 
 test('[postgres] 32 concurrent batches of 100 deposits and transfers on two instances all commit, with no deadlock, and the books add up', { skip }, async () => {
-  const url = freshUrl();
-  const [a, b] = await Promise.all([PostgresStore.open({ url }), PostgresStore.open({ url })]);
-  try {
-    const { main, sub } = await seeded(a);
-    const ledgers = [new Ledger(a), new Ledger(b)];
+  await onTwoInstances(async ({ a, b, main, sub, ledgers }) => {
     await ledgers[0]!.applyBatch([
       { key: 'f1', type: 'deposit', account: main.id, asset: 'BTC', amount: '1000' },
       { key: 'f2', type: 'deposit', account: sub.id, asset: 'BTC', amount: '1000' },
@@ -199,9 +193,7 @@ test('[postgres] 32 concurrent batches of 100 deposits and transfers on two inst
     const world = (await a.readBalances(0)).find((x) => x.asset === 'BTC' && (x.bucket as string) === 'world');
     assert.equal(world?.amount, -(2000n * 10n ** 8n + 1600n * 10n ** 6n), 'world is minus every deposit');
     assert.deepEqual((await ledgers[1]!.verify()).mismatches, []);
-  } finally {
-    await Promise.all([a.close(), b.close()]);
-  }
+  });
 });
 
 test('[postgres] in a commit group, an operation taking a system book past the limit is refused alone; the others land', { skip }, async () => {
