@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ConfigError, parseRateLimitOverrides, resolveConfig, type ConfigFlags } from '../src/server/config.js';
 import { buildApp } from '../src/server/app.js';
 import { openRuntime } from '../src/server/runtime.js';
+import { capCounters, parseStreamCapOverrides } from '../src/rate-limit/stream-caps.js';
 
 /** A venue's flags ride in the same options object as the server's, under their own keys. */
 const withVenueFlags = (flags: Record<string, string>): ConfigFlags => flags as ConfigFlags;
@@ -101,4 +102,26 @@ test('every setting is read from its flag, else its variable, else its default; 
   assert.equal(resolveConfig({}, { ASSETBOOK_DURABILITY: 'normal' }).durability, 'normal');
   assert.throws(() => resolveConfig({ port: '70000' }, {}), /port must be 0 to 65535 \(got "70000"\)/);
   assert.throws(() => resolveConfig({}, { ASSETBOOK_GROUP_COMMIT: 'yes' }), /group-commit must be one of on, off \(got "yes"\)/);
+});
+
+test('stream caps: overrides parse as name=N, a malformed one is a ConfigError, and one naming no venue cap stops the app from being built', async () => {
+  assert.deepEqual(Object.fromEntries(parseStreamCapOverrides(['a.x=3', 'b.y=10, c.z=1'])), { 'a.x': 3, 'b.y': 10, 'c.z': 1 });
+  for (const bad of ['a.x', 'a.x=0', 'a.x=-1', 'A=1', 'a.x=1.5']) assert.throws(() => parseStreamCapOverrides(bad), ConfigError, bad);
+  const runtime = await openRuntime(resolveConfig({ db: ':memory:', streamLimit: 'nobody.ws-connections=1' }, {}));
+  try {
+    await assert.rejects(buildApp(runtime, { logger: false }), (e: unknown) => e instanceof ConfigError && /nobody\.ws-connections/.test(e.message));
+  } finally {
+    await runtime.close();
+  }
+});
+
+test('a stream cap counter admits up to its cap per key, gives places back, and counts nothing when limits are off', () => {
+  const cap = { name: 'v.sockets', max: 2 };
+  const on = capCounters(true, new Map())(cap);
+  assert.deepEqual([on.tryAcquire('ip'), on.tryAcquire('ip'), on.tryAcquire('ip'), on.tryAcquire('other')], [true, true, false, true]);
+  on.release('ip');
+  assert.equal(on.tryAcquire('ip'), true, 'a place given back can be taken again');
+  assert.equal(capCounters(true, new Map([['v.sockets', 5]]))(cap).max, 5, 'an override replaces the declared cap');
+  const off = capCounters(false, new Map())(cap);
+  assert.ok(Array.from({ length: 1000 }, () => off.tryAcquire('ip')).every(Boolean));
 });

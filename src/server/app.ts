@@ -1,3 +1,4 @@
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { installRefusals } from '../http/refusal.js';
 import { operatorRenderer } from '../operator/errors.js';
@@ -47,6 +48,22 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
 
   await registerOpenApi(app, venues);
+  // Venues' private streams: an upgrade is routed like any request (so a venue's hooks and its
+  // 404 apply to it) and becomes a socket only on a route the venue declared `websocket: true`.
+  await app.register(websocket, {
+    options: { maxPayload: runtime.config.wsMessageLimitBytes, perMessageDeflate: false },
+    // A shutdown closes every socket with 1001 (going away) before the HTTP server stops.
+    preClose: function closeSockets(done) {
+      for (const socket of this.websocketServer.clients) socket.close(1001, 'server shutting down');
+      this.websocketServer.close(() => done());
+    },
+    // A protocol error (a message over the limit, a bad frame) is already being closed by ws with
+    // its status code (1009, 1002): let that close frame go. Anything else ends the socket.
+    errorHandler: (error, socket, request) => {
+      request.log.debug({ err: error }, 'websocket error');
+      if (socket.readyState === socket.OPEN) socket.terminate();
+    },
+  });
 
   // Every body is JSON: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
@@ -66,6 +83,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
 
   await app.register(operatorPlugin(runtime), { prefix: OPERATOR_PREFIX });
   checkRateLimitOverrides(runtime, venues);
+  checkStreamCapOverrides(runtime, venues);
   for (const venue of venues) await app.register(venue.plugin(runtime.venuePort(venue.id)));
   return app;
 }
@@ -76,6 +94,16 @@ function checkRateLimitOverrides(runtime: Runtime, venues: readonly VenueDialect
   for (const name of runtime.config.rateLimitOverrides.keys()) {
     if (!known.has(name)) {
       throw new ConfigError(`rate-limit: no venue rule is named "${name}" (known: ${[...known].sort().join(', ') || 'none'})`);
+    }
+  }
+}
+
+/** Likewise a `--stream-limit` cap that names no venue cap. */
+function checkStreamCapOverrides(runtime: Runtime, venues: readonly VenueDialect[]): void {
+  const known = new Set(venues.flatMap((v) => (v.streamCaps ?? []).map((c) => c.name)));
+  for (const name of runtime.config.streamCapOverrides.keys()) {
+    if (!known.has(name)) {
+      throw new ConfigError(`stream-limit: no venue cap is named "${name}" (known: ${[...known].sort().join(', ') || 'none'})`);
     }
   }
 }

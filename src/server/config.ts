@@ -39,11 +39,17 @@ export interface Config {
   readonly rateLimits: boolean;
   /** Venue rate-limit rules replaced by name (`<venue>.<rule>=20/1s`); the rest keep the venue's documented values. */
   readonly rateLimitOverrides: ReadonlyMap<string, RateLimitOverride>;
+  /** Venue stream caps replaced by name (`<venue>.<cap>=N`); the rest keep the venue's documented values. */
+  readonly streamCapOverrides: ReadonlyMap<string, number>;
+  /** Bytes of pushes a socket may have waiting before its stream is ended as a slow consumer. */
+  readonly wsSendBufferBytes: number;
   /** Each venue's own settings (`VenueDialect.settings`), by venue id. */
   readonly venues: Readonly<Record<string, VenueSettingValues>>;
   readonly logLevel: string;
   /** The most bytes a request body may carry. */
   readonly bodyLimitBytes: number;
+  /** The most bytes a WebSocket message may carry; a bigger one closes the socket with 1009 (message too big). */
+  readonly wsMessageLimitBytes: number;
 }
 
 /** A configured URL as it may reach a log or an error: its password, if any, shown as `***`. */
@@ -89,8 +95,11 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     secretKey,
     rateLimits: settings.rateLimits,
     rateLimitOverrides: settings.rateLimit,
+    streamCapOverrides: settings.streamLimit,
+    wsSendBufferBytes: settings.wsSendBuffer,
     venues: settings.venues,
     logLevel: settings.logLevel,
     bodyLimitBytes: 1_048_576,
+    wsMessageLimitBytes: settings.wsMessageLimit,
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { Keyring } from '../credentials/keyring.js';
+import { BalanceFeed } from '../ledger/balance-feed.js';
 import { Ledger } from '../ledger/ledger.js';
 import { LedgerSession } from '../ledger/session.js';
 import { generatedFactsSignature } from '../ledger/venue-facts.js';
@@ -39,6 +40,8 @@ export interface Runtime {
   readonly log: Logger;
   /** Hot reads' derived bodies per account, valid until the account's balances may have changed (read-cache.ts). */
   readonly readCache: ReadCache;
+  /** Live balance watches for venues' private streams: one ledger-events subscription for all of them. */
+  readonly balanceFeed: BalanceFeed;
   /** Set when this start generated the operator token: the only time it can be shown. */
   readonly generatedOperatorToken: string | null;
   /** Where the operator token was written when generated, if anywhere. */
@@ -227,7 +230,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   // Read once: the hash never changes while the store lives, and this check is on every operator call.
   const tokenHash = config.operatorToken === null ? await store.getSetting(OPERATOR_TOKEN_SETTING) : keyring.hash(config.operatorToken);
   const readCache = new ReadCache(ledger.readVersions, clock);
-  const parts = { config, store, ledger, keyring, clock, rateLimiters, log, readCache };
+  const balanceFeed = new BalanceFeed(ledger.events, (accountId) => ledger.balances(accountId), {
+    onError: (error) => log.warn(`balance feed: ${(error as Error).message}`),
+  });
+  const parts = { config, store, ledger, keyring, clock, rateLimiters, log, readCache, balanceFeed };
   return {
     config,
     venues,
@@ -238,6 +244,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     rateLimiters,
     log,
     readCache,
+    balanceFeed,
     generatedOperatorToken: generated,
     operatorTokenFile: tokenFile,
     checkOperatorToken: (presented) => {
@@ -257,6 +264,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       return createVenuePort(parts, venue);
     },
     close: async () => {
+      balanceFeed.close();
       await ledger.events.close();
       await ledger.readVersions.close();
       await rateLimiters.close?.();

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, oneOf, onOff, optional, setting, type AnySetting, type Setting, type SettingCommands } from '../config/setting.js';
 import type { SqliteDurability } from '../store/sqlite/sqlite-store.js';
+import { parseStreamCapOverrides } from '../rate-limit/stream-caps.js';
 import { VENUES } from '../venues/index.js';
 import type { VenueDialect } from '../venues/venue.js';
 
@@ -42,6 +43,15 @@ export function parseTrustProxy(text: string): false | string | number {
   const items = text.split(',').map((t) => t.trim());
   if (items.every((t) => /^[0-9a-fA-F:.]{2,39}(\/[0-9]{1,3})?$/.test(t))) return items.join(',');
   throw new ConfigError(`trust-proxy must be off, a number of hops, or proxy addresses/CIDRs separated by commas (got "${text}")`);
+}
+
+/** A byte count from 1 KiB to 1 GiB, as digits. */
+function bytesSetting(name: string): (text?: string) => number {
+  return (text = '') => {
+    const n = Number(text);
+    if (!/^[0-9]{4,10}$/.test(text) || n < 1024 || n > 1_073_741_824) throw new ConfigError(`${name} must be a number of bytes from 1024 to 1073741824 (got "${text}")`);
+    return n;
+  };
 }
 
 export const DEFAULT_DB = 'data/assetbook.db';
@@ -163,6 +173,35 @@ export const SETTINGS = {
     defaultDoc: "each venue's documented limits",
     repeatable: true,
     parse: parseRateLimitOverrides,
+  }),
+  streamLimit: setting<Map<string, number>, string | readonly string[]>({
+    flag: 'stream-limit',
+    value: 'cap',
+    env: 'ASSETBOOK_STREAM_LIMIT',
+    commands: 'serve',
+    help: 'replace one venue stream cap (sockets per IP or key, subscriptions per socket), e.g. bitget.ws-connections-per-ip=500 (repeatable)',
+    doc: 'replace one venue stream cap, `name=N` (sockets held at once per IP or key, subscriptions per socket), e.g. `bitget.ws-connections-per-ip=500`; the names are in docs/venues/; repeatable, or comma-separated in the variable; an unknown name stops the start; `--rate-limits off` lifts every cap',
+    defaultDoc: "each venue's documented caps",
+    repeatable: true,
+    parse: parseStreamCapOverrides,
+  }),
+  wsMessageLimit: setting({
+    flag: 'ws-message-limit',
+    value: 'bytes',
+    env: 'ASSETBOOK_WS_MESSAGE_LIMIT',
+    commands: 'serve',
+    help: 'the most bytes one WebSocket message may carry; a bigger one closes the socket with 1009',
+    fallback: '65536',
+    parse: bytesSetting('ws-message-limit'),
+  }),
+  wsSendBuffer: setting({
+    flag: 'ws-send-buffer',
+    value: 'bytes',
+    env: 'ASSETBOOK_WS_SEND_BUFFER',
+    commands: 'serve',
+    help: 'pushes a stream may have waiting for a slow client before it is disconnected with the venue\'s close code',
+    fallback: '1048576',
+    parse: bytesSetting('ws-send-buffer'),
   }),
   redis: setting({
     flag: 'redis',

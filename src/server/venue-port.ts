@@ -6,10 +6,11 @@ import type { Account } from '../ledger/types.js';
 import type { CredentialRecord } from '../store/store.js';
 import type { VenueCredential, VenueName, VenuePort } from '../venues/port.js';
 import type { VenueDialect } from '../venues/venue.js';
+import { capCounters } from '../rate-limit/stream-caps.js';
 import type { Runtime } from './runtime.js';
 
 /** The parts of a runtime a venue port is built from. */
-export type VenuePortParts = Pick<Runtime, 'config' | 'store' | 'ledger' | 'keyring' | 'clock' | 'rateLimiters' | 'log' | 'readCache'>;
+export type VenuePortParts = Pick<Runtime, 'config' | 'store' | 'ledger' | 'keyring' | 'clock' | 'rateLimiters' | 'log' | 'readCache' | 'balanceFeed'>;
 
 // The port names credentials in its own words; this fails to compile if they drift from the store's.
 const credentialsFit: (record: CredentialRecord) => VenueCredential = (record) => record;
@@ -38,12 +39,15 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
     keyring,
     clock: () => runtime.clock(),
     limiter: (rule) => runtime.rateLimiters.create(rule),
+    streamCap: capCounters(runtime.config.rateLimits, runtime.config.streamCapOverrides),
+    streamSendBufferBytes: runtime.config.wsSendBufferBytes,
     generation: () => ledger.generation,
 
     balances: (accountId) => ledger.balances(accountId),
     asset: (symbol) => ledger.asset(symbol),
     assets: () => store.listAssets(),
     cachedRead: (accountId, variant, compute) => runtime.readCache.get(accountId, `${venue}|${variant}`, compute),
+    watchBalances: (accountId, listener) => runtime.balanceFeed.watch(accountId, listener),
 
     account: (id) => store.getAccount(id),
     accountByFact: (name, value) => store.findAccount(venue, name, value),

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Keyring } from '../credentials/keyring.js';
+import type { BalanceListener, StopWatch } from '../ledger/balance-feed.js';
 import type { Account, Asset, Balance, User } from '../ledger/types.js';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.js';
+import type { CapCounter, StreamCap } from '../rate-limit/stream-caps.js';
 
 /**
  * Everything a venue dialect may do with the rest of assetbook, and nothing more. The server
@@ -48,6 +50,10 @@ export interface VenuePort {
   clock(): number;
   /** A limiter for one of the venue's rules, counted in this process or in Redis, as configured. */
   limiter(rule: RateLimitRule): RateLimiter;
+  /** A counter for one of the venue's stream caps, with its override applied; counted in this process. */
+  streamCap(cap: StreamCap): CapCounter;
+  /** Bytes of pushes a socket may have waiting (`socket.bufferedAmount`) before the stream ends it as a slow consumer. */
+  readonly streamSendBufferBytes: number;
   /** Changes whenever this process empties the store: a cache keyed on it never outlives a reset made here. */
   generation(): number;
 
@@ -66,6 +72,13 @@ export interface VenuePort {
    * text comes at once (a string, no promise), so a hot read can answer without awaiting.
    */
   cachedRead(accountId: number, variant: string, compute: () => Promise<string>): string | Promise<string>;
+  /**
+   * Live balances, what a venue's private stream pushes: `listener` gets the account's balances
+   * at once (`snapshot`), then again after every commit that touched it, made on this instance or
+   * on another one sharing the store (`update`), until the watch is stopped or ended by a reset or
+   * a failed read (ledger/balance-feed.ts). Never authenticates: check the caller first.
+   */
+  watchBalances(accountId: number, listener: BalanceListener): StopWatch;
 
   // Identity.
   account(id: number): Promise<Account | undefined>;

@@ -4,6 +4,7 @@ import type { CredentialKind } from '../credentials/kinds.js';
 import type { LedgerErrorCode } from '../ledger/errors.js';
 import type { VenueIdentity } from '../ledger/venue-facts.js';
 import type { RateLimitRule } from '../rate-limit/rate-limiter.js';
+import type { StreamCap } from '../rate-limit/stream-caps.js';
 import type { VenueName, VenuePort } from './port.js';
 import type { VenueApiDoc } from './shared/openapi-doc.js';
 import type { VenueErrorRenderer } from './shared/venue-error.js';
@@ -38,6 +39,8 @@ export interface VenueDialect<Id extends VenueName = VenueName> {
   readonly errors: VenueErrorRenderer;
   /** Every rate-limit rule it enforces, with the venue's documented values; `--rate-limit` overrides them by name. */
   readonly rateLimits: readonly RateLimitRule[];
+  /** Every cap its streams enforce (sockets per IP or key, subscriptions per socket); `--stream-limit` overrides them by name. */
+  readonly streamCaps?: readonly StreamCap[];
   /** What /openapi.json says of its routes: security schemes, parameters, refusals, error shape. */
   readonly openapi: VenueApiDoc;
   /**

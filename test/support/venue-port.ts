@@ -4,6 +4,7 @@ import { Ledger } from '../../src/ledger/ledger.js';
 import { memoryRateLimiters } from '../../src/rate-limit/rate-limiter.js';
 import { resolveConfig } from '../../src/server/config.js';
 import { ReadCache } from '../../src/server/read-cache.js';
+import { BalanceFeed } from '../../src/ledger/balance-feed.js';
 import { createVenuePort } from '../../src/server/venue-port.js';
 import type { LedgerStore } from '../../src/store/store.js';
 import { VENUES } from '../../src/venues/index.js';
@@ -28,7 +29,7 @@ export function portOver(store: LedgerStore, venue: VenueName, options: PortOpti
   const keyring = options.keyring ?? new Keyring(Keyring.generateKey());
   const config = resolveConfig({ db: ':memory:' }, {});
   const port: VenuePort = createVenuePort(
-    { config, store, ledger, keyring, clock: clock.now, rateLimiters: memoryRateLimiters(false), log: pino({ level: 'silent' }), readCache: new ReadCache(ledger.readVersions, clock.now) },
+    { config, store, ledger, keyring, clock: clock.now, rateLimiters: memoryRateLimiters(false), log: pino({ level: 'silent' }), readCache: new ReadCache(ledger.readVersions, clock.now), balanceFeed: new BalanceFeed(ledger.events, (id) => ledger.balances(id)) },
     dialect,
   );
   return { port, store, ledger, keyring, clock };
