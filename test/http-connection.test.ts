@@ -63,6 +63,19 @@ describe('HTTP connections', () => {
       assert.equal(responses[1]!.headers.connection, 'close');
     });
 
+    test('a request asking to upgrade to anything but a WebSocket (curl\'s h2c) is answered as plain HTTP/1.1, then the connection closes', async () => {
+      const h2c = { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAARAAAAAAAIAAAAA' };
+      const [answer, ...rest] = await exchange(requestBytes({ method: 'GET', path: '/api/v2/public/time' }, h2c));
+      assert.equal(answer?.status, 200);
+      assert.equal((jsonOf(answer!) as { code: string }).code, '00000', "Bitget's own success envelope, not an upgrade refusal");
+      assert.equal(answer?.headers.connection, 'close');
+      assert.deepEqual(rest, []);
+      const withBody = await exchange(requestBytes(deposit('h2c-with-body'), h2c));
+      assert.deepEqual(statuses(withBody), [400]);
+      assert.equal(operatorCode(withBody[0]), 'BAD_REQUEST');
+      assert.equal(await wasCommitted('h2c-with-body'), false, 'a refused upgrade request ran nothing');
+    });
+
     test('a malformed request on a venue path is refused in that venue\'s shape', async () => {
       const bitget = await exchange('GET /api/v2/spot/account/assets?a=\x00 HTTP/1.1\r\nhost: x\r\n\r\n');
       assert.deepEqual(statuses(bitget), [400]);

@@ -1,4 +1,5 @@
 import websocket from '@fastify/websocket';
+import type { Server } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { installRefusals } from '../http/refusal.js';
 import { operatorRenderer } from '../operator/errors.js';
@@ -51,7 +52,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   // Venues' private streams: an upgrade is routed like any request (so a venue's hooks and its
   // 404 apply to it) and becomes a socket only on a route the venue declared `websocket: true`.
   await app.register(websocket, {
-    options: { maxPayload: runtime.config.wsMessageLimitBytes, perMessageDeflate: false },
+    // Only WebSocket upgrades reach the plugin (http-connection.ts serves any other Upgrade as plain HTTP).
+    options: { server: connections.websocketUpgrades as unknown as Server, maxPayload: runtime.config.wsMessageLimitBytes, perMessageDeflate: false },
     // A shutdown closes every socket with 1001 (going away) before the HTTP server stops.
     preClose: function closeSockets(done) {
       for (const socket of this.websocketServer.clients) socket.close(1001, 'server shutting down');

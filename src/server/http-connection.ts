@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { Socket } from 'node:net';
 import type { ConnectionError } from 'fastify';
 import type { VenueDialect } from '../venues/venue.js';
@@ -264,7 +265,10 @@ const PARSE_ERROR_STATUS: Readonly<Record<string, [number, string]>> = {
 export function httpConnections(options: HttpConnectionOptions): {
   serverFactory: (handler: Handler, fastifyOptions: Record<string, unknown>) => Server;
   clientErrorHandler: (error: ConnectionError, socket: Socket) => void;
+  /** Emits `upgrade` for WebSocket upgrades only: what the WebSocket plugin listens to instead of the server. */
+  websocketUpgrades: EventEmitter;
 } {
+  const websocketUpgrades = new EventEmitter();
   const refuse: Refuse = (url, status, message) => refusalFor(options.venues, url, status, message);
   const send = (res: ServerResponse, refusal: Refusal, close: boolean): void => {
     const body = JSON.stringify(refusal.body);
@@ -303,6 +307,23 @@ export function httpConnections(options: HttpConnectionOptions): {
       socket.on('error', ignore);
       Connection.of(socket).refuse(refuse('', 400, 'CONNECT is not served'), true);
     });
+    // With an `upgrade` listener Node hands over every request carrying an Upgrade header. Only a
+    // WebSocket upgrade is one assetbook takes; any other (curl's `Upgrade: h2c`, say) is the
+    // plain HTTP/1.1 request it also is (RFC 9110 §7.8 lets a server ignore Upgrade), answered in
+    // turn on a connection that then closes, since Node's parser has let go of the socket.
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      if (String(req.headers.upgrade).toLowerCase() === 'websocket') {
+        websocketUpgrades.emit('upgrade', req, socket, head);
+        return;
+      }
+      socket.on('error', ignore);
+      const res = new ServerResponse(req);
+      res.assignSocket(socket);
+      res.shouldKeepAlive = false;
+      res.on('finish', () => socket.end());
+      const hasBody = head.length > 0 || Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+      Connection.of(socket).admit(req, res, hasBody ? (r, s) => send(s, refuse(r.url ?? '', 400, 'a request with a body and an Upgrade header is not served'), true) : admitted);
+    });
     // The settings Fastify applies to the server it makes itself (its defaults are always present).
     const { keepAliveTimeout, requestTimeout, connectionTimeout, maxRequestsPerSocket } = fastifyOptions;
     if (typeof keepAliveTimeout === 'number') server.keepAliveTimeout = keepAliveTimeout;
@@ -322,5 +343,5 @@ export function httpConnections(options: HttpConnectionOptions): {
     Connection.of(socket).refuse((currentUrl) => refuse(currentUrl || targetOfParseError(parsed), status, message), false, parserStopped);
   };
 
-  return { serverFactory, clientErrorHandler };
+  return { serverFactory, clientErrorHandler, websocketUpgrades };
 }
