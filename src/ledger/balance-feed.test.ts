@@ -120,3 +120,52 @@ test('a reset ends every watch with a reset change, and a failed read ends the w
   gone.stop();
   feed.close();
 });
+
+/** Ledger events whose subscription goes live when the test says so. */
+function eventsLiveOnCue() {
+  let goLive: () => void = () => {};
+  let fail: (error: unknown) => void = () => {};
+  const ready = new Promise<number>((resolve, reject) => {
+    goLive = () => resolve(0);
+    fail = reject;
+  });
+  ready.catch(() => {});
+  const events = { subscribe: () => Object.assign(() => {}, { ready }) };
+  return { events, goLive, fail };
+}
+
+test('a snapshot is read only once the events subscription is live, so no commit falls between the snapshot and the first update', async () => {
+  const { events, goLive } = eventsLiveOnCue();
+  const reads: number[] = [];
+  const feed = new BalanceFeed(events, async (id) => {
+    reads.push(id);
+    return [];
+  });
+  const changes: BalanceChange[] = [];
+  let told = () => {};
+  const stop = feed.watch(7, (change) => {
+    changes.push(change);
+    told();
+  });
+  // Let every queued microtask and timer run: nothing may be read while the subscription is not live.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(reads, [], 'no read before the subscription is live');
+  const snapshot = new Promise<void>((resolve) => (told = resolve));
+  goLive();
+  await snapshot;
+  assert.deepEqual(reads, [7]);
+  assert.equal(changes[0]!.kind, 'snapshot');
+  stop();
+  feed.close();
+});
+
+test('a subscription that never goes live ends the watches waiting for their snapshot with the error', async () => {
+  const { events, fail } = eventsLiveOnCue();
+  const feed = new BalanceFeed(events, async () => [], { onError: () => {} });
+  const ended = new Promise<BalanceChange>((resolve) => feed.watch(7, resolve));
+  fail(new Error('LISTEN refused'));
+  const change = await ended;
+  assert.equal(change.kind, 'failed');
+  assert.match(String((change as { error: unknown }).error), /LISTEN refused/);
+  feed.close();
+});

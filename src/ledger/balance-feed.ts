@@ -58,6 +58,12 @@ export interface BalanceFeedOptions {
 export class BalanceFeed {
   private readonly accounts = new Map<number, WatchedAccount>();
   private subscription: Subscription | null = null;
+  /**
+   * Settles once the current events subscription is live. A snapshot is read only after it: a
+   * commit landing between an earlier read and a listener that was not yet listening (PostgreSQL's
+   * LISTEN on another instance) would otherwise be in neither the snapshot nor any update.
+   */
+  private live: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -123,6 +129,7 @@ export class BalanceFeed {
       this.options.onError?.(error);
     });
     this.subscription = subscription;
+    this.live = subscription.ready;
   }
 
   private onEvent(event: LedgerEvent): void {
@@ -157,10 +164,12 @@ export class BalanceFeed {
     try {
       for (;;) {
         const assets = account.pending;
-        if (assets.size === 0 && ![...account.watchers].some((w) => w.fresh)) return;
+        const snapshotOwed = [...account.watchers].some((w) => w.fresh);
+        if (assets.size === 0 && !snapshotOwed) return;
         account.pending = new Set();
         let balances: Balance[];
         try {
+          if (snapshotOwed) await this.live;
           balances = await this.read(accountId);
         } catch (error) {
           if (this.accounts.get(accountId) === account) this.accounts.delete(accountId);
