@@ -6,6 +6,7 @@ import { addAccount, addAsset, addUser } from '../seed.case.js';
 import { PostgresStore } from './postgres-store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { Ledger } from '../../ledger/ledger.js';
+import { BalanceFeed } from '../../ledger/balance-feed.js';
 import { LedgerError } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
 import { skipWithoutPostgres } from '../../../test/support/services.js';
@@ -219,4 +220,29 @@ test('[postgres] in a commit group, an operation taking a system book past the l
   } finally {
     await store.close();
   }
+});
+
+test('[postgres] a balance watch on one instance sees every commit made through the other, even one racing the watch start', { skip }, async () => {
+  await onTwoInstances(async ({ main, ledgers }) => {
+    const [a, b] = ledgers as [Ledger, Ledger];
+    const feed = new BalanceFeed(a.events, (id) => a.balances(id));
+    try {
+      for (let round = 1; round <= 10; round += 1) {
+        let newest = -1n;
+        let moved = () => {};
+        const stop = feed.watch(main.id, (change) => {
+          if (change.kind !== 'snapshot' && change.kind !== 'update') return;
+          newest = change.balances.find((x) => x.asset === 'BTC' && x.bucket === 'available')?.amount ?? 0n;
+          moved();
+        });
+        // Committed through B while A's watch is starting: it must reach the watcher in its snapshot or in an update.
+        await b.apply({ key: `race-${round}`, type: 'deposit', account: main.id, asset: 'BTC', amount: '1' });
+        const expected = BigInt(round) * 10n ** 8n;
+        while (newest !== expected) await new Promise<void>((resolve) => (moved = resolve));
+        stop();
+      }
+    } finally {
+      feed.close();
+    }
+  });
 });
