@@ -1,14 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { signedBitgetRequest, type BitgetKey } from './support/bitget-signer.js';
 import { ASSETS, loginHeaders, type BullishKey } from './support/bullish-client.js';
-import type { HttpRequest } from './support/http-harness.js';
+import { children, expectStatus, runCli, send, startInstance, stop, type Instance, type Response } from './support/serve-process.js';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './support/services.js';
 
 /**
@@ -26,13 +24,10 @@ import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './support/services.js';
  * sends, so nobody else's traffic can refuse ours.
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OPERATOR = '/_assetbook/v1';
 const BITGET_ASSETS = '/api/v2/spot/account/assets';
 const BITGET_SUB_ASSETS = '/api/v2/spot/account/subaccount-assets';
 const LOGOUT = '/trading-api/v1/users/logout';
-/** A SIGTERM not obeyed by then gets a SIGKILL: a cleanup step, not a claim. */
-const STOP_TIMEOUT_MS = 10_000;
 /**
  * Everything here waits for the event it expects (a line, an exit, an answer); only this bounds
  * the whole, far beyond what five processes need to start on a saturated 2-core machine.
@@ -67,124 +62,17 @@ const CLUSTER_RULES = [...IP_RULES, 'bitget.account=1000000/60s', 'bullish.authe
 const LIMITED_POINTS = 6;
 const LIMITED_RULES = [...IP_RULES, `bitget.account=${LIMITED_POINTS}/60s`];
 
-/* ------------------------------------------------------------------------------------------------
- * Child processes
- * --------------------------------------------------------------------------------------------- */
-
-/** The environment without ASSETBOOK_* settings or the test runner's context. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith('ASSETBOOK_') || name === 'NODE_TEST_CONTEXT') continue;
-    env[name] = value;
-  }
-  return env;
-}
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-interface Child {
-  readonly child: ChildProcess;
-  readonly exited: Promise<Exit>;
-  output(): string;
-}
-
-const children: Child[] = [];
-
-function spawnCli(args: readonly string[]): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const made = { child, exited, output: () => out };
-  children.push(made);
-  return made;
-}
-
-/** SIGTERM, then waits for the exit; SIGKILL if it does not come. */
-async function stop(c: Child): Promise<Exit> {
-  if (c.child.exitCode !== null || c.child.signalCode !== null) return c.exited;
-  c.child.kill('SIGTERM');
-  const timedOut = Symbol('timeout');
-  const first = await Promise.race([c.exited, sleep(STOP_TIMEOUT_MS, timedOut, { ref: false })]);
-  if (first !== timedOut) return first as Exit;
-  c.child.kill('SIGKILL');
-  return c.exited;
-}
-
-interface Instance {
-  readonly name: string;
-  readonly url: string;
-  readonly proc: Child;
-}
-
-const LISTENING = /assetbook listening on (http:\/\/\S+)/;
-
-async function startInstance(name: string, rules: readonly string[]): Promise<Instance> {
+/** Starts one instance of the cluster on this run's schema, with `rules` as its rate limits. */
+async function startWith(name: string, rules: readonly string[]): Promise<Instance> {
   const args = ['serve', '--db', dbUrl(), '--redis', TEST_REDIS_URL!, '--secret-key', SECRET_KEY, '--operator-token', OPERATOR_TOKEN, '--port', '0', '--log-level', 'warn'];
   for (const rule of rules) args.push('--rate-limit', rule);
-  const proc = spawnCli(args);
-  // Whichever comes first: the line saying where it listens, or its exit.
-  const url = await new Promise<string | null>((resolve) => {
-    const look = () => {
-      const found = LISTENING.exec(proc.output())?.[1];
-      if (found) resolve(found);
-    };
-    proc.child.stdout?.on('data', look);
-    void proc.exited.then(() => resolve(LISTENING.exec(proc.output())?.[1] ?? null));
-    look();
-  });
-  if (url === null) throw new Error(`instance ${name} exited before listening:\n${proc.output()}`);
-  return { name, url, proc };
-}
-
-/** Runs the CLI to its end. */
-async function runCli(args: readonly string[]): Promise<Exit & { output: string }> {
-  const proc = spawnCli(args);
-  return { ...(await proc.exited), output: proc.output() };
-}
-
-/* ------------------------------------------------------------------------------------------------
- * HTTP
- * --------------------------------------------------------------------------------------------- */
-
-interface Response<T = unknown> {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  readonly body: T;
-}
-
-async function send<T = unknown>(instance: Instance, request: HttpRequest): Promise<Response<T>> {
-  const headers: Record<string, string> = { ...(request.headers ?? {}) };
-  if (request.token) headers.authorization = `Bearer ${request.token}`;
-  if (request.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${instance.url}${request.path}`, {
-    method: request.method,
-    headers,
-    ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-  });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text) as unknown;
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body: body as T };
+  return startInstance(name, args);
 }
 
 /** An operator API call: GET without a body, POST with one. */
 const operator = <T = unknown>(instance: Instance, path: string, body?: unknown) =>
   send<T>(instance, { method: body === undefined ? 'GET' : 'POST', path: `${OPERATOR}${path}`, token: OPERATOR_TOKEN, body });
 
-function expectStatus(response: Response, status: number, what: string): void {
-  assert.equal(response.status, status, `${what}: expected HTTP ${status}, got ${response.status} ${response.text}`);
-}
 
 /* ------------------------------------------------------------------------------------------------
  * Amounts (BTC, scale 8) as bigint units
@@ -424,11 +312,11 @@ describe('several assetbook processes on one PostgreSQL and one Redis behave as 
   before(async () => {
     const started = performance.now();
     const instances = await Promise.all([
-      startInstance('A', CLUSTER_RULES),
-      startInstance('B', CLUSTER_RULES),
-      startInstance('C', CLUSTER_RULES),
-      startInstance('D', LIMITED_RULES),
-      startInstance('E', LIMITED_RULES),
+      startWith('A', CLUSTER_RULES),
+      startWith('B', CLUSTER_RULES),
+      startWith('C', CLUSTER_RULES),
+      startWith('D', LIMITED_RULES),
+      startWith('E', LIMITED_RULES),
     ]);
     cluster = instances.slice(0, 3);
     limited = instances.slice(3);
