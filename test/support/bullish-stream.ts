@@ -13,7 +13,7 @@ export function streamUrl(h: HttpHarness, query = ''): string {
 
 /** Opens the stream with the token as Bullish documents it (the JWT_COOKIE cookie), or as a bearer header. */
 export function openStream(h: HttpHarness, token: string, how: 'cookie' | 'bearer' = 'cookie', query = ''): Promise<TestSocket> {
-  const headers = how === 'cookie' ? { cookie: `JWT_COOKIE=${token}` } : { authorization: `Bearer ${token}` };
+  const headers: Record<string, string> = how === 'cookie' ? { cookie: `JWT_COOKIE=${token}` } : { authorization: `Bearer ${token}` };
   return openSocket(streamUrl(h, query), { headers });
 }
 

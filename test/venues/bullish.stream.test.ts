@@ -160,7 +160,8 @@ describe('bullish private-data WebSocket: the upgrade', () => {
   test('a bad or tampered token is refused with 401, Bullish’s 6105 body and the JWT_COOKIE cleared; no socket opens', async () => {
     const good = await loginAs(h, 'alice');
     const tampered = `${good.slice(0, -4)}${good.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
-    for (const headers of [{ cookie: `JWT_COOKIE=${tampered}` }, { cookie: 'other=1; JWT_COOKIE=nonsense' }, { authorization: `Bearer ${tampered}` }, { authorization: 'Basic abc' }]) {
+    const cases: Record<string, string>[] = [{ cookie: `JWT_COOKIE=${tampered}` }, { cookie: 'other=1; JWT_COOKIE=nonsense' }, { authorization: `Bearer ${tampered}` }, { authorization: 'Basic abc' }];
+    for (const headers of cases) {
       const answer = await rawUpgrade(h, headers);
       assert.ok(typeof answer === 'object', `${JSON.stringify(headers)}: ${String(answer)}`);
       assert.equal(answer.status, 401);
