@@ -57,7 +57,8 @@ export function registerStreamRoute(app: FastifyInstance, ctx: BullishContext): 
     } finally {
       unauthenticated.release(request.ip);
     }
-    if (session === undefined) {
+    // No token: dropped. A client gone while its token was checked: nothing to admit (its close has fired already).
+    if (session === undefined || connection.destroyed) {
       reply.hijack();
       connection.destroy();
       return;
