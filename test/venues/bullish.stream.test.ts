@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Keyring } from '../../src/credentials/keyring.js';
+import { REVALIDATE_MS } from '../../src/venues/bullish/sessions.js';
 import { jwtPayload, loginAs } from '../support/bullish-client.js';
 import { ALICE_EMPTY, ALICE_GRID, ALICE_MAIN, BOB_MAIN, NOBODY, assets, get, type AssetAccount } from '../support/bullish-http.js';
 import { isPush, keepalive, openStream, rawUpgrade, restShape, subscribe, type PushFrame } from '../support/bullish-stream.js';
@@ -220,5 +225,42 @@ describe('bullish private-data WebSocket and the clock', () => {
     assert.equal((await silent.closed).code, 1000);
     pinging.send(keepalive('q'));
     await pinging.nextJson((f) => f.id === 'q');
+  });
+});
+
+describe('bullish private-data WebSocket across two instances on one store', () => {
+  let dir: string;
+  let a: HttpHarness;
+  let b: HttpHarness;
+  const clock = new ManualClock(Date.now());
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'assetbook-bullish-stream-'));
+    const flags = { db: join(dir, 'assetbook.db'), secretKey: Keyring.generateKey().toString('hex'), rateLimits: 'off' };
+    a = await HttpHarness.start('bullish-stream-a', { scenario: DEMO, flags, clock: clock.now });
+    b = await HttpHarness.start('bullish-stream-b', { flags, clock: clock.now });
+  });
+  after(async () => {
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a deposit made on the other instance is pushed; a logout made there ends the stream at its next keepalivePing', async () => {
+    const token = await loginAs(a, 'alice', clock.now());
+    const ws = await track(openStream(a, token));
+    ws.send(subscribe('1', ALICE_MAIN));
+    await ws.nextJson(isPush);
+    const deposit = await b.post('/_assetbook/v1/operations', { type: 'deposit', key: 'stream/two/deposit', account: a.account('alice').id, asset: 'SOL', amount: '1' });
+    assert.equal(deposit.status, 201, deposit.text);
+    const update = (await ws.nextJson<PushFrame>(isPush)).data as Record<string, string>;
+    assert.deepEqual([update.assetSymbol, update.availableQuantity], ['SOL', '43.12345678']);
+    assert.equal((await b.request(get('/trading-api/v1/users/logout', token))).status, 200);
+    // A's remembered check of the token lapses, so the next command asks the store.
+    clock.advance(REVALIDATE_MS);
+    ws.send(keepalive('after-logout'));
+    const ended = await ws.nextJson<{ dataType: string; data: { message: string } }>();
+    assert.equal(ended.dataType, 'V1TAErrorResponse');
+    assert.match(ended.data.message, /logout/);
+    assert.equal((await ws.closed).code, 4401);
   });
 });
