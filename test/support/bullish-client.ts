@@ -75,3 +75,14 @@ export function ccxtBullish(baseUrl: string, key: BullishKey): InstanceType<type
     urls: { api: { public: base, private: base }, test: { public: base, private: base } },
   });
 }
+
+/** ccxt pro's bullish, default options, REST and private WebSocket URLs pointed at `baseUrl`; call `loadHttpProxyAgent()` before watching over ws://. */
+export function ccxtProBullish(baseUrl: string, key: BullishKey): InstanceType<typeof ccxt.pro.bullish> {
+  const base = `${baseUrl}/trading-api`;
+  const ws = { public: baseUrl.replace(/^http/, 'ws'), private: `${baseUrl.replace(/^http/, 'ws')}/trading-api/v1/private-data` };
+  return new ccxt.pro.bullish({
+    apiKey: key.publicKey,
+    secret: key.secret,
+    urls: { api: { public: base, private: base, ws }, test: { public: base, private: base, ws } },
+  });
+}

@@ -7,10 +7,11 @@ import { BULLISH_OPENAPI } from './openapi.js';
 import type { VenueDialect } from '../venue.js';
 import { createBullishContext } from './context.js';
 import { bullishError, bullishErrorRenderer } from './errors.js';
-import { BULLISH_RATE_LIMITS, consumeOrRefuse } from './rate-limits.js';
+import { BULLISH_RATE_LIMITS, BULLISH_STREAM_CAPS, consumeOrRefuse } from './rate-limits.js';
 import { registerAccountRoutes } from './routes-accounts.js';
 import { registerPublicRoutes } from './routes-public.js';
 import { registerSessionRoutes } from './routes-session.js';
+import { registerStreamRoute } from './stream.js';
 import { bullishCredentials } from './credentials.js';
 import { bullishDemo } from './demo.js';
 import { BULLISH, bullishIdentity } from './identity.js';
@@ -51,6 +52,7 @@ const bullishApi =
     registerPublicRoutes(app, ctx);
     registerSessionRoutes(app, ctx);
     registerAccountRoutes(app, ctx);
+    registerStreamRoute(app, ctx);
   };
 
 export const bullish: VenueDialect<'bullish'> = {
@@ -62,6 +64,7 @@ export const bullish: VenueDialect<'bullish'> = {
   basePaths: [BULLISH_PREFIX],
   errors: bullishErrorRenderer,
   rateLimits: Object.values(BULLISH_RATE_LIMITS),
+  streamCaps: Object.values(BULLISH_STREAM_CAPS),
   openapi: BULLISH_OPENAPI,
   plugin: (port) => async (app) => {
     await app.register(bullishApi(port), { prefix: BULLISH_PREFIX });

@@ -24,6 +24,7 @@ export const BULLISH_OPENAPI: VenueApiDoc = {
   description: 'Bullish trading API balances, wire-compatible (docs/venues/bullish.md). Errors: {message, errorCode, errorCodeName, raw: null}.',
   securitySchemes: {
     bullishJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token GET /trading-api/v1/users/hmac/login answers' },
+    bullishJwtCookie: { type: 'apiKey', in: 'cookie', name: 'JWT_COOKIE', description: 'The login\'s JWT on the private-data WebSocket upgrade (a bearer header is accepted too)' },
     bullishPublicKey: { type: 'apiKey', in: 'header', name: 'BX-PUBLIC-KEY', description: 'The HMAC key\'s public key' },
     bullishSignature: { type: 'apiKey', in: 'header', name: 'BX-SIGNATURE', description: 'hex HMAC-SHA256 of timestamp + nonce + GET + /trading-api/v1/users/hmac/login' },
     bullishTimestamp: { type: 'apiKey', in: 'header', name: 'BX-TIMESTAMP', description: 'Milliseconds since the epoch, within 30 s' },
@@ -61,5 +62,11 @@ export const BULLISH_OPENAPI: VenueApiDoc = {
       params: Type.Object({ symbol: Type.String({ pattern: '^[A-Z0-9]{1,20}$', description: 'Asset symbol, e.g. BTC' }) }),
       querystring: TradingAccountQuery,
     }),
+    'GET /trading-api/v1/private-data': op(
+      'bullishPrivateData',
+      'Private-data WebSocket: send with Upgrade: websocket, then subscribe to assetAccounts (docs/venues/bullish.md, Stream); a plain GET is 426',
+      ['bullishJwtCookie'],
+      [400, 401, 426],
+    ),
   },
 };

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { verdictFor, type RateLimiter, type RateLimitRule, type RateLimitVerdict } from '../../rate-limit/rate-limiter.js';
+import type { StreamCap } from '../../rate-limit/stream-caps.js';
 import type { SoonOrNow } from '../shared/sync-hook.js';
 import { bullishError } from './errors.js';
 
@@ -13,7 +14,19 @@ export const BULLISH_RATE_LIMITS = {
   unauthenticated: { name: 'bullish.unauthenticated', points: 50, durationMs: 1_000 },
   authenticated: { name: 'bullish.authenticated', points: 50, durationMs: 1_000 },
   ip: { name: 'bullish.ip', points: 500, durationMs: 10_000, blockMs: 60_000 },
+  /** Commands on the private-data WebSocket (subscribe, keepalivePing), per user: Bullish documents none; chosen as the REST category's 50/s. */
+  wsCommands: { name: 'bullish.ws-commands', points: 50, durationMs: 1_000 },
 } as const satisfies Record<string, RateLimitRule>;
+
+/**
+ * The private-data WebSocket's caps. Bullish documents at most 10 authenticated connections per
+ * API key and 100 unauthenticated per IP; subscriptions per connection are not documented (chosen).
+ */
+export const BULLISH_STREAM_CAPS = {
+  connectionsPerKey: { name: 'bullish.ws-connections-per-key', max: 10 },
+  unauthenticatedPerIp: { name: 'bullish.ws-unauthenticated-per-ip', max: 100 },
+  subscriptionsPerConnection: { name: 'bullish.ws-subscriptions-per-connection', max: 25 },
+} as const satisfies Record<string, StreamCap>;
 
 export interface BullishLimiters {
   readonly unauthenticated: RateLimiter;

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
 import { emptyAmounts, holdingsByAsset } from '../shared/holdings.js';
 import { sendJsonText, sendWhenReady, serializedForRoute } from '../../http/json-text.js';
 import { singleParam } from '../shared/query.js';
+import { assetAccountRows } from './asset-rows.js';
 import { admitAuthenticated, type BullishContext } from './context.js';
 import { bullishError } from './errors.js';
 import { tradingAccountIdOf } from './identity.js';
@@ -78,15 +78,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BullishContext)
 
   // The body is kept serialized per account (`port.cachedRead`): the token was checked before, on this request.
   const assetsBody = (reply: FastifyReply, account: Account): string | Promise<string> =>
-    port.cachedRead(account.id, 'asset', async () => {
-      const rows = [];
-      for (const holdings of holdingsByAsset(await port.balances(account.id)).values()) {
-        const asset = await port.asset(holdings.asset);
-        assert(asset, `balances name a known asset (${holdings.asset})`);
-        rows.push(renderAssetAccount(tradingAccountIdOf(account), asset, holdings.amounts, holdings.updatedAtMs));
-      }
-      return serializedForRoute(reply, rows);
-    });
+    port.cachedRead(account.id, 'asset', async () => serializedForRoute(reply, await assetAccountRows(port, account, await port.balances(account.id))));
 
   app.get<{ Params: { '*': string } }>(
     '/v1/accounts/asset/*',

@@ -87,6 +87,11 @@ export class Sessions {
     return claims;
   }
 
+  /** Whether a logout seen by this process ended the session (from memory: a logout elsewhere is seen once `authenticate` re-reads the store). */
+  isEnded(claims: SessionClaims): boolean {
+    return this.revocations.isRevoked(claims);
+  }
+
   /** Ends the session: its token is refused from now on, here at once and elsewhere within REVALIDATE_MS. */
   async logout(claims: SessionClaims): Promise<void> {
     await this.revocations.revoke(claims, this.clockMs());
