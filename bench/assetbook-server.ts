@@ -20,7 +20,8 @@
  *
  * Besides the app, a tiny HTTP server on another free port (`statsUrl` in the ready line) answers
  * GET with this process's group-commit counters (`Ledger.groupCommitStats`: operations and
- * commits), so the write benchmark can report operations per commit, and the requests being
+ * commits), so the write benchmark can report operations per commit, its memory (after a garbage
+ * collection with `?gc=1`), so the stream benchmark can count what a connection costs, and the requests being
  * handled (`handling`), so it can wait for the work a stopped run left behind. It is not part of the app
  * and sees no benchmark traffic.
  */
@@ -29,6 +30,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { buildApp } from '../src/server/app.js';
 import { isPostgresUrl, redactUrl, resolveConfig } from '../src/server/config.js';
 import { openRuntime } from '../src/server/runtime.js';
@@ -129,9 +132,14 @@ app.addHook('onSend', async (_request, _reply, payload) => {
 });
 const url = await app.listen({ host: config.host, port: config.port });
 
-const stats = createServer((_request, response) => {
+// `?gc=1` collects garbage first, so that the stream benchmark's memory figures count what is
+// held, not what is waiting to be collected (V8's gc, reached without --expose-gc on the command line).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+const stats = createServer((request, response) => {
+  if (request.url?.includes('gc=1')) collect();
   response.setHeader('content-type', 'application/json');
-  response.end(JSON.stringify({ groupCommit: runtime.ledger.groupCommitStats, handling }));
+  response.end(JSON.stringify({ groupCommit: runtime.ledger.groupCommitStats, handling, memory: process.memoryUsage() }));
 });
 await new Promise<void>((resolve) => stats.listen(0, '127.0.0.1', resolve));
 const statsUrl = `http://127.0.0.1:${(stats.address() as AddressInfo).port}/`;

@@ -3,7 +3,7 @@ import type { BalanceChange, StopWatch } from '../../ledger/balance-feed.js';
 import type { Account } from '../../ledger/types.js';
 import { verdictFor, type RateLimiter } from '../../rate-limit/rate-limiter.js';
 import type { CapCounter } from '../../rate-limit/stream-caps.js';
-import { frameText, pushOrEnd, type CloseWith } from '../shared/stream.js';
+import { closeSocket, frameText, pushOrEnd, type CloseWith } from '../shared/stream.js';
 import { VenueError } from '../shared/venue-error.js';
 import { assetAccountRows } from './asset-rows.js';
 import type { BullishContext } from './context.js';
@@ -207,9 +207,6 @@ export class StreamConnection {
   private end(how: CloseWith): void {
     if (this.ended) return;
     this.stop();
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.close(how.code, how.reason);
-    // A client that does not read will not answer the close either.
-    setTimeout(() => this.socket.terminate(), 5_000).unref();
+    closeSocket(this.socket, how);
   }
 }

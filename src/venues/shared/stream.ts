@@ -20,13 +20,21 @@ export interface CloseWith {
 export function pushOrEnd(socket: WebSocket, text: string, limitBytes: number, slow: CloseWith): boolean {
   if (socket.readyState !== socket.OPEN) return false;
   if (socket.bufferedAmount > limitBytes) {
-    socket.close(slow.code, slow.reason);
-    // A client that does not read will not read the close frame either: drop it if it is still there after a while.
-    setTimeout(() => socket.terminate(), 5_000).unref();
+    closeSocket(socket, slow);
     return false;
   }
   socket.send(text);
   return true;
+}
+
+/**
+ * Closes `socket` with `how`, and drops the connection if the client has not completed the close
+ * within 5 s: a client that does not read will not read the close frame either.
+ */
+export function closeSocket(socket: WebSocket, how: CloseWith): void {
+  if (socket.readyState !== socket.OPEN) return;
+  socket.close(how.code, how.reason);
+  setTimeout(() => socket.terminate(), 5_000).unref();
 }
 
 /** A client's frame as text: undefined for a binary frame. */
