@@ -18,6 +18,7 @@ export const LOOPRING_OPENAPI: VenueApiDoc = {
   errorSchema: Type.Object({ resultInfo: Type.Object({ code: Type.Integer(), message: Type.String() }) }, { $id: 'LoopringError' }),
   operations: {
     'GET /api/v3/exchange/tokens': { operationId: 'loopringTokens', summary: 'Tokens', security: [], refusals: REFUSALS },
+    'GET /v3/ws/key': { operationId: 'loopringWsKey', summary: 'A key that opens the WebSocket /v3/ws?wsApiKey= (the account topic)', security: [], refusals: REFUSALS },
     'GET /api/v3/timestamp': { operationId: 'loopringTimestamp', summary: 'Server time', security: [], refusals: REFUSALS },
     'GET /api/v3/account': {
       operationId: 'loopringAccount',
