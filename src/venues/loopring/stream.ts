@@ -71,7 +71,8 @@ export const streamRoutes = (ctx: LoopringContext): FastifyPluginAsync => async 
     });
   };
 
-  app.get('/', { websocket: true, onRequest: ctx.limitPerIp('wsConnect'), preHandler: admit }, (socket, request) => {
+  // '' is the prefix itself: `/v3/ws`, and no `/v3/ws/` beside it.
+  app.get('', { websocket: true, onRequest: ctx.limitPerIp('wsConnect'), preHandler: admit }, (socket, request) => {
     const admission = admissions.get(request);
     if (!admission) {
       // Not reached: `admit` ran for this request. A socket without its admission is closed rather than served.
