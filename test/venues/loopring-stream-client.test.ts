@@ -12,6 +12,8 @@ import { ManualClock } from '../support/clock.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { DEMO_LOOPRING } from '../support/loopring-demo.js';
 import { LoopringWsClient, getWsKey, type AccountDataV3 } from '../support/loopring-ws-client.js';
+import { postgresSchemas } from '../support/postgres-schemas.js';
+import { skipWithoutPostgres } from '../support/services.js';
 
 /**
  * The proof the issue asks for: a client written from the venue's docs receives the snapshot,
@@ -191,3 +193,38 @@ describe('loopring stream: two instances on one store', () => {
     assert.deepEqual(sent, []);
   });
 });
+
+/** PostgreSQL schemas of this file's own, dropped when it ends. */
+const schemas = postgresSchemas();
+
+test(
+  '[postgres] a ws key from instance A opens a socket on B and on a restarted A; changes committed through A reach the client on B',
+  { skip: skipWithoutPostgres },
+  async () => {
+    const flags = { db: schemas.fresh(), secretKey: Keyring.generateKey().toString('hex'), rateLimits: 'off' };
+    const a = await HttpHarness.start('loopring-stream-pg', { scenario: DEMO, flags });
+    const b = await HttpHarness.start('loopring-stream-pg', { flags });
+    let aOpen = true;
+    let restarted: HttpHarness | undefined;
+    try {
+      const key = await getWsKey(a.baseUrl);
+      const client = await LoopringWsClient.connectWithKey(b.baseUrl, key);
+      await client.sub(bob.apiKey, [{ topic: 'account', v3: true }]);
+      await client.accountPushes((await restRows(b, bob.apiKey, bob.accountId)).size);
+      await a.operate({ type: 'deposit', key: 'pg/bob/usdt', account: a.account('bob').id, asset: 'USDT', amount: '3' });
+      assert.deepEqual((await client.nextAccount()).data, (await restRows(a, bob.apiKey, bob.accountId)).get(TOKEN.USDT));
+      await a.operate({ type: 'hold', key: 'pg/bob/hold', account: a.account('bob').id, asset: 'USDT', amount: '1' });
+      assert.deepEqual((await client.nextAccount()).data, (await restRows(a, bob.apiKey, bob.accountId)).get(TOKEN.USDT));
+      await client.close();
+      aOpen = false;
+      await a.close();
+      restarted = await HttpHarness.start('loopring-stream-pg', { flags });
+      const again = await LoopringWsClient.connectWithKey(restarted.baseUrl, key);
+      await again.close();
+    } finally {
+      if (aOpen) await a.close();
+      await b.close();
+      await restarted?.close();
+    }
+  },
+);
