@@ -92,9 +92,17 @@ export class LoopringStreamSession {
       this.lastPongMs = this.options.port.clock();
       return;
     }
-    const allowed = this.options.ctx.allows('wsRequests', this.options.rateKey);
+    const verdict = this.options.ctx.allows('wsRequests', this.options.rateKey);
+    // Handled at once: a counter (Redis) that fails while earlier requests are answered must not be an unhandled rejection.
+    const allowed =
+      verdict instanceof Promise
+        ? verdict.catch((error: unknown) => {
+            this.fail(error);
+            return false;
+          })
+        : verdict;
     this.enqueue(async () => {
-      if (!(await allowed)) return this.close(LOOPRING_CLOSES.tooManyRequests);
+      if (!(await allowed)) return this.ended ? undefined : this.close(LOOPRING_CLOSES.tooManyRequests);
       await this.handle(text);
     });
   }
