@@ -189,6 +189,39 @@ describe('loopring stream: key, upgrade, subscribe', () => {
       await client.close();
     }
   });
+  test('hostile frames (odd types, nesting, prototype keys, a thousand topics) each get a failed result; the socket and the server go on', async () => {
+    const client = await LoopringWsClient.connect(h.baseUrl);
+    try {
+      const hostile: unknown[] = [
+        'null',
+        'true',
+        '"sub"',
+        '12345678901234567890123456789',
+        '{"op":"sub","topics":[null]}',
+        '{"op":"sub","topics":{"topic":"account"}}',
+        '{"op":"sub","topics":"account"}',
+        `{"op":"sub","apiKey":"${alice.apiKey}","topics":[{"topic":"account","accountId":1e400}]}`,
+        `{"op":"sub","apiKey":"${alice.apiKey}","topics":[{"topic":"account","accountId":-1}]}`,
+        `{"op":"sub","apiKey":"${alice.apiKey}","topics":[{"topic":"account","accountId":10010.5}]}`,
+        '{"op":"sub","apiKey":7,"topics":[{"topic":"account"}]}',
+        '{"op":"sub","sequence":{"a":1},"apiKey":"x","topics":[{"topic":"account"}]}',
+        '{"__proto__":{"op":"sub"},"topics":[{"topic":"account"}]}',
+        '{"op":{"toString":"sub"},"topics":[{"topic":"account"}]}',
+        `{"op":"sub","topics":${'['.repeat(500)}${']'.repeat(500)}}`,
+        JSON.stringify({ op: 'sub', apiKey: alice.apiKey, topics: Array.from({ length: 1001 }, () => ({ topic: 'account' })) }),
+        JSON.stringify({ op: 'unSub', topics: [{ topic: 'account', v3: true }] }),
+      ];
+      for (const frame of hostile) {
+        client.socket.send(frame);
+        const answer = await client.socket.nextJson<{ result: { status: string } }>((f) => typeof f.result === 'object');
+        assert.equal(answer.result.status, 'failed', String(frame).slice(0, 80));
+      }
+      assert.deepEqual((await client.sub(alice.apiKey, [{ topic: 'account' }])).result, { status: 'ok' });
+      assert.equal((await h.request({ method: 'GET', path: '/healthz', token: null })).status, 200);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe('loopring stream: limits', () => {
