@@ -73,11 +73,6 @@ export class LoopringStreamSession {
     this.stopHeartbeat = every(settings.wsPingIntervalMs, () => this.beat(settings.wsPongTimeoutMs));
   }
 
-  /** How many subscriptions the socket holds (for tests). */
-  get size(): number {
-    return this.subscriptions.size;
-  }
-
   private beat(pongTimeoutMs: number): void {
     if (this.options.port.clock() - this.lastPongMs >= pongTimeoutMs) return this.close(LOOPRING_CLOSES.noPong);
     if (this.send('ping')) this.pings += 1;
