@@ -1,46 +1,22 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../support/clock.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { DEMO_LOOPRING } from '../support/loopring-demo.js';
 import { LoopringWsClient, getWsKey, type AccountDataV3 } from '../support/loopring-ws-client.js';
+import { refusedUpgrade } from '../support/ws-upgrade.js';
 
 /**
  * Loopring's WebSocket as a client reads it from the venue's docs (test/support/loopring-ws-client.ts):
  * the key endpoint, refused upgrades in the REST error shape, subscribe answers and snapshots
- * equal to the REST read, unsubscribe, the venue's error frames for malformed requests, and the
- * caps. The heartbeat, updates after operations and several instances are in
+ * equal to the REST read, unsubscribe, and the venue's error frames for malformed requests. The
+ * caps are in loopring-stream-limits.test.ts; the heartbeat, updates after operations and several instances are in
  * loopring-stream-client.test.ts.
  */
 
 const { alice, bob } = DEMO_LOOPRING;
 /** Far above anything these tests send: they would otherwise share 127.0.0.1's per-IP budgets. */
 const ROOMY = ['loopring.ws-connect=10000/1s', 'loopring.ws-key=10000/1s', 'loopring.ws-requests=10000/1s'];
-
-interface Refused {
-  readonly status: number;
-  readonly body: { resultInfo?: { code: number; message: string } };
-}
-
-/** An upgrade request to `path` the server must refuse: its HTTP status and body. */
-function refusedUpgrade(baseUrl: string, path: string, upgrade = true): Promise<Refused> {
-  const headers = upgrade ? { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } : {};
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${baseUrl}${path}`, { headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Refused['body'] }));
-    });
-    req.on('upgrade', (_res, socket) => {
-      socket.destroy();
-      reject(new Error(`${path} was upgraded`));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** What the REST read answers for the account, as token id → row. */
 async function restRows(h: HttpHarness, apiKey: string, accountId: number): Promise<Map<number, AccountDataV3>> {
@@ -223,83 +199,3 @@ describe('loopring stream: key, upgrade, subscribe', () => {
     }
   });
 });
-
-describe('loopring stream: limits', () => {
-  let h: HttpHarness;
-  before(async () => {
-    h = await HttpHarness.start('loopring-stream-limits', {
-      scenario: DEMO,
-      flags: {
-        rateLimit: ['loopring.ws-connect=10000/1s', 'loopring.ws-key=3/60s', 'loopring.ws-requests=4/60s'],
-        streamLimit: ['loopring.ws-topics-per-connection=1', 'loopring.ws-unauthenticated-per-ip=1', 'loopring.ws-connections-per-ip=2'],
-        wsMessageLimit: '1024',
-      },
-    });
-  });
-  after(async () => h.close());
-
-  test('a frame over --ws-message-limit closes the socket with 1009', async () => {
-    const client = await LoopringWsClient.connect(h.baseUrl);
-    client.socket.send(JSON.stringify({ op: 'sub', apiKey: 'x'.repeat(2000), topics: [{ topic: 'account' }] }));
-    assert.equal((await client.closed).code, 1009);
-  });
-
-  test('topics per connection (loopring.ws-topics-per-connection) are capped with 104116; unsubscribeAll makes room', async () => {
-    const client = await LoopringWsClient.connect(h.baseUrl);
-    try {
-      const both = await client.sub(alice.apiKey, [{ topic: 'account' }, { topic: 'account', v3: true }]);
-      assert.equal(both.result.error?.code, 104116);
-      assert.deepEqual((await client.sub(alice.apiKey, [{ topic: 'account' }])).result, { status: 'ok' });
-      assert.equal((await client.sub(alice.apiKey, [{ topic: 'account', v3: true }], false)).result.error?.code, 104116);
-      // The fourth request on this socket: loopring.ws-requests is 4 a minute here.
-      assert.deepEqual((await client.sub(alice.apiKey, [{ topic: 'account', v3: true }], true)).result, { status: 'ok' });
-      client.socket.send({ op: 'unSub', unsubscribeAll: true, topics: [] });
-      assert.deepEqual(await client.closed, { code: 1008, reason: 'too many requests (loopring.ws-requests)' });
-    } finally {
-      await client.close();
-    }
-  });
-
-  test('unauthenticated sockets per IP and sockets per IP are capped with 429 100000; a subscribe with a valid apiKey frees the first', async () => {
-    const key = await getWsKey(h.baseUrl);
-    // Sockets of the tests above may still be closing on the server's side: wait until they are seen closed.
-    const first = await openUntilAdmitted(h.baseUrl, key);
-    const refused = await refusedUpgrade(h.baseUrl, `/v3/ws?wsApiKey=${key}`);
-    assert.deepEqual([refused.status, refused.body.resultInfo?.code], [429, 100000]);
-    assert.match(refused.body.resultInfo?.message ?? '', /loopring\.ws-unauthenticated-per-ip/);
-    await first.sub(bob.apiKey, [{ topic: 'account' }]);
-    const second = await openUntilAdmitted(h.baseUrl, key);
-    await second.sub(bob.apiKey, [{ topic: 'account' }]);
-    const third = await refusedUpgrade(h.baseUrl, `/v3/ws?wsApiKey=${key}`);
-    assert.deepEqual([third.status, third.body.resultInfo?.code], [429, 100000]);
-    assert.match(third.body.resultInfo?.message ?? '', /loopring\.ws-connections-per-ip/);
-    await first.close();
-    await second.close();
-    // Places come back when sockets close: a new one opens (its server side may take a moment to see the close).
-    const again = await openUntilAdmitted(h.baseUrl, key);
-    await again.close();
-  });
-
-  test('GET /v3/ws/key over loopring.ws-key is 429 100000', async () => {
-    let status = 200;
-    let body: { resultInfo?: { code: number } } = {};
-    for (let i = 0; i < 5 && status === 200; i += 1) {
-      const response = await h.request<{ resultInfo?: { code: number } }>({ method: 'GET', path: '/v3/ws/key', token: null });
-      ({ status, body } = response);
-    }
-    assert.equal(status, 429);
-    assert.equal(body.resultInfo?.code, 100000);
-  });
-});
-
-/** Opens a socket, trying again while the server has not yet seen earlier sockets close (a 429): waits for an event, not a time. */
-async function openUntilAdmitted(baseUrl: string, key: string): Promise<LoopringWsClient> {
-  for (;;) {
-    try {
-      return await LoopringWsClient.connectWithKey(baseUrl, key);
-    } catch (error) {
-      if (!String(error).includes('429')) throw error;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-}
