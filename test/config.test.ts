@@ -26,12 +26,14 @@ test('a malformed rate-limit rule is a ConfigError naming the rule', () => {
 
 test('venue settings have their documented defaults and refuse nonsense', () => {
   const config = resolveConfig({}, {});
-  assert.deepEqual(config.venues, { bitget: { timestampWindowMs: 30_000 }, bullish: { tokenTtlMs: 86_400_000, wsIdleMs: 300_000 }, loopring: { keyScope: 'any' } });
+  assert.deepEqual(config.venues, { bitget: { timestampWindowMs: 30_000 }, bullish: { tokenTtlMs: 86_400_000, wsIdleMs: 300_000 }, loopring: { keyScope: 'any', wsKeyTtlMs: 300_000, wsPingIntervalMs: 30_000, wsPongTimeoutMs: 120_000 } });
   assert.equal(resolveConfig(withVenueFlags({ bitgetTimestampWindow: '2.5' }), {}).venues.bitget?.timestampWindowMs, 2500);
   assert.equal(resolveConfig({}, { ASSETBOOK_LOOPRING_KEY_SCOPE: 'own' }).venues.loopring?.keyScope, 'own');
   assert.throws(() => resolveConfig(withVenueFlags({ bitgetTimestampWindow: '0' }), {}), ConfigError);
   assert.throws(() => resolveConfig(withVenueFlags({ bullishTokenTtl: 'soon' }), {}), ConfigError);
   assert.throws(() => resolveConfig(withVenueFlags({ loopringKeyScope: 'some' }), {}), ConfigError);
+  assert.equal(resolveConfig(withVenueFlags({ loopringWsPingInterval: '0.5' }), {}).venues.loopring?.wsPingIntervalMs, 500);
+  assert.throws(() => resolveConfig(withVenueFlags({ loopringWsKeyTtl: '0' }), {}), ConfigError);
 });
 
 test('a rate-limit rule that names no venue rule stops the app from being built', async () => {

@@ -47,7 +47,18 @@ export class LoopringAuthenticator {
   async authenticate(request: FastifyRequest): Promise<LoopringCaller> {
     const apiKey = headerText(request.headers, 'x-api-key');
     if (apiKey === '') throw loopringError('emptyApiKey');
-    if (apiKey.length > API_KEY_LENGTH_MAX) throw loopringError('invalidApiKey');
+    const caller = await this.callerOf(apiKey);
+    if (!caller) throw loopringError('invalidApiKey');
+    return caller;
+  }
+
+  /**
+   * The caller a non-empty API key names, remembered or looked up (as for `X-API-KEY`, which
+   * `authenticate` reads); undefined for a key never issued or too long to be one. The WebSocket
+   * takes its key from a subscribe frame.
+   */
+  async callerOf(apiKey: string): Promise<LoopringCaller | undefined> {
+    if (apiKey === '' || apiKey.length > API_KEY_LENGTH_MAX) return undefined;
     const { port } = this;
     // Read before the store is asked: an entry filled across a reset is stored under the old generation and never served.
     const generation = port.generation();
@@ -57,7 +68,7 @@ export class LoopringAuthenticator {
     const cached = this.remembered.get(apiKey, generation, nowMs);
     if (cached) return cached;
     const credential = await port.credential(port.keyring.hash(apiKey));
-    if (!credential) throw loopringError('invalidApiKey');
+    if (!credential) return undefined;
     const account = await port.account(credential.accountId);
     assert(account, `credential ${credential.id} names an existing account`);
     const caller: LoopringCaller = { credential, account };

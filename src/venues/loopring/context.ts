@@ -14,8 +14,8 @@ export class LoopringContext {
 
   constructor(readonly port: VenuePort) {
     this.auth = new LoopringAuthenticator(port);
-    const create = (name: LoopringRateLimit) => port.limiter(LOOPRING_RATE_LIMITS[name]);
-    this.limiters = { ip: create('ip'), balances: create('balances'), account: create('account'), apiKey: create('apiKey'), public: create('public') };
+    const names = Object.keys(LOOPRING_RATE_LIMITS) as LoopringRateLimit[];
+    this.limiters = Object.fromEntries(names.map((name) => [name, port.limiter(LOOPRING_RATE_LIMITS[name])])) as Record<LoopringRateLimit, RateLimiter>;
   }
 
   /**
@@ -49,6 +49,12 @@ export class LoopringContext {
     const caller = await this.auth.authenticate(request);
     await this.consume('balances', `credential:${caller.credential.id}`);
     return caller;
+  }
+
+  /** Whether `key` may spend one more point of `name`: at once when the limiter counts nothing, else when the counter answers. */
+  allows(name: LoopringRateLimit, key: string): boolean | Promise<boolean> {
+    const verdict = verdictFor(this.limiters[name], key);
+    return verdict instanceof Promise ? verdict.then((v) => v.allowed) : verdict.allowed;
   }
 
   private consume(name: LoopringRateLimit, key: string): SoonOrNow {

@@ -4,7 +4,8 @@ import { installVenueErrors } from '../shared/venue-error.js';
 import { hookOf } from '../shared/sync-hook.js';
 import { LoopringContext } from './context.js';
 import { loopringErrorRenderer } from './errors.js';
-import { LOOPRING_RATE_LIMITS } from './rate-limits.js';
+import { LOOPRING_RATE_LIMITS, LOOPRING_STREAM_CAPS } from './rate-limits.js';
+import { LOOPRING_WS_PREFIX, streamRoutes } from './stream.js';
 import { accountRoutes } from './routes-account.js';
 import { balanceRoutes } from './routes-balances.js';
 import { exchangeRoutes } from './routes-exchange.js';
@@ -18,7 +19,8 @@ export const LOOPRING_PREFIX = '/api/v3';
 
 /**
  * Loopring DEX API v3: user balances, the token list, accounts with their layer-2 keys, the
- * EdDSA-signed API key request and the server time, as the Loopring SDK calls them.
+ * EdDSA-signed API key request and the server time, as the Loopring SDK calls them, and the
+ * WebSocket `account` topic (`/v3/ws/key`, `/v3/ws`).
  * This plugin owns the not-found handler of `/api/v3`. See docs/venues/loopring.md.
  */
 export const loopring: VenueDialect<'loopring'> = {
@@ -27,9 +29,10 @@ export const loopring: VenueDialect<'loopring'> = {
   credentials: loopringCredentials,
   settings: LOOPRING_SETTINGS,
   demo: loopringDemo,
-  basePaths: [LOOPRING_PREFIX],
+  basePaths: [LOOPRING_PREFIX, LOOPRING_WS_PREFIX],
   errors: loopringErrorRenderer,
   rateLimits: Object.values(LOOPRING_RATE_LIMITS),
+  streamCaps: Object.values(LOOPRING_STREAM_CAPS),
   openapi: LOOPRING_OPENAPI,
   plugin: (port) => async (app) => {
     const ctx = new LoopringContext(port);
@@ -42,6 +45,13 @@ export const loopring: VenueDialect<'loopring'> = {
         await v3.register(accountRoutes(ctx));
       },
       { prefix: LOOPRING_PREFIX },
+    );
+    await app.register(
+      async (ws) => {
+        installVenueErrors(ws, loopringErrorRenderer);
+        await ws.register(streamRoutes(ctx));
+      },
+      { prefix: LOOPRING_WS_PREFIX },
     );
   },
 };

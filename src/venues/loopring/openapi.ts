@@ -18,6 +18,15 @@ export const LOOPRING_OPENAPI: VenueApiDoc = {
   errorSchema: Type.Object({ resultInfo: Type.Object({ code: Type.Integer(), message: Type.String() }) }, { $id: 'LoopringError' }),
   operations: {
     'GET /api/v3/exchange/tokens': { operationId: 'loopringTokens', summary: 'Tokens', security: [], refusals: REFUSALS },
+    'GET /v3/ws/key': { operationId: 'loopringWsKey', summary: 'A key that opens the WebSocket /v3/ws?wsApiKey= (the account topic)', security: [], refusals: REFUSALS },
+    'GET /v3/ws': {
+      operationId: 'loopringWebSocket',
+      summary: 'The WebSocket (an upgrade): the account topic, pushes one token per frame',
+      description: 'Send a WebSocket upgrade with a key from GET /v3/ws/key; subscribe with {"op":"sub","apiKey":...,"topics":[{"topic":"account"}]}. See docs/venues/loopring.md, Stream.',
+      security: [],
+      querystring: Type.Object({ wsApiKey: Type.String({ description: 'A key from GET /v3/ws/key' }) }),
+      refusals: REFUSALS,
+    },
     'GET /api/v3/timestamp': { operationId: 'loopringTimestamp', summary: 'Server time', security: [], refusals: REFUSALS },
     'GET /api/v3/account': {
       operationId: 'loopringAccount',

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { assert } from '../../ledger/errors.js';
 import type { Account, Asset } from '../../ledger/types.js';
 import { holdingsByAsset } from '../shared/holdings.js';
 import { sendJsonText, sendWhenReady, serializedForRoute } from '../../http/json-text.js';
@@ -8,6 +7,7 @@ import type { LoopringContext } from './context.js';
 import { loopringError } from './errors.js';
 import { parseAccountSelector, parseTokenFilter } from './params.js';
 import { isEmptyRow, renderBalanceRow } from './render.js';
+import { renderHeldRows } from './balance-rows.js';
 import { BalancesBody, type BalanceRow } from './schemas.js';
 import { accountIdOf, tokenIdOf } from './identity.js';
 
@@ -45,24 +45,16 @@ export const balanceRoutes = (ctx: LoopringContext): FastifyPluginAsync => async
   };
 
   const balanceRows = async (account: Account, tokens: readonly number[] | null): Promise<BalanceRow[]> => {
-    const holdings = holdingsByAsset(await port.balances(account.id));
+    const balances = await port.balances(account.id);
+    if (tokens === null) return (await renderHeldRows(port, account, balances)).map((r) => r.row).filter((row) => !isEmptyRow(row));
+    const holdings = holdingsByAsset(balances);
     const accountId = accountIdOf(account);
     const rows: BalanceRow[] = [];
-    if (tokens === null) {
-      for (const held of holdings.values()) {
-        const asset = await port.asset(held.asset);
-        // Tier three: the ledger writes balances only of catalog assets, so a miss is a bug (an opaque 500).
-        assert(asset, `account ${account.id} holds ${held.asset}, which is not in the catalog`);
-        const row = renderBalanceRow(accountId, asset, held.amounts);
-        if (!isEmptyRow(row)) rows.push(row);
-      }
-    } else {
-      const byTokenId = new Map<number, Asset>((await port.assets()).map((a) => [tokenIdOf(a), a]));
-      for (const tokenId of tokens) {
-        const asset = byTokenId.get(tokenId);
-        if (!asset) throw loopringError('unsupportedTokenId', `no token ${tokenId}`);
-        rows.push(renderBalanceRow(accountId, asset, holdings.get(asset.symbol)?.amounts));
-      }
+    const byTokenId = new Map<number, Asset>((await port.assets()).map((a) => [tokenIdOf(a), a]));
+    for (const tokenId of tokens) {
+      const asset = byTokenId.get(tokenId);
+      if (!asset) throw loopringError('unsupportedTokenId', `no token ${tokenId}`);
+      rows.push(renderBalanceRow(accountId, asset, holdings.get(asset.symbol)?.amounts));
     }
     return rows.sort((a, b) => a.tokenId - b.tokenId);
   };

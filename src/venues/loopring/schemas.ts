@@ -53,3 +53,6 @@ export type AccountBody = Static<typeof AccountBody>;
 export const TimestampBody = Type.Object({ timestamp: Type.Integer() });
 
 export const ApiKeyBody = Type.Object({ apiKey: Type.String() });
+
+/** `GET /v3/ws/key`: the key that opens `/v3/ws?wsApiKey=`. */
+export const WsKeyBody = Type.Object({ key: Type.String() });
