@@ -76,6 +76,14 @@ describe('HTTP connections', () => {
       assert.equal(await wasCommitted('h2c-with-body'), false, 'a refused upgrade request ran nothing');
     });
 
+    test('a WebSocket upgrade refused with an HTTP answer says Connection: close, so a keep-alive client does not reuse a socket that is about to go', async () => {
+      const ws = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+      const [refused, ...rest] = await exchange(requestBytes({ method: 'GET', path: '/api/v2/no-such-stream' }, ws));
+      assert.equal(refused?.status, 404);
+      assert.equal(refused?.headers.connection, 'close');
+      assert.deepEqual(rest, []);
+    });
+
     test('a malformed request on a venue path is refused in that venue\'s shape', async () => {
       const bitget = await exchange('GET /api/v2/spot/account/assets?a=\x00 HTTP/1.1\r\nhost: x\r\n\r\n');
       assert.deepEqual(statuses(bitget), [400]);

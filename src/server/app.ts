@@ -67,6 +67,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     },
   });
 
+  // A WebSocket upgrade answered in plain HTTP (refused, or not found) is destroyed by the plugin
+  // once answered: say so, or a keep-alive client would send its next request into a closed socket.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.ws) reply.raw.shouldKeepAlive = false;
+    done();
+  });
+
   // Every body is JSON: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
   // Outside every venue's base paths, the operator API's shape.
