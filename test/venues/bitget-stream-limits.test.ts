@@ -150,6 +150,19 @@ describe('slow consumers and silent sockets', () => {
   });
 });
 
+describe('the end of a stream', () => {
+  test('an operator reset of the ledger sends 40015 and closes a subscribed socket with 1012 "account reset"', async () => {
+    await withServer({ rateLimits: 'off' }, async (h) => {
+      const socket = await loggedIn(h, demoBitgetKey(h.secrets('alice', 'bitget')), Date.now());
+      socket.send({ op: 'subscribe', args: [accountArg()] });
+      await nextPush(socket);
+      assert.equal((await h.post('/_assetbook/v1/reset')).status, 204);
+      assert.equal((await socket.nextJson((f) => f.event === 'error')).code, 40015);
+      assert.deepEqual(await socket.closed, { code: 1012, reason: 'account reset' });
+    });
+  });
+});
+
 /** Resolves when the server has begun closing `socket` (it sends no event for that): looked at every 10 ms. */
 function closing(socket: WebSocket): Promise<void> {
   return new Promise((resolve) => {
