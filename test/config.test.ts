@@ -26,7 +26,7 @@ test('a malformed rate-limit rule is a ConfigError naming the rule', () => {
 
 test('venue settings have their documented defaults and refuse nonsense', () => {
   const config = resolveConfig({}, {});
-  assert.deepEqual(config.venues, { bitget: { timestampWindowMs: 30_000 }, bullish: { tokenTtlMs: 86_400_000, wsIdleMs: 300_000 }, loopring: { keyScope: 'any', wsKeyTtlMs: 300_000, wsPingIntervalMs: 30_000, wsPongTimeoutMs: 120_000 } });
+  assert.deepEqual(config.venues, { bitget: { timestampWindowMs: 30_000, wsPingTimeoutMs: 120_000 }, bullish: { tokenTtlMs: 86_400_000, wsIdleMs: 300_000 }, loopring: { keyScope: 'any', wsKeyTtlMs: 300_000, wsPingIntervalMs: 30_000, wsPongTimeoutMs: 120_000 } });
   assert.equal(resolveConfig(withVenueFlags({ bitgetTimestampWindow: '2.5' }), {}).venues.bitget?.timestampWindowMs, 2500);
   assert.equal(resolveConfig({}, { ASSETBOOK_LOOPRING_KEY_SCOPE: 'own' }).venues.loopring?.keyScope, 'own');
   assert.throws(() => resolveConfig(withVenueFlags({ bitgetTimestampWindow: '0' }), {}), ConfigError);

@@ -64,16 +64,7 @@ export class BitgetAuthenticator {
     if (!TIMESTAMP.test(timestamp)) throw bitgetError('timestampInvalid');
     const nowMs = this.port.clock();
     if (Math.abs(nowMs - Number(timestamp)) > (this.port.settings as BitgetSettings).timestampWindowMs) throw bitgetError('timestampExpired');
-    if (!API_KEY.test(apiKey)) throw bitgetError('accessKeyInvalid');
 
-    // A known key costs no await: the hot read takes this path on every request.
-    const known = this.known.get(apiKey, this.port.generation(), nowMs);
-    if (known === undefined) return this.lookUp(apiKey, nowMs).then((key) => this.verify(request, key, timestamp, signature, passphrase));
-    return this.verify(request, known, timestamp, signature, passphrase);
-  }
-
-  /** The signature over the request, then the passphrase, for a key found. */
-  private verify(request: FastifyRequest, key: KnownKey, timestamp: string, signature: string, passphrase: string): BitgetCaller {
     const url = request.url;
     const query = url.indexOf('?');
     const parts: SignedParts = {
@@ -83,6 +74,24 @@ export class BitgetAuthenticator {
       rawQuery: rawQueryOf(url),
       body: typeof request.body === 'string' ? request.body : request.body === undefined ? '' : JSON.stringify(request.body),
     };
+    return this.signedBy(apiKey, parts, signature, passphrase, nowMs);
+  }
+
+  /**
+   * The caller of a signed text whose timestamp the caller of this method has already checked:
+   * the key well formed and known, the signature over `parts`, then the passphrase, each failure
+   * with its REST code. The WebSocket login (stream-login.ts) signs `timestamp + GET + /user/verify`.
+   */
+  signedBy(apiKey: string, parts: SignedParts, signature: string, passphrase: string, nowMs: number): BitgetCaller | Promise<BitgetCaller> {
+    if (!API_KEY.test(apiKey)) throw bitgetError('accessKeyInvalid');
+    // A known key costs no await: the hot read takes this path on every request.
+    const known = this.known.get(apiKey, this.port.generation(), nowMs);
+    if (known === undefined) return this.lookUp(apiKey, nowMs).then((key) => this.verify(key, parts, signature, passphrase));
+    return this.verify(known, parts, signature, passphrase);
+  }
+
+  /** The signature over the request, then the passphrase, for a key found. */
+  private verify(key: KnownKey, parts: SignedParts, signature: string, passphrase: string): BitgetCaller {
     const signed = key.rsaKey !== null ? verifyRsa(key.rsaKey, parts, signature) : verifyHmac(key.hmacKey!, parts, signature);
     if (!signed) throw bitgetError('signatureWrong');
     if (!this.passphraseMatches(key, passphrase)) throw bitgetError('passphraseWrong');

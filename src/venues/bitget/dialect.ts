@@ -5,20 +5,21 @@ import { installVenueErrors } from '../shared/venue-error.js';
 import { hookOf } from '../shared/sync-hook.js';
 import { BitgetContext } from './context.js';
 import { bitgetError, bitgetErrorRenderer, type BitgetErrorBody } from './errors.js';
-import { BITGET_RATE_LIMITS } from './rate-limits.js';
+import { BITGET_RATE_LIMITS, BITGET_STREAM_CAPS, BITGET_WS_RATE_LIMITS } from './rate-limits.js';
 import { bitgetCredentials } from './credentials.js';
 import { bitgetDemo } from './demo.js';
 import { BITGET, bitgetIdentity } from './identity.js';
 import { BITGET_SETTINGS } from './settings.js';
 import { accountRoutes } from './routes-account.js';
 import { publicRoutes } from './routes-public.js';
+import { WS_PREFIX, streamRoutes } from './stream.js';
 
 /** The one path Bitget owns outside `/api/v2`: ccxt's signed probe for a unified (UTA) account. */
 export const UTA_PROBE_PATH = '/api/v3/account/settings';
 
 /**
  * Bitget REST v2: spot account assets, sub-account assets, and the public endpoints ccxt calls
- * around a balance fetch. See docs/venues/bitget.md.
+ * around a balance fetch; and the v2 WebSocket's spot `account` channel. See docs/venues/bitget.md.
  */
 export const bitget: VenueDialect<'bitget'> = {
   id: BITGET,
@@ -26,9 +27,10 @@ export const bitget: VenueDialect<'bitget'> = {
   credentials: bitgetCredentials,
   settings: BITGET_SETTINGS,
   demo: bitgetDemo,
-  basePaths: ['/api/v2', UTA_PROBE_PATH],
+  basePaths: ['/api/v2', UTA_PROBE_PATH, WS_PREFIX],
   errors: bitgetErrorRenderer,
-  rateLimits: Object.values(BITGET_RATE_LIMITS),
+  rateLimits: [...Object.values(BITGET_RATE_LIMITS), ...Object.values(BITGET_WS_RATE_LIMITS)],
+  streamCaps: Object.values(BITGET_STREAM_CAPS),
   openapi: BITGET_OPENAPI,
   plugin: (port) => async (app) => {
     const ctx = new BitgetContext(port);
@@ -57,5 +59,14 @@ export const bitget: VenueDialect<'bitget'> = {
         throw bitgetError('classicAccount');
       });
     });
+
+    // The WebSocket: an upgrade refused before it is a socket gets the REST error shape.
+    await app.register(
+      async (ws) => {
+        installVenueErrors(ws, bitgetErrorRenderer, { present });
+        await ws.register(streamRoutes(port, ctx.auth));
+      },
+      { prefix: WS_PREFIX },
+    );
   },
 };

@@ -73,5 +73,15 @@ export const BITGET_OPENAPI: VenueApiDoc = {
       ...op('bitgetUtaSettings', 'Unified-account probe: always the classic-account error (40084)', true),
       description: 'ccxt calls it to choose between the v2 and v3 paths; every assetbook account is classic, so after authenticating it answers 400 with code 40084.',
     },
+    'GET /v2/ws/private': {
+      ...op('bitgetWsPrivate', 'WebSocket (upgrade): login, then the spot account channel', false),
+      description:
+        'A WebSocket upgrade; login inside the socket (op login, signed over timestamp + GET + /user/verify), then subscribe to {instType: SPOT, channel: account, coin: default or a coin}. Without an upgrade: 404 (40404). Over the connection rate or caps: 429. Frames and codes in docs/venues/bitget.md (Stream).',
+      refusals: [404, 429],
+    },
+    'GET /v2/ws/public': {
+      ...op('bitgetWsPublic', 'WebSocket (upgrade): no channel is served; every subscribe is the error frame 30001', false),
+      refusals: [404, 429],
+    },
   },
 };

@@ -4,39 +4,27 @@ import { sendWhenReady } from '../../http/json-text.js';
 import { holdingsByAsset } from '../shared/holdings.js';
 import { param, type BitgetContext } from './context.js';
 import { bitgetError } from './errors.js';
-import { coinOf, isBroker, uidOf } from './identity.js';
-import { isHeldOnBitget, renderAssetItem, type BitgetAssetItem } from './render.js';
+import { assetOfCoin as assetOfListedCoin, byCoin, heldItems as heldItemsOf } from './assets-view.js';
+import { isBroker, uidOf } from './identity.js';
+import { renderAssetItem, type BitgetAssetItem } from './render.js';
 import * as S from './schemas.js';
 
 export const SUB_ACCOUNT_PAGE_DEFAULT = 10;
 export const SUB_ACCOUNT_PAGE_MAX = 50;
 
-const byCoin = (a: BitgetAssetItem, b: BitgetAssetItem) => (a.coin < b.coin ? -1 : a.coin > b.coin ? 1 : 0);
-
 /** The two account-asset endpoints. Each authenticates, then counts against the caller's UID budget. */
 export const accountRoutes = (ctx: BitgetContext): FastifyPluginAsync => async (app) => {
   const { port } = ctx;
 
-  /** The asset a `coin` parameter names (Bitget coin names are upper case; any case is accepted). */
+  /** The asset a `coin` parameter names; `40034` when none does. */
   const assetOfCoin = async (coin: string): Promise<Asset> => {
-    const wanted = coin.toUpperCase();
-    const direct = await port.asset(wanted);
-    if (direct && coinOf(direct) === wanted) return direct;
-    const found = (await port.assets()).find((a) => coinOf(a) === wanted);
+    const found = await assetOfListedCoin(port, coin);
     if (!found) throw bitgetError('parameterUnknown', 'coin');
     return found;
   };
 
   /** The coins one account holds on Bitget (any shown field non-zero), by coin name. */
-  const heldItems = async (accountId: number, createdAtMs: number): Promise<BitgetAssetItem[]> => {
-    const items: BitgetAssetItem[] = [];
-    for (const holdings of holdingsByAsset(await port.balances(accountId)).values()) {
-      if (!isHeldOnBitget(holdings)) continue;
-      const asset = await port.asset(holdings.asset);
-      if (asset) items.push(renderAssetItem(asset, holdings, createdAtMs));
-    }
-    return items.sort(byCoin);
-  };
+  const heldItems = async (accountId: number, createdAtMs: number): Promise<BitgetAssetItem[]> => heldItemsOf(port, await port.balances(accountId), createdAtMs);
 
   /** The default variant (the assets held), kept rendered: the hot read. */
   const heldText = (account: Account): string | Promise<string> =>
