@@ -13,7 +13,7 @@
  * ratio push ÷ answer is what the stream adds; samples run one at a time, so neither waits on
  * another sample.
  *
- * Memory: the server's heap and RSS after a garbage collection, before and after `--idle`
+ * Memory (measured first, before the latency runs have grown the heap): the server's heap and RSS after a garbage collection, before and after `--idle`
  * connections each log in (as a different account) and subscribe; the difference divided by
  * `--idle` is what a connection costs, and 1 GiB divided by it is the figure asked for.
  *
@@ -137,6 +137,22 @@ async function main(): Promise<void> {
   const ids = server.info.scenarioAccounts as number[];
   try {
     const probe = await openWatch(wsUrl, keyOf(0));
+    // Memory first, while the server has held no other sockets: RSS does not shrink back after a burst.
+    if (idle > 0) {
+      const before = await serverMemory(server);
+      const held = await openWatches(wsUrl, Array.from({ length: idle }, (_x, i) => keyOf(1 + i)), true);
+      const after = await serverMemory(server);
+      const perRss = (after.rss - before.rss) / idle;
+      const perHeap = (after.heapUsed - before.heapUsed) / idle;
+      console.log(`\nIdle connections, each logged in as its own account and subscribed (server memory after a GC)\n`);
+      console.log(
+        markdownTable(
+          ['connections', 'RSS before', 'RSS after', 'per connection (RSS)', 'per connection (heap)', 'within 1 GiB (RSS)'],
+          [[idle.toLocaleString('en-US'), `${fmt.int(before.rss / 2 ** 20)} MiB`, `${fmt.int(after.rss / 2 ** 20)} MiB`, `${(perRss / 1024).toFixed(1)} KiB`, `${(perHeap / 1024).toFixed(1)} KiB`, fmt.int(GIB / perRss)]],
+        ),
+      );
+      await closeAll(held);
+    }
     const quiet: Watch[] = [];
     const rows: string[][] = [];
     let n = 0;
@@ -166,21 +182,6 @@ async function main(): Promise<void> {
     console.log(markdownTable(['subscriptions', 'answer p50', 'push p50', 'push ÷ answer p50', 'answer p99', 'push p99', 'push ÷ answer p99'], rows));
     await closeAll(quiet);
 
-    if (idle > 0) {
-      const before = await serverMemory(server);
-      const held = await openWatches(wsUrl, Array.from({ length: idle }, (_x, i) => keyOf(1 + i)), true);
-      const after = await serverMemory(server);
-      const perRss = (after.rss - before.rss) / idle;
-      const perHeap = (after.heapUsed - before.heapUsed) / idle;
-      console.log(`\nIdle connections, each logged in as its own account and subscribed (server memory after a GC)\n`);
-      console.log(
-        markdownTable(
-          ['connections', 'RSS before', 'RSS after', 'per connection (RSS)', 'per connection (heap)', 'within 1 GiB (RSS)'],
-          [[idle.toLocaleString('en-US'), `${fmt.int(before.rss / 2 ** 20)} MiB`, `${fmt.int(after.rss / 2 ** 20)} MiB`, `${(perRss / 1024).toFixed(1)} KiB`, `${(perHeap / 1024).toFixed(1)} KiB`, fmt.int(GIB / perRss)]],
-        ),
-      );
-      await closeAll(held);
-    }
     probe.close();
   } finally {
     await deployment.stop();
