@@ -8,6 +8,7 @@ import { LOOPRING_RATE_LIMITS } from './rate-limits.js';
 import { accountRoutes } from './routes-account.js';
 import { balanceRoutes } from './routes-balances.js';
 import { exchangeRoutes } from './routes-exchange.js';
+import { historyRoutes } from './routes-history.js';
 import { loopringCredentials } from './credentials.js';
 import { loopringDemo } from './demo.js';
 import { LOOPRING, loopringIdentity } from './identity.js';
@@ -40,6 +41,7 @@ export const loopring: VenueDialect<'loopring'> = {
         await v3.register(balanceRoutes(ctx));
         await v3.register(exchangeRoutes(ctx));
         await v3.register(accountRoutes(ctx));
+        await v3.register(historyRoutes(ctx));
       },
       { prefix: LOOPRING_PREFIX },
     );
