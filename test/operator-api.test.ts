@@ -730,13 +730,13 @@ const BAD_ROWS: readonly BadRow[] = [
   // Operation shape.
   { name: 'an unknown field in an operation', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { memo: 'hi' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'memo', says: 'it takes key, type, account, asset, amount' },
   {
-    name: 'a field that does not apply to the type (fee on a deposit)',
+    name: 'a field that does not apply to the type (a reservation on a deposit)',
     method: 'POST',
     path: `${V1}/operations`,
-    body: (fx) => deposit(fx, { key: 'fee-on-deposit', account: fx.spare, fee: '5' }),
+    body: (fx) => deposit(fx, { key: 'reservation-on-deposit', account: fx.spare, reservation: 'r-5' }),
     status: 400,
     code: 'INVALID_ARGUMENT',
-    errorPath: 'fee',
+    errorPath: 'reservation',
   },
   { name: 'an unknown operation type', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { type: 'mint' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'type', says: 'one of deposit, deposit.pending' },
   {
