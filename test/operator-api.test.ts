@@ -730,14 +730,17 @@ const BAD_ROWS: readonly BadRow[] = [
   // Operation shape.
   { name: 'an unknown field in an operation', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { memo: 'hi' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'memo', says: 'it takes key, type, account, asset, amount' },
   {
-    name: 'a field that does not apply to the type (fee on a deposit)',
+    name: 'a field that does not apply to the type (a reservation on a deposit)',
     method: 'POST',
     path: `${V1}/operations`,
-    body: (fx) => deposit(fx, { key: 'fee-on-deposit', account: fx.spare, fee: '5' }),
+    body: (fx) => deposit(fx, { key: 'reservation-on-deposit', account: fx.spare, reservation: 'r-5' }),
     status: 400,
     code: 'INVALID_ARGUMENT',
-    errorPath: 'fee',
+    errorPath: 'reservation',
   },
+  { name: 'a txHash with a control character', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { txHash: '0xab\u0000cd' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'txHash', says: 'printable ASCII' },
+  { name: 'a withdrawal address of 10 KB', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { type: 'withdrawal.request', address: 'x'.repeat(10_000) }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'address', says: '1 to 256 printable ASCII' },
+  { name: 'a deposit fee with too many places', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { fee: '0.000000001' }), status: 400, code: 'INVALID_AMOUNT', errorPath: 'fee' },
   { name: 'an unknown operation type', method: 'POST', path: `${V1}/operations`, body: (fx) => deposit(fx, { type: 'mint' }), status: 400, code: 'INVALID_ARGUMENT', errorPath: 'type', says: 'one of deposit, deposit.pending' },
   {
     name: 'an operation without a key',

@@ -47,8 +47,13 @@ const MISTAKES: readonly Mistake[] = [
   { name: 'no type', body: (ids) => ({ key: 'mistake', account: ids.alice, asset: 'BTC', amount: '1' }), status: 400, code: 'INVALID_ARGUMENT', path: 'type', says: ['type is required', 'withdrawal.request'] },
   { name: 'a type that is a number', body: (ids) => dep(ids, { type: 7 }), status: 400, code: 'INVALID_ARGUMENT', path: 'type', says: ['one of deposit', 'got the JSON number 7'] },
   // Fields.
-  { name: 'an unknown field', body: (ids) => dep(ids, { memo: 'hi' }), status: 400, code: 'INVALID_ARGUMENT', path: 'memo', says: ['memo is not a field of a deposit operation', 'it takes key, type, account, asset, amount'] },
-  { name: "another type's field (fee on a deposit)", body: (ids) => dep(ids, { fee: '1' }), status: 400, code: 'INVALID_ARGUMENT', path: 'fee', says: ['fee is not a field of a deposit operation'] },
+  { name: 'an unknown field', body: (ids) => dep(ids, { memo: 'hi' }), status: 400, code: 'INVALID_ARGUMENT', path: 'memo', says: ['memo is not a field of a deposit operation', 'it takes key, type, account, asset, amount, fee, chain, address, tag, txHash'] },
+  { name: "another type's field (a reservation on a deposit)", body: (ids) => dep(ids, { reservation: 'r1' }), status: 400, code: 'INVALID_ARGUMENT', path: 'reservation', says: ['reservation is not a field of a deposit operation'] },
+  { name: 'a txHash with a space', body: (ids) => dep(ids, { txHash: '0xab cd' }), status: 400, code: 'INVALID_ARGUMENT', path: 'txHash', says: ['txHash must be 1 to 256 printable ASCII characters without spaces'] },
+  { name: 'a chain that is a number', body: (ids) => dep(ids, { chain: 1 }), status: 400, code: 'INVALID_ARGUMENT', path: 'chain', says: ['chain must be 1 to 64 printable ASCII characters'] },
+  { name: 'an address over 256 characters', body: (ids) => dep(ids, { address: 'a'.repeat(257) }), status: 400, code: 'INVALID_ARGUMENT', path: 'address', says: ['address must be 1 to 256'] },
+  { name: 'an empty tag', body: (ids) => dep(ids, { tag: '' }), status: 400, code: 'INVALID_ARGUMENT', path: 'tag', says: ['tag must be 1 to 128'] },
+  { name: 'a deposit fee as a JSON number', body: (ids) => dep(ids, { fee: 0.1 }), status: 400, code: 'INVALID_AMOUNT', path: 'fee', says: ['fee must be a decimal string'] },
   {
     name: 'an unknown field in a trade leg',
     body: (ids) => trade(ids, [leg(ids.alice, ids.bob), leg(ids.bob, ids.alice, { price: '3' })]),

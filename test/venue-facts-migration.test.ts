@@ -259,10 +259,10 @@ test('[sqlite] the v3 fixture migrates: facts by venue and identities from the o
     assert.deepEqual(references('credentials'), ['account_id->accounts.id', 'user_id->users.id']);
     assert.deepEqual(raw.pragma('foreign_key_check'), []);
     const indexes = raw.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all().map((r) => r.name);
-    assert.deepEqual(indexes, ['accounts_by_user', 'accounts_one_main_per_user', 'identities_by_owner', 'nonces_by_expiry', 'reservations_open_by_book']);
+    assert.deepEqual(indexes, ['accounts_by_user', 'accounts_one_main_per_user', 'identities_by_owner', 'nonces_by_expiry', 'postings_by_account', 'reservations_open_by_book']);
     const triggers = raw.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all().map((r) => r.name);
     assert.equal(triggers.length, 4, 'the journal is still append-only');
-    assert.deepEqual(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [1, 2, 3, 4].map((version) => ({ version })));
+    assert.deepEqual(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [1, 2, 3, 4, 5].map((version) => ({ version })));
     for (const table of ['settings', 'nonces'] as const) {
       assert.deepEqual(raw.prepare(`SELECT * FROM ${table} ORDER BY ${TABLES[table]}`).all(), before[table], `${table} unchanged, row for row`);
     }
@@ -340,7 +340,7 @@ test('[postgres] a schema at the migrations before venue facts, holding the v3 f
       'identities_subject_check',
     ]);
     const [versions] = await sql<{ v: number[] }[]>`SELECT array_agg(version ORDER BY version) AS v FROM schema_migrations`;
-    assert.deepEqual(versions?.v, [1, 2, 3]);
+    assert.deepEqual(versions?.v, [1, 2, 3, 4]);
   } finally {
     await sql.end();
   }

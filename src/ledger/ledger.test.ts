@@ -380,10 +380,10 @@ test('ledger.apply checks an untyped request against the operation schema itself
     const error = await ledger.apply(request as OperationRequest).then(() => assert.fail('applied'), (e: unknown) => e as LedgerError);
     return { code: error.code, path: error.path, message: error.message };
   };
-  assert.deepEqual(await answer({ type: 'deposit', key: freshKey('shape'), account: alice.id, asset: 'BTC', amount: '1', fee: '1' }), {
+  assert.deepEqual(await answer({ type: 'deposit', key: freshKey('shape'), account: alice.id, asset: 'BTC', amount: '1', reservation: 'r1' }), {
     code: 'INVALID_ARGUMENT',
-    path: 'fee',
-    message: 'fee is not a field of a deposit operation; it takes key, type, account, asset, amount',
+    path: 'reservation',
+    message: 'reservation is not a field of a deposit operation; it takes key, type, account, asset, amount, fee, chain, address, tag, txHash',
   });
   assert.deepEqual(await answer({ type: 'deposit', key: freshKey('shape'), account: alice.id, asset: 'BTC', amount: 0.1 }), {
     code: 'INVALID_AMOUNT',

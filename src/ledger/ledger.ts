@@ -1,7 +1,7 @@
 import type { LedgerStore, StoreTx } from '../store/store.js';
 import { CatalogCache, withCatalog } from './catalog-cache.js';
 import { CommitRecorder } from './commit-recorder.js';
-import { LedgerError } from './errors.js';
+import { LedgerError, assert } from './errors.js';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats, type GroupTransactions } from './group-commit.js';
 import type { OperationRequest } from './operations.js';
 import { LedgerSession, isId, type ApplyResult, type StartedOperation } from './session.js';
@@ -10,6 +10,7 @@ import { verifyStore, type VerifyReport } from './verify.js';
 import { LedgerEvents, type LedgerEventsOptions } from './events.js';
 import { ReadVersions, type CommitWrites } from './read-versions.js';
 import type { VenueIdentity } from './venue-facts.js';
+import { historyFilter, kindOf, statusOf, type HistoryQuery, type HistoryResult } from './history.js';
 
 export const BATCH_SIZE_MAX = 1000;
 export const JOURNAL_PAGE_MAX = 500;
@@ -192,6 +193,25 @@ export class Ledger {
 
   journal(afterId: number, limit: number) {
     return this.store.listJournal(afterId, Math.min(Math.max(limit, 1), JOURNAL_PAGE_MAX));
+  }
+
+  /**
+   * An account's deposits, withdrawals and transfers, newest first, each with its status
+   * (./history.ts); paged by the journal id cursor `next` (stable under concurrent writes: see
+   * `LedgerStore.listHistory`). An unknown account is ACCOUNT_NOT_FOUND.
+   */
+  async history(query: HistoryQuery): Promise<HistoryResult> {
+    const { filter, page } = historyFilter(query);
+    if (!(isId(query.account) && (await this.store.getAccount(query.account)))) {
+      throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${query.account}`, 'account');
+    }
+    const found = await this.store.listHistory(filter, page);
+    const records = found.entries.map(({ entry, reservationState, reservationAtMs }) => {
+      const kind = kindOf(entry.type);
+      assert(kind !== undefined, `the history filter asks only for history types, not ${entry.type}`);
+      return { entry, kind, status: statusOf(reservationState), updatedAtMs: reservationAtMs ?? entry.atMs };
+    });
+    return { records, next: found.next, total: found.total };
   }
 
   async asset(symbol: string): Promise<Asset | undefined> {

@@ -12,7 +12,7 @@ test('docs/ledger.md holds the operation table generated from the operation sche
 test('the operation table has one row per operation type, with its required and optional fields', () => {
   const rows = operationTableMarkdown().split('\n').slice(2);
   assert.deepEqual(rows.map((row) => /^\| `([^`]+)` \|/.exec(row)?.[1]), [...OPERATION_TYPES]);
-  assert.match(rows.find((row) => row.startsWith('| `withdrawal.request` ')) ?? '', /\| account, asset, amount, fee\? \|/);
+  assert.match(rows.find((row) => row.startsWith('| `withdrawal.request` ')) ?? '', /\| account, asset, amount, fee\?, chain\?, address\?, tag\?, txHash\? \|/);
   assert.match(rows.find((row) => row.startsWith('| `trade` ')) ?? '', /\| legs\[\], fees\[\]\? \|/);
   assert.match(rows.find((row) => row.startsWith('| `adjust` ')) ?? '', /amount \(signed\), reason \|/);
 });

@@ -110,6 +110,24 @@ export const TradeFee = Type.Object(
 const single = { account: Id, asset: AssetSymbol, amount: Amount };
 const settle = { pending: PendingKey };
 
+/** Printable ASCII without spaces, 1 to `max` characters: what a chain, an address or a hash is written with. */
+const wireText = (max: number, description: string) =>
+  Type.String({ minLength: 1, maxLength: max, pattern: '^[\\x21-\\x7e]+$', description, 'x-invalid': `must be 1 to ${max} printable ASCII characters without spaces` });
+
+/**
+ * What a deposit or withdrawal showed on its way, kept in the journal entry exactly as given and
+ * shown by each venue's history (docs/ledger.md "History"). All optional; the ledger does not
+ * interpret them.
+ */
+export const TRANSIT_FIELDS = ['chain', 'address', 'tag', 'txHash'] as const;
+const transit = {
+  chain: Type.Optional(wireText(64, 'The network it travelled on, e.g. ERC20, TRC20, Bitcoin')),
+  address: Type.Optional(wireText(256, 'The outside address: where a deposit came from, where a withdrawal goes')),
+  tag: Type.Optional(wireText(128, 'The memo or destination tag that goes with the address')),
+  txHash: Type.Optional(wireText(256, 'The transaction hash (or id) on the chain')),
+};
+const fee = (does: string) => Type.Optional({ ...Amount, description: does });
+
 /** Component names for the OpenAPI document: `DepositPendingOperation` for deposit.pending. */
 export function operationSchemaName(type: OperationType): string {
   return `${type.split('.').map((w) => w[0]?.toUpperCase() + w.slice(1)).join('')}Operation`;
@@ -129,13 +147,22 @@ function operation<T extends OperationType, P extends TProperties>(type: T, does
 
 /** Per type, its schema. `a` is the amount; a type missing here, or a schema of another type, does not compile. */
 export const OPERATION_SCHEMAS = {
-  deposit: operation('deposit', 'world −a; available +a', single),
-  'deposit.pending': operation('deposit.pending', 'world −a; pendingDeposit +a; opens a pending deposit named by this key', single),
-  'deposit.confirm': operation('deposit.confirm', 'pendingDeposit −a; available +a', settle),
-  'deposit.cancel': operation('deposit.cancel', 'pendingDeposit −a; world +a', settle),
+  deposit: operation('deposit', 'world −(a+fee); available +a; fees +fee', {
+    ...single,
+    fee: fee('Deposit fee, taken on the way in: the account is credited the amount, the fee goes to the venue; "0" or absent for none'),
+    ...transit,
+  }),
+  'deposit.pending': operation('deposit.pending', 'world −(a+fee); pendingDeposit +(a+fee); opens a pending deposit named by this key', {
+    ...single,
+    fee: fee('Deposit fee, taken when it is confirmed; "0" or absent for none'),
+    ...transit,
+  }),
+  'deposit.confirm': operation('deposit.confirm', 'pendingDeposit −(a+fee); available +a; fees +fee', settle),
+  'deposit.cancel': operation('deposit.cancel', 'pendingDeposit −(a+fee); world +(a+fee)', settle),
   'withdrawal.request': operation('withdrawal.request', 'available −(a+fee); pendingWithdrawal +(a+fee); opens a pending withdrawal', {
     ...single,
-    fee: Type.Optional({ ...Amount, description: 'Withdrawal fee, taken with the amount; "0" or absent for none' }),
+    fee: fee('Withdrawal fee, taken with the amount; "0" or absent for none'),
+    ...transit,
   }),
   'withdrawal.complete': operation('withdrawal.complete', 'pendingWithdrawal −(a+fee); world +a; fees +fee', settle),
   'withdrawal.cancel': operation('withdrawal.cancel', 'pendingWithdrawal −(a+fee); available +(a+fee)', settle),

@@ -1,6 +1,6 @@
 import { formatAmount, parseAmount, parsePositiveAmount, parseSignedAmount } from './amount.js';
 import { LedgerError } from './errors.js';
-import type { OperationOf, OperationRequest, OperationType } from './operation-types.js';
+import { TRANSIT_FIELDS, type OperationOf, type OperationRequest, type OperationType } from './operation-types.js';
 import { SYSTEM_ACCOUNT, type Account, type Asset, type Bucket, type Posting, type SystemBook } from './types.js';
 
 /**
@@ -57,7 +57,7 @@ export interface Reservation {
   readonly asset: string;
   readonly bucket: Bucket;
   readonly amount: bigint;
-  /** The part of `amount` that is a withdrawal fee (0 for other kinds). */
+  /** The part of `amount` that is a deposit's or withdrawal's fee (0 for other kinds). */
   readonly fee: bigint;
   readonly posted: bigint;
   readonly voided: bigint;
@@ -153,6 +153,24 @@ function optionalFee(fee: string | undefined, asset: Asset): bigint {
   return fee === undefined ? 0n : parseAmount(fee, asset.scale, 'fee');
 }
 
+/** A deposit's fee in the normalized request only when it was given, so entries without one read as before. */
+function givenFee(text: string | undefined, fee: bigint, asset: Asset): Record<string, string> {
+  return text === undefined ? {} : { fee: formatAmount(fee, asset.scale) };
+}
+
+/** The transit fields a deposit or withdrawal was given (chain, address, tag, txHash), as given: only those present. */
+function transitOf(request: Readonly<Partial<Record<(typeof TRANSIT_FIELDS)[number], string>>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of TRANSIT_FIELDS) {
+    const value = request[field];
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}
+
+/** Postings without the zero ones (an absent fee). */
+const nonZero = (postings: Posting[]): Posting[] => postings.filter((posting) => posting.amount !== 0n);
+
 /** Settles a whole pending: `outcome` says whether its amount is posted or voided. */
 function settle(kind: PendingKind, outcome: 'post' | 'void', postings: (p: Pending) => Posting[]): Planner<{ readonly pending: string }> {
   return async (request, ctx) => {
@@ -165,32 +183,42 @@ function settle(kind: PendingKind, outcome: 'post' | 'void', postings: (p: Pendi
 
 /** Every type's planner, each taking its own request type: a new type does not compile until it is planned here. */
 const PLANNERS: { readonly [T in OperationType]: Planner<OperationOf<T>> } = {
+  // A fee is taken on top of the amount from the side that sends: the amount is what arrives
+  // (in the account for a deposit, outside for a withdrawal), the fee goes to the `fees` book.
   async deposit(request, ctx) {
     const { account, asset, amount, normalized } = await readSingle(request, ctx);
+    const fee = optionalFee(request.fee, asset);
     return {
-      postings: [system('world', asset.symbol, -amount), book(account, 'available', asset.symbol, amount)],
-      normalized,
+      postings: nonZero([system('world', asset.symbol, -(amount + fee)), book(account, 'available', asset.symbol, amount), system('fees', asset.symbol, fee)]),
+      normalized: { ...normalized, ...givenFee(request.fee, fee, asset), ...transitOf(request) },
     };
   },
   async 'deposit.pending'(request, ctx) {
     const { account, asset, amount, normalized } = await readSingle(request, ctx);
+    const fee = optionalFee(request.fee, asset);
     return {
-      postings: [system('world', asset.symbol, -amount), book(account, 'pendingDeposit', asset.symbol, amount)],
-      normalized,
-      reserves: { kind: 'deposit', bucket: 'pendingDeposit', account, asset: asset.symbol, amount, fee: 0n },
+      postings: [system('world', asset.symbol, -(amount + fee)), book(account, 'pendingDeposit', asset.symbol, amount + fee)],
+      normalized: { ...normalized, ...givenFee(request.fee, fee, asset), ...transitOf(request) },
+      reserves: { kind: 'deposit', bucket: 'pendingDeposit', account, asset: asset.symbol, amount: amount + fee, fee },
     };
   },
-  'deposit.confirm': settle('deposit', 'post', (p) => shift(p.account, 'pendingDeposit', 'available', p.asset, p.amount)),
+  'deposit.confirm': settle('deposit', 'post', (p) =>
+    nonZero([
+      book(p.account, 'pendingDeposit', p.asset, -(p.amount + p.fee)),
+      book(p.account, 'available', p.asset, p.amount),
+      system('fees', p.asset, p.fee),
+    ]),
+  ),
   'deposit.cancel': settle('deposit', 'void', (p) => [
-    book(p.account, 'pendingDeposit', p.asset, -p.amount),
-    system('world', p.asset, p.amount),
+    book(p.account, 'pendingDeposit', p.asset, -(p.amount + p.fee)),
+    system('world', p.asset, p.amount + p.fee),
   ]),
   async 'withdrawal.request'(request, ctx) {
     const { account, asset, amount, normalized } = await readSingle(request, ctx);
     const fee = optionalFee(request.fee, asset);
     return {
       postings: shift(account, 'available', 'pendingWithdrawal', asset.symbol, amount + fee),
-      normalized: { ...normalized, fee: formatAmount(fee, asset.scale) },
+      normalized: { ...normalized, fee: formatAmount(fee, asset.scale), ...transitOf(request) },
       reserves: { kind: 'withdrawal', bucket: 'pendingWithdrawal', account, asset: asset.symbol, amount: amount + fee, fee },
     };
   },

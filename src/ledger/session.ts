@@ -40,6 +40,15 @@ export type StartedOperation =
   | { readonly replayed: true; readonly result: ApplyResult }
   | { readonly replayed: false; readonly id: Promise<number>; readonly entry: Omit<JournalEntry, 'id'> };
 
+export interface ApplyOptions {
+  /**
+   * When the operation happened, ms since the epoch: its entry's time and its balances' update
+   * time. Absent: the session's time (now). Only a scenario's past history gives one (never later
+   * than now; the loader checks), so a client's history shows realistic times.
+   */
+  readonly atMs?: number;
+}
+
 export interface UserInput {
   readonly name: string;
   /** Facts by venue (`VenueIdentity.user`). */
@@ -92,6 +101,11 @@ export class LedgerSession {
      */
     private readonly catalog: CatalogCache | null = null,
   ) {}
+
+  /** The time this session writes at, unless an operation is given its own (`ApplyOptions.atMs`). */
+  get now(): number {
+    return this.nowMs;
+  }
 
   /** Asks for the catalog's epoch once, with the transaction's first queries (no round trip of its own). */
   private readEpoch(): void {
@@ -234,8 +248,8 @@ export class LedgerSession {
    * the netted postings, then the writes. Any refusal throws before the transaction commits, so
    * nothing of it is written.
    */
-  async apply(input: OperationRequest): Promise<ApplyResult> {
-    const started = await this.start(input);
+  async apply(input: OperationRequest, options: ApplyOptions = {}): Promise<ApplyResult> {
+    const started = await this.start(input, options);
     return started.replayed ? started.result : { entry: { id: await started.id, ...started.entry }, replayed: false };
   }
 
@@ -246,7 +260,8 @@ export class LedgerSession {
    * the inserts sent before it, so it sees them. The id's promise has a handler already (a
    * failed insert is reported where its id is awaited, not as an unhandled rejection).
    */
-  async start(input: OperationRequest): Promise<StartedOperation> {
+  async start(input: OperationRequest, options: ApplyOptions = {}): Promise<StartedOperation> {
+    const atMs = options.atMs ?? this.nowMs;
     // The type says what TypeScript callers send; a JavaScript caller (the ledger is a library)
     // may send anything, so the schema is checked here too: the same answer the API gives.
     const request = parseOperation(input);
@@ -287,9 +302,9 @@ export class LedgerSession {
     }
     const postings = plan.postings;
     assert(isZeroSumPerAsset(postings), `planned postings of ${request.type} sum to zero per asset`);
-    const writes = await this.applyPostings(postings);
-    await this.applyReservations(key, plan, writes);
-    const entry = { key, type: request.type, atMs: this.nowMs, request: plan.normalized, postings };
+    const writes = await this.applyPostings(postings, atMs);
+    await this.applyReservations(key, plan, writes, atMs);
+    const entry = { key, type: request.type, atMs, request: plan.normalized, postings };
     const id = this.tx.insertOperation({ ...entry, hash });
     id.catch(() => undefined);
     // The key is taken now: the same key later in this batch must find it (its lookup queues behind this insert).
@@ -396,7 +411,7 @@ export class LedgerSession {
    * them at the end of the transaction, see `StoreTx.addToSystemBooks`). Resolves the account
    * books' writes.
    */
-  private async applyPostings(postings: readonly Posting[]): Promise<BalanceWrite[]> {
+  private async applyPostings(postings: readonly Posting[], atMs: number): Promise<BalanceWrite[]> {
     const net = new Map<string, { key: BalanceKey; delta: bigint }>();
     for (const p of postings) {
       const id = balanceKeyId(p);
@@ -425,12 +440,12 @@ export class LedgerSession {
         );
       }
       if (!isWithinLimit(amount)) throw beyondLimit(`the ${t.key.asset} ${t.key.bucket} book of account ${t.key.account}`);
-      return { ...t.key, amount, atMs: this.nowMs };
+      return { ...t.key, amount, atMs };
     });
     if (writes.length > 0) await this.tx.writeBalances(writes);
     for (const w of writes) this.held.set(balanceKeyId(w), w.amount);
     if (system.length > 0) {
-      const deltas: BalanceDelta[] = system.map((t) => ({ ...t.key, delta: t.delta, atMs: this.nowMs }));
+      const deltas: BalanceDelta[] = system.map((t) => ({ ...t.key, delta: t.delta, atMs }));
       await this.tx.addToSystemBooks(deltas);
     }
     return writes;
@@ -443,7 +458,7 @@ export class LedgerSession {
    * reservation owns. Reservations change only with their bucket's balance, whose lock therefore
    * serializes them.
    */
-  private async applyReservations(key: string, plan: Plan, writes: readonly BalanceWrite[]): Promise<void> {
+  private async applyReservations(key: string, plan: Plan, writes: readonly BalanceWrite[], atMs: number): Promise<void> {
     if (plan.reserves) {
       const id = plan.reserves.id ?? key;
       if (await this.tx.getReservation(id)) {
@@ -457,7 +472,7 @@ export class LedgerSession {
         }
         throw new LedgerError('INVALID_ARGUMENT', `reservation ${id} exists already`, plan.reserves.id === undefined ? 'key' : 'reservation');
       }
-      await this.tx.insertReservation({ ...plan.reserves, id, posted: 0n, voided: 0n, state: 'open' });
+      await this.tx.insertReservation({ ...plan.reserves, id, posted: 0n, voided: 0n, state: 'open' }, atMs);
     }
     const draws = new Map<string, { post: bigint; void: bigint }>();
     for (const d of plan.draws ?? []) {
@@ -474,7 +489,7 @@ export class LedgerSession {
       }
       const posted = r.posted + draw.post;
       const voided = r.voided + draw.void;
-      const changed = await this.tx.updateReservation(id, r, { posted, voided, state: rest === 0n ? finalState(posted, voided) : 'open' });
+      const changed = await this.tx.updateReservation(id, r, { posted, voided, state: rest === 0n ? finalState(posted, voided) : 'open', atMs });
       assert(changed, `reservation ${id} did not change under its bucket's lock`);
     }
     for (const w of writes) {

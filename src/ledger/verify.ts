@@ -102,7 +102,7 @@ function reservationProblems(r: Reservation): string[] {
   const rest = remainderOf(r);
   if (r.amount <= 0n) problems.push(`amount ${r.amount} is not positive`);
   if (r.fee < 0n || r.fee > r.amount) problems.push(`fee ${r.fee} is outside 0..${r.amount}`);
-  if (r.fee !== 0n && r.kind !== 'withdrawal') problems.push(`a ${r.kind} reservation has a fee`);
+  if (r.fee !== 0n && r.kind !== 'withdrawal' && r.kind !== 'deposit') problems.push(`a ${r.kind} reservation has a fee`);
   if (r.posted < 0n || r.voided < 0n) problems.push(`posted ${r.posted} or voided ${r.voided} is negative`);
   if (rest < 0n) problems.push(`posted ${r.posted} and voided ${r.voided} exceed the ${r.amount} reserved`);
   if (RESERVATION_BUCKET[r.kind] !== r.bucket) problems.push(`a ${r.kind} reservation sits in ${r.bucket}`);

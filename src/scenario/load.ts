@@ -8,6 +8,7 @@ import type { Account, Bucket, User } from '../ledger/types.js';
 import type { OperatorVenue } from '../operator/schemas.js';
 import { checkerForSchema } from '../operator/validation.js';
 import { scenarioSchema, type Scenario, type ScenarioAccount, type ScenarioUser } from './schema.js';
+import { historyOperations } from './history.js';
 
 /** What a load created, with every credential's plaintext: the one time it is known. */
 export interface LoadedUser {
@@ -48,7 +49,8 @@ export function checkScenario(venues: readonly OperatorVenue[], value: unknown):
 /**
  * Loads a scenario in one transaction: assets, users with their accounts, credentials, then
  * opening balances as real ledger operations with keys `scenario/<user>/<account>/<asset>/<step>`
- * (so an opening pending deposit can later be confirmed by that key). A bad file writes nothing.
+ * (so an opening pending deposit can later be confirmed by that key), each user's past history
+ * before them at its own times (./history.ts). A bad file writes nothing.
  */
 export async function loadScenario(ledger: Ledger, keyring: Keyring, venues: readonly OperatorVenue[], value: unknown): Promise<LoadResult> {
   const scenario = checkScenario(venues, value);
@@ -64,6 +66,11 @@ export async function loadScenario(ledger: Ledger, keyring: Keyring, venues: rea
       const accounts = [main];
       for (const [i, sub] of (spec.subAccounts ?? []).entries()) {
         accounts.push(await at(`${where}/subAccounts/${i}`, () => s.createSubAccount(user.id, identities(sub))));
+      }
+      // The past first, at its own times, so the opening balances (now) come after it in the journal too.
+      for (const op of historyOperations(spec.name, spec.history ?? [], accounts, s.now, `${where}/history`)) {
+        await at(op.path, () => s.apply(op.request, { atMs: op.atMs }));
+        operations += 1;
       }
       const specs = [spec.main, ...(spec.subAccounts ?? [])];
       for (const [i, account] of accounts.entries()) {

@@ -3,6 +3,7 @@ import { Amount } from '../ledger/operation-types.js';
 import type { Bucket } from '../ledger/types.js';
 import { factsSchema, type FactsInput } from '../ledger/venue-facts.js';
 import { operatorSchemas, type AssetInput, type OperatorVenue } from '../operator/schemas.js';
+import { UserHistory, type HistoryItem } from './history.js';
 
 /**
  * The scenario file format, built from the venues served: what each venue knows assets, users and
@@ -53,6 +54,8 @@ export interface ScenarioUser {
   readonly subAccounts?: readonly (ScenarioAccount & { readonly label: string })[];
   /** By venue id. */
   readonly credentials?: Readonly<Record<string, readonly ScenarioCredential[] | undefined>>;
+  /** Past deposits, withdrawals and transfers, oldest first (./history.ts). */
+  readonly history?: readonly HistoryItem[];
 }
 
 export interface Scenario {
@@ -97,6 +100,7 @@ function buildScenarioSchema(venues: readonly OperatorVenue[]): TObject {
             main: Type.Optional(ScenarioAccountSchema),
             subAccounts: Type.Optional(Type.Array(SubAccount, { maxItems: 1000 })),
             credentials: Type.Optional(Type.Object(credentials, { additionalProperties: false, description: 'By venue' })),
+            history: Type.Optional(UserHistory),
           },
           { additionalProperties: false },
         ),
@@ -107,7 +111,7 @@ function buildScenarioSchema(venues: readonly OperatorVenue[]): TObject {
       additionalProperties: false,
       $id: 'https://assetbook.dev/schemas/scenario.schema.json',
       title: 'assetbook scenario',
-      description: 'Assets, users, accounts, credentials and opening balances, loaded atomically.',
+      description: 'Assets, users, accounts, credentials, past history and opening balances, loaded atomically.',
     },
   );
 }

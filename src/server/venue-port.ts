@@ -48,6 +48,7 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
     assets: () => store.listAssets(),
     cachedRead: (accountId, variant, compute) => runtime.readCache.get(accountId, `${venue}|${variant}`, compute),
     watchBalances: (accountId, listener) => runtime.balanceFeed.watch(accountId, listener),
+    history: (query) => ledger.history(query),
 
     account: (id) => store.getAccount(id),
     accountByFact: (name, value) => store.findAccount(venue, name, value),

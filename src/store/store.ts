@@ -181,7 +181,8 @@ export interface StoreTx extends StoreReader {
    * every account book of the operation.
    */
   addToSystemBooks(deltas: readonly BalanceDelta[]): Promise<void>;
-  insertReservation(reservation: Reservation): Promise<void>;
+  /** Stores a new reservation; `atMs`, when given, is the time it last changed (`HistoryEntry.reservationAtMs`). */
+  insertReservation(reservation: Reservation, atMs?: number): Promise<void>;
   /**
    * Sets an open reservation's posted and voided totals and state, if it is still open with the
    * totals `from` read: resolves false (and changes nothing) otherwise.
@@ -189,13 +190,58 @@ export interface StoreTx extends StoreReader {
   updateReservation(
     id: string,
     from: Pick<Reservation, 'posted' | 'voided'>,
-    to: Pick<Reservation, 'posted' | 'voided'> & { readonly state: ReservationState },
+    to: Pick<Reservation, 'posted' | 'voided'> & { readonly state: ReservationState; readonly atMs?: number },
   ): Promise<boolean>;
   /** What the open reservations of one account's bucket still hold, summed (0 when none). */
   openReservedTotal(key: BalanceKey): Promise<bigint>;
   /** Appends one journal entry; resolves its id. A duplicate key is a programmer error here (checked before). */
   insertOperation(operation: NewOperation): Promise<number>;
   setSetting(name: string, value: string): Promise<void>;
+}
+
+/**
+ * Which journal entries an account's history shows (`LedgerStore.listHistory`): those with a
+ * posting on one of the account's books (of `asset`, when given), of one of `types` (every type
+ * when absent), at `fromMs` ≤ time ≤ `toMs` (each bound when given). `states` keeps the entries
+ * whose deposit or withdrawal reservation (the one their key opened) is in one of these states;
+ * `'none'` stands for entries that opened none (an instant deposit, a transfer). `keys` keeps only
+ * entries with one of these keys.
+ */
+export interface HistoryFilter {
+  readonly account: number;
+  readonly types?: readonly string[];
+  readonly asset?: string;
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly states?: readonly (ReservationState | 'none')[];
+  readonly keys?: readonly string[];
+}
+
+/**
+ * A page of history, newest first (by journal id). `beforeId` is the cursor: entries with a
+ * smaller id only; `offset` skips that many after it (a venue paging by offset).
+ */
+export interface HistoryPageRequest {
+  readonly beforeId?: number;
+  readonly offset?: number;
+  readonly limit: number;
+}
+
+/** An entry of an account's history, with where the reservation its key opened stands now (if it opened one). */
+export interface HistoryEntry {
+  readonly entry: JournalEntry;
+  /** The state of the deposit or withdrawal reservation this entry opened; null when it opened none. */
+  readonly reservationState: ReservationState | null;
+  /** When that reservation last changed (opened, drawn on, closed); null when unknown (older than this record) or none. */
+  readonly reservationAtMs: number | null;
+}
+
+export interface HistoryPage {
+  readonly entries: HistoryEntry[];
+  /** The cursor (`beforeId`) for the next page, or null when this page reached the oldest match. */
+  readonly next: number | null;
+  /** How many entries match the filter in all (without the cursor and offset). */
+  readonly total: number;
 }
 
 export interface JournalPage {
@@ -242,6 +288,15 @@ export interface LedgerStore extends StoreReader {
   readBalances(account: number): Promise<Balance[]>;
   /** Journal entries with id greater than `afterId`, oldest first. */
   listJournal(afterId: number, limit: number): Promise<JournalPage>;
+  /**
+   * An account's history: committed entries matching `filter`, newest first, paged by journal id.
+   * Entries only ever join the journal with ids above those committed before them on SQLite (one
+   * writer); on PostgreSQL an entry's id is taken at insert, so one may commit below a visible id.
+   * So a walk with `next` as its cursor shows every entry committed before its first page exactly
+   * once and never shows one twice; an entry committed during the walk shows only if its id is
+   * below the cursor when it commits, and then once.
+   */
+  listHistory(filter: HistoryFilter, page: HistoryPageRequest): Promise<HistoryPage>;
   /**
    * The journal as a feed reads it: committed entries with id greater than `afterId`, oldest
    * first, stopping before any id a transaction still under way may yet commit. Ids are taken

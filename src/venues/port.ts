@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Keyring } from '../credentials/keyring.js';
 import type { BalanceListener, StopWatch } from '../ledger/balance-feed.js';
 import type { Account, Asset, Balance, User } from '../ledger/types.js';
+import type { HistoryQuery, HistoryResult } from '../ledger/history.js';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { CapCounter, StreamCap } from '../rate-limit/stream-caps.js';
 
@@ -79,6 +80,13 @@ export interface VenuePort {
    * a failed read (ledger/balance-feed.ts). Never authenticates: check the caller first.
    */
   watchBalances(accountId: number, listener: BalanceListener): StopWatch;
+  /**
+   * An account's deposits, withdrawals and transfers, newest first, each with its status and the
+   * fields it was given (ledger/history.ts): what a venue's history endpoints show, paged by the
+   * journal id cursor or an offset. The ledger's ACCOUNT_NOT_FOUND for an unknown account. Never
+   * authenticates: check the caller first.
+   */
+  history(query: HistoryQuery): Promise<HistoryResult>;
 
   // Identity.
   account(id: number): Promise<Account | undefined>;

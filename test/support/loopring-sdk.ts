@@ -51,8 +51,28 @@ export interface ExchangeApi {
   getRelayerCurrentTime(): Promise<{ timestamp: number; raw_data: unknown } & Partial<ResultInfo>>;
 }
 
+/** The query every history call takes (lsdk/defs/loopring_defs.ts `GetUserDepositHistoryRequest` and its siblings). */
+export interface HistoryRequest {
+  accountId?: number;
+  hashes?: string;
+  start?: number;
+  end?: number;
+  status?: string;
+  limit?: number;
+  tokenSymbol?: string;
+  offset?: number;
+  withdrawalTypes?: string;
+  transferTypes?: string;
+}
+
+/** A history answer: the rows under the method's own name, or the `resultInfo` fields instead. */
+export type HistoryAnswer<K extends string> = ({ totalNum?: number; raw_data?: unknown } & { [key in K]?: Record<string, unknown>[] }) & Partial<ResultInfo>;
+
 export interface UserApi {
   getUserApiKey(request: { accountId: number }, eddsaKey: string): Promise<{ apiKey: string; raw_data: unknown }>;
+  getUserDepositHistory(request: HistoryRequest, apiKey: string): Promise<HistoryAnswer<'userDepositHistory'>>;
+  getUserOnchainWithdrawalHistory(request: HistoryRequest, apiKey: string): Promise<HistoryAnswer<'userOnchainWithdrawalHistory'>>;
+  getUserTransferList(request: HistoryRequest, apiKey: string): Promise<HistoryAnswer<'userTransfers'>>;
   getUserBalances(request: { accountId: number; tokens: string }, apiKey: string): Promise<{ userBalances?: Record<string, UserBalance>; raw_data?: unknown } & Partial<ResultInfo>>;
 }
 

@@ -212,6 +212,15 @@ UPDATE credentials SET extra = json_strip_nulls(json_build_object('passphraseHas
 ALTER TABLE credentials DROP COLUMN passphrase_hash, DROP COLUMN rsa_public_key_pem;
 `,
   },
+  {
+    version: 4,
+    name: "account history: the journal by account, and when a deposit's or withdrawal's reservation last changed",
+    // SQLite's migration 5. Null for reservations older than this: their history shows the time they were opened.
+    sql: `
+CREATE INDEX postings_by_account ON postings (account_id, operation_id);
+ALTER TABLE reservations ADD COLUMN updated_at_ms bigint;
+`,
+  },
 ];
 
 /** Advisory lock namespaces, the first key of the two-int form: what each serializes across instances. */

@@ -10,6 +10,9 @@ import type {
   BalanceKey,
   BalanceWrite,
   CredentialRecord,
+  HistoryFilter,
+  HistoryPage,
+  HistoryPageRequest,
   JournalPage,
   LockOptions,
   NewCredential,
@@ -19,7 +22,7 @@ import type {
   StoredOperation,
   StoreTx,
 } from '../store.js';
-import type { SqlAdapter, SqlRunner } from './adapter.js';
+import type { SqlAdapter, SqlParam, SqlRunner } from './adapter.js';
 import * as rows from './rows.js';
 
 /**
@@ -142,6 +145,79 @@ export class SqlReads implements StoreReader {
     const [row] = await this.db.all<{ value: string }>('SELECT value FROM settings WHERE name = ?', [name]);
     return row?.value;
   }
+
+  /**
+   * An account's history (`LedgerStore.listHistory`): one query for the page (the entries with
+   * their reservation's state, `limit + 1` rows: the extra one says there is more), one for their
+   * postings, one for the count. The account's entries are found through `postings_by_account`.
+   */
+  async listHistory(filter: HistoryFilter, page: HistoryPageRequest): Promise<HistoryPage> {
+    const { where, params } = historyWhere(filter);
+    const cursor = page.beforeId === undefined ? '' : ' AND o.id < ?';
+    const ops = await this.db.all<rows.OperationRow & { r_state: ReservationState | null; r_at: number | null }>(
+      `SELECT o.id, o.key, o.hash, o.type, o.at_ms, o.request, r.state AS r_state, r.updated_at_ms AS r_at
+       FROM operations o ${HISTORY_JOIN} WHERE ${where}${cursor} ORDER BY o.id DESC LIMIT ? OFFSET ?`,
+      [...params, ...(page.beforeId === undefined ? [] : [page.beforeId]), page.limit + 1, page.offset ?? 0],
+    );
+    const shown = ops.slice(0, page.limit);
+    const postings = new Map<number, Posting[]>();
+    if (shown.length > 0) {
+      const found = await this.db.all<rows.PostingRow>(
+        `SELECT ${POSTING_COLUMNS} FROM postings WHERE operation_id IN (${shown.map(() => '?').join(', ')}) ORDER BY operation_id, seq`,
+        shown.map((op) => op.id),
+      );
+      for (const p of found) {
+        const list = postings.get(p.operation_id) ?? [];
+        list.push(rows.withoutOperationId(rows.toPosting(p)));
+        postings.set(p.operation_id, list);
+      }
+    }
+    const [count] = await this.db.values<[number | string]>(`SELECT count(*) FROM operations o ${HISTORY_JOIN} WHERE ${where}`, params);
+    const last = shown.at(-1);
+    return {
+      entries: shown.map((op) => ({
+        entry: rows.toEntry(op, postings.get(op.id) ?? []),
+        reservationState: op.r_state ?? null,
+        reservationAtMs: op.r_at === null || op.r_at === undefined ? null : Number(op.r_at),
+      })),
+      next: ops.length > page.limit && last ? last.id : null,
+      total: Number(count?.[0] ?? 0),
+    };
+  }
+}
+
+/** A deposit's or withdrawal's reservation is named by the key of the entry that opened it. */
+const HISTORY_JOIN = "LEFT JOIN reservations r ON r.id = o.key AND r.kind IN ('deposit', 'withdrawal')";
+
+/** The WHERE clause of a history filter, over `operations o` joined with its reservation `r`. */
+function historyWhere(f: HistoryFilter): { where: string; params: SqlParam[] } {
+  const list = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+  const asset = f.asset === undefined ? '' : ' AND asset = ?';
+  const clauses = [`o.id IN (SELECT operation_id FROM postings WHERE account_id = ?${asset})`];
+  const params: SqlParam[] = [f.account, ...(f.asset === undefined ? [] : [f.asset])];
+  if (f.types !== undefined) {
+    clauses.push(f.types.length === 0 ? '1 = 0' : `o.type IN (${list(f.types)})`);
+    params.push(...f.types);
+  }
+  if (f.fromMs !== undefined) {
+    clauses.push('o.at_ms >= ?');
+    params.push(f.fromMs);
+  }
+  if (f.toMs !== undefined) {
+    clauses.push('o.at_ms <= ?');
+    params.push(f.toMs);
+  }
+  if (f.keys !== undefined) {
+    clauses.push(f.keys.length === 0 ? '1 = 0' : `o.key IN (${list(f.keys)})`);
+    params.push(...f.keys);
+  }
+  if (f.states !== undefined) {
+    const states = f.states.filter((s) => s !== 'none');
+    const either = [...(states.length > 0 ? [`r.state IN (${list(states)})`] : []), ...(f.states.includes('none') ? ['r.id IS NULL'] : [])];
+    clauses.push(either.length === 0 ? '1 = 0' : `(${either.join(' OR ')})`);
+    params.push(...states);
+  }
+  return { where: clauses.join(' AND '), params };
 }
 
 /**
@@ -368,8 +444,8 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
     return true;
   }
 
-  async insertReservation(r: Reservation): Promise<void> {
-    await this.db.run(`INSERT INTO reservations (${RESERVATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+  async insertReservation(r: Reservation, atMs: number | null = null): Promise<void> {
+    await this.db.run(`INSERT INTO reservations (${RESERVATION_COLUMNS}, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       r.id,
       r.kind,
       r.account,
@@ -380,22 +456,27 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
       r.posted.toString(),
       r.voided.toString(),
       r.state,
+      atMs,
     ]);
   }
 
   async updateReservation(
     id: string,
     from: Pick<Reservation, 'posted' | 'voided'>,
-    to: Pick<Reservation, 'posted' | 'voided'> & { readonly state: ReservationState },
+    to: Pick<Reservation, 'posted' | 'voided'> & { readonly state: ReservationState; readonly atMs?: number },
   ): Promise<boolean> {
-    const changed = await this.db.run("UPDATE reservations SET posted = ?, voided = ?, state = ? WHERE id = ? AND state = 'open' AND posted = ? AND voided = ?", [
+    const changed = await this.db.run(
+      "UPDATE reservations SET posted = ?, voided = ?, state = ?, updated_at_ms = coalesce(?, updated_at_ms) WHERE id = ? AND state = 'open' AND posted = ? AND voided = ?",
+      [
       to.posted.toString(),
       to.voided.toString(),
       to.state,
+      to.atMs ?? null,
       id,
       from.posted.toString(),
       from.voided.toString(),
-    ]);
+      ],
+    );
     return changed === 1;
   }
 

@@ -229,6 +229,15 @@ ALTER TABLE credentials DROP COLUMN passphrase_hash;
 ALTER TABLE credentials DROP COLUMN rsa_public_key_pem;
 `,
   },
+  {
+    version: 5,
+    name: "account history: the journal by account, and when a deposit's or withdrawal's reservation last changed",
+    // Null for reservations older than this: their history shows the time they were opened.
+    sql: `
+CREATE INDEX postings_by_account ON postings (account_id, operation_id);
+ALTER TABLE reservations ADD COLUMN updated_at_ms INTEGER;
+`,
+  },
 ];
 
 /**

@@ -5,7 +5,7 @@ import type { VenuePort } from '../port.js';
 import { QUERY_LENGTH_MAX, isQueryTooLong } from '../shared/query.js';
 import { LoopringAuthenticator, type LoopringCaller } from './auth.js';
 import { loopringError } from './errors.js';
-import { LOOPRING_RATE_LIMITS, type LoopringIpRateLimit, type LoopringRateLimit } from './rate-limits.js';
+import { LOOPRING_RATE_LIMITS, type LoopringCredentialRateLimit, type LoopringIpRateLimit, type LoopringRateLimit } from './rate-limits.js';
 
 /** What one Loopring plugin instance shares between its routes: the venue port, the authenticator and the limiters. */
 export class LoopringContext {
@@ -35,19 +35,20 @@ export class LoopringContext {
   }
 
   /**
-   * Authenticates a balance read, then counts it against the budget of the credential it
-   * presents. A remembered key with limits off is answered at once (no promise).
+   * Authenticates a read with an API key (balances, or `history` for the history endpoints), then
+   * counts it against `rule`'s budget of the credential it presents. A remembered key with limits
+   * off is answered at once (no promise).
    */
-  authorize(request: FastifyRequest): LoopringCaller | Promise<LoopringCaller> {
+  authorize(request: FastifyRequest, rule: LoopringCredentialRateLimit = 'balances'): LoopringCaller | Promise<LoopringCaller> {
     const known = this.auth.known(request);
-    if (known === undefined) return this.authorizeSlowly(request);
-    const counted = this.consume('balances', `credential:${known.credential.id}`);
+    if (known === undefined) return this.authorizeSlowly(request, rule);
+    const counted = this.consume(rule, `credential:${known.credential.id}`);
     return counted === undefined ? known : counted.then(() => known);
   }
 
-  private async authorizeSlowly(request: FastifyRequest): Promise<LoopringCaller> {
+  private async authorizeSlowly(request: FastifyRequest, rule: LoopringCredentialRateLimit): Promise<LoopringCaller> {
     const caller = await this.auth.authenticate(request);
-    await this.consume('balances', `credential:${caller.credential.id}`);
+    await this.consume(rule, `credential:${caller.credential.id}`);
     return caller;
   }
 

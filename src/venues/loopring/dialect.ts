@@ -9,6 +9,7 @@ import { LOOPRING_WS_PREFIX, streamRoutes } from './stream.js';
 import { accountRoutes } from './routes-account.js';
 import { balanceRoutes } from './routes-balances.js';
 import { exchangeRoutes } from './routes-exchange.js';
+import { historyRoutes } from './routes-history.js';
 import { loopringCredentials } from './credentials.js';
 import { loopringDemo } from './demo.js';
 import { LOOPRING, loopringIdentity } from './identity.js';
@@ -43,6 +44,7 @@ export const loopring: VenueDialect<'loopring'> = {
         await v3.register(balanceRoutes(ctx));
         await v3.register(exchangeRoutes(ctx));
         await v3.register(accountRoutes(ctx));
+        await v3.register(historyRoutes(ctx));
       },
       { prefix: LOOPRING_PREFIX },
     );

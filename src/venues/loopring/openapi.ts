@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TProperties } from '@sinclair/typebox';
 import type { VenueApiDoc } from '../shared/openapi-doc.js';
 
 /** Loopring DEX API v3 as documented in /openapi.json (docs/venues/loopring.md has the behaviour). */
@@ -10,7 +10,7 @@ const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: 'Laye
 
 export const LOOPRING_OPENAPI: VenueApiDoc = {
   tag: 'loopring',
-  description: 'Loopring API v3 balances, wire-compatible (docs/venues/loopring.md). Errors: {resultInfo: {code, message}}.',
+  description: 'Loopring API v3 balances and history, wire-compatible (docs/venues/loopring.md). Errors: {resultInfo: {code, message}}.',
   securitySchemes: {
     loopringApiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'The account\'s API key (GET /api/v3/apiKey)' },
     loopringApiSig: { type: 'apiKey', in: 'header', name: 'X-API-SIG', description: 'EdDSA signature of the request with the account\'s layer-2 key' },
@@ -53,5 +53,33 @@ export const LOOPRING_OPENAPI: VenueApiDoc = {
       }),
       refusals: REFUSALS,
     },
+    'GET /api/v3/user/deposits': history('loopringDeposits', "An account's deposits, newest first", {}),
+    'GET /api/v3/user/withdrawals': history('loopringWithdrawals', "An account's withdrawals, newest first", {
+      withdrawalTypes: Type.Optional(Type.String({ description: 'Comma list of offchain_withdrawal, onchain_withdrawal, force_withdrawal (assetbook shows offchain_withdrawal)' })),
+    }),
+    'GET /api/v3/user/transfers': history('loopringTransfers', "An account's transfers (sent and received), newest first", {
+      transferTypes: Type.Optional(Type.String({ description: 'Comma list of transfer, transfer_red (assetbook shows transfer)' })),
+    }),
   },
 };
+
+/** A history endpoint: the query every one of them takes, and its own type filter. */
+function history(operationId: string, summary: string, extra: TProperties) {
+  return {
+    operationId,
+    summary,
+    security: ['loopringApiKey'],
+    querystring: Type.Object({
+      accountId: Type.Optional({ ...AccountId, description: 'Layer-2 account id; required unless hashes is given (then the key\'s own account)' }),
+      start: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$', description: 'From this time, ms (inclusive); 0 = no bound' })),
+      end: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$', description: 'Up to this time, ms (inclusive); 0 = no bound' })),
+      status: Type.Optional(Type.String({ description: 'Comma list of processing, processed, received, failed' })),
+      limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$', description: 'Rows per page, default 50, at most 200' })),
+      offset: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$', description: 'Rows to skip from the newest, default 0' })),
+      tokenSymbol: Type.Optional(Type.String({ description: 'One token symbol; absent: every token' })),
+      hashes: Type.Optional(Type.String({ description: "Comma list of the rows' hash values" })),
+      ...extra,
+    }),
+    refusals: REFUSALS,
+  };
+}

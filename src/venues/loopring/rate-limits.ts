@@ -3,7 +3,7 @@ import type { StreamCap } from '../../rate-limit/stream-caps.js';
 
 /**
  * Loopring's documented limit is 5 requests/s on user balances, account and apiKey
- * (DEX API v3 "Rate limits"). The rest is assetbook's choice, since the venue documents nothing
+ * (DEX API v3 "Rate limits"), and on the user's deposits, withdrawals and transfers (their pages). The rest is assetbook's choice, since the venue documents nothing
  * more: the public token list and timestamp at 20/s per client IP, and `loopring.ip`, 100/s per
  * client IP over every request under `/api/v3`, counted before anything else (refused requests
  * included), so that a client presenting a new API key on every request is limited all the same.
@@ -17,6 +17,7 @@ import type { StreamCap } from '../../rate-limit/stream-caps.js';
 export const LOOPRING_RATE_LIMITS = {
   ip: { name: 'loopring.ip', points: 100, durationMs: 1000 },
   balances: { name: 'loopring.balances', points: 5, durationMs: 1000 },
+  history: { name: 'loopring.history', points: 5, durationMs: 1000 },
   account: { name: 'loopring.account', points: 5, durationMs: 1000 },
   apiKey: { name: 'loopring.api-key', points: 5, durationMs: 1000 },
   public: { name: 'loopring.public', points: 20, durationMs: 1000 },
@@ -28,7 +29,10 @@ export const LOOPRING_RATE_LIMITS = {
 export type LoopringRateLimit = keyof typeof LOOPRING_RATE_LIMITS;
 
 /** The rules an endpoint counts per client IP in its own route hook (`loopring.ip` runs in the guard, balances after authentication). */
-export type LoopringIpRateLimit = Exclude<LoopringRateLimit, 'ip' | 'balances' | 'wsRequests'>;
+export type LoopringIpRateLimit = Exclude<LoopringRateLimit, LoopringCredentialRateLimit | 'ip' | 'wsRequests'>;
+
+/** The rules counted per credential, once the API key is known: balances, and the history endpoints (deposits, withdrawals, transfers). */
+export type LoopringCredentialRateLimit = 'balances' | 'history';
 
 /**
  * What a Loopring socket may hold at once, `--stream-limit` overriding each by name: 20 topics

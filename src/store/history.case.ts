@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Ledger } from '../ledger/ledger.js';
+import { LedgerError } from '../ledger/errors.js';
+import type { HistoryQuery, HistoryRecord } from '../ledger/history.js';
+import type { LedgerStore } from './store.js';
+import { addAccount, addAsset, addUser } from './seed.case.js';
+
+/**
+ * An account's history (`LedgerStore.listHistory`, read through `Ledger.history`), as every engine
+ * answers it: kinds, statuses as reservations move, the fields a deposit or withdrawal was given,
+ * filters, counts, and a cursor walk that never shows an entry twice or skips one while writes go on.
+ */
+export function runHistorySuite(engine: string, openEmpty: () => Promise<LedgerStore>, options: { skip?: string | false } = {}): void {
+  const T0 = 1_700_000_000_000;
+  const withLedger = (name: string, fn: (ledger: Ledger, clock: { now: number }) => Promise<void>) =>
+    test(`[${engine}] history: ${name}`, { skip: options.skip ?? false }, async () => {
+      const store = await openEmpty();
+      const clock = { now: T0 };
+      try {
+        await fn(new Ledger(store, () => clock.now), clock);
+      } finally {
+        await store.close();
+      }
+    });
+
+  const seed = (ledger: Ledger) =>
+    ledger.store.transaction(async (tx) => {
+      await addAsset(tx, 'USDT', 6);
+      await addAsset(tx, 'BTC', 8);
+      const { main } = await addUser(tx, 'alice');
+      const sub = await addAccount(tx, main.userId, 'sub', 'bot');
+      const { main: other } = await addUser(tx, 'bob');
+      return { main: main.id, sub: sub.id, other: other.id };
+    });
+
+  const brief = (r: HistoryRecord) => `${r.entry.key}:${r.kind}:${r.status}`;
+
+  withLedger("lists the account's deposits, withdrawals and transfers newest first, with statuses following their reservations and the fields given", async (ledger, clock) => {
+    const { main, sub, other } = await seed(ledger);
+    const at = (ms: number) => (clock.now = T0 + ms);
+    at(1);
+    await ledger.apply({ key: 'd1', type: 'deposit', account: main, asset: 'USDT', amount: '100', chain: 'TRC20', address: 'TXYZ', txHash: '0xabc' });
+    at(2);
+    await ledger.apply({ key: 'd2', type: 'deposit.pending', account: main, asset: 'BTC', amount: '1', fee: '0.001', tag: '42' });
+    at(3);
+    await ledger.apply({ key: 'h1', type: 'hold', account: main, asset: 'USDT', amount: '5' });
+    at(4);
+    await ledger.apply({ key: 'w1', type: 'withdrawal.request', account: main, asset: 'USDT', amount: '10', fee: '1', chain: 'ERC20', address: '0xdead' });
+    at(5);
+    await ledger.apply({ key: 'w2', type: 'withdrawal.request', account: main, asset: 'USDT', amount: '20' });
+    at(6);
+    await ledger.apply({ key: 't1', type: 'transfer', from: main, to: sub, asset: 'USDT', amount: '7' });
+    await ledger.apply({ key: 'x1', type: 'deposit', account: other, asset: 'USDT', amount: '1' });
+    at(7);
+    await ledger.apply({ key: 'c1', type: 'deposit.confirm', pending: 'd2' });
+    at(8);
+    await ledger.apply({ key: 'c2', type: 'withdrawal.cancel', pending: 'w2' });
+
+    const all = await ledger.history({ account: main, limit: 50 });
+    assert.deepEqual(all.records.map(brief), ['t1:transfer:completed', 'w2:withdrawal:cancelled', 'w1:withdrawal:pending', 'd2:deposit:completed', 'd1:deposit:completed']);
+    assert.equal(all.total, 5);
+    assert.equal(all.next, null);
+    const byKey = new Map(all.records.map((r) => [r.entry.key, r]));
+    assert.deepEqual([byKey.get('d2')?.entry.atMs, byKey.get('d2')?.updatedAtMs], [T0 + 2, T0 + 7], 'a confirmed deposit keeps its time and tells when it was confirmed');
+    assert.deepEqual([byKey.get('w2')?.entry.atMs, byKey.get('w2')?.updatedAtMs], [T0 + 5, T0 + 8]);
+    assert.deepEqual([byKey.get('w1')?.updatedAtMs, byKey.get('d1')?.updatedAtMs], [T0 + 4, T0 + 1]);
+    assert.deepEqual(byKey.get('d1')?.entry.request, { account: main, asset: 'USDT', amount: '100', chain: 'TRC20', address: 'TXYZ', txHash: '0xabc' });
+    assert.deepEqual(byKey.get('d2')?.entry.request, { account: main, asset: 'BTC', amount: '1', fee: '0.001', tag: '42' });
+    assert.deepEqual(byKey.get('w1')?.entry.request, { account: main, asset: 'USDT', amount: '10', fee: '1', chain: 'ERC20', address: '0xdead' });
+
+    const received = await ledger.history({ account: sub, limit: 50 });
+    assert.deepEqual(received.records.map(brief), ['t1:transfer:completed'], 'a transfer is in the history of both accounts');
+    assert.deepEqual((await ledger.verify()).mismatches, []);
+  });
+
+  withLedger('filters by kind, asset, time window (inclusive), status and key, and counts every match', async (ledger, clock) => {
+    const { main, sub } = await seed(ledger);
+    for (let i = 1; i <= 6; i++) {
+      clock.now = T0 + i * 1000;
+      await ledger.apply({ key: `d${i}`, type: i % 2 === 0 ? 'deposit.pending' : 'deposit', account: main, asset: i <= 3 ? 'USDT' : 'BTC', amount: '10' });
+    }
+    await ledger.apply({ key: 't1', type: 'transfer', from: main, to: sub, asset: 'USDT', amount: '1' });
+    const keys = async (q: Omit<HistoryQuery, 'account' | 'limit'>) => {
+      const found = await ledger.history({ account: main, limit: 50, ...q });
+      return [found.records.map((r) => r.entry.key).join(','), found.total];
+    };
+    assert.deepEqual(await keys({ kinds: ['deposit'] }), ['d6,d5,d4,d3,d2,d1', 6]);
+    assert.deepEqual(await keys({ kinds: ['transfer', 'withdrawal'] }), ['t1', 1]);
+    assert.deepEqual(await keys({ asset: 'BTC' }), ['d6,d5,d4', 3]);
+    assert.deepEqual(await keys({ fromMs: T0 + 2000, toMs: T0 + 4000 }), ['d4,d3,d2', 3]);
+    assert.deepEqual(await keys({ statuses: ['pending'] }), ['d6,d4,d2', 3]);
+    assert.deepEqual(await keys({ statuses: ['completed'], kinds: ['deposit'] }), ['d5,d3,d1', 3]);
+    assert.deepEqual(await keys({ statuses: ['cancelled'] }), ['', 0]);
+    assert.deepEqual(await keys({ keys: ['d2', 'd5', 'nope'] }), ['d5,d2', 2]);
+    assert.deepEqual(await keys({ offset: 2, kinds: ['deposit'] }), ['d4,d3,d2,d1', 6], 'an offset skips, the total does not change');
+    await assert.rejects(ledger.history({ account: 999, limit: 1 }), (e: unknown) => e instanceof LedgerError && e.code === 'ACCOUNT_NOT_FOUND');
+    await assert.rejects(ledger.history({ account: main, limit: 0 }), (e: unknown) => e instanceof LedgerError && e.code === 'INVALID_ARGUMENT' && e.path === 'limit');
+    await assert.rejects(ledger.history({ account: main, limit: 1, beforeId: -1 }), (e: unknown) => e instanceof LedgerError && e.path === 'beforeId');
+  });
+
+  withLedger('a cursor walk while deposits keep landing shows every entry committed before it exactly once, and nothing twice', async (ledger) => {
+    const { main } = await seed(ledger);
+    const before = 150;
+    for (let i = 0; i < before; i += 50) {
+      await ledger.applyBatch(Array.from({ length: 50 }, (_, j) => ({ key: `old-${i + j}`, type: 'deposit' as const, account: main, asset: 'USDT', amount: '1' })));
+    }
+    const seen: string[] = [];
+    let cursor: number | undefined;
+    let writes = 0;
+    for (;;) {
+      // Writes land between pages, and one races each page's read.
+      const racing = ledger.apply({ key: `new-${writes++}`, type: 'deposit', account: main, asset: 'USDT', amount: '1' });
+      const page = await ledger.history({ account: main, kinds: ['deposit'], limit: 7, ...(cursor === undefined ? {} : { beforeId: cursor }) });
+      await racing;
+      seen.push(...page.records.map((r) => r.entry.key));
+      if (page.next === null) break;
+      cursor = page.next;
+    }
+    assert.equal(new Set(seen).size, seen.length, 'no entry twice');
+    const old = seen.filter((key) => key.startsWith('old-'));
+    assert.equal(old.length, before, 'every entry committed before the walk, once');
+    assert.deepEqual(old, Array.from({ length: before }, (_, i) => `old-${before - 1 - i}`), 'newest first');
+    assert.ok(writes > 20, 'writes went on during the walk');
+  });
+}
