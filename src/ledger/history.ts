@@ -1,14 +1,16 @@
 import { LedgerError } from './errors.js';
-import type { OperationType } from './operation-types.js';
+import { OPERATION_TYPES, type OperationType } from './operation-types.js';
 import type { ReservationState } from './operations.js';
-import type { JournalEntry } from './types.js';
+import { BUCKETS, type Bucket, type JournalEntry } from './types.js';
 
 /**
  * An account's history, what each venue's deposit, withdrawal and transfer records show: journal
  * entries that touched the account, by kind, newest first, with the status each deposit or
  * withdrawal has reached as its reservation moved. The store finds the entries
  * (`LedgerStore.listHistory`); this file says which operation types make each kind and what a
- * reservation's state means as a status, so every venue maps one vocabulary to its own.
+ * reservation's state means as a status, so every venue maps one vocabulary to its own. A venue's
+ * account statement (every entry, whatever its type) asks for operation `types` instead of kinds,
+ * and may ask what the account's books held right after each entry (`balancesOf`).
  */
 
 export const HISTORY_KINDS = ['deposit', 'withdrawal', 'transfer'] as const;
@@ -50,8 +52,13 @@ export const HISTORY_PAGE_MAX = 500;
 
 export interface HistoryQuery {
   readonly account: number;
-  /** Absent: every kind. */
+  /** Absent: every kind (unless `types` is given). */
   readonly kinds?: readonly HistoryKind[];
+  /**
+   * Instead of `kinds`: the entries of exactly these operation types, whatever kind they make (an
+   * account statement lists trades, borrowings and corrections too). Not together with `kinds`.
+   */
+  readonly types?: readonly OperationType[];
   readonly asset?: string;
   /** Inclusive bounds on the entry's time, ms since the epoch. */
   readonly fromMs?: number;
@@ -65,14 +72,23 @@ export interface HistoryQuery {
   readonly offset?: number;
   /** 1 to HISTORY_PAGE_MAX. */
   readonly limit: number;
+  /** Also tell, for each record, what these books of the account held right after it (`HistoryRecord.balancesAfter`). */
+  readonly balancesOf?: readonly Bucket[];
 }
 
 export interface HistoryRecord {
   readonly entry: JournalEntry;
-  readonly kind: HistoryKind;
+  /** Null for an entry of a type no kind lists (asked for by `types`). */
+  readonly kind: HistoryKind | null;
   readonly status: HistoryStatus;
   /** When the status last changed: the entry's time for one that opened no reservation or whose change predates this record. */
   readonly updatedAtMs: number;
+  /**
+   * With `balancesOf`: per asset this entry posted to on those books of the account, their sum
+   * right after it, counting every entry of the account up to this one in journal id order (what
+   * a venue's statement shows as the balance after a line). Absent without `balancesOf`.
+   */
+  readonly balancesAfter?: ReadonlyMap<string, bigint>;
 }
 
 export interface HistoryResult {
@@ -96,18 +112,30 @@ export function historyFilter(query: HistoryQuery) {
   for (const [name, value] of [['fromMs', query.fromMs], ['toMs', query.toMs], ['beforeId', query.beforeId], ['offset', query.offset]] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new LedgerError('INVALID_ARGUMENT', `${name} must be a non-negative integer`, name);
   }
-  const kinds = query.kinds ?? HISTORY_KINDS;
+  if (query.types !== undefined) {
+    if (query.kinds !== undefined) throw new LedgerError('INVALID_ARGUMENT', 'kinds and types exclude each other', 'types');
+    const unknown = query.types.find((type) => !(OPERATION_TYPES as readonly string[]).includes(type));
+    if (unknown !== undefined) throw new LedgerError('INVALID_ARGUMENT', `${unknown} is not an operation type`, 'types');
+  }
+  const unknownBucket = query.balancesOf?.find((bucket) => !(BUCKETS as readonly string[]).includes(bucket));
+  if (unknownBucket !== undefined) throw new LedgerError('INVALID_ARGUMENT', `${unknownBucket} is not a bucket`, 'balancesOf');
+  const types = query.types ?? (query.kinds ?? HISTORY_KINDS).flatMap((kind) => HISTORY_TYPES[kind]);
   const statuses = query.statuses;
   return {
     filter: {
       account: query.account,
-      types: kinds.flatMap((kind) => HISTORY_TYPES[kind]),
+      types,
       ...(query.asset === undefined ? {} : { asset: query.asset }),
       ...(query.fromMs === undefined ? {} : { fromMs: query.fromMs }),
       ...(query.toMs === undefined ? {} : { toMs: query.toMs }),
       ...(statuses === undefined ? {} : { states: [...new Set(statuses.flatMap((s) => STATES_OF[s]))] }),
       ...(query.keys === undefined ? {} : { keys: query.keys }),
     },
-    page: { limit, ...(query.beforeId === undefined ? {} : { beforeId: query.beforeId }), ...(query.offset === undefined ? {} : { offset: query.offset }) },
+    page: {
+      limit,
+      ...(query.beforeId === undefined ? {} : { beforeId: query.beforeId }),
+      ...(query.offset === undefined ? {} : { offset: query.offset }),
+      ...(query.balancesOf === undefined ? {} : { balancesOf: query.balancesOf }),
+    },
   };
 }

@@ -196,8 +196,8 @@ export class Ledger {
   }
 
   /**
-   * An account's deposits, withdrawals and transfers, newest first, each with its status
-   * (./history.ts); paged by the journal id cursor `next` (stable under concurrent writes: see
+   * An account's deposits, withdrawals and transfers (or entries of any `types`), newest first,
+   * each with its status and, when asked, the balances right after it (./history.ts); paged by the journal id cursor `next` (stable under concurrent writes: see
    * `LedgerStore.listHistory`). An unknown account is ACCOUNT_NOT_FOUND.
    */
   async history(query: HistoryQuery): Promise<HistoryResult> {
@@ -206,10 +206,10 @@ export class Ledger {
       throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${query.account}`, 'account');
     }
     const found = await this.store.listHistory(filter, page);
-    const records = found.entries.map(({ entry, reservationState, reservationAtMs }) => {
-      const kind = kindOf(entry.type);
-      assert(kind !== undefined, `the history filter asks only for history types, not ${entry.type}`);
-      return { entry, kind, status: statusOf(reservationState), updatedAtMs: reservationAtMs ?? entry.atMs };
+    const records = found.entries.map(({ entry, reservationState, reservationAtMs, balancesAfter }) => {
+      const kind = kindOf(entry.type) ?? null;
+      assert(kind !== null || query.types !== undefined, `the history filter asks only for history types, not ${entry.type}`);
+      return { entry, kind, status: statusOf(reservationState), updatedAtMs: reservationAtMs ?? entry.atMs, ...(balancesAfter === undefined ? {} : { balancesAfter }) };
     });
     return { records, next: found.next, total: found.total };
   }

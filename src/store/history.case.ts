@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { Ledger } from '../ledger/ledger.js';
 import { LedgerError } from '../ledger/errors.js';
 import type { HistoryQuery, HistoryRecord } from '../ledger/history.js';
+import { OPERATION_TYPES, type OperationRequest, type OperationType } from '../ledger/operations.js';
+import type { Bucket } from '../ledger/types.js';
 import type { LedgerStore } from './store.js';
 import { addAccount, addAsset, addUser } from './seed.case.js';
 
@@ -97,6 +99,55 @@ export function runHistorySuite(engine: string, openEmpty: () => Promise<LedgerS
     await assert.rejects(ledger.history({ account: 999, limit: 1 }), (e: unknown) => e instanceof LedgerError && e.code === 'ACCOUNT_NOT_FOUND');
     await assert.rejects(ledger.history({ account: main, limit: 0 }), (e: unknown) => e instanceof LedgerError && e.code === 'INVALID_ARGUMENT' && e.path === 'limit');
     await assert.rejects(ledger.history({ account: main, limit: 1, beforeId: -1 }), (e: unknown) => e instanceof LedgerError && e.path === 'beforeId');
+  });
+
+  withLedger("lists entries of any operation types (a statement), each with what the asked books held right after it, exact on every page and unchanged by later writes", async (ledger, clock) => {
+    const { main, other } = await seed(ledger);
+    const shown = ['available', 'held', 'pendingWithdrawal'] as const;
+    const steps: OperationRequest[] = [
+      { key: 's1', type: 'deposit', account: main, asset: 'USDT', amount: '100.5' },
+      { key: 's2', type: 'deposit', account: other, asset: 'BTC', amount: '2' },
+      { key: 's3', type: 'hold', account: main, asset: 'USDT', amount: '40' },
+      { key: 's4', type: 'trade', legs: [{ from: main, to: other, asset: 'USDT', amount: '30', fromBucket: 'held' }, { from: other, to: main, asset: 'BTC', amount: '0.001' }], fees: [{ account: main, asset: 'USDT', amount: '0.03' }] },
+      { key: 's5', type: 'withdrawal.request', account: main, asset: 'USDT', amount: '20', fee: '1' },
+      { key: 's6', type: 'lock', account: main, asset: 'USDT', amount: '5' },
+      { key: 's7', type: 'withdrawal.complete', pending: 's5' },
+      { key: 's8', type: 'adjust', account: main, asset: 'BTC', bucket: 'available', amount: '-0.0001', reason: 'correction' },
+    ];
+    for (const [i, step] of steps.entries()) {
+      clock.now = T0 + i;
+      await ledger.apply(step);
+    }
+    const statement = (q: Partial<HistoryQuery> = {}) => ledger.history({ account: main, types: [...OPERATION_TYPES], balancesOf: [...shown], limit: 50, ...q });
+    const view = (r: HistoryRecord) => `${r.entry.key}:${r.kind ?? '-'}:${[...(r.balancesAfter ?? new Map<string, bigint>())].map(([a, v]) => `${a}=${v}`).join(',')}`;
+    // USDT at 6 places, BTC at 8: available + held + pendingWithdrawal (locked is not asked for).
+    const expected = [
+      's8:-:BTC=90000',
+      's7:-:USDT=44470000',
+      's6:-:USDT=65470000',
+      's5:withdrawal:USDT=70470000',
+      's4:-:USDT=70470000,BTC=100000',
+      's3:-:USDT=100500000',
+      's1:deposit:USDT=100500000',
+    ];
+    assert.deepEqual((await statement()).records.map(view), expected);
+    const pages: string[] = [];
+    for (let cursor: number | undefined, page; (page = await statement({ limit: 2, ...(cursor === undefined ? {} : { beforeId: cursor }) })); ) {
+      pages.push(...page.records.map(view));
+      if (page.next === null) break;
+      cursor = page.next;
+    }
+    assert.deepEqual(pages, expected, 'a deep page counts the entries after it that it does not show');
+    assert.deepEqual((await statement({ asset: 'BTC' })).records.map(view), ['s8:-:BTC=90000', 's4:-:USDT=70470000,BTC=100000'], 'an asset filter keeps whole entries');
+    assert.deepEqual((await statement({ types: ['trade'] })).records.map(view), ['s4:-:USDT=70470000,BTC=100000'], 'a type filter does not change the balances after');
+    await ledger.apply({ key: 's9', type: 'deposit', account: main, asset: 'USDT', amount: '1' });
+    assert.deepEqual((await statement()).records.map(view).slice(1), expected, 'later entries change no earlier figure');
+    const plain = await ledger.history({ account: main, types: ['trade'], limit: 5 });
+    assert.equal(plain.records[0]?.balancesAfter, undefined, 'no balances unless asked for');
+    await assert.rejects(ledger.history({ account: main, kinds: ['deposit'], types: ['trade'], limit: 1 }), (e: unknown) => e instanceof LedgerError && e.path === 'types');
+    await assert.rejects(ledger.history({ account: main, types: ['nope' as OperationType], limit: 1 }), (e: unknown) => e instanceof LedgerError && e.path === 'types');
+    await assert.rejects(ledger.history({ account: main, balancesOf: ['world' as Bucket], limit: 1 }), (e: unknown) => e instanceof LedgerError && e.path === 'balancesOf');
+    assert.deepEqual((await ledger.verify()).mismatches, []);
   });
 
   withLedger('a cursor walk while deposits keep landing shows every entry committed before it exactly once, and nothing twice', async (ledger) => {

@@ -1,4 +1,4 @@
-import type { Account, Asset, Balance, JournalEntry, Posting, User } from '../ledger/types.js';
+import type { Account, Asset, Balance, Bucket, JournalEntry, Posting, User } from '../ledger/types.js';
 import type { Identity, Subject } from '../ledger/venue-facts.js';
 import type { Reservation, ReservationState } from '../ledger/operations.js';
 
@@ -219,12 +219,14 @@ export interface HistoryFilter {
 
 /**
  * A page of history, newest first (by journal id). `beforeId` is the cursor: entries with a
- * smaller id only; `offset` skips that many after it (a venue paging by offset).
+ * smaller id only; `offset` skips that many after it (a venue paging by offset). `balancesOf`
+ * asks for each entry's `balancesAfter` over these buckets of the filter's account.
  */
 export interface HistoryPageRequest {
   readonly beforeId?: number;
   readonly offset?: number;
   readonly limit: number;
+  readonly balancesOf?: readonly Bucket[];
 }
 
 /** An entry of an account's history, with where the reservation its key opened stands now (if it opened one). */
@@ -234,6 +236,12 @@ export interface HistoryEntry {
   readonly reservationState: ReservationState | null;
   /** When that reservation last changed (opened, drawn on, closed); null when unknown (older than this record) or none. */
   readonly reservationAtMs: number | null;
+  /**
+   * With `balancesOf`: per asset the entry posted to on those books of the account, their sum over
+   * every entry with an id up to this one's, read in one statement (so the figures of a page agree
+   * with each other, whatever commits meanwhile). Absent without `balancesOf`.
+   */
+  readonly balancesAfter?: ReadonlyMap<string, bigint>;
 }
 
 export interface HistoryPage {

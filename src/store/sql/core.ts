@@ -149,7 +149,8 @@ export class SqlReads implements StoreReader {
   /**
    * An account's history (`LedgerStore.listHistory`): one query for the page (the entries with
    * their reservation's state, `limit + 1` rows: the extra one says there is more), one for their
-   * postings, one for the count. The account's entries are found through `postings_by_account`.
+   * postings, one for the count, and with `balancesOf` one for the balances after each entry.
+   * The account's entries are found through `postings_by_account`.
    */
   async listHistory(filter: HistoryFilter, page: HistoryPageRequest): Promise<HistoryPage> {
     const { where, params } = historyWhere(filter);
@@ -174,16 +175,62 @@ export class SqlReads implements StoreReader {
     }
     const [count] = await this.db.values<[number | string]>(`SELECT count(*) FROM operations o ${HISTORY_JOIN} WHERE ${where}`, params);
     const last = shown.at(-1);
+    const balances = page.balancesOf === undefined ? undefined : await readBalancesAfter(this.db, filter.account, page.balancesOf, shown.map((op) => op.id), postings);
     return {
       entries: shown.map((op) => ({
         entry: rows.toEntry(op, postings.get(op.id) ?? []),
         reservationState: op.r_state ?? null,
         reservationAtMs: op.r_at === null || op.r_at === undefined ? null : Number(op.r_at),
+        ...(balances === undefined ? {} : { balancesAfter: balances.get(op.id) ?? new Map<string, bigint>() }),
       })),
       next: ops.length > page.limit && last ? last.id : null,
       total: Number(count?.[0] ?? 0),
     };
   }
+}
+
+/**
+ * What `buckets` of `account` held right after each of the entries `ids` (newest first), per
+ * asset each entry posted to on them: the books' amounts now less every later posting, read in
+ * one statement, so each figure is the sum of the postings up to its entry in one snapshot.
+ * Summed here, exactly: SQLite keeps amounts as text, which its `sum` would turn into floats.
+ */
+async function readBalancesAfter(
+  db: SqlRunner,
+  account: number,
+  buckets: readonly string[],
+  ids: readonly number[],
+  postings: ReadonlyMap<number, readonly Posting[]>,
+): Promise<Map<number, Map<string, bigint>>> {
+  const touched = (id: number) => [...new Set((postings.get(id) ?? []).filter((p) => p.account === account && buckets.includes(p.bucket)).map((p) => p.asset))];
+  const assets = [...new Set(ids.flatMap(touched))];
+  const result = new Map<number, Map<string, bigint>>();
+  if (assets.length === 0 || buckets.length === 0) return result;
+  const oldest = Math.min(...ids);
+  const list = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+  const books = `account_id = ? AND bucket IN (${list(buckets)}) AND asset IN (${list(assets)})`;
+  const found = await db.values<[number, string, string]>(
+    `SELECT operation_id, asset, amount FROM postings WHERE ${books} AND operation_id > ?
+     UNION ALL SELECT 0, asset, amount FROM balances WHERE ${books}`,
+    [account, ...buckets, ...assets, oldest, account, ...buckets, ...assets],
+  );
+  // Now, then back through the later postings, newest first: after each entry, what is left.
+  const running = new Map<string, bigint>();
+  const later: { id: number; asset: string; amount: bigint }[] = [];
+  for (const [id, asset, amount] of found) {
+    if (Number(id) === 0) running.set(asset, (running.get(asset) ?? 0n) + BigInt(amount));
+    else later.push({ id: Number(id), asset, amount: BigInt(amount) });
+  }
+  later.sort((a, b) => b.id - a.id);
+  let next = 0;
+  for (const id of [...ids].sort((a, b) => b - a)) {
+    for (; next < later.length && later[next]!.id > id; next++) {
+      const p = later[next]!;
+      running.set(p.asset, (running.get(p.asset) ?? 0n) - p.amount);
+    }
+    result.set(id, new Map(touched(id).map((asset) => [asset, running.get(asset) ?? 0n])));
+  }
+  return result;
 }
 
 /** A deposit's or withdrawal's reservation is named by the key of the entry that opened it. */

@@ -10,6 +10,9 @@ import { bitgetError } from './errors.js';
 import { uidOf } from './identity.js';
 import { BITGET_RATE_LIMITS, REMAINING_HEADER } from './rate-limits.js';
 
+/** The rules a signed request is counted against, per UID and endpoint. */
+export type PerUidLimiter = 'account' | 'info';
+
 /** What every Bitget route shares: the venue port, the authenticator and the limiters. */
 export class BitgetContext {
   readonly auth: BitgetAuthenticator;
@@ -20,20 +23,10 @@ export class BitgetContext {
 
   constructor(readonly port: VenuePort) {
     this.auth = new BitgetAuthenticator(port);
-    const create = (rule: (typeof BITGET_RATE_LIMITS)[keyof typeof BITGET_RATE_LIMITS]) => port.limiter(rule);
-    this.limiters = {
-      account: create(BITGET_RATE_LIMITS.account),
-      public: create(BITGET_RATE_LIMITS.public),
-      coins: create(BITGET_RATE_LIMITS.coins),
-      ip: create(BITGET_RATE_LIMITS.ip),
-    };
+    const names = Object.keys(BITGET_RATE_LIMITS) as (keyof typeof BITGET_RATE_LIMITS)[];
+    this.limiters = Object.fromEntries(names.map((name) => [name, port.limiter(BITGET_RATE_LIMITS[name])])) as typeof this.limiters;
     const remaining = (limiter: RateLimiter) => String(limiter.fixedVerdict?.remaining ?? 0);
-    this.fixedRemaining = {
-      account: remaining(this.limiters.account),
-      public: remaining(this.limiters.public),
-      coins: remaining(this.limiters.coins),
-      ip: remaining(this.limiters.ip),
-    };
+    this.fixedRemaining = Object.fromEntries(names.map((name) => [name, remaining(this.limiters[name])])) as typeof this.fixedRemaining;
   }
 
   /** Bitget's success envelope, stamped with the server clock. */
@@ -58,13 +51,14 @@ export class BitgetContext {
   }
 
   /**
-   * Authenticates a private request, then counts it against the caller's budget for this endpoint.
-   * A known key with limits off is answered at once: the hot read then awaits nothing.
+   * Authenticates a private request, then counts it against the caller's budget for this endpoint
+   * (`limiter`: the account endpoints' rule unless the endpoint has its own). A known key with
+   * limits off is answered at once: the hot read then awaits nothing.
    */
-  authorize(request: FastifyRequest, reply: FastifyReply): BitgetCaller | Promise<BitgetCaller> {
+  authorize(request: FastifyRequest, reply: FastifyReply, limiter: PerUidLimiter = 'account'): BitgetCaller | Promise<BitgetCaller> {
     const caller = this.auth.authenticate(request);
-    if (caller instanceof Promise) return caller.then((known) => this.countCaller(request, reply, known));
-    return this.countCaller(request, reply, caller);
+    if (caller instanceof Promise) return caller.then((known) => this.countCaller(request, reply, known, limiter));
+    return this.countCaller(request, reply, caller, limiter);
   }
 
   /** Counts a public request against the per-IP budget of its endpoint. */
@@ -72,8 +66,8 @@ export class BitgetContext {
     await this.count(reply, limiter, () => `${request.ip}:${request.routeOptions.url ?? ''}`);
   }
 
-  private countCaller(request: FastifyRequest, reply: FastifyReply, caller: BitgetCaller): BitgetCaller | Promise<BitgetCaller> {
-    const counted = this.count(reply, 'account', () => `${uidOf(caller.account)}:${request.routeOptions.url ?? ''}`);
+  private countCaller(request: FastifyRequest, reply: FastifyReply, caller: BitgetCaller, limiter: PerUidLimiter): BitgetCaller | Promise<BitgetCaller> {
+    const counted = this.count(reply, limiter, () => `${uidOf(caller.account)}:${request.routeOptions.url ?? ''}`);
     return counted === undefined ? caller : counted.then(() => caller);
   }
 

@@ -11,6 +11,7 @@ import { bitgetDemo } from './demo.js';
 import { BITGET, bitgetIdentity } from './identity.js';
 import { BITGET_SETTINGS } from './settings.js';
 import { accountRoutes } from './routes-account.js';
+import { historyRoutes } from './routes-history.js';
 import { publicRoutes } from './routes-public.js';
 import { WS_PREFIX, streamRoutes } from './stream.js';
 
@@ -18,8 +19,9 @@ import { WS_PREFIX, streamRoutes } from './stream.js';
 export const UTA_PROBE_PATH = '/api/v3/account/settings';
 
 /**
- * Bitget REST v2: spot account assets, sub-account assets, and the public endpoints ccxt calls
- * around a balance fetch; and the v2 WebSocket's spot `account` channel. See docs/venues/bitget.md.
+ * Bitget REST v2: spot account assets, sub-account assets, deposit and withdrawal records, bills,
+ * account information, and the public endpoints ccxt calls around a balance fetch; and the v2
+ * WebSocket's spot `account` channel. See docs/venues/bitget.md.
  */
 export const bitget: VenueDialect<'bitget'> = {
   id: BITGET,
@@ -45,6 +47,7 @@ export const bitget: VenueDialect<'bitget'> = {
         guarded(v2);
         await v2.register(publicRoutes(ctx));
         await v2.register(accountRoutes(ctx));
+        await v2.register(historyRoutes(ctx));
       },
       { prefix: '/api/v2' },
     );

@@ -27,6 +27,8 @@ export const BITGET_ERRORS = {
   classicAccount: { code: '40084', status: 400, msg: 'You are in Classic Account mode, and the Unified Account API is not supported at this time' },
   notFound: { code: '40404', status: 404, msg: 'Request URL NOT FOUND' },
   insufficientBalance: { code: '43012', status: 400, msg: 'Insufficient balance' },
+  windowTooLong: { code: '00001', status: 400, msg: 'startTime and endTime interval cannot be greater than {0} days' },
+  startAfterEnd: { code: '20001', status: 400, msg: 'startTime should be less than endTime' },
   tooManyRequests: { code: '429', status: 429, msg: 'Too Many Requests' },
   internal: { code: '40015', status: 500, msg: 'System is abnormal, please try again later' },
 } as const;

@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { VenueApiDoc, VenueOperationDoc } from '../shared/openapi-doc.js';
 import { PRODUCT_TYPES } from './markets.js';
 import { SUB_ACCOUNT_PAGE_DEFAULT, SUB_ACCOUNT_PAGE_MAX } from './routes-account.js';
+import { BILLS_LIMIT_DEFAULT, BILLS_LIMIT_MAX, BILLS_WINDOW_DAYS, RECORDS_LIMIT_DEFAULT, RECORDS_LIMIT_MAX } from './history-params.js';
+import { BUSINESS_TYPES, GROUP_TYPES } from './bills.js';
 
 /** Bitget REST v2 as documented in /openapi.json (docs/venues/bitget.md has the behaviour). */
 
@@ -29,7 +31,7 @@ const op = (operationId: string, summary: string, signed: boolean, querystring?:
 
 export const BITGET_OPENAPI: VenueApiDoc = {
   tag: 'bitget',
-  description: 'Bitget REST v2 spot balances, wire-compatible (docs/venues/bitget.md). Errors: {code, msg, requestTime, data: null}.',
+  description: 'Bitget REST v2 spot balances and history, wire-compatible (docs/venues/bitget.md). Errors: {code, msg, requestTime, data: null}.',
   securitySchemes: {
     bitgetAccessKey: { type: 'apiKey', in: 'header', name: 'ACCESS-KEY', description: 'Bitget API key' },
     bitgetAccessSign: { type: 'apiKey', in: 'header', name: 'ACCESS-SIGN', description: 'Request signature' },
@@ -69,6 +71,25 @@ export const BITGET_OPENAPI: VenueApiDoc = {
         idLessThan: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'Cursor: the last id of the previous page' })),
       }),
     ),
+    'GET /api/v2/spot/wallet/deposit-records': op('bitgetDepositRecords', "The caller's deposits, newest first", true, records(false)),
+    'GET /api/v2/spot/wallet/withdrawal-records': op('bitgetWithdrawalRecords', "The caller's withdrawals, newest first", true, records(true)),
+    'GET /api/v2/spot/account/bills': op(
+      'bitgetAccountBills',
+      "The caller's bills: each change of a coin's balance, newest first, with the balance after",
+      true,
+      Type.Object({
+        coin: Type.Optional(Type.String({ description: 'One coin, any case' })),
+        groupType: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: [...GROUP_TYPES], description: 'Billing type' })),
+        businessType: Type.Optional(
+          Type.String({ description: `Business type, any case, "-" or "_": ${BUSINESS_TYPES.join(', ')} (and the other words the venue documents, which match nothing here)` }),
+        ),
+        startTime: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'From this time, ms (inclusive)' })),
+        endTime: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: `Up to this time, ms (inclusive); at most ${BILLS_WINDOW_DAYS} days after startTime` })),
+        limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$', description: `Page size, 1 to ${BILLS_LIMIT_MAX} (default ${BILLS_LIMIT_DEFAULT}; more is served as ${BILLS_LIMIT_MAX})` })),
+        idLessThan: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$', description: 'Cursor: the last billId of the previous page' })),
+      }),
+    ),
+    'GET /api/v2/spot/account/info': op('bitgetAccountInfo', "The caller's account information: uid, main account, permissions, registration time", true),
     'GET /api/v3/account/settings': {
       ...op('bitgetUtaSettings', 'Unified-account probe: always the classic-account error (40084)', true),
       description: 'ccxt calls it to choose between the v2 and v3 paths; every assetbook account is classic, so after authenticating it answers 400 with code 40084.',
@@ -85,3 +106,16 @@ export const BITGET_OPENAPI: VenueApiDoc = {
     },
   },
 };
+
+/** The query of the deposit and withdrawal records. */
+function records(withdrawals: boolean) {
+  return Type.Object({
+    startTime: Type.String({ pattern: '^[0-9]{1,15}$', description: 'From this time, ms (inclusive); required' }),
+    endTime: Type.String({ pattern: '^[0-9]{1,15}$', description: 'Up to this time, ms (inclusive); required' }),
+    coin: Type.Optional(Type.String({ description: 'One coin, any case' })),
+    orderId: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$', description: 'Only this record' })),
+    ...(withdrawals ? { clientOid: Type.Optional(Type.String({ description: "Only the withdrawal of this client id (the request's journal key)" })) } : {}),
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$', description: `Page size, 1 to ${RECORDS_LIMIT_MAX} (default ${RECORDS_LIMIT_DEFAULT}; more is served as ${RECORDS_LIMIT_MAX})` })),
+    idLessThan: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$', description: 'Cursor: the last orderId of the previous page' })),
+  });
+}

@@ -3,12 +3,14 @@ import type { StreamCap } from '../../rate-limit/stream-caps.js';
 
 /**
  * Bitget's documented limits (api-doc, each endpoint's "Frequency limit", and the FAQ):
- * - account endpoints: 10 requests/s per UID, per endpoint;
+ * - account endpoints: 10 requests/s per UID, per endpoint (account information: 1/s);
  * - public market endpoints: 20 requests/s per IP, per endpoint; the coin list 3/s per IP;
  * - overall: 6000 requests/min per IP, after which the IP is refused for 5 minutes.
  */
 export const BITGET_RATE_LIMITS = {
   account: { name: 'bitget.account', points: 10, durationMs: 1000 },
+  /** Get Account Information: 1 request/s per UID. */
+  info: { name: 'bitget.account-info', points: 1, durationMs: 1000 },
   public: { name: 'bitget.public', points: 20, durationMs: 1000 },
   coins: { name: 'bitget.coins', points: 3, durationMs: 1000 },
   ip: { name: 'bitget.ip', points: 6000, durationMs: 60_000, blockMs: 300_000 },
