@@ -14,7 +14,7 @@ import { BITGET_ERRORS, bitgetError, type BitgetErrorName } from '../../src/venu
 /**
  * The ccxt class each refusal is meant to raise. Typed by the catalogue, so a new code does not
  * compile until it says what a ccxt user sees. ExchangeError where ccxt maps nothing (40034,
- * 40084) or maps the code to ExchangeError itself (40015, Bitget's "system is abnormal").
+ * 40084, 01001, 01002, 40028, 00001, 42017) or maps the code to ExchangeError itself (40015, Bitget's "system is abnormal").
  */
 const CCXT_CLASS: Record<BitgetErrorName, string> = {
   accessKeyEmpty: 'AuthenticationError',
@@ -36,6 +36,13 @@ const CCXT_CLASS: Record<BitgetErrorName, string> = {
   notFound: 'BadRequest',
   insufficientBalance: 'InsufficientFunds',
   tooManyRequests: 'DDoSProtection',
+  mustBePositive: 'ExchangeError',
+  tooPrecise: 'ExchangeError',
+  subUidNotOwned: 'ExchangeError',
+  clientOidInvalid: 'BadRequest',
+  startAfterEnd: 'BadRequest',
+  intervalTooLong: 'ExchangeError',
+  chainNotServed: 'ExchangeError',
   internal: 'ExchangeError',
 };
 
