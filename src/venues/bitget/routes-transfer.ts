@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { HISTORY_PAGE_MAX, type HistoryQuery, type HistoryRecord } from '../../ledger/history.js';
 import { formatAmount } from '../../ledger/amount.js';
-import { assert } from '../../ledger/errors.js';
+import { assert, isLedgerError } from '../../ledger/errors.js';
 import type { Account, Asset } from '../../ledger/types.js';
 import type { VenuePort } from '../port.js';
 import { assetOfCoin } from './assets-view.js';
@@ -68,7 +68,12 @@ export const transferRoutes = (ctx: BitgetContext): FastifyPluginAsync => async 
     const to = await ownAccount(main, toUid);
     if (from.id === to.id) throw bitgetError('parameterInvalid', 'toUserId: the same spot account as fromUserId, which moves nothing');
     // The amount normalized, so "1.50" and "1.5" under one clientOid are one transfer, not a conflict.
-    const done = await port.transfer({ key: transferKey(main.id, clientOid), from: from.id, to: to.id, asset: asset.symbol, amount: formatAmount(units, asset.scale) });
+    const transfer = { key: transferKey(main.id, clientOid), from: from.id, to: to.id, asset: asset.symbol, amount: formatAmount(units, asset.scale) };
+    const done = await port.transfer(transfer).catch((error: unknown) => {
+      // The ledger names its key; the client knows it as its clientOid.
+      if (isLedgerError(error) && error.code === 'IDEMPOTENCY_CONFLICT') throw bitgetError('parameterInvalid', 'clientOid: used before for another transfer');
+      throw error;
+    });
     return ctx.success({ transferId: String(done.id), clientOid });
   });
 
