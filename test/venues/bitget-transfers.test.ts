@@ -192,7 +192,7 @@ describe('transfer records', () => {
     }
   });
 
-  const ids = (rows: Row[]) => rows.map((r) => r.transferId);
+  const ids = (rows: Row[]) => rows.map((r) => r.transferId ?? '');
   const newestFirst = (list: typeof made) => list.map((m) => m.id).reverse();
 
   test("transferRecords: every transfer touching the caller's account, newest first, with Bitget's fields", async () => {

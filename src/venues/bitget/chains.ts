@@ -16,12 +16,12 @@ import type { AddressFamily } from './deposit-address.js';
 export const CHAINS_FACT = 'chains';
 export const CHAINS_MAX = 16;
 
-const Decimal = Type.String({ pattern: DECIMAL_PATTERN, maxLength: 40, description: 'A decimal in the coin\'s unit, e.g. "0.5"' });
+const Decimal = Type.String({ pattern: DECIMAL_PATTERN, maxLength: 40, description: 'A decimal in the coin\'s unit, e.g. "0.5"', 'x-invalid': 'must be a decimal string like "0.5" (no sign, no exponent)' });
 
 /** One chain of an asset's `chains` fact: its name, and what to show instead of the defaults. */
 export const ChainFactItem = Type.Object(
   {
-    chain: Type.String({ pattern: '^[A-Za-z0-9._-]{1,32}$', description: "The chain's Bitget name, e.g. ERC20, TRC20, BTC, SOL" }),
+    chain: Type.String({ pattern: '^[A-Za-z0-9._-]{1,32}$', description: "The chain's Bitget name, e.g. ERC20, TRC20, BTC, SOL", 'x-invalid': 'must be 1 to 32 letters, digits, dots, dashes or underscores' }),
     needTag: Type.Optional(Type.Boolean({ description: 'Deposits need a tag (memo); default: as the chain is known (XRP does), else false' })),
     withdrawFee: Type.Optional({ ...Decimal, description: 'Shown as the withdrawal fee (default 0)' }),
     minDepositAmount: Type.Optional({ ...Decimal, description: 'Shown as the smallest deposit (default 0)' }),
