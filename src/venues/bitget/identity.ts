@@ -4,8 +4,9 @@ import { booleanFact, factOf, jsonFact, textFact } from '../shared/facts.js';
 import { CHAINS_FACT, ChainsFact, checkChains } from './chains.js';
 
 /**
- * What Bitget knows assets, users and accounts by: a coin name and its chains, whether the user is an ND broker
- * (refused by the sub-account endpoint, as on the venue), and each account's numeric uid.
+ * What Bitget knows assets, users and accounts by: a coin name and its chains (chains.ts), whether
+ * the user is an ND broker (refused by the sub-account endpoint, as on the venue), and each
+ * account's numeric uid.
  */
 export const BITGET = 'bitget' as const;
 
