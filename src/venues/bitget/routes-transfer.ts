@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HISTORY_PAGE_MAX, type HistoryQuery, type HistoryRecord } from '../../ledger/history.js';
 import { formatAmount } from '../../ledger/amount.js';
 import { assert, isLedgerError } from '../../ledger/errors.js';
@@ -37,7 +37,7 @@ export const transferRoutes = (ctx: BitgetContext): FastifyPluginAsync => async 
   };
 
   /** A main account's caller: the sub-account endpoints are the main account's alone. */
-  const mainCaller = async (request: FastifyRequest, reply: Parameters<BitgetContext['authorize']>[1]): Promise<Account> => {
+  const mainCaller = async (request: FastifyRequest, reply: FastifyReply): Promise<Account> => {
     const { account } = await ctx.authorize(request, reply);
     if (account.kind !== 'main') throw bitgetError('permissionDenied', 'main-account');
     return account;
@@ -93,11 +93,11 @@ export const transferRoutes = (ctx: BitgetContext): FastifyPluginAsync => async 
     if (coin === undefined || coin === '') throw bitgetError('parameterEmpty', 'coin');
     const fromType = param(request.query, 'fromType');
     if (fromType === undefined || fromType === '') throw bitgetError('parameterEmpty', 'fromType');
-    const typeKnown = accountType({ fromType }, 'fromType');
+    const sourceType = accountType({ fromType }, 'fromType');
     const asset = await coinAsset(coin);
     const query = recordQuery(request.query, { limitDefault: TRANSFER_RECORDS_DEFAULT, limitMax: TRANSFER_RECORDS_MAX });
     // No account of another type exists, so none was ever the source of a transfer.
-    if (typeKnown !== SPOT) return ctx.success([]);
+    if (sourceType !== SPOT) return ctx.success([]);
     const main = await mainOf(port, account);
     const records = await historyPage(port, historyBase(account.id, asset, query, main.id), query);
     return ctx.success(records.map((r) => renderTransferRecord(r, asset)));
