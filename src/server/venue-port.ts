@@ -4,7 +4,7 @@ import { assert } from '../ledger/errors.js';
 import { LedgerSession } from '../ledger/session.js';
 import type { Account } from '../ledger/types.js';
 import type { CredentialRecord } from '../store/store.js';
-import type { VenueCredential, VenueName, VenuePort } from '../venues/port.js';
+import { venueOperationKey, type VenueCredential, type VenueName, type VenuePort } from '../venues/port.js';
 import type { VenueDialect } from '../venues/venue.js';
 import { capCounters } from '../rate-limit/stream-caps.js';
 import type { Runtime } from './runtime.js';
@@ -75,6 +75,11 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
       } catch {
         throw new Error(`${venue}: the stored session signing key cannot be opened with this secret key (was the store created with another one?)`);
       }
+    },
+
+    transfer: async ({ key, from, to, asset, amount }) => {
+      const { entry, replayed } = await ledger.apply({ type: 'transfer', key: venueOperationKey(venue, key), from, to, asset, amount });
+      return { id: entry.id, atMs: entry.atMs, replayed };
     },
 
     revocations: (userId) => store.getSetting(names.revocations(userId)),

@@ -19,6 +19,32 @@ import type { CapCounter, StreamCap } from '../rate-limit/stream-caps.js';
 /** A venue's id (see `VenueDialect.id`); also the venue a credential belongs to. */
 export type VenueName = string;
 
+/**
+ * The ledger key a venue's operation is written under: the venue's name, then the key the venue
+ * chose (from a client's own id, say). The port writes every operation under it, so one venue's
+ * client ids never replay or collide with another venue's, nor with an operator's keys; a venue
+ * finds its entries in history (`HistoryQuery.keys`) under the same name.
+ */
+export const venueOperationKey = (venue: VenueName, key: string): string => `${venue}:${key}`;
+
+/** A transfer a venue asks for: `amount` (a decimal string in the asset's unit) of `asset`, available to available. */
+export interface VenueTransfer {
+  /** The venue's own key for it (`venueOperationKey` puts the venue's name in front). */
+  readonly key: string;
+  readonly from: number;
+  readonly to: number;
+  readonly asset: string;
+  readonly amount: string;
+}
+
+/** The journal entry a venue's write made, or found under its key. */
+export interface VenueWriteResult {
+  readonly id: number;
+  readonly atMs: number;
+  /** True when the key had been written before: this is that first entry, and nothing moved now. */
+  readonly replayed: boolean;
+}
+
 /** A venue's own settings, parsed, by the keys it declared them under (`VenueDialect.settings`). */
 export type VenueSettingValues = Readonly<Record<string, unknown>>;
 
@@ -110,6 +136,14 @@ export interface VenuePort {
   revocations(userId: number): Promise<string | undefined>;
   /** Replaces a user's record of ended sessions with `update(current)`, read and written in one transaction; resolves what was written. */
   revokeSession(userId: number, update: (current: string | undefined) => string): Promise<string>;
+  /**
+   * The ledger's `transfer` (from's available to to's), one journaled operation in one
+   * transaction, under `venueOperationKey(venue, request.key)`: the same key with the same request
+   * answers the first entry (`replayed`), on any instance; with another request it is the ledger's
+   * IDEMPOTENCY_CONFLICT. Refusals are the ledger's (INSUFFICIENT_FUNDS, INVALID_AMOUNT,
+   * ACCOUNT_NOT_FOUND...) and write nothing. Never authenticates: check the caller first.
+   */
+  transfer(request: VenueTransfer): Promise<VenueWriteResult>;
   /**
    * The account's first credential on this venue, or one issued with `label` (and the venue's
    * defaults for everything) when it has none. Simultaneous first calls, on any instances, issue

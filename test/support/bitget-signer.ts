@@ -21,6 +21,8 @@ export interface BitgetRequestOptions {
   readonly method?: string;
   /** Headers to drop or replace after signing. */
   readonly headers?: Readonly<Record<string, string | null>>;
+  /** A body, sent byte for byte as `application/json` and signed as sent (a POST, unless `method` says otherwise). */
+  readonly body?: string;
 }
 
 export function bitgetSignature(secret: string, text: string): string {
@@ -29,23 +31,24 @@ export function bitgetSignature(secret: string, text: string): string {
 }
 
 export function signedBitgetRequest(key: BitgetKey, path: string, options: BitgetRequestOptions = {}): HttpRequest {
-  const method = options.method ?? 'GET';
+  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const timestamp = String(options.timestampMs ?? Date.now());
   const query = options.query ?? '';
   const signed = options.signedQuery ?? query;
-  const text = `${timestamp}${method}${path}${signed === '' ? '' : `?${signed}`}`;
+  const text = `${timestamp}${method}${path}${signed === '' ? '' : `?${signed}`}${options.body ?? ''}`;
   const headers: Record<string, string> = {
     'ACCESS-KEY': key.apiKey,
     'ACCESS-SIGN': bitgetSignature(key.secret, text),
     'ACCESS-TIMESTAMP': timestamp,
     'ACCESS-PASSPHRASE': key.passphrase,
     locale: 'en-US',
+    ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
   };
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (value === null) delete headers[name];
     else headers[name] = value;
   }
-  return { method, path: query === '' ? path : `${path}?${query}`, headers, token: null };
+  return { method, path: query === '' ? path : `${path}?${query}`, headers, token: null, ...(options.body === undefined ? {} : { rawBody: options.body }) };
 }
 
 /** The demo credential of `user` on `label`'s account, as a signing key. */

@@ -14,7 +14,7 @@ import { BITGET_ERRORS, bitgetError, type BitgetErrorName } from '../../src/venu
 /**
  * The ccxt class each refusal is meant to raise. Typed by the catalogue, so a new code does not
  * compile until it says what a ccxt user sees. ExchangeError where ccxt maps nothing (40034,
- * 40084, 00001, 20001) or maps the code to ExchangeError itself (40015, Bitget's "system is abnormal").
+ * 40084, 00001, 20001, 01001, 01002, 40028, 42017) or maps the code to ExchangeError itself (40015, Bitget's "system is abnormal").
  */
 const CCXT_CLASS: Record<BitgetErrorName, string> = {
   accessKeyEmpty: 'AuthenticationError',
@@ -38,6 +38,11 @@ const CCXT_CLASS: Record<BitgetErrorName, string> = {
   windowTooLong: 'ExchangeError',
   startAfterEnd: 'ExchangeError',
   tooManyRequests: 'DDoSProtection',
+  mustBePositive: 'ExchangeError',
+  tooPrecise: 'ExchangeError',
+  subUidNotOwned: 'ExchangeError',
+  clientOidInvalid: 'BadRequest',
+  chainNotServed: 'ExchangeError',
   internal: 'ExchangeError',
 };
 

@@ -8,6 +8,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeUnavailable } from '../../src/store/sql/errors.js';
 import { bitget as bitgetDialect } from '../../src/venues/bitget/dialect.js';
+import { venueOperationKey } from '../../src/venues/port.js';
 import { skipWithoutPostgres } from '../support/services.js';
 import { portOver } from '../support/venue-port.js';
 import { postgresSchemas } from '../support/postgres-schemas.js';
@@ -135,6 +136,68 @@ describe('venue port: what a venue sees', () => {
       assert.notEqual(port.generation(), generation, 'a reset made in this process is seen at once');
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('venue port: transfers', () => {
+  /** A user with a funded main account and a sub-account on `ledger`: their ids. */
+  async function funded(ledger: ReturnType<typeof portOver>['ledger']): Promise<{ main: number; sub: number }> {
+    const { main, sub } = await ledger.session(async (s) => {
+      await s.createAsset({ symbol: 'USDT', name: 'Tether', scale: 6 });
+      const { main } = await s.createUser({ name: 'alice' });
+      return { main, sub: await s.createSubAccount(main.userId, { label: 'bot' }) };
+    });
+    await ledger.apply({ type: 'deposit', key: 'fund', account: main.id, asset: 'USDT', amount: '10' });
+    return { main: main.id, sub: sub.id };
+  }
+
+  test("a transfer is the ledger's, written under the venue's name; its key again answers the first entry and moves nothing", async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    try {
+      const { port, ledger } = portOver(store, 'bitget');
+      const { main, sub } = await funded(ledger);
+      const first = await port.transfer({ key: 'move-1', from: main, to: sub, asset: 'USDT', amount: '2.5' });
+      const again = await port.transfer({ key: 'move-1', from: main, to: sub, asset: 'USDT', amount: '2.5' });
+      assert.deepEqual({ ...again, replayed: false }, first);
+      assert.deepEqual([first.replayed, again.replayed], [false, true]);
+      const history = await port.history({ account: sub, kinds: ['transfer'], keys: [venueOperationKey('bitget', 'move-1')], limit: 10 });
+      assert.deepEqual(history.records.map((r) => r.entry.id), [first.id]);
+      assert.deepEqual((await port.balances(sub)).map((b) => [b.bucket, b.amount]), [['available', 2_500_000n]]);
+      // The operator's key of the same text is another operation: one venue's ids never replay another's or an operator's.
+      await ledger.apply({ type: 'transfer', key: 'move-1', from: main, to: sub, asset: 'USDT', amount: '1' });
+      assert.equal((await port.history({ account: sub, kinds: ['transfer'], limit: 10 })).records.length, 2);
+      assert.ok((await ledger.verify()).ok);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('an overdraw is refused with the ledger code and writes nothing; the key is then free', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    try {
+      const { port, ledger } = portOver(store, 'bitget');
+      const { main, sub } = await funded(ledger);
+      await assert.rejects(port.transfer({ key: 'big', from: main, to: sub, asset: 'USDT', amount: '11' }), (e: unknown) => e instanceof LedgerError && e.code === 'INSUFFICIENT_FUNDS');
+      assert.equal((await port.history({ account: main, kinds: ['transfer'], limit: 10 })).total, 0);
+      assert.equal((await port.transfer({ key: 'big', from: main, to: sub, asset: 'USDT', amount: '10' })).replayed, false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('[postgres] one key sent at once to two instances moves the amount once and answers one entry', { skip: skipWithoutPostgres }, async () => {
+    const stores = await twoPostgresInstances();
+    try {
+      const first = portOver(stores[0]!, 'bitget');
+      const { main, sub } = await funded(first.ledger);
+      const ports = [first.port, portOver(stores[1]!, 'bitget', { keyring: first.keyring }).port];
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => ports[i % 2]!.transfer({ key: 'race', from: main, to: sub, asset: 'USDT', amount: '3' })));
+      assert.equal(new Set(answers.map((a) => a.id)).size, 1);
+      assert.equal(answers.filter((a) => !a.replayed).length, 1);
+      assert.deepEqual((await first.port.balances(sub)).map((b) => b.amount), [3_000_000n]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
     }
   });
 });

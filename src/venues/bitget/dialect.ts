@@ -10,9 +10,12 @@ import { bitgetCredentials } from './credentials.js';
 import { bitgetDemo } from './demo.js';
 import { BITGET, bitgetIdentity } from './identity.js';
 import { BITGET_SETTINGS } from './settings.js';
+import { keepRawJsonBodies } from './body.js';
 import { accountRoutes } from './routes-account.js';
 import { historyRoutes } from './routes-history.js';
 import { publicRoutes } from './routes-public.js';
+import { transferRoutes } from './routes-transfer.js';
+import { walletRoutes } from './routes-wallet.js';
 import { WS_PREFIX, streamRoutes } from './stream.js';
 
 /** The one path Bitget owns outside `/api/v2`: ccxt's signed probe for a unified (UTA) account. */
@@ -20,7 +23,8 @@ export const UTA_PROBE_PATH = '/api/v3/account/settings';
 
 /**
  * Bitget REST v2: spot account assets, sub-account assets, deposit and withdrawal records, bills,
- * account information, and the public endpoints ccxt calls around a balance fetch; and the v2
+ * account information, the public endpoints ccxt calls around a balance fetch, deposit addresses,
+ * main-sub transfers and their records; and the v2
  * WebSocket's spot `account` channel. See docs/venues/bitget.md.
  */
 export const bitget: VenueDialect<'bitget'> = {
@@ -45,9 +49,12 @@ export const bitget: VenueDialect<'bitget'> = {
       async (v2) => {
         installVenueErrors(v2, bitgetErrorRenderer, { present });
         guarded(v2);
+        keepRawJsonBodies(v2);
         await v2.register(publicRoutes(ctx));
         await v2.register(accountRoutes(ctx));
         await v2.register(historyRoutes(ctx));
+        await v2.register(walletRoutes(ctx));
+        await v2.register(transferRoutes(ctx));
       },
       { prefix: '/api/v2' },
     );

@@ -30,6 +30,12 @@ export const BITGET_ERRORS = {
   windowTooLong: { code: '00001', status: 400, msg: 'startTime and endTime interval cannot be greater than {0} days' },
   startAfterEnd: { code: '20001', status: 400, msg: 'startTime should be less than endTime' },
   tooManyRequests: { code: '429', status: 429, msg: 'Too Many Requests' },
+  // Wallet and transfers (routes-wallet.ts, routes-transfer.ts).
+  mustBePositive: { code: '01001', status: 400, msg: '{0} must be greater than 0' },
+  tooPrecise: { code: '01002', status: 400, msg: '{0} precision must be less than or equal to {1}' },
+  subUidNotOwned: { code: '40028', status: 400, msg: 'This subUid does not belong to this account' },
+  clientOidInvalid: { code: '40305', status: 400, msg: 'clientOid or clientOrderId length cannot greater than 64, and cannot be Martian characters' },
+  chainNotServed: { code: '42017', status: 400, msg: 'The current chain does not support deposit the coin' },
   internal: { code: '40015', status: 500, msg: 'System is abnormal, please try again later' },
 } as const;
 
@@ -42,10 +48,11 @@ export interface BitgetErrorBody {
   readonly data: null;
 }
 
-/** A Bitget refusal: `{0}` in the venue's message is filled with `detail`. */
-export function bitgetError(name: BitgetErrorName, detail = '', headers: Readonly<Record<string, string>> = {}): VenueError {
+/** A Bitget refusal: `{0}` in the venue's message is filled with `detail` (`{0}`, `{1}`... with a list). */
+export function bitgetError(name: BitgetErrorName, detail: string | readonly string[] = '', headers: Readonly<Record<string, string>> = {}): VenueError {
   const { code, status, msg } = BITGET_ERRORS[name];
-  const text = msg.replace('{0}', detail).trim();
+  const details = typeof detail === 'string' ? [detail] : detail;
+  const text = msg.replace(/\{(\d)\}/g, (_, i: string) => details[Number(i)] ?? '').trim();
   // Restamped by the dialect's error handler with the server clock; the wall clock stands in
   // where no dialect is involved (a request refused by the HTTP parser).
   const body: BitgetErrorBody = { code, msg: text, requestTime: Date.now(), data: null };

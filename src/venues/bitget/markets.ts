@@ -1,5 +1,6 @@
 import type { Asset } from '../../ledger/types.js';
-import { coinOf } from './identity.js';
+import { chainsOf, type CoinChain } from './chains.js';
+import { chainsFactOf, coinOf } from './identity.js';
 
 /**
  * Spot markets are not kept in the ledger: they are derived from the assets, every asset against
@@ -46,9 +47,32 @@ export function deriveSymbols(assets: readonly Asset[]): BitgetSymbol[] {
     }));
 }
 
-/** Coins as `/api/v2/spot/public/coins` lists them. assetbook has no chains, so none are listed. */
+/** One chain of a coin as the coin list shows it: every field a string, as the venue sends them. */
+export function renderChain(chain: CoinChain, asset: Asset) {
+  return {
+    chain: chain.chain,
+    needTag: String(chain.needTag),
+    withdrawable: String(chain.withdrawable),
+    rechargeable: String(chain.rechargeable),
+    withdrawFee: chain.withdrawFee,
+    extraWithdrawFee: '0',
+    depositConfirm: chain.depositConfirm,
+    withdrawConfirm: chain.withdrawConfirm,
+    minDepositAmount: chain.minDepositAmount,
+    minWithdrawAmount: chain.minWithdrawAmount,
+    browserUrl: chain.txUrl,
+    contractAddress: chain.contractAddress,
+    withdrawStep: '0',
+    // Withdrawals are exact to the asset's smallest unit.
+    withdrawMinScale: String(asset.scale),
+    congestion: 'normal',
+  };
+}
+
+/** Coins as `/api/v2/spot/public/coins` lists them, each with its chains (chains.ts). */
 export function renderCoin(asset: Asset, index: number) {
-  return { coinId: String(index + 1), coin: coinOf(asset), transfer: 'true', chains: [] as never[], areaCoin: 'no' };
+  const coin = coinOf(asset);
+  return { coinId: String(index + 1), coin, transfer: 'true', chains: chainsOf(chainsFactOf(asset), coin).map((c) => renderChain(c, asset)), areaCoin: 'no' };
 }
 
 /** The futures product types ccxt asks about; assetbook lists no contracts in any of them. */

@@ -4,6 +4,8 @@ import { PRODUCT_TYPES } from './markets.js';
 import { SUB_ACCOUNT_PAGE_DEFAULT, SUB_ACCOUNT_PAGE_MAX } from './routes-account.js';
 import { BILLS_LIMIT_DEFAULT, BILLS_LIMIT_MAX, BILLS_WINDOW_DAYS, RECORDS_LIMIT_DEFAULT, RECORDS_LIMIT_MAX } from './history-params.js';
 import { BUSINESS_TYPES, GROUP_TYPES } from './bills.js';
+import { SUB_MAIN_RECORDS_DEFAULT, SUB_MAIN_RECORDS_MAX, TRANSFER_RECORDS_DEFAULT, TRANSFER_RECORDS_MAX } from './routes-transfer.js';
+import { ACCOUNT_TYPES, RECORD_SPAN_DAYS } from './transfer-params.js';
 
 /** Bitget REST v2 as documented in /openapi.json (docs/venues/bitget.md has the behaviour). */
 
@@ -20,6 +22,25 @@ const SignedHeaders = Type.Object({
   locale: Type.Optional(header('Accepted and ignored (en-US)')),
 });
 
+const AccountType = (description: string) => Type.Unsafe<string>({ type: 'string', enum: [...ACCOUNT_TYPES], description });
+const text = (description: string) => Type.String({ description });
+const optional = (description: string) => Type.Optional(text(description));
+/** The paging and time parameters both transfer record reads take. */
+const recordQuery = (limitDefault: number, limitMax: number) => ({
+  startTime: optional(`From this time, ms, inclusive (at most ${RECORD_SPAN_DAYS} days before endTime)`),
+  endTime: optional('Until this time, ms, inclusive'),
+  clientOid: optional('Only the transfer asked for with this clientOid'),
+  limit: optional(`Page size, 1 to ${limitMax} (default ${limitDefault})`),
+  idLessThan: optional('Cursor: the last transferId of the previous page'),
+});
+const TRANSFER_BODY = {
+  fromType: AccountType('Required; only spot is kept'),
+  toType: AccountType('Required; only spot is kept'),
+  amount: Type.String({ description: 'Required: a decimal string in the coin\'s unit, above 0, at most the coin\'s places (a JSON number is refused)' }),
+  coin: text('Required: the coin, any case'),
+  clientOid: optional('1 to 64 printable characters: the same clientOid again answers the first transfer (made up when absent)'),
+};
+
 const op = (operationId: string, summary: string, signed: boolean, querystring?: VenueOperationDoc['querystring']): VenueOperationDoc => ({
   operationId,
   summary,
@@ -31,7 +52,7 @@ const op = (operationId: string, summary: string, signed: boolean, querystring?:
 
 export const BITGET_OPENAPI: VenueApiDoc = {
   tag: 'bitget',
-  description: 'Bitget REST v2 spot balances and history, wire-compatible (docs/venues/bitget.md). Errors: {code, msg, requestTime, data: null}.',
+  description: 'Bitget REST v2 spot balances, history, deposit addresses and main-sub transfers, wire-compatible (docs/venues/bitget.md). Errors: {code, msg, requestTime, data: null}.',
   securitySchemes: {
     bitgetAccessKey: { type: 'apiKey', in: 'header', name: 'ACCESS-KEY', description: 'Bitget API key' },
     bitgetAccessSign: { type: 'apiKey', in: 'header', name: 'ACCESS-SIGN', description: 'Request signature' },
@@ -44,7 +65,7 @@ export const BITGET_OPENAPI: VenueApiDoc = {
   ),
   operations: {
     'GET /api/v2/public/time': op('bitgetServerTime', 'Server time', false),
-    'GET /api/v2/spot/public/coins': op('bitgetCoins', 'Coins (assets)', false, Type.Object({ coin: Type.Optional(Type.String({ description: 'One coin, any case' })) })),
+    'GET /api/v2/spot/public/coins': op('bitgetCoins', 'Coins (assets), each with its chains', false, Type.Object({ coin: Type.Optional(Type.String({ description: 'One coin, any case' })) })),
     'GET /api/v2/spot/public/symbols': op('bitgetSymbols', 'Spot symbols', false, Type.Object({ symbol: Type.Optional(Type.String({ description: 'One symbol, e.g. BTCUSDT' })) })),
     'GET /api/v2/margin/currencies': op('bitgetMarginCurrencies', 'Margin currencies (none)', false),
     'GET /api/v2/mix/market/contracts': op(
@@ -90,6 +111,43 @@ export const BITGET_OPENAPI: VenueApiDoc = {
       }),
     ),
     'GET /api/v2/spot/account/info': op('bitgetAccountInfo', "The caller's account information: uid, main account, permissions, registration time", true),
+    'GET /api/v2/spot/wallet/deposit-address': op(
+      'bitgetDepositAddress',
+      "The caller's own deposit address for a coin on one of its chains: the same every time, another per account, coin and chain",
+      true,
+      Type.Object({ coin: text('Required; any case'), chain: optional("One of the coin's chains, any case (default: its first)") }),
+    ),
+    'POST /api/v2/spot/wallet/subaccount-transfer': {
+      ...op('bitgetSubAccountTransfer', 'Transfer between a main account and its sub-accounts (main-account key), applied once per clientOid', true),
+      body: Type.Object({
+        ...TRANSFER_BODY,
+        fromUserId: text('Required: the uid of the main account or one of its sub-accounts'),
+        toUserId: text('Required: the uid of the main account or one of its sub-accounts'),
+        symbol: optional('Ignored (isolated margin only)'),
+      }),
+    },
+    'POST /api/v2/spot/wallet/transfer': {
+      ...op('bitgetTransfer', "Transfer between one user's account types: always refused (40017), assetbook keeps spot accounts only", true),
+      description: "What ccxt's transfer calls. After authenticating and reading fromType and toType, it is refused with 40017 saying why; nothing is written. Main-sub transfers: POST /api/v2/spot/wallet/subaccount-transfer.",
+      body: Type.Object({ ...TRANSFER_BODY, symbol: optional('Ignored') }),
+    },
+    'GET /api/v2/spot/account/transferRecords': op(
+      'bitgetTransferRecords',
+      "The caller's transfers of a coin, newest first (ccxt's fetchTransfers)",
+      true,
+      Type.Object({ coin: text('Required; any case'), fromType: AccountType('Required; any type but spot lists none'), ...recordQuery(TRANSFER_RECORDS_DEFAULT, TRANSFER_RECORDS_MAX) }),
+    ),
+    'GET /api/v2/spot/account/sub-main-trans-record': op(
+      'bitgetSubMainTransferRecords',
+      "Main-sub transfers from (initiator) or to (receiver) the main account or one of its sub-accounts, newest first (main-account key)",
+      true,
+      Type.Object({
+        coin: optional('One coin, any case'),
+        role: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['initiator', 'receiver'], description: 'initiator (default): transfers out of the account; receiver: into it' })),
+        subUid: optional('A sub-account of the caller (default: the main account itself)'),
+        ...recordQuery(SUB_MAIN_RECORDS_DEFAULT, SUB_MAIN_RECORDS_MAX),
+      }),
+    ),
     'GET /api/v3/account/settings': {
       ...op('bitgetUtaSettings', 'Unified-account probe: always the classic-account error (40084)', true),
       description: 'ccxt calls it to choose between the v2 and v3 paths; every assetbook account is classic, so after authenticating it answers 400 with code 40084.',

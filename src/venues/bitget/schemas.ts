@@ -21,9 +21,44 @@ export const SubAccountAssets = Type.Array(
 
 export const ServerTime = Type.Object({ serverTime: Type.String() });
 
+export const CoinChain = Type.Object({
+  chain: Type.String(),
+  needTag: Type.String(),
+  withdrawable: Type.String(),
+  rechargeable: Type.String(),
+  withdrawFee: Type.String(),
+  extraWithdrawFee: Type.String(),
+  depositConfirm: Type.String(),
+  withdrawConfirm: Type.String(),
+  minDepositAmount: Type.String(),
+  minWithdrawAmount: Type.String(),
+  browserUrl: Type.String(),
+  contractAddress: Type.String(),
+  withdrawStep: Type.String(),
+  withdrawMinScale: Type.String(),
+  congestion: Type.String(),
+});
+
 export const CoinList = Type.Array(
-  Type.Object({ coinId: Type.String(), coin: Type.String(), transfer: Type.String(), chains: Type.Array(Type.Never()), areaCoin: Type.String() }),
+  Type.Object({ coinId: Type.String(), coin: Type.String(), transfer: Type.String(), chains: Type.Array(CoinChain), areaCoin: Type.String() }),
 );
+
+export const DepositAddress = Type.Object({ coin: Type.String(), address: Type.String(), chain: Type.String(), tag: Type.String(), url: Type.String() });
+
+export const TransferDone = Type.Object({ transferId: Type.String(), clientOid: Type.String() });
+
+const transferRecord = {
+  coin: Type.String(),
+  status: Type.String(),
+  toType: Type.String(),
+  fromType: Type.String(),
+  size: Type.String(),
+  ts: Type.String(),
+  clientOid: Type.String(),
+  transferId: Type.String(),
+};
+export const TransferRecords = Type.Array(Type.Object({ ...transferRecord, toSymbol: Type.String(), fromSymbol: Type.String() }));
+export const SubMainTransferRecords = Type.Array(Type.Object({ ...transferRecord, fromUserId: Type.String(), toUserId: Type.String() }));
 
 export const SymbolList = Type.Array(
   Type.Object({

@@ -14,6 +14,8 @@ export interface VenueOperationDoc {
   readonly querystring?: TObject;
   readonly headers?: TObject;
   readonly params?: TObject;
+  /** The JSON body a POST takes, described the same way (the venue reads it by hand). */
+  readonly body?: TObject;
   /** Every refusal status the call can answer, each in the venue's error shape. */
   readonly refusals: readonly number[];
   /** The path as OpenAPI writes it, when Fastify's route is a wildcard. */
