@@ -49,7 +49,8 @@ export function statusOf(state: ReservationState | null): HistoryStatus {
 export const HISTORY_PAGE_MAX = 500;
 
 export interface HistoryQuery {
-  readonly account: number;
+  /** One account, or several read together (a venue's user-wide list): an entry touching two of them shows once. */
+  readonly account: number | readonly number[];
   /** Absent: every kind. */
   readonly kinds?: readonly HistoryKind[];
   readonly asset?: string;
@@ -62,6 +63,8 @@ export interface HistoryQuery {
   readonly keys?: readonly string[];
   /** The cursor: entries older (smaller journal id) than this one. */
   readonly beforeId?: number;
+  /** The cursor back: entries newer (larger journal id) than this one, the page being the oldest of them, still listed newest first. */
+  readonly afterId?: number;
   readonly offset?: number;
   /** 1 to HISTORY_PAGE_MAX. */
   readonly limit: number;
@@ -79,6 +82,8 @@ export interface HistoryResult {
   readonly records: HistoryRecord[];
   /** The cursor (`beforeId`) of the next page; null when this page reached the oldest match. */
   readonly next: number | null;
+  /** The cursor (`afterId`) of the page before it (newer entries); null when this page holds the newest match. */
+  readonly previous: number | null;
   /** Matches in all, whatever the cursor and offset. */
   readonly total: number;
 }
@@ -93,7 +98,7 @@ export function historyFilter(query: HistoryQuery) {
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > HISTORY_PAGE_MAX) {
     throw new LedgerError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${HISTORY_PAGE_MAX}`, 'limit');
   }
-  for (const [name, value] of [['fromMs', query.fromMs], ['toMs', query.toMs], ['beforeId', query.beforeId], ['offset', query.offset]] as const) {
+  for (const [name, value] of [['fromMs', query.fromMs], ['toMs', query.toMs], ['beforeId', query.beforeId], ['afterId', query.afterId], ['offset', query.offset]] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new LedgerError('INVALID_ARGUMENT', `${name} must be a non-negative integer`, name);
   }
   const kinds = query.kinds ?? HISTORY_KINDS;
@@ -108,6 +113,11 @@ export function historyFilter(query: HistoryQuery) {
       ...(statuses === undefined ? {} : { states: [...new Set(statuses.flatMap((s) => STATES_OF[s]))] }),
       ...(query.keys === undefined ? {} : { keys: query.keys }),
     },
-    page: { limit, ...(query.beforeId === undefined ? {} : { beforeId: query.beforeId }), ...(query.offset === undefined ? {} : { offset: query.offset }) },
+    page: {
+      limit,
+      ...(query.beforeId === undefined ? {} : { beforeId: query.beforeId }),
+      ...(query.afterId === undefined ? {} : { afterId: query.afterId }),
+      ...(query.offset === undefined ? {} : { offset: query.offset }),
+    },
   };
 }
