@@ -103,6 +103,7 @@ function venueRoute(doc: VenueApiDoc, operation: VenueOperationDoc, schema: Rout
     ...(operation.querystring ? { querystring: operation.querystring } : {}),
     ...(operation.headers ? { headers: operation.headers } : {}),
     ...(operation.params ? { params: operation.params } : {}),
+    ...(operation.body ? { body: operation.body } : {}),
     response: { ...schema.response, ...refusals },
   };
 }

@@ -56,6 +56,8 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
     user: (id) => store.getUser(id),
     credential: (publicId) => store.getCredential(venue, publicId),
 
+    transfer: ({ key, from, to, asset, amount }) => ledger.apply({ key, type: 'transfer', from, to, asset, amount }),
+
     // Scoped under the venue's name: one venue can never use up another's nonces.
     claimNonce: (scope, nonce, untilMs, nowMs) => store.claimNonce(`${venue}:${scope}`, nonce, untilMs, nowMs),
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Keyring } from '../credentials/keyring.js';
 import type { BalanceListener, StopWatch } from '../ledger/balance-feed.js';
-import type { Account, Asset, Balance, User } from '../ledger/types.js';
+import type { Account, Asset, Balance, JournalEntry, User } from '../ledger/types.js';
 import type { HistoryQuery, HistoryResult } from '../ledger/history.js';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { CapCounter, StreamCap } from '../rate-limit/stream-caps.js';
@@ -99,6 +99,14 @@ export interface VenuePort {
   credential(publicId: string): Promise<VenueCredential | undefined>;
 
   // Named writes, each atomic across every instance sharing the store.
+  /**
+   * Moves `amount` (a decimal string in the asset's unit) of `asset` from one account's available
+   * to another's: the ledger's `transfer` operation under `key`, its idempotency key (the same key
+   * and content answer the first entry again, `replayed`; other content is IDEMPOTENCY_CONFLICT;
+   * an overdraft is INSUFFICIENT_FUNDS and writes nothing). Never authenticates: check that the
+   * caller may move money out of `from` and into `to` first.
+   */
+  transfer(request: { readonly key: string; readonly from: number; readonly to: number; readonly asset: string; readonly amount: string }): Promise<{ readonly entry: JournalEntry; readonly replayed: boolean }>;
   /**
    * Records that `scope` (within this venue: the port prefixes the venue's name) used `nonce` until
    * `untilMs`; false when it was used before and is still remembered at `nowMs`.

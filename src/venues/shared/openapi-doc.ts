@@ -14,6 +14,8 @@ export interface VenueOperationDoc {
   readonly querystring?: TObject;
   readonly headers?: TObject;
   readonly params?: TObject;
+  /** The JSON request body a POST reads (described, not used to validate it). */
+  readonly body?: TObject;
   /** Every refusal status the call can answer, each in the venue's error shape. */
   readonly refusals: readonly number[];
   /** The path as OpenAPI writes it, when Fastify's route is a wildcard. */
