@@ -30,7 +30,7 @@ export function signCommand(key: BullishKey, timestamp: string, nonce: string, b
 /** POST /trading-api/v2/command with the bearer token and the three signed headers; returns the answer and what was sent. */
 export async function sendCommand(
   h: HttpHarness,
-  token: string,
+  token: string | null,
   key: BullishKey,
   body: unknown,
   overrides: CommandOverrides = {},
