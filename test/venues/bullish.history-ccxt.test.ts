@@ -157,7 +157,7 @@ describe('ccxt bullish: transfer() between the user’s trading accounts, and fe
     assert.deepEqual(grid.map((t) => t.amount), [0.4, 0.05], 'the grid account sees what came in and what went out');
   });
 
-  test('the same signed request sent twice moves the asset once and answers the same requestId', async () => {
+  test('the same command sent again (as it was, or its quantity padded) moves the asset once and answers the same requestId', async () => {
     const key = demoBullishKey(h.secrets('alice', 'bullish'));
     const token = await loginAs(h, 'alice');
     const ex = ccxtBullish(h.baseUrl, key);
@@ -168,6 +168,8 @@ describe('ccxt bullish: transfer() between the user’s trading accounts, and fe
     const again = await sendCommand(h, token, key, body, { nonce: first.nonce, timestamp: first.timestamp });
     assert.equal(again.response.status, 200, again.response.text);
     assert.deepEqual(again.response.body, first.response.body);
+    const padded = await sendCommand(h, token, key, transferBody('BTC', '0.01000000', ALICE_MAIN, ALICE_GRID), { nonce: first.nonce, timestamp: first.timestamp });
+    assert.deepEqual(padded.response.body, first.response.body, 'the same transfer with its quantity padded is the same command');
     assert.deepEqual(first.response.body, { message: 'Command acknowledged - TransferAsset', requestId: first.response.body.requestId });
     assert.equal(await btcOf(ex, ALICE_GRID), formatAmount(parseAmount(before, 8) + parseAmount('0.01', 8), 8, 8), 'moved once');
     assert.deepEqual((await h.runtime.ledger.verify()).mismatches, []);

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { formatAmount, parseAmount } from '../../ledger/amount.js';
 import { isLedgerError } from '../../ledger/errors.js';
 import { isPlainObject } from '../../ledger/validation.js';
 import type { Account, Asset } from '../../ledger/types.js';
@@ -108,7 +109,8 @@ export function registerCommandRoutes(app: FastifyInstance, ctx: BullishContext)
           from: from.id,
           to: to.id,
           asset: asset.symbol,
-          amount: command.quantity,
+          // The shortest exact form: "0.5" and "0.50000000" are the same transfer, so a retry written either way replays.
+          amount: formatAmount(parseAmount(command.quantity, asset.scale, 'quantity'), asset.scale),
         });
         return { message: TRANSFER_ACK, requestId: String(entry.id) };
       } catch (error) {
