@@ -93,11 +93,19 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: BullishContext)
     return account;
   };
 
-  /** The trading account id of a ledger account a transfer names (it may be another user's, moved by the operator). */
-  const tradingAccountIdAt = async (accountId: unknown): Promise<string> => {
-    const account = typeof accountId === 'number' ? await port.account(accountId) : undefined;
-    assert(account, `a transfer names account ${String(accountId)}, which does not exist`);
-    return tradingAccountIdOf(account);
+  /**
+   * The trading account ids of the ledger accounts transfers name (one may be another user's,
+   * moved by the operator), each read once per request.
+   */
+  const tradingAccountIds = () => {
+    const known = new Map<number, string>();
+    return async (accountId: unknown): Promise<string> => {
+      if (typeof accountId === 'number' && known.has(accountId)) return known.get(accountId)!;
+      const account = typeof accountId === 'number' ? await port.account(accountId) : undefined;
+      assert(account, `a transfer names account ${String(accountId)}, which does not exist`);
+      known.set(account.id, tradingAccountIdOf(account));
+      return tradingAccountIdOf(account);
+    };
   };
 
   app.get('/v1/wallets/transactions', { schema: { hide: true, response: { 200: CustodyTransactionsBody } } }, async (request, reply) => {
@@ -148,9 +156,10 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: BullishContext)
       window.empty || asset === null || status !== 'CLOSED'
         ? NOTHING
         : await port.history({ account: account.id, kinds: ['transfer'], ...(asset ? { asset: asset.symbol } : {}), ...page, ...only });
+    const idOf = tradingAccountIds();
     const data = [];
     for (const { record, asset: held } of await withAssets(found.records)) {
-      data.push(renderTransfer(record, held, await tradingAccountIdAt(record.entry.request.from), await tradingAccountIdAt(record.entry.request.to)));
+      data.push(renderTransfer(record, held, await idOf(record.entry.request.from), await idOf(record.entry.request.to)));
     }
     return paging.metaData ? { data, links: linksOf(request, found) } : data;
   });
