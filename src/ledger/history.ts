@@ -51,7 +51,8 @@ export function statusOf(state: ReservationState | null): HistoryStatus {
 export const HISTORY_PAGE_MAX = 500;
 
 export interface HistoryQuery {
-  readonly account: number;
+  /** One account, or several read together (a venue's user-wide list): an entry touching two of them shows once. */
+  readonly account: number | readonly number[];
   /** Absent: every kind (unless `types` is given). */
   readonly kinds?: readonly HistoryKind[];
   /**
@@ -69,6 +70,8 @@ export interface HistoryQuery {
   readonly keys?: readonly string[];
   /** The cursor: entries older (smaller journal id) than this one. */
   readonly beforeId?: number;
+  /** The cursor back: entries newer (larger journal id) than this one, the page being the oldest of them, still listed newest first. */
+  readonly afterId?: number;
   readonly offset?: number;
   /** 1 to HISTORY_PAGE_MAX. */
   readonly limit: number;
@@ -95,6 +98,8 @@ export interface HistoryResult {
   readonly records: HistoryRecord[];
   /** The cursor (`beforeId`) of the next page; null when this page reached the oldest match. */
   readonly next: number | null;
+  /** The cursor (`afterId`) of the page before it (newer entries); null when this page holds the newest match. */
+  readonly previous: number | null;
   /** Matches in all, whatever the cursor and offset. */
   readonly total: number;
 }
@@ -109,7 +114,7 @@ export function historyFilter(query: HistoryQuery) {
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > HISTORY_PAGE_MAX) {
     throw new LedgerError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${HISTORY_PAGE_MAX}`, 'limit');
   }
-  for (const [name, value] of [['fromMs', query.fromMs], ['toMs', query.toMs], ['beforeId', query.beforeId], ['offset', query.offset]] as const) {
+  for (const [name, value] of [['fromMs', query.fromMs], ['toMs', query.toMs], ['beforeId', query.beforeId], ['afterId', query.afterId], ['offset', query.offset]] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new LedgerError('INVALID_ARGUMENT', `${name} must be a non-negative integer`, name);
   }
   if (query.types !== undefined) {
@@ -119,6 +124,7 @@ export function historyFilter(query: HistoryQuery) {
   }
   const unknownBucket = query.balancesOf?.find((bucket) => !(BUCKETS as readonly string[]).includes(bucket));
   if (unknownBucket !== undefined) throw new LedgerError('INVALID_ARGUMENT', `${unknownBucket} is not a bucket`, 'balancesOf');
+  if (query.balancesOf !== undefined && typeof query.account !== 'number') throw new LedgerError('INVALID_ARGUMENT', 'balancesOf needs one account', 'balancesOf');
   const types = query.types ?? (query.kinds ?? HISTORY_KINDS).flatMap((kind) => HISTORY_TYPES[kind]);
   const statuses = query.statuses;
   return {
@@ -134,6 +140,7 @@ export function historyFilter(query: HistoryQuery) {
     page: {
       limit,
       ...(query.beforeId === undefined ? {} : { beforeId: query.beforeId }),
+      ...(query.afterId === undefined ? {} : { afterId: query.afterId }),
       ...(query.offset === undefined ? {} : { offset: query.offset }),
       ...(query.balancesOf === undefined ? {} : { balancesOf: query.balancesOf }),
     },

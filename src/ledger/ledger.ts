@@ -202,8 +202,8 @@ export class Ledger {
    */
   async history(query: HistoryQuery): Promise<HistoryResult> {
     const { filter, page } = historyFilter(query);
-    if (!(isId(query.account) && (await this.store.getAccount(query.account)))) {
-      throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${query.account}`, 'account');
+    for (const account of typeof query.account === 'number' ? [query.account] : query.account) {
+      if (!(isId(account) && (await this.store.getAccount(account)))) throw new LedgerError('ACCOUNT_NOT_FOUND', `no account ${account}`, 'account');
     }
     const found = await this.store.listHistory(filter, page);
     const records = found.entries.map(({ entry, reservationState, reservationAtMs, balancesAfter }) => {
@@ -211,7 +211,7 @@ export class Ledger {
       assert(kind !== null || query.types !== undefined, `the history filter asks only for history types, not ${entry.type}`);
       return { entry, kind, status: statusOf(reservationState), updatedAtMs: reservationAtMs ?? entry.atMs, ...(balancesAfter === undefined ? {} : { balancesAfter }) };
     });
-    return { records, next: found.next, total: found.total };
+    return { records, next: found.next, previous: found.previous, total: found.total };
   }
 
   async asset(symbol: string): Promise<Asset | undefined> {

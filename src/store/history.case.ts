@@ -150,6 +150,46 @@ export function runHistorySuite(engine: string, openEmpty: () => Promise<LedgerS
     assert.deepEqual((await ledger.verify()).mismatches, []);
   });
 
+  withLedger('several accounts read together: every entry of any of them once, newest first, counted once', async (ledger) => {
+    const { main, sub, other } = await seed(ledger);
+    await ledger.apply({ key: 'd-main', type: 'deposit', account: main, asset: 'USDT', amount: '10' });
+    await ledger.apply({ key: 'd-sub', type: 'deposit', account: sub, asset: 'USDT', amount: '5' });
+    await ledger.apply({ key: 't-between', type: 'transfer', from: main, to: sub, asset: 'USDT', amount: '1' });
+    await ledger.apply({ key: 'd-other', type: 'deposit', account: other, asset: 'USDT', amount: '1' });
+    const both = await ledger.history({ account: [main, sub], limit: 50 });
+    assert.deepEqual(both.records.map((r) => r.entry.key), ['t-between', 'd-sub', 'd-main'], 'a transfer between two of them once; another account\'s entry never');
+    assert.equal(both.total, 3);
+    assert.deepEqual((await ledger.history({ account: [sub], limit: 50 })).records.map((r) => r.entry.key), ['t-between', 'd-sub']);
+    await assert.rejects(ledger.history({ account: [main, 999], limit: 1 }), (e: unknown) => e instanceof LedgerError && e.code === 'ACCOUNT_NOT_FOUND');
+  });
+
+  withLedger('the cursor back (afterId) reads the page just above it, newest first; next and previous walk both ways over every entry once', async (ledger) => {
+    const { main } = await seed(ledger);
+    for (let i = 0; i < 10; i++) await ledger.apply({ key: `d${i}`, type: 'deposit', account: main, asset: 'USDT', amount: '1' });
+    const keys = (page: { records: HistoryRecord[] }) => page.records.map((r) => r.entry.key).join(',');
+    const first = await ledger.history({ account: main, limit: 4 });
+    assert.equal(keys(first), 'd9,d8,d7,d6');
+    assert.equal(first.previous, null, 'the first page holds the newest');
+    assert.notEqual(first.next, null);
+    const second = await ledger.history({ account: main, limit: 4, beforeId: first.next! });
+    assert.equal(keys(second), 'd5,d4,d3,d2');
+    const third = await ledger.history({ account: main, limit: 4, beforeId: second.next! });
+    assert.equal(keys(third), 'd1,d0');
+    assert.equal(third.next, null, 'the last page reached the oldest');
+    assert.notEqual(third.previous, null);
+    // And back again with `previous`: the same pages, newest first within each.
+    const backTwo = await ledger.history({ account: main, limit: 4, afterId: third.previous! });
+    assert.equal(keys(backTwo), 'd5,d4,d3,d2');
+    assert.deepEqual([backTwo.next, backTwo.previous], [second.next, second.previous]);
+    const backOne = await ledger.history({ account: main, limit: 4, afterId: backTwo.previous! });
+    assert.equal(keys(backOne), 'd9,d8,d7,d6');
+    assert.equal(backOne.previous, null, 'back at the newest');
+    assert.equal(backOne.next, first.next);
+    const filtered = await ledger.history({ account: main, limit: 4, afterId: third.previous!, beforeId: first.next! });
+    assert.equal(keys(filtered), 'd5,d4,d3,d2', 'both cursors bound a range');
+    await assert.rejects(ledger.history({ account: main, limit: 1, afterId: -1 }), (e: unknown) => e instanceof LedgerError && e.path === 'afterId');
+  });
+
   withLedger('a cursor walk while deposits keep landing shows every entry committed before it exactly once, and nothing twice', async (ledger) => {
     const { main } = await seed(ledger);
     const before = 150;

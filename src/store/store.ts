@@ -201,14 +201,15 @@ export interface StoreTx extends StoreReader {
 
 /**
  * Which journal entries an account's history shows (`LedgerStore.listHistory`): those with a
- * posting on one of the account's books (of `asset`, when given), of one of `types` (every type
+ * posting on one of the account's books (of `asset`, when given; with several accounts, on a book
+ * of any of them, each entry once), of one of `types` (every type
  * when absent), at `fromMs` ≤ time ≤ `toMs` (each bound when given). `states` keeps the entries
  * whose deposit or withdrawal reservation (the one their key opened) is in one of these states;
  * `'none'` stands for entries that opened none (an instant deposit, a transfer). `keys` keeps only
  * entries with one of these keys.
  */
 export interface HistoryFilter {
-  readonly account: number;
+  readonly account: number | readonly number[];
   readonly types?: readonly string[];
   readonly asset?: string;
   readonly fromMs?: number;
@@ -219,11 +220,14 @@ export interface HistoryFilter {
 
 /**
  * A page of history, newest first (by journal id). `beforeId` is the cursor: entries with a
- * smaller id only; `offset` skips that many after it (a venue paging by offset). `balancesOf`
- * asks for each entry's `balancesAfter` over these buckets of the filter's account.
+ * smaller id only; `offset` skips that many after it (a venue paging by offset). `afterId` is the
+ * cursor back: entries with a larger id only, the page then being the `limit` oldest of them
+ * (still listed newest first). `balancesOf` asks for each entry's `balancesAfter` over these
+ * buckets of the filter's account (one account only).
  */
 export interface HistoryPageRequest {
   readonly beforeId?: number;
+  readonly afterId?: number;
   readonly offset?: number;
   readonly limit: number;
   readonly balancesOf?: readonly Bucket[];
@@ -248,6 +252,8 @@ export interface HistoryPage {
   readonly entries: HistoryEntry[];
   /** The cursor (`beforeId`) for the next page, or null when this page reached the oldest match. */
   readonly next: number | null;
+  /** The cursor (`afterId`) for the page before (newer entries), or null when this page holds the newest match (or none). */
+  readonly previous: number | null;
   /** How many entries match the filter in all (without the cursor and offset). */
   readonly total: number;
 }

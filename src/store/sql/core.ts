@@ -148,19 +148,25 @@ export class SqlReads implements StoreReader {
 
   /**
    * An account's history (`LedgerStore.listHistory`): one query for the page (the entries with
-   * their reservation's state, `limit + 1` rows: the extra one says there is more), one for their
-   * postings, one for the count, and with `balancesOf` one for the balances after each entry.
-   * The account's entries are found through `postings_by_account`.
+   * their reservation's state, `limit + 1` rows: the extra one says there is more on the side the
+   * page was read toward), one for their postings, one for the count, when a cursor was given one
+   * look past the page's other end (is there a match beyond it?), and with `balancesOf` one for the
+   * balances after each entry. The account's entries are found through `postings_by_account`.
    */
   async listHistory(filter: HistoryFilter, page: HistoryPageRequest): Promise<HistoryPage> {
     const { where, params } = historyWhere(filter);
-    const cursor = page.beforeId === undefined ? '' : ' AND o.id < ?';
+    const bounds = [...(page.beforeId === undefined ? [] : [page.beforeId]), ...(page.afterId === undefined ? [] : [page.afterId])];
+    const cursor = `${page.beforeId === undefined ? '' : ' AND o.id < ?'}${page.afterId === undefined ? '' : ' AND o.id > ?'}`;
+    // Back from `afterId`: the oldest entries above it are read first, then listed newest first.
+    const back = page.afterId !== undefined;
     const ops = await this.db.all<rows.OperationRow & { r_state: ReservationState | null; r_at: number | null }>(
       `SELECT o.id, o.key, o.hash, o.type, o.at_ms, o.request, r.state AS r_state, r.updated_at_ms AS r_at
-       FROM operations o ${HISTORY_JOIN} WHERE ${where}${cursor} ORDER BY o.id DESC LIMIT ? OFFSET ?`,
-      [...params, ...(page.beforeId === undefined ? [] : [page.beforeId]), page.limit + 1, page.offset ?? 0],
+       FROM operations o ${HISTORY_JOIN} WHERE ${where}${cursor} ORDER BY o.id ${back ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+      [...params, ...bounds, page.limit + 1, page.offset ?? 0],
     );
+    const more = ops.length > page.limit;
     const shown = ops.slice(0, page.limit);
+    if (back) shown.reverse();
     const postings = new Map<number, Posting[]>();
     if (shown.length > 0) {
       const found = await this.db.all<rows.PostingRow>(
@@ -174,8 +180,27 @@ export class SqlReads implements StoreReader {
       }
     }
     const [count] = await this.db.values<[number | string]>(`SELECT count(*) FROM operations o ${HISTORY_JOIN} WHERE ${where}`, params);
-    const last = shown.at(-1);
-    const balances = page.balancesOf === undefined ? undefined : await readBalancesAfter(this.db, filter.account, page.balancesOf, shown.map((op) => op.id), postings);
+    const matchBeyond = async (comparison: '<' | '>', id: number) =>
+      (await this.db.values<[number]>(`SELECT o.id FROM operations o ${HISTORY_JOIN} WHERE ${where} AND o.id ${comparison} ? LIMIT 1`, [...params, id])).length > 0;
+    const newest = shown[0]?.id;
+    const oldest = shown.at(-1)?.id;
+    let next: number | null = null;
+    let previous: number | null = null;
+    if (newest !== undefined && oldest !== undefined) {
+      if (back) {
+        previous = more ? newest : null;
+        next = (await matchBeyond('<', oldest)) ? oldest : null;
+      } else {
+        next = more ? oldest : null;
+        // The first page (no cursor, no offset) holds the newest match by definition: no look needed.
+        const skippedNewer = (page.offset ?? 0) > 0 || (page.beforeId !== undefined && (await matchBeyond('>', newest)));
+        previous = skippedNewer ? newest : null;
+      }
+    }
+    const balances =
+      page.balancesOf === undefined || typeof filter.account !== 'number'
+        ? undefined
+        : await readBalancesAfter(this.db, filter.account, page.balancesOf, shown.map((op) => op.id), postings);
     return {
       entries: shown.map((op) => ({
         entry: rows.toEntry(op, postings.get(op.id) ?? []),
@@ -183,7 +208,8 @@ export class SqlReads implements StoreReader {
         reservationAtMs: op.r_at === null || op.r_at === undefined ? null : Number(op.r_at),
         ...(balances === undefined ? {} : { balancesAfter: balances.get(op.id) ?? new Map<string, bigint>() }),
       })),
-      next: ops.length > page.limit && last ? last.id : null,
+      next,
+      previous,
       total: Number(count?.[0] ?? 0),
     };
   }
@@ -240,8 +266,11 @@ const HISTORY_JOIN = "LEFT JOIN reservations r ON r.id = o.key AND r.kind IN ('d
 function historyWhere(f: HistoryFilter): { where: string; params: SqlParam[] } {
   const list = (values: readonly unknown[]) => values.map(() => '?').join(', ');
   const asset = f.asset === undefined ? '' : ' AND asset = ?';
-  const clauses = [`o.id IN (SELECT operation_id FROM postings WHERE account_id = ?${asset})`];
-  const params: SqlParam[] = [f.account, ...(f.asset === undefined ? [] : [f.asset])];
+  const accounts = typeof f.account === 'number' ? [f.account] : f.account;
+  const clauses = [
+    accounts.length === 0 ? '1 = 0' : `o.id IN (SELECT operation_id FROM postings WHERE account_id ${accounts.length === 1 ? '= ?' : `IN (${list(accounts)})`}${asset})`,
+  ];
+  const params: SqlParam[] = [...accounts, ...(f.asset === undefined ? [] : [f.asset])];
   if (f.types !== undefined) {
     clauses.push(f.types.length === 0 ? '1 = 0' : `o.type IN (${list(f.types)})`);
     params.push(...f.types);

@@ -29,6 +29,7 @@ export async function createBullishContext(port: VenuePort): Promise<BullishCont
       unauthenticated: port.limiter(BULLISH_RATE_LIMITS.unauthenticated),
       authenticated: port.limiter(BULLISH_RATE_LIMITS.authenticated),
       ip: port.limiter(BULLISH_RATE_LIMITS.ip),
+      custody: port.limiter(BULLISH_RATE_LIMITS.custody),
     },
     tokens,
     sessions: new Sessions(tokens, new SessionRevocations(port), port, clock, generation),

@@ -9,6 +9,8 @@ import { createBullishContext } from './context.js';
 import { bullishError, bullishErrorRenderer } from './errors.js';
 import { BULLISH_RATE_LIMITS, BULLISH_STREAM_CAPS, consumeOrRefuse } from './rate-limits.js';
 import { registerAccountRoutes } from './routes-accounts.js';
+import { registerCommandRoutes } from './routes-command.js';
+import { registerHistoryRoutes } from './routes-history.js';
 import { registerPublicRoutes } from './routes-public.js';
 import { registerSessionRoutes } from './routes-session.js';
 import { registerStreamRoute } from './stream.js';
@@ -52,6 +54,8 @@ const bullishApi =
     registerPublicRoutes(app, ctx);
     registerSessionRoutes(app, ctx);
     registerAccountRoutes(app, ctx);
+    registerHistoryRoutes(app, ctx);
+    registerCommandRoutes(app, ctx);
     registerStreamRoute(app, ctx);
   };
 

@@ -14,17 +14,19 @@ export const BULLISH_ERRORS = {
   INVALID_LOGIN: { status: 401, errorCode: 8327, ccxt: 'AuthenticationError' },
   /** Login: BX-NONCE malformed or already used by this key, BX-TIMESTAMP malformed or outside the window. */
   INVALID_NONCE: { status: 401, errorCode: 2035, ccxt: 'InvalidNonce' },
-  /** Bearer token missing, malformed, tampered, expired, logged out, or naming a credential that is gone. Observed on Bullish. */
+  /** Bearer token missing, malformed, tampered, expired, logged out, or naming a credential that is gone; a command's BX-SIGNATURE that does not match. Observed on Bullish. */
   UNAUTHORIZED_COMMAND: { status: 401, errorCode: 6105, ccxt: 'AuthenticationError' },
   /** A tradingAccountId that is not one of the caller's, whether or not it exists. */
   ACCOUNT_DOES_NOT_EXIST: { status: 403, errorCode: 2010, ccxt: 'AuthenticationError' },
+  /** `POST /v2/command` without BX-SIGNATURE. Bullish's documented 400 body. */
+  MISSING_SIGNATURE_HEADER: { status: 400, errorCode: 6029, ccxt: 'ExchangeError' },
   /** A missing, malformed or repeated parameter, an oversized query, an unreadable body. */
   BAD_INCOMING_REQUEST: { status: 400, errorCode: 2001, ccxt: 'BadRequest' },
   /** An asset symbol the venue does not list. Observed on Bullish (as a 400 there; 404 here, as the OpenAPI lists). */
   INVALID_SYMBOL: { status: 404, errorCode: 28004, ccxt: 'BadSymbol' },
   /** No route for this method and path under /trading-api. */
   UNKNOWN_REQUEST_TYPE: { status: 404, errorCode: 2016, ccxt: 'BadRequest' },
-  /** An operation that would overdraw (no read route can produce it; mapped for completeness). */
+  /** A transfer command that would overdraw the account it moves from. */
   INSUFFICIENT_BALANCE: { status: 400, errorCode: 3001, ccxt: 'InsufficientFunds' },
   /** A rate limit was exceeded. Bullish's documented body; ccxt raises a plain ExchangeError for it. */
   RATE_LIMIT_EXCEEDED: { status: 429, errorCode: 96000, ccxt: 'ExchangeError' },

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { VenueApiDoc, VenueOperationDoc } from '../shared/openapi-doc.js';
+import { TransferCommandBody } from './routes-command.js';
 
 /** Bullish's trading API as documented in /openapi.json (docs/venues/bullish.md has the behaviour). */
 
@@ -9,6 +10,24 @@ const LOGIN = ['bullishPublicKey', 'bullishSignature', 'bullishTimestamp', 'bull
 const TradingAccountQuery = Type.Object({
   tradingAccountId: Type.String({ pattern: '^[1-9][0-9]{0,19}$', description: 'One of the caller\'s trading account ids (required)' }),
 });
+
+const ISO = 'ISO 8601 UTC with milliseconds, e.g. 2025-05-20T01:01:01.000Z';
+const MS = 'Milliseconds since the epoch';
+/** Bullish's pagination and createdAt filters (docs/venues/bullish.md, History). */
+const pagingAndWindow = {
+  _pageSize: Type.Optional(Type.String({ enum: ['5', '25', '50', '100'], description: 'Rows per page (default 25)' })),
+  _nextPage: Type.Optional(Type.String({ description: 'Cursor to the older page, from links.next' })),
+  _previousPage: Type.Optional(Type.String({ description: 'Cursor to the newer page, from links.previous' })),
+  _metaData: Type.Optional(Type.String({ enum: ['true', 'false'], description: 'true: the wrapped form with links' })),
+  'createdAtDatetime[gte]': Type.Optional(Type.String({ description: ISO })),
+  'createdAtDatetime[lte]': Type.Optional(Type.String({ description: ISO })),
+  'createdAtDatetime[gt]': Type.Optional(Type.String({ description: ISO })),
+  'createdAtDatetime[lt]': Type.Optional(Type.String({ description: ISO })),
+  'createdAtTimestamp[gte]': Type.Optional(Type.String({ description: MS })),
+  'createdAtTimestamp[lte]': Type.Optional(Type.String({ description: MS })),
+  'createdAtTimestamp[gt]': Type.Optional(Type.String({ description: MS })),
+  'createdAtTimestamp[lt]': Type.Optional(Type.String({ description: MS })),
+};
 
 const op = (operationId: string, summary: string, security: readonly string[], refusals: readonly number[], extra: Partial<VenueOperationDoc> = {}): VenueOperationDoc => ({
   operationId,
@@ -29,6 +48,12 @@ export const BULLISH_OPENAPI: VenueApiDoc = {
     bullishSignature: { type: 'apiKey', in: 'header', name: 'BX-SIGNATURE', description: 'hex HMAC-SHA256 of timestamp + nonce + GET + /trading-api/v1/users/hmac/login' },
     bullishTimestamp: { type: 'apiKey', in: 'header', name: 'BX-TIMESTAMP', description: 'Milliseconds since the epoch, within 30 s' },
     bullishNonce: { type: 'apiKey', in: 'header', name: 'BX-NONCE', description: 'A number used once per key' },
+    bullishCommandSignature: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'BX-SIGNATURE',
+      description: 'A command\'s signature: hex HMAC-SHA256 of the hex SHA-256 of timestamp + nonce + POST + /trading-api/v2/command + the body as sent',
+    },
   },
   errorSchema: Type.Object(
     { message: Type.String(), errorCode: Type.Integer(), errorCodeName: Type.String(), raw: Type.Null() },
@@ -61,6 +86,32 @@ export const BULLISH_OPENAPI: VenueApiDoc = {
       path: '/trading-api/v1/accounts/asset/{symbol}',
       params: Type.Object({ symbol: Type.String({ pattern: '^[A-Z0-9]{1,20}$', description: 'Asset symbol, e.g. BTC' }) }),
       querystring: TradingAccountQuery,
+    }),
+    'GET /trading-api/v1/wallets/transactions': op(
+      'bullishCustodyTransactions',
+      "The user's deposits and withdrawals across its trading accounts, newest first, wrapped with links and totalCount",
+      JWT,
+      [400, 401],
+      {
+        querystring: Type.Object({
+          ...pagingAndWindow,
+          symbol: Type.Optional(Type.String({ description: 'Only this asset' })),
+          direction: Type.Optional(Type.String({ enum: ['DEPOSIT', 'WITHDRAWAL'] })),
+          status: Type.Optional(Type.String({ enum: ['PENDING', 'COMPLETE', 'CANCELLED', 'FAILED'] })),
+        }),
+      },
+    ),
+    'GET /trading-api/v1/history/transfer': op('bullishTransferHistory', 'Transfers in and out of one trading account, newest first (a bare array; wrapped with _metaData=true)', JWT, [400, 401, 403], {
+      querystring: Type.Object({
+        ...pagingAndWindow,
+        tradingAccountId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,19}$', description: 'Required when the user has several trading accounts' })),
+        status: Type.Optional(Type.String({ enum: ['CLOSED', 'OPEN', 'REJECTED'], description: 'Default CLOSED' })),
+        requestId: Type.Optional(Type.String({ description: 'Only this transfer' })),
+        assetSymbol: Type.Optional(Type.String({ description: 'Only this asset' })),
+      }),
+    }),
+    'POST /trading-api/v2/command': op('bullishCommand', 'Command entry: V2TransferAsset moves an asset between two of the caller\'s trading accounts (signed: BX-TIMESTAMP, BX-NONCE, BX-SIGNATURE over the body)', [...JWT, 'bullishCommandSignature', 'bullishTimestamp', 'bullishNonce'], [400, 401, 403, 404, 413, 415], {
+      body: TransferCommandBody,
     }),
     'GET /trading-api/v1/private-data': op(
       'bullishPrivateData',

@@ -14,6 +14,8 @@ export const BULLISH_RATE_LIMITS = {
   unauthenticated: { name: 'bullish.unauthenticated', points: 50, durationMs: 1_000 },
   authenticated: { name: 'bullish.authenticated', points: 50, durationMs: 1_000 },
   ip: { name: 'bullish.ip', points: 500, durationMs: 10_000, blockMs: 60_000 },
+  /** The custody endpoints (`/v1/wallets/*`), per IP: Bullish documents 40 requests per minute across them. */
+  custody: { name: 'bullish.custody', points: 40, durationMs: 60_000 },
   /** Commands on the private-data WebSocket (subscribe, keepalivePing), per user: Bullish documents none; chosen as the REST category's 50/s. */
   wsCommands: { name: 'bullish.ws-commands', points: 50, durationMs: 1_000 },
 } as const satisfies Record<string, RateLimitRule>;
@@ -32,6 +34,7 @@ export interface BullishLimiters {
   readonly unauthenticated: RateLimiter;
   readonly authenticated: RateLimiter;
   readonly ip: RateLimiter;
+  readonly custody: RateLimiter;
 }
 
 /** The `x-ratelimit-*` headers for a verdict. `reset` is the epoch millisecond at which the window (or block) ends. */

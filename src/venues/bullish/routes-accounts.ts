@@ -11,8 +11,8 @@ import { renderAssetAccount, renderTradingAccount } from './render.js';
 import * as S from './schemas.js';
 
 /** A decimal id without leading zeros, as Bullish writes numeric ids. */
-const TRADING_ACCOUNT_ID = /^[1-9][0-9]{0,19}$/;
-const ASSET_SYMBOL = /^[A-Z0-9]{1,20}$/;
+export const TRADING_ACCOUNT_ID = /^[1-9][0-9]{0,19}$/;
+export const ASSET_SYMBOL = /^[A-Z0-9]{1,20}$/;
 
 /** `tradingAccountId` from the query: required, one value, a decimal id. Other parameters are ignored (ccxt sends `code`). */
 function readTradingAccountId(query: unknown): string {
