@@ -14,7 +14,9 @@ import { BITGET_ERRORS, bitgetError, type BitgetErrorName } from '../../src/venu
 /**
  * The ccxt class each refusal is meant to raise. Typed by the catalogue, so a new code does not
  * compile until it says what a ccxt user sees. ExchangeError where ccxt maps nothing (40034,
- * 40084, 00001, 20001, 01001, 01002, 40028, 42017) or maps the code to ExchangeError itself (40015, Bitget's "system is abnormal").
+ * 40084, 00001, 20001, 01001, 01002, 40028, 42017) or maps the code to ExchangeError itself (40015,
+ * Bitget's "system is abnormal"; 40401, a path assetbook does not serve: ccxt has no Bitget code
+ * for NotSupported, this is its parent).
  */
 const CCXT_CLASS: Record<BitgetErrorName, string> = {
   accessKeyEmpty: 'AuthenticationError',
@@ -34,6 +36,7 @@ const CCXT_CLASS: Record<BitgetErrorName, string> = {
   apiKeyUnknown: 'AuthenticationError',
   classicAccount: 'ExchangeError',
   notFound: 'BadRequest',
+  notServed: 'ExchangeError',
   insufficientBalance: 'InsufficientFunds',
   windowTooLong: 'ExchangeError',
   startAfterEnd: 'ExchangeError',

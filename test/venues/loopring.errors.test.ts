@@ -26,6 +26,8 @@ const SDK_NAME: Record<LoopringErrorName, string> = {
   // The venue documents no body for a rate limit, and a bug has no code of its own: both are the generic code.
   tooManyRequests: 'Unknown_Error',
   internal: 'Unknown_Error',
+  // Nor does a path the venue has and assetbook does not serve (the SDK's NOT_SUPPORT_ERROR is its own wallet code).
+  notServed: 'Unknown_Error',
 };
 
 const NAMES = Object.keys(LOOPRING_ERRORS) as LoopringErrorName[];
@@ -39,9 +41,10 @@ describe('loopring error catalogue', () => {
     });
   }
 
-  test('every refusal but the rate limit (429) and a bug (500) is HTTP 400, the only error status the SDK resolves instead of throwing', () => {
+  test('every refusal but the rate limit (429), a bug (500) and an unserved path (501) is HTTP 400, the only error status the SDK resolves instead of throwing', () => {
+    const thrown: Partial<Record<LoopringErrorName, number>> = { tooManyRequests: 429, internal: 500, notServed: 501 };
     for (const name of NAMES) {
-      const expected = name === 'tooManyRequests' ? 429 : name === 'internal' ? 500 : 400;
+      const expected = thrown[name] ?? 400;
       assert.equal(LOOPRING_ERRORS[name].status, expected, name);
     }
   });

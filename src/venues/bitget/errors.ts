@@ -1,11 +1,12 @@
 import type { LedgerError } from '../../ledger/errors.js';
 import { VenueError, type VenueErrorRenderer } from '../shared/venue-error.js';
 import type { LedgerErrorMap } from '../venue.js';
+import { BITGET_VENUE_PATHS } from './unserved.js';
 
 /**
  * Bitget's error catalogue as assetbook uses it: every code this dialect can send, with the HTTP
  * status and the message. Codes and messages are the venue's (api-doc/spot/error-code/restapi);
- * the status is 400 for every refusal, as the venue answers, except the two noted. The ccxt
+ * the status is 400 for every refusal, as the venue answers, except where noted. The ccxt
  * exception each code raises is listed in docs/venues/bitget.md and checked by the tests.
  */
 export const BITGET_ERRORS = {
@@ -26,6 +27,13 @@ export const BITGET_ERRORS = {
   apiKeyUnknown: { code: '40037', status: 400, msg: 'Apikey does not exist' },
   classicAccount: { code: '40084', status: 400, msg: 'You are in Classic Account mode, and the Unified Account API is not supported at this time' },
   notFound: { code: '40404', status: 404, msg: 'Request URL NOT FOUND' },
+  /**
+   * A path the venue has that assetbook does not serve (unserved.ts). ccxt maps no Bitget code to
+   * NotSupported; 40401 ("The operation cannot be performed" in ccxt's table) raises ExchangeError,
+   * NotSupported's parent, which reads neither as the caller's mistake (BadRequest, what 40404
+   * raises) nor as an outage worth retrying (ExchangeNotAvailable). 501: HTTP's "not implemented".
+   */
+  notServed: { code: '40401', status: 501, msg: 'assetbook does not serve {0}' },
   insufficientBalance: { code: '43012', status: 400, msg: 'Insufficient balance' },
   windowTooLong: { code: '00001', status: 400, msg: 'startTime and endTime interval cannot be greater than {0} days' },
   startAfterEnd: { code: '20001', status: 400, msg: 'startTime should be less than endTime' },
@@ -81,6 +89,6 @@ const LEDGER_ERRORS: LedgerErrorMap<(error: LedgerError) => VenueError> = {
 export const bitgetErrorRenderer: VenueErrorRenderer = {
   ledger: (error) => LEDGER_ERRORS[error.code](error),
   badRequest: (message) => bitgetError('parameterInvalid', message),
-  notFound: () => bitgetError('notFound'),
+  notFound: (method, path) => (BITGET_VENUE_PATHS.has(method, path) ? bitgetError('notServed', `${method} ${path}`) : bitgetError('notFound')),
   internal: () => bitgetError('internal'),
 };

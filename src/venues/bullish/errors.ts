@@ -1,6 +1,7 @@
 import type { LedgerError } from '../../ledger/errors.js';
 import { VenueError, type VenueErrorRenderer } from '../shared/venue-error.js';
 import type { LedgerErrorMap } from '../venue.js';
+import { BULLISH_VENUE_PATHS } from './unserved.js';
 
 /**
  * Every refusal the Bullish dialect sends, in Bullish's error body
@@ -26,6 +27,8 @@ export const BULLISH_ERRORS = {
   INVALID_SYMBOL: { status: 404, errorCode: 28004, ccxt: 'BadSymbol' },
   /** No route for this method and path under /trading-api. */
   UNKNOWN_REQUEST_TYPE: { status: 404, errorCode: 2016, ccxt: 'BadRequest' },
+  /** A path Bullish has that assetbook does not serve (unserved.ts). Bullish's "Unsupported operation" code; 501, HTTP's "not implemented". */
+  UNSUPPORTED_OPERATION: { status: 501, errorCode: 8318, ccxt: 'NotSupported' },
   /** A transfer command that would overdraw the account it moves from. */
   INSUFFICIENT_BALANCE: { status: 400, errorCode: 3001, ccxt: 'InsufficientFunds' },
   /** A rate limit was exceeded. Bullish's documented body; ccxt raises a plain ExchangeError for it. */
@@ -92,6 +95,9 @@ export const bullishErrorRenderer: VenueErrorRenderer = {
     // Keep Fastify's precise status (413 too large, 415 wrong content type); the body stays Bullish's.
     return status === refusal.status ? refusal : new VenueError(status, refusal.body, message);
   },
-  notFound: (method, path) => bullishError('UNKNOWN_REQUEST_TYPE', `No route ${method} ${path}`),
+  notFound: (method, path) =>
+    BULLISH_VENUE_PATHS.has(method, path)
+      ? bullishError('UNSUPPORTED_OPERATION', `assetbook does not serve ${method} ${path}`)
+      : bullishError('UNKNOWN_REQUEST_TYPE', `No route ${method} ${path}`),
   internal: () => bullishError('UNKNOWN_ERROR', 'Internal error'),
 };

@@ -1,14 +1,15 @@
 import type { LedgerError } from '../../ledger/errors.js';
 import { VenueError, type VenueErrorRenderer } from '../shared/venue-error.js';
 import type { LedgerErrorMap } from '../venue.js';
+import { LOOPRING_VENUE_PATHS } from './unserved.js';
 
 /**
  * Loopring's error catalogue as assetbook uses it: every code this dialect can send. Codes and
  * messages are the venue's (DEX API v3 docs, and the SDK's `LoopringErrorCode`). Every refusal
  * is HTTP 400 with `{"resultInfo":{"code","message"}}`, because the SDK accepts only 2xx and 400
- * and turns any other status into a thrown HTTP error; the two exceptions are the rate limit
- * (429, whose body the venue does not document) and a bug (500). docs/venues/loopring.md lists
- * when each is sent.
+ * and turns any other status into a thrown HTTP error; the exceptions are the rate limit (429,
+ * whose body the venue does not document), a bug (500) and a path assetbook does not serve (501),
+ * where a thrown error is the point. docs/venues/loopring.md lists when each is sent.
  */
 export const LOOPRING_ERRORS = {
   unknown: { code: 100000, status: 400, message: 'Unknown error' },
@@ -23,6 +24,11 @@ export const LOOPRING_ERRORS = {
   emptyOwner: { code: 107001, status: 400, message: 'Owner/User cannot be empty' },
   tooManyRequests: { code: 100000, status: 429, message: 'Too many requests' },
   internal: { code: 100000, status: 500, message: 'Unknown error' },
+  /**
+   * A path the venue has that assetbook does not serve (unserved.ts): 501, so that the SDK throws
+   * (it resolves a 400's `resultInfo` as if it were the answer) with the body still telling why.
+   */
+  notServed: { code: 100000, status: 501, message: 'Unknown error' },
 } as const;
 
 export type LoopringErrorName = keyof typeof LOOPRING_ERRORS;
@@ -66,6 +72,9 @@ export const loopringErrorRenderer: VenueErrorRenderer = {
   ledger: (error) => LEDGER_ERRORS[error.code](error),
   // Always 400, whatever status Fastify chose (415, 413...): the SDK throws on anything else.
   badRequest: (message) => loopringError('invalidParameter', message),
-  notFound: (method, path) => loopringError('unknown', `assetbook serves no ${method} ${path.slice(0, 200)}`),
+  notFound: (method, path) =>
+    LOOPRING_VENUE_PATHS.has(method, path)
+      ? loopringError('notServed', `assetbook does not serve ${method} ${path}`)
+      : loopringError('unknown', `assetbook serves no ${method} ${path.slice(0, 200)}`),
   internal: () => loopringError('internal'),
 };
