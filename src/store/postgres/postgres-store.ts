@@ -2,13 +2,14 @@ import type postgres from 'postgres';
 import { LedgerError } from '../../ledger/errors.js';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
-import { balanceKeyId, type BalanceDelta, type BalanceKey, type BalanceWrite, type JournalNotice, type JournalPage, type LedgerStore, type LockOptions, type NewOperation, type StoreScans, type StoreTx, type StopWatching } from '../store.js';
+import { balanceKeyId, type BalanceDelta, type BalanceKey, type BalanceWrite, type JournalNotice, type JournalPage, type LedgerDump, type LedgerStore, type LockOptions, type NewOperation, type StoreScans, type StoreTx, type StopWatching } from '../store.js';
 import { SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, systemBookBeyondLimit } from '../sql/core.js';
 import { POSTGRES_ADAPTER, PostgresRunner, boundary, connect, guarded, migratePostgres, type Sql } from './adapter.js';
 import { isDeadlock, isRetryable } from './errors.js';
 import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
 import { CommitAnnouncer, journalChannel, listSettledJournal, resetPayload, SETTLE_MAX_WAIT_MS, watchChannel, type GapPassed, type SettleOptions } from './journal-feed.js';
 import { BooksMissing, columnsOf, insertBooks } from './books.js';
+import { dumpTables, loadTables } from '../sql/snapshot.js';
 
 export { connect } from './adapter.js';
 
@@ -566,8 +567,32 @@ export class PostgresStore extends SqlReads implements LedgerStore {
 
   /** One TRUNCATE of every ledger table, with the journal's guard lifted for this transaction only. */
   async reset(): Promise<void> {
+    await this.replaceLedger(async () => 0);
+  }
+
+  /** One REPEATABLE READ, read-only transaction: every table as of one committed state. */
+  async dump(): Promise<LedgerDump> {
+    return (await guarded(this.sql.begin('isolation level repeatable read read only', (tx) => dumpTables(new PostgresRunner(tx as unknown as Sql), POSTGRES_ADAPTER)))) as LedgerDump;
+  }
+
+  /** A reset and the dump's rows in one transaction; the journal's identity then continues after the dump's newest id. */
+  async restore(dump: LedgerDump): Promise<void> {
+    await this.replaceLedger(async (tx) => {
+      await loadTables(new PostgresRunner(tx), POSTGRES_ADAPTER, dump);
+      await tx`SELECT setval(pg_get_serial_sequence('operations', 'id'), max(id)) FROM operations HAVING count(*) > 0`;
+      return dump.entries.at(-1)?.id ?? 0;
+    });
+  }
+
+  /**
+   * One transaction under the catalog lock: the reset count bumped, every ledger table truncated
+   * with the journal's guard lifted, `fill` run (it resolves the journal's newest id), and other
+   * instances told at commit.
+   */
+  private async replaceLedger(fill: (tx: Sql) => Promise<number>): Promise<void> {
     await guarded(
-      this.sql.begin(async (tx) => {
+      this.sql.begin(async (begun) => {
+        const tx = begun as unknown as Sql;
         await tx`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE.catalog}, 0)`;
         // Counted before the tables are emptied, under the same transaction: an instance's cached
         // assets and accounts are of the count before (PgTx.catalogEpoch).
@@ -575,8 +600,10 @@ export class PostgresStore extends SqlReads implements LedgerStore {
           ON CONFLICT (name) DO UPDATE SET value = (settings.value::bigint + 1)::text`;
         await tx`SELECT set_config('assetbook.resetting', 'on', true)`;
         await tx`TRUNCATE ${tx(POSTGRES_LEDGER_TABLES as unknown as string[])} RESTART IDENTITY`;
+        await tx`SELECT set_config('assetbook.resetting', 'off', true)`;
+        const head = await fill(tx);
         // Delivered at commit, to every instance's journal watcher but this store's own.
-        await tx`SELECT pg_notify(${this.journalChannel}, ${resetPayload(this.tag)})`;
+        await tx`SELECT pg_notify(${this.journalChannel}, ${resetPayload(this.tag, head)})`;
       }),
     );
   }

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
 import { Mutex } from '../mutex.js';
-import { balanceKeyId, type BalanceKey, type BalanceWrite, type JournalNotice, JournalPage, LedgerStore, NewOperation, StoreScans, StoreTx, StopWatching } from '../store.js';
+import { balanceKeyId, type BalanceKey, type BalanceWrite, type JournalNotice, JournalPage, LedgerDump, LedgerStore, NewOperation, StoreScans, StoreTx, StopWatching } from '../store.js';
+import { dumpTables, loadTables } from '../sql/snapshot.js';
 import { BALANCES_OF_ACCOUNT, SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, toBalances, type BalanceValues } from '../sql/core.js';
 import { atBoundary } from '../sql/errors.js';
 import { SQLITE_ADAPTER, SqliteRunner, migrateSqlite } from './adapter.js';
@@ -246,13 +247,46 @@ export class SqliteStore extends SqlReads implements LedgerStore {
   }
 
   async reset(): Promise<void> {
+    await this.replaceLedger(async () => {});
+  }
+
+  /** The ledger's tables in one read snapshot: the reader's WAL snapshot, or the one connection of ':memory:' between writes. */
+  async dump(): Promise<LedgerDump> {
+    if (this.sharedConnection) return this.writes.run(() => dumpTables(this.writerQueries, SQLITE_ADAPTER));
+    try {
+      this.reader.exec('BEGIN');
+      try {
+        return await dumpTables(this.db, SQLITE_ADAPTER);
+      } finally {
+        this.reader.exec('COMMIT');
+      }
+    } catch (error) {
+      throw atBoundary(classifySqliteError, error);
+    }
+  }
+
+  async restore(dump: LedgerDump): Promise<void> {
+    await this.replaceLedger(() => loadTables(this.writerQueries, SQLITE_ADAPTER, dump));
+  }
+
+  /**
+   * One write transaction: the journal's guard dropped, every ledger table emptied, `fill` run,
+   * the guard put back. Dropped triggers come back with a rollback too (SQLite's DDL is transactional).
+   */
+  private async replaceLedger(fill: () => Promise<void>): Promise<void> {
     await this.writes.run(async () => {
       try {
-        this.writer.transaction(() => {
+        this.writer.exec('BEGIN IMMEDIATE');
+        try {
           for (const name of APPEND_ONLY_TRIGGER_NAMES) this.writer.exec(`DROP TRIGGER ${name}`);
           for (const table of SQLITE_LEDGER_TABLES) this.writer.exec(`DELETE FROM ${table}`);
+          await fill();
           this.writer.exec(APPEND_ONLY_TRIGGERS);
-        })();
+          this.writer.exec('COMMIT');
+        } catch (error) {
+          if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+          throw error;
+        }
       } catch (error) {
         throw atBoundary(classifySqliteError, error);
       }
