@@ -75,6 +75,11 @@ async function completeVenueFacts(store: LedgerStore, venues: readonly VenueDial
 const KEY_CHECK_SETTING = 'secret_key_check';
 const KEY_CHECK_TEXT = 'assetbook secret key check v1';
 
+/** Which secret key `keyring` holds, as a keyed hash of a fixed text: what the store records, and what a snapshot carries. */
+export const secretKeyCheck = (keyring: Keyring): string => keyring.hash(KEY_CHECK_TEXT);
+/** Whether `keyring` holds the secret key `check` was made with. */
+export const holdsSecretKey = (keyring: Keyring, check: string): boolean => keyring.matches(KEY_CHECK_TEXT, check);
+
 export async function openStore(config: Config, log?: Logger): Promise<LedgerStore> {
   if (isPostgresUrl(config.db)) {
     try {
