@@ -157,6 +157,9 @@ export function runSnapshotSuite(engine: string, openEmpty: () => Promise<Ledger
     await ledger.restore({ assets: [], users: [], accounts: [], identities: [], credentials: [], entries: [], balances: [], reservations: [] });
     assert.deepEqual(await store.listUsers(), []);
     assert.equal(await store.journalHead(), 0);
+    // A catalog without a journal: the first entry after it is #1, as after a reset.
+    await ledger.restore({ ...dump, entries: [], balances: [], reservations: [] });
+    assert.equal((await ledger.apply({ key: 'first', type: 'deposit', account: ids.bob, asset: 'BTC', amount: '1' })).entry.id, 1);
     await ledger.restore(dump);
     assert.equal(await store.getSetting('installation.thing'), 'kept');
     assert.equal(await store.claimNonce('s', 'n1', AT_MS + 60_000, AT_MS), false, 'a nonce used before the restore is still used');
