@@ -106,7 +106,7 @@ async function withSchema<T>(url: string, fn: (schemaUrl: string) => Promise<T>)
 async function postgresVersion(url: string): Promise<string> {
   const sql = postgres(url, { onnotice: () => {} });
   try {
-    const [row] = await sql<{ v: string }[]>`SHOW server_version`;
+    const [row] = await sql<{ v: string }[]>`SELECT current_setting('server_version') AS v`;
     return row?.v ?? 'unknown';
   } finally {
     await sql.end();

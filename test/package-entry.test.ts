@@ -35,10 +35,12 @@ test('the node:test example runs against the package entry and passes: a deposit
   assert.match(run.stdout, /^# fail 0$/m, run.stdout);
 });
 
-test('docs/testing-with-assetbook.md shows that very file as its node:test example', () => {
+test('docs/testing-with-assetbook.md shows the example files as they are: node:test (run above), vitest and jest', () => {
   const doc = readFileSync(join(ROOT, 'docs', 'testing-with-assetbook.md'), 'utf8');
-  const example = readFileSync(join(ROOT, EXAMPLE), 'utf8');
-  assert.ok(doc.includes(`\`\`\`js\n${example}\`\`\``), `the doc's node:test block must be ${EXAMPLE} as it is`);
+  for (const [file, language] of [[EXAMPLE, 'js'], ['examples/testing/vitest.test.ts', 'ts'], ['examples/testing/jest.test.mjs', 'js']] as const) {
+    const example = readFileSync(join(ROOT, file), 'utf8');
+    assert.ok(doc.includes(`\`\`\`${language}\n${example}\`\`\``), `the doc must show ${file} as it is`);
+  }
 });
 
 test("the package's types: a TypeScript suite compiles against dist/index.d.ts, and a number for an amount does not", () => {
