@@ -132,11 +132,19 @@ export class SqliteStore extends SqlReads implements LedgerStore {
   private readonly sharedConnection: boolean;
 
   private closed = false;
+  /**
+   * A third connection, opened at the first snapshot or dump, for their long read transactions:
+   * on the reader, every hot read would see the transaction's snapshot until it ended (a client
+   * would not read its own write, and the read cache would keep the stale body). One at a time.
+   */
+  private scanner: SqliteRunner | null = null;
+  private readonly scans = new Mutex();
 
   private constructor(
     writer: Database.Database,
     reader: Database.Database,
     private readonly watchIntervalMs: number,
+    private readonly options: SqliteStoreOptions,
   ) {
     const sharedConnection = writer === reader;
     const writes = new Mutex();
@@ -156,7 +164,7 @@ export class SqliteStore extends SqlReads implements LedgerStore {
     migrateSqlite(writer);
     const reader = options.path === ':memory:' ? writer : connect(options);
     if (reader !== writer) reader.pragma('query_only = ON');
-    return new SqliteStore(writer, reader, options.watchIntervalMs ?? SQLITE_WATCH_INTERVAL_MS);
+    return new SqliteStore(writer, reader, options.watchIntervalMs ?? SQLITE_WATCH_INTERVAL_MS, options);
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -232,18 +240,30 @@ export class SqliteStore extends SqlReads implements LedgerStore {
   }
 
   /** A read transaction on the reader connection is a WAL snapshot; ':memory:' has one connection, so it waits for writes instead. */
-  async snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T> {
-    if (this.sharedConnection) return this.writes.run(() => fn(scansOver(this.writerQueries)));
-    try {
-      this.reader.exec('BEGIN');
+  snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T> {
+    return this.inReadSnapshot((db) => fn(scansOver(db)));
+  }
+
+  /**
+   * `fn` over one read transaction (a WAL snapshot) on the scanning connection; a ':memory:'
+   * store has one connection, so it runs between writes instead.
+   */
+  private async inReadSnapshot<T>(fn: (db: SqliteRunner) => Promise<T>): Promise<T> {
+    if (this.sharedConnection) return this.writes.run(() => fn(this.writerQueries));
+    return this.scans.run(async () => {
       try {
-        return await fn(scansOver(this.db));
-      } finally {
-        this.reader.exec('COMMIT');
+        this.scanner ??= scanningRunner(this.options);
+        const db = this.scanner.db;
+        db.exec('BEGIN');
+        try {
+          return await fn(this.scanner);
+        } finally {
+          db.exec('COMMIT');
+        }
+      } catch (error) {
+        throw atBoundary(classifySqliteError, error);
       }
-    } catch (error) {
-      throw atBoundary(classifySqliteError, error);
-    }
+    });
   }
 
   async reset(): Promise<void> {
@@ -251,18 +271,8 @@ export class SqliteStore extends SqlReads implements LedgerStore {
   }
 
   /** The ledger's tables in one read snapshot: the reader's WAL snapshot, or the one connection of ':memory:' between writes. */
-  async dump(): Promise<LedgerDump> {
-    if (this.sharedConnection) return this.writes.run(() => dumpTables(this.writerQueries, SQLITE_ADAPTER));
-    try {
-      this.reader.exec('BEGIN');
-      try {
-        return await dumpTables(this.db, SQLITE_ADAPTER);
-      } finally {
-        this.reader.exec('COMMIT');
-      }
-    } catch (error) {
-      throw atBoundary(classifySqliteError, error);
-    }
+  dump(): Promise<LedgerDump> {
+    return this.inReadSnapshot((db) => dumpTables(db, SQLITE_ADAPTER));
   }
 
   async restore(dump: LedgerDump): Promise<void> {
@@ -316,10 +326,18 @@ export class SqliteStore extends SqlReads implements LedgerStore {
   async close(): Promise<void> {
     await this.writes.run(async () => {
       this.closed = true;
+      await this.scans.run(async () => this.scanner?.db.close());
       if (this.reader !== this.writer) this.reader.close();
       this.writer.close();
     });
   }
+}
+
+/** The connection scans and dumps read on: read-only, like the reader. */
+function scanningRunner(options: SqliteStoreOptions): SqliteRunner {
+  const db = connect(options);
+  db.pragma('query_only = ON');
+  return new SqliteRunner(db);
 }
 
 function connect(options: SqliteStoreOptions): Database.Database {
