@@ -1,5 +1,6 @@
 import { LedgerError } from '../ledger/errors.js';
-import { holdsSecretKey, secretKeyCheck, type Runtime } from '../server/runtime.js';
+import { holdsSecretKey, secretKeyCheck } from '../credentials/key-check.js';
+import type { Runtime } from '../server/runtime.js';
 import { readSnapshotFile, snapshotFile } from './file.js';
 import type { RestoreResult, SnapshotFile } from './format.js';
 
