@@ -7,6 +7,7 @@ import { journalCommand } from './journal.js';
 import { serveCommand } from './serve.js';
 import { CliError } from './shared.js';
 import { resetCommand } from './start-over.js';
+import { snapshotCommand } from './snapshot.js';
 
 const program = new Command('assetbook')
   .description('An exact double-entry ledger served through wire-compatible exchange balance APIs')
@@ -18,6 +19,7 @@ serveCommand(program);
 storeCommands(program);
 journalCommand(program);
 resetCommand(program);
+snapshotCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -44,11 +44,14 @@ export interface LedgerEntryEvent {
 }
 
 /**
- * The journal was emptied (`Ledger.reset` here or on another instance): positions restart at 0,
- * and the events after this one are the new journal's, from its first entry.
+ * The journal was emptied (`Ledger.reset` here or on another instance), or replaced by a restored
+ * one (`Ledger.restore`): positions restart after `position` (0 for an emptied journal, the
+ * restored journal's newest entry otherwise), and the events after this one are the new journal's
+ * entries after it.
  */
 export interface LedgerResetEvent {
   readonly type: 'reset';
+  readonly position: number;
 }
 
 export type LedgerEvent = LedgerEntryEvent | LedgerResetEvent;
@@ -118,6 +121,8 @@ export class LedgerEvents {
   private last: { readonly id: number; readonly key: string; readonly atMs: number } | null = null;
   /** Bumped by every reset (and stop): reads started before it are dropped. */
   private generation = 0;
+  /** Where positions restart at the last reset: 0, or a restored journal's newest entry. */
+  private base = 0;
   private startup: Promise<void> | null = null;
   private stopWatching: StopWatching | null = null;
   private tailing = false;
@@ -181,9 +186,9 @@ export class LedgerEvents {
     if (entries === null || entries.length > 0) this.poke();
   }
 
-  /** The ledger calls this after it emptied the store. */
-  reset(): void {
-    if (this.active) this.resetFeed();
+  /** The ledger calls this after it emptied the store (`position` 0) or replaced its journal by one whose newest entry is `position`. */
+  reset(position = 0): void {
+    if (this.active) this.resetFeed(position);
   }
 
   async close(): Promise<void> {
@@ -238,17 +243,18 @@ export class LedgerEvents {
   }
 
   private notice(notice: JournalNotice): void {
-    if (notice.kind === 'reset') return this.resetFeed();
+    if (notice.kind === 'reset') return this.resetFeed(notice.position ?? 0);
     if (notice.kind === 'commit' && notice.position <= this.tail) return;
     if (notice.kind === 'unknown') this.checkReset = true;
     this.poke();
   }
 
-  private resetFeed(): void {
+  private resetFeed(position = 0): void {
     this.generation += 1;
-    this.tail = 0;
+    this.base = position;
+    this.tail = position;
     this.recent = [];
-    this.recentFrom = 0;
+    this.recentFrom = position;
     this.last = null;
     this.asOf.clear();
     this.checkReset = false;
@@ -338,8 +344,8 @@ export class LedgerEvents {
         while (!sub.closed) {
           if (sub.generation !== this.generation) {
             sub.generation = this.generation;
-            sub.position = 0;
-            if (!(await sub.deliver({ type: 'reset' }))) return;
+            sub.position = this.base;
+            if (!(await sub.deliver({ type: 'reset', position: this.base }))) return;
             continue;
           }
           const batch = await this.nextFor(sub);

@@ -1,4 +1,4 @@
-import type { LedgerStore, StoreTx } from '../store/store.js';
+import type { LedgerDump, LedgerStore, StoreTx } from '../store/store.js';
 import { CatalogCache, withCatalog } from './catalog-cache.js';
 import { CommitRecorder } from './commit-recorder.js';
 import { LedgerError, assert } from './errors.js';
@@ -229,13 +229,41 @@ export class Ledger {
 
   /** Empties the store (sandbox use). */
   async reset(): Promise<void> {
+    this.forgetCatalog();
     await this.store.reset();
+    this.replaced(0);
+  }
+
+  /** Every row of the ledger as one committed state: what `restore` takes back (a snapshot's content). */
+  dump(): Promise<LedgerDump> {
+    return this.store.dump();
+  }
+
+  /**
+   * Replaces the whole ledger with `dump` (sandbox use) in one transaction, and then treats it as
+   * a reset does: caches of this process forgotten, every read version bumped, event subscribers
+   * told `reset`, after which their events are those of entries committed after the dump's newest.
+   * The caller checks the dump's consistency first (the snapshot file's reader does).
+   */
+  async restore(dump: LedgerDump): Promise<void> {
+    this.forgetCatalog();
+    await this.store.restore(dump);
+    this.replaced(dump.entries.at(-1)?.id ?? 0);
+  }
+
+  private forgetCatalog(): void {
     this.catalog?.clear();
     this.assetCache.clear();
     this.assetCachedAtMs.clear();
+  }
+
+  /** After the store was emptied or replaced by a journal whose newest entry is `position`. */
+  private replaced(position: number): void {
+    // Again after the store's work: a read during it may have cached what is gone.
+    this.forgetCatalog();
     this.resets++;
     this.readVersions.touchAll();
-    this.events.reset();
+    this.events.reset(position);
   }
 
   /**

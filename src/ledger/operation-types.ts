@@ -79,6 +79,9 @@ const SignedAmount = Type.String({
   'x-invalid': `must be ${AMOUNT_SHAPE}, "-" in front to take away`,
 });
 
+/** `schema` with its own description; its type stays `schema`'s (a spread's type would hold TypeBox's symbols, which declarations cannot name). */
+const described = <T extends TSchema>(schema: T, description: string): T => ({ ...schema, description });
+
 const KEY_RULE = 'must be 1 to 128 printable ASCII characters without spaces';
 const printable = (description: string): TString =>
   Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description, 'x-invalid': KEY_RULE });
@@ -92,18 +95,18 @@ export const AssetSymbol = Type.String({ minLength: 1, maxLength: 20, descriptio
 
 export const TradeLeg = Type.Object(
   {
-    from: { ...Id, description: 'The account that gives' },
-    to: { ...Id, description: 'The account that receives, into its available bucket' },
+    from: described(Id, 'The account that gives'),
+    to: described(Id, 'The account that receives, into its available bucket'),
     asset: AssetSymbol,
     amount: Amount,
     fromBucket: Type.Optional(OneOf(TRADE_SOURCES, { description: 'Where the amount leaves from: available (default) or held (an open order; the default with reservation)' })),
-    reservation: Type.Optional({ ...ReservationId, description: 'The reservation (in held, of the giving account and this asset) the amount is posted out of' }),
+    reservation: Type.Optional(described(ReservationId, 'The reservation (in held, of the giving account and this asset) the amount is posted out of')),
   },
   { additionalProperties: false, title: 'a trade leg' },
 );
 
 export const TradeFee = Type.Object(
-  { account: { ...Id, description: 'One of the two trading accounts' }, asset: AssetSymbol, amount: Amount },
+  { account: described(Id, 'One of the two trading accounts'), asset: AssetSymbol, amount: Amount },
   { additionalProperties: false, title: 'a trade fee' },
 );
 
@@ -126,7 +129,7 @@ const transit = {
   tag: Type.Optional(wireText(128, 'The memo or destination tag that goes with the address')),
   txHash: Type.Optional(wireText(256, 'The transaction hash (or id) on the chain')),
 };
-const fee = (does: string) => Type.Optional({ ...Amount, description: does });
+const fee = (does: string) => Type.Optional(described(Amount, does));
 
 /** Component names for the OpenAPI document: `DepositPendingOperation` for deposit.pending. */
 export function operationSchemaName(type: OperationType): string {
@@ -168,19 +171,19 @@ export const OPERATION_SCHEMAS = {
   'withdrawal.cancel': operation('withdrawal.cancel', 'pendingWithdrawal −(a+fee); available +(a+fee)', settle),
   hold: operation('hold', 'available −a; held +a; with `reservation`, opens that reservation (kind `order`, the default, or `other`)', {
     ...single,
-    reservation: Type.Optional({ ...ReservationId, description: 'Sets the amount aside under this id, for reservation.post, trade legs and reservation.void; absent: an anonymous hold' }),
+    reservation: Type.Optional(described(ReservationId, 'Sets the amount aside under this id, for reservation.post, trade legs and reservation.void; absent: an anonymous hold')),
     kind: Type.Optional(OneOf(HOLD_KINDS, { description: 'The reservation\'s kind: order (default) or other; only with reservation' })),
   }),
   release: operation('release', 'held −a; available +a (only the part of held no open reservation owns)', single),
   'reservation.post': operation('reservation.post', 'held −a; to.available +a; posts a of an open `order`/`other` reservation', {
-    reservation: { ...ReservationId, description: 'An open order or other reservation' },
-    to: { ...Id, description: 'The account that receives the posted part, into its available bucket' },
+    reservation: described(ReservationId, 'An open order or other reservation'),
+    to: described(Id, 'The account that receives the posted part, into its available bucket'),
     amount: Amount,
   }),
   'reservation.void': operation(
     'reservation.void',
     "the reservation's bucket −r; back where it came from +r (available; world for a deposit), r = what is left; closes it",
-    { reservation: { ...ReservationId, description: 'An open reservation: everything left goes back where it came from' } },
+    { reservation: described(ReservationId, 'An open reservation: everything left goes back where it came from') },
   ),
   lock: operation('lock', 'available −a; locked +a', single),
   unlock: operation('unlock', 'locked −a; available +a', single),

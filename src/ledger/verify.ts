@@ -26,7 +26,8 @@ export function verifyStore(store: LedgerStore): Promise<VerifyReport> {
   return store.snapshot((scans) => verifyScans(scans));
 }
 
-async function verifyScans(store: StoreScans): Promise<VerifyReport> {
+/** The same checks over any scans of one state (a store's snapshot, or rows not stored yet: a snapshot file's). */
+export async function verifyScans(store: StoreScans): Promise<VerifyReport> {
   const mismatches: VerifyMismatch[] = [];
   const fromJournal = new Map<string, bigint>();
   let postings = 0;

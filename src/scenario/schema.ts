@@ -16,7 +16,7 @@ import { UserHistory, type HistoryItem } from './history.js';
  * An opening amount: the ledger's amount (its pattern, length bound and wording), so a scenario
  * and an operation refuse the same malformed amount the same way. Zero is allowed here: no balance.
  */
-const Decimal = { ...Amount, description: 'An opening amount in the asset\'s unit, e.g. "1.25"; "0" for none' };
+const Decimal: typeof Amount = { ...Amount, description: 'An opening amount in the asset\'s unit, e.g. "1.25"; "0" for none' };
 
 export const OpeningBalances = Type.Object(
   {

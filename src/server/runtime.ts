@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { pino, type Logger } from 'pino';
+import { holdsSecretKey, secretKeyCheck } from '../credentials/key-check.js';
 import { Keyring } from '../credentials/keyring.js';
 import { BalanceFeed } from '../ledger/balance-feed.js';
 import { Ledger } from '../ledger/ledger.js';
@@ -73,7 +74,6 @@ async function completeVenueFacts(store: LedgerStore, venues: readonly VenueDial
 }
 /** A keyed hash of a fixed text: tells whether this instance's secret key is the one the store was written with. */
 const KEY_CHECK_SETTING = 'secret_key_check';
-const KEY_CHECK_TEXT = 'assetbook secret key check v1';
 
 export async function openStore(config: Config, log?: Logger): Promise<LedgerStore> {
   if (isPostgresUrl(config.db)) {
@@ -117,11 +117,11 @@ async function checkSecretKey(store: LedgerStore, keyring: Keyring): Promise<voi
     (await store.transaction(async (tx) => {
       const existing = await tx.getSetting(KEY_CHECK_SETTING);
       if (existing !== undefined) return existing;
-      const check = keyring.hash(KEY_CHECK_TEXT);
+      const check = secretKeyCheck(keyring);
       await tx.setSetting(KEY_CHECK_SETTING, check);
       return check;
     }));
-  if (!keyring.matches(KEY_CHECK_TEXT, recorded)) {
+  if (!holdsSecretKey(keyring, recorded)) {
     throw new ConfigError('the secret key differs from the one this store was written with: give every instance the same --secret-key');
   }
 }

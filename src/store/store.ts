@@ -49,6 +49,54 @@ export interface CredentialRecord {
 
 export type NewCredential = Omit<CredentialRecord, 'id'>;
 
+/** An asset as stored: with the time it was created. */
+export interface StoredAsset extends Asset {
+  readonly createdAtMs: number;
+}
+
+/** A unique venue fact as the store indexes it: which subject holds it (`owner`: a symbol, or an id as text). */
+export interface IdentityRecord extends Identity {
+  readonly subject: Subject;
+  readonly owner: string;
+}
+
+/** A journal entry with the content hash its key's replays are compared against. */
+export interface StoredEntry extends JournalEntry {
+  readonly hash: string;
+}
+
+/** A reservation with the time it last changed (null: older than that record). */
+export interface StoredReservation extends Reservation {
+  readonly updatedAtMs: number | null;
+}
+
+/**
+ * Everything the ledger holds, as one committed state (`LedgerStore.dump`, `restore`): the catalog
+ * with its venue facts, the identities indexed, credentials as stored (secrets sealed, hashes
+ * keyed), the journal with its keys and hashes, balances (every book written, system books
+ * included) and reservations. Settings and nonces are not part of it: they belong to the
+ * installation (the operator token's hash, the secret key's check, signing keys, logouts), and a
+ * restore leaves them as a reset does.
+ */
+export interface LedgerDump {
+  /** In the order they were created. */
+  readonly assets: readonly StoredAsset[];
+  /** By id. */
+  readonly users: readonly User[];
+  /** By id. */
+  readonly accounts: readonly Account[];
+  /** By subject, venue, name, value (code-unit order). */
+  readonly identities: readonly IdentityRecord[];
+  /** By id. */
+  readonly credentials: readonly CredentialRecord[];
+  /** By id, each with its postings in order. */
+  readonly entries: readonly StoredEntry[];
+  /** In the ledger's book order (`compareBalanceKeys`). */
+  readonly balances: readonly BalanceWrite[];
+  /** By id (code-unit order). */
+  readonly reservations: readonly StoredReservation[];
+}
+
 export interface StoredOperation {
   readonly entry: JournalEntry;
   /** The content hash the idempotency check compares a replay against. */
@@ -272,7 +320,8 @@ export interface JournalPage {
  */
 export type JournalNotice =
   | { readonly kind: 'commit'; readonly position: number }
-  | { readonly kind: 'reset' }
+  /** The journal was emptied, or replaced (a restore) by one whose newest entry is `position`. */
+  | { readonly kind: 'reset'; readonly position?: number }
   | { readonly kind: 'unknown' };
 
 /** Stops a journal watch; resolves once no more notices can arrive. */
@@ -343,8 +392,21 @@ export interface LedgerStore extends StoreReader {
    * `verify` compares the journal with the balances, and two scans a commit apart would disagree.
    */
   snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T>;
-  /** Empties every table (sandbox use): the store is as after its first migration. */
+  /** Empties every table but settings and nonces (sandbox use): the ledger is as after its first migration. */
   reset(): Promise<void>;
+  /** Every row of the ledger as one committed state (one snapshot, however many writes commit meanwhile). */
+  dump(): Promise<LedgerDump>;
+  /**
+   * Replaces the ledger with `dump` in one transaction (sandbox use): what `reset` empties is
+   * emptied and the dump's rows are written as given (ids, keys, hashes, times, sealed secrets);
+   * the journal's next id follows the dump's newest; settings and nonces stay. Readers see the
+   * state before or after, never one in between; a row the store refuses fails the whole restore
+   * and nothing is written. Other instances hear of it as of a reset (a `reset` journal notice
+   * naming the dump's newest entry), and their cached catalogs are of the count before
+   * (`StoreTx.catalogEpoch`). The caller checks the dump first (its consistency is not the
+   * store's to judge).
+   */
+  restore(dump: LedgerDump): Promise<void>;
   /**
    * Records that `scope` used `nonce`, to be remembered until `untilMs`: resolves false when it
    * was recorded before and is still remembered at `nowMs`. Atomic across every instance on the

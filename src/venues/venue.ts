@@ -35,6 +35,11 @@ export interface VenueDialect<Id extends VenueName = VenueName> {
   readonly demo: VenueDemo;
   /** Path prefixes the dialect owns; they must not overlap another dialect's or the operator API's. */
   readonly basePaths: readonly string[];
+  /**
+   * The base URL the venue's clients are given for a server at `origin` (what ccxt's `urls.api`
+   * or an SDK's `baseUrl` takes): the origin itself when absent.
+   */
+  clientUrl?(origin: string): string;
   /** How it shows every refusal; also used for requests refused before routing (a malformed URL). */
   readonly errors: VenueErrorRenderer;
   /** Every rate-limit rule it enforces, with the venue's documented values; `--rate-limit` overrides them by name. */

@@ -11,7 +11,7 @@ import { LOCK_NAMESPACE, POSTGRES_MIGRATIONS } from './migrations.js';
  * and postgres.js's errors classified at the runner. Amounts are `numeric(78,0)`, which
  * postgres.js reads as decimal text: the same text SQLite stores.
  */
-export const POSTGRES_ADAPTER: SqlAdapter = { classify: classifyPostgresError, rowLock: 'FOR UPDATE', assetOrder: 'position' };
+export const POSTGRES_ADAPTER: SqlAdapter = { classify: classifyPostgresError, rowLock: 'FOR UPDATE', assetOrder: 'position', givenIds: 'OVERRIDING SYSTEM VALUE' };
 
 export type Sql = postgres.Sql<Record<string, never>>;
 

@@ -175,8 +175,20 @@ export class CommitAnnouncer {
   }
 }
 
-/** The payload of a reset notice: the sender's tag lets it ignore its own. */
-export const resetPayload = (tag: string) => `reset:${tag}`;
+/**
+ * The payload of a reset notice, `reset:<tag>@<position>`: the sender's tag lets it ignore its
+ * own; the position is the newest entry of the journal that replaced the old one (0 when it was
+ * emptied, the restored head after a restore). A bare `reset:<tag>` (an older instance) reads as 0.
+ */
+export const resetPayload = (tag: string, position = 0) => `reset:${tag}@${position}`;
+
+/** The sender's tag and the position of a reset notice's payload. */
+function parseResetPayload(payload: string): { tag: string; position: number } {
+  const body = payload.slice('reset:'.length);
+  const at = body.lastIndexOf('@');
+  const position = at === -1 ? 0 : Number(body.slice(at + 1));
+  return { tag: at === -1 ? body : body.slice(0, at), position: Number.isSafeInteger(position) && position >= 0 ? position : 0 };
+}
 
 /**
  * LISTENs on the channel over postgres.js's dedicated connection, which reconnects by itself; a
@@ -196,7 +208,8 @@ export async function watchChannel(
     channel,
     (payload) => {
       if (payload.startsWith('reset:')) {
-        if (payload !== resetPayload(ownTag)) onNotice({ kind: 'reset' });
+        const reset = parseResetPayload(payload);
+        if (reset.tag !== ownTag) onNotice({ kind: 'reset', position: reset.position });
         return;
       }
       if (payload.endsWith(ownCommits)) return;

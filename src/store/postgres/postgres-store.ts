@@ -2,13 +2,14 @@ import type postgres from 'postgres';
 import { LedgerError } from '../../ledger/errors.js';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
-import { balanceKeyId, type BalanceDelta, type BalanceKey, type BalanceWrite, type JournalNotice, type JournalPage, type LedgerStore, type LockOptions, type NewOperation, type StoreScans, type StoreTx, type StopWatching } from '../store.js';
+import { balanceKeyId, type BalanceDelta, type BalanceKey, type BalanceWrite, type JournalNotice, type JournalPage, type LedgerDump, type LedgerStore, type LockOptions, type NewOperation, type StoreScans, type StoreTx, type StopWatching } from '../store.js';
 import { SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, systemBookBeyondLimit } from '../sql/core.js';
 import { POSTGRES_ADAPTER, PostgresRunner, boundary, connect, guarded, migratePostgres, type Sql } from './adapter.js';
 import { isDeadlock, isRetryable } from './errors.js';
 import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
 import { CommitAnnouncer, journalChannel, listSettledJournal, resetPayload, SETTLE_MAX_WAIT_MS, watchChannel, type GapPassed, type SettleOptions } from './journal-feed.js';
 import { BooksMissing, columnsOf, insertBooks } from './books.js';
+import { dumpTables, loadTables } from '../sql/snapshot.js';
 
 export { connect } from './adapter.js';
 
@@ -371,6 +372,9 @@ class PgTx extends SqlTx {
   }
 }
 
+/** Up to this many postings, a restore empties the journal with DELETE rather than TRUNCATE (see `restore`). */
+const SMALL_JOURNAL_POSTINGS = 10_000;
+
 /** The setting counting resets: the catalog's epoch. */
 const CATALOG_RESETS = 'ledger.resets';
 
@@ -566,17 +570,55 @@ export class PostgresStore extends SqlReads implements LedgerStore {
 
   /** One TRUNCATE of every ledger table, with the journal's guard lifted for this transaction only. */
   async reset(): Promise<void> {
+    await this.replaceLedger('truncate', async () => 0);
+  }
+
+  /** One REPEATABLE READ, read-only transaction: every table as of one committed state. */
+  async dump(): Promise<LedgerDump> {
+    return (await guarded(this.sql.begin('isolation level repeatable read read only', (tx) => dumpTables(new PostgresRunner(tx as unknown as Sql), POSTGRES_ADAPTER)))) as LedgerDump;
+  }
+
+  /**
+   * A reset and the dump's rows in one transaction; the journal's identity then continues after
+   * the dump's newest id. A small ledger is emptied with DELETE under the locks TRUNCATE would
+   * take: TRUNCATE swaps every table's files, 25 to 95 ms for nine tables of a few rows here, when
+   * a sandbox restores between test cases.
+   */
+  async restore(dump: LedgerDump): Promise<void> {
+    await this.replaceLedger('delete-when-small', async (tx) => {
+      await loadTables(new PostgresRunner(tx), POSTGRES_ADAPTER, dump);
+      const head = dump.entries.at(-1)?.id ?? 0;
+      // The next entry takes head + 1 (an empty journal starts again at 1).
+      await tx`SELECT setval(pg_get_serial_sequence('operations', 'id'), ${Math.max(head, 1)}, ${head > 0})`;
+      return head;
+    });
+  }
+
+  /**
+   * One transaction under the catalog lock: the reset count bumped, every ledger table truncated
+   * with the journal's guard lifted, `fill` run (it resolves the journal's newest id), and other
+   * instances told at commit.
+   */
+  private async replaceLedger(empty: 'truncate' | 'delete-when-small', fill: (tx: Sql) => Promise<number>): Promise<void> {
+    const tables = POSTGRES_LEDGER_TABLES as unknown as string[];
     await guarded(
-      this.sql.begin(async (tx) => {
+      this.sql.begin(async (begun) => {
+        const tx = begun as unknown as Sql;
         await tx`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE.catalog}, 0)`;
         // Counted before the tables are emptied, under the same transaction: an instance's cached
         // assets and accounts are of the count before (PgTx.catalogEpoch).
         await tx`INSERT INTO settings (name, value) VALUES (${CATALOG_RESETS}, '1')
           ON CONFLICT (name) DO UPDATE SET value = (settings.value::bigint + 1)::text`;
         await tx`SELECT set_config('assetbook.resetting', 'on', true)`;
-        await tx`TRUNCATE ${tx(POSTGRES_LEDGER_TABLES as unknown as string[])} RESTART IDENTITY`;
+        // What TRUNCATE locks, in its order: every reader and writer of the ledger waits for the commit.
+        await tx`LOCK TABLE ${tx(tables)} IN ACCESS EXCLUSIVE MODE`;
+        const [large] = empty === 'truncate' ? [] : await tx`SELECT 1 FROM postings OFFSET ${SMALL_JOURNAL_POSTINGS} LIMIT 1`;
+        if (empty === 'truncate' || large !== undefined) await tx`TRUNCATE ${tx(tables)} RESTART IDENTITY`;
+        else for (const table of tables) await tx`DELETE FROM ${tx(table)}`;
+        await tx`SELECT set_config('assetbook.resetting', 'off', true)`;
+        const head = await fill(tx);
         // Delivered at commit, to every instance's journal watcher but this store's own.
-        await tx`SELECT pg_notify(${this.journalChannel}, ${resetPayload(this.tag)})`;
+        await tx`SELECT pg_notify(${this.journalChannel}, ${resetPayload(this.tag, head)})`;
       }),
     );
   }

@@ -29,6 +29,11 @@ export interface SqlAdapter {
   readonly rowLock: string;
   /** The column that orders assets by creation. */
   readonly assetOrder: string;
+  /**
+   * What an insert giving a generated id's value says before VALUES: PostgreSQL's identity
+   * columns need `OVERRIDING SYSTEM VALUE`; SQLite's INTEGER PRIMARY KEY takes the value as it is.
+   */
+  readonly givenIds: string;
 }
 
 /** `?` placeholders as PostgreSQL's `$1, $2, …` (the core's queries hold no `?` inside literals). */

@@ -30,7 +30,8 @@ import * as rows from './rows.js';
  * credentials, reservations, settings, journal reads, scans and nonces. An engine folder supplies
  * an adapter (adapter.ts: runners, placeholders, row locks, its error classifier) and what truly
  * differs: how a transaction starts and retries, how books are locked and written, how an entry
- * is inserted, how the journal is watched, and how everything is emptied.
+ * is inserted, how the journal is watched, and how everything is emptied. The dump and load of a
+ * whole ledger (snapshots) are written once beside it, in snapshot.ts.
  */
 
 /**

@@ -10,7 +10,7 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
  * connection, no row locks (one writer holds the whole database: BEGIN IMMEDIATE), assets in
  * rowid order, and better-sqlite3's errors classified at the runner.
  */
-export const SQLITE_ADAPTER: SqlAdapter = { classify: classifySqliteError, rowLock: '', assetOrder: 'rowid' };
+export const SQLITE_ADAPTER: SqlAdapter = { classify: classifySqliteError, rowLock: '', assetOrder: 'rowid', givenIds: '' };
 
 type Gate = <T>(read: () => T) => T | Promise<T>;
 

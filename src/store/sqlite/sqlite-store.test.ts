@@ -64,3 +64,20 @@ test('[sqlite] readers of a file store never see an uncommitted write', async ()
   assert.equal(seenInside, 0);
   await store.close();
 });
+
+test('[sqlite] a read while a verify (or a dump: the same read snapshot) holds its snapshot sees every commit: scans read on a connection of their own', async () => {
+  const store = SqliteStore.open({ path: join(dir, 'scan-isolation.db') });
+  const ledger = new Ledger(store);
+  await seedStore(store, { BTC: 8 }, ['alice']);
+  await ledger.apply({ key: 'd1', type: 'deposit', account: 1, asset: 'BTC', amount: '1' });
+  const amount = async () => (await store.readBalances(1)).find((b) => b.bucket === 'available')?.amount;
+  await store.snapshot(async (scans) => {
+    for await (const _ of scans.scanBalances()) break;
+    await ledger.apply({ key: 'd2', type: 'deposit', account: 1, asset: 'BTC', amount: '1' });
+    assert.equal(await amount(), 200_000_000n, 'the writer reads its own write during a verify');
+    let scanned = 0n;
+    for await (const b of scans.scanBalances()) if (b.account === 1) scanned = b.amount;
+    assert.equal(scanned, 100_000_000n, 'while the scans still see the state they began at');
+  });
+  await store.close();
+});

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
 import { Mutex } from '../mutex.js';
-import { balanceKeyId, type BalanceKey, type BalanceWrite, type JournalNotice, JournalPage, LedgerStore, NewOperation, StoreScans, StoreTx, StopWatching } from '../store.js';
+import { balanceKeyId, type BalanceKey, type BalanceWrite, type JournalNotice, JournalPage, LedgerDump, LedgerStore, NewOperation, StoreScans, StoreTx, StopWatching } from '../store.js';
+import { dumpTables, loadTables } from '../sql/snapshot.js';
 import { BALANCES_OF_ACCOUNT, SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, toBalances, type BalanceValues } from '../sql/core.js';
 import { atBoundary } from '../sql/errors.js';
 import { SQLITE_ADAPTER, SqliteRunner, migrateSqlite } from './adapter.js';
@@ -131,11 +132,19 @@ export class SqliteStore extends SqlReads implements LedgerStore {
   private readonly sharedConnection: boolean;
 
   private closed = false;
+  /**
+   * A third connection, opened at the first snapshot or dump, for their long read transactions:
+   * on the reader, every hot read would see the transaction's snapshot until it ended (a client
+   * would not read its own write, and the read cache would keep the stale body). One at a time.
+   */
+  private scanner: SqliteRunner | null = null;
+  private readonly scans = new Mutex();
 
   private constructor(
     writer: Database.Database,
     reader: Database.Database,
     private readonly watchIntervalMs: number,
+    private readonly options: SqliteStoreOptions,
   ) {
     const sharedConnection = writer === reader;
     const writes = new Mutex();
@@ -155,7 +164,7 @@ export class SqliteStore extends SqlReads implements LedgerStore {
     migrateSqlite(writer);
     const reader = options.path === ':memory:' ? writer : connect(options);
     if (reader !== writer) reader.pragma('query_only = ON');
-    return new SqliteStore(writer, reader, options.watchIntervalMs ?? SQLITE_WATCH_INTERVAL_MS);
+    return new SqliteStore(writer, reader, options.watchIntervalMs ?? SQLITE_WATCH_INTERVAL_MS, options);
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -231,28 +240,63 @@ export class SqliteStore extends SqlReads implements LedgerStore {
   }
 
   /** A read transaction on the reader connection is a WAL snapshot; ':memory:' has one connection, so it waits for writes instead. */
-  async snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T> {
-    if (this.sharedConnection) return this.writes.run(() => fn(scansOver(this.writerQueries)));
-    try {
-      this.reader.exec('BEGIN');
+  snapshot<T>(fn: (scans: StoreScans) => Promise<T>): Promise<T> {
+    return this.inReadSnapshot((db) => fn(scansOver(db)));
+  }
+
+  /**
+   * `fn` over one read transaction (a WAL snapshot) on the scanning connection; a ':memory:'
+   * store has one connection, so it runs between writes instead.
+   */
+  private async inReadSnapshot<T>(fn: (db: SqliteRunner) => Promise<T>): Promise<T> {
+    if (this.sharedConnection) return this.writes.run(() => fn(this.writerQueries));
+    return this.scans.run(async () => {
       try {
-        return await fn(scansOver(this.db));
-      } finally {
-        this.reader.exec('COMMIT');
+        this.scanner ??= scanningRunner(this.options);
+        const db = this.scanner.db;
+        db.exec('BEGIN');
+        try {
+          return await fn(this.scanner);
+        } finally {
+          db.exec('COMMIT');
+        }
+      } catch (error) {
+        throw atBoundary(classifySqliteError, error);
       }
-    } catch (error) {
-      throw atBoundary(classifySqliteError, error);
-    }
+    });
   }
 
   async reset(): Promise<void> {
+    await this.replaceLedger(async () => {});
+  }
+
+  /** The ledger's tables in one read snapshot: the reader's WAL snapshot, or the one connection of ':memory:' between writes. */
+  dump(): Promise<LedgerDump> {
+    return this.inReadSnapshot((db) => dumpTables(db, SQLITE_ADAPTER));
+  }
+
+  async restore(dump: LedgerDump): Promise<void> {
+    await this.replaceLedger(() => loadTables(this.writerQueries, SQLITE_ADAPTER, dump));
+  }
+
+  /**
+   * One write transaction: the journal's guard dropped, every ledger table emptied, `fill` run,
+   * the guard put back. Dropped triggers come back with a rollback too (SQLite's DDL is transactional).
+   */
+  private async replaceLedger(fill: () => Promise<void>): Promise<void> {
     await this.writes.run(async () => {
       try {
-        this.writer.transaction(() => {
+        this.writer.exec('BEGIN IMMEDIATE');
+        try {
           for (const name of APPEND_ONLY_TRIGGER_NAMES) this.writer.exec(`DROP TRIGGER ${name}`);
           for (const table of SQLITE_LEDGER_TABLES) this.writer.exec(`DELETE FROM ${table}`);
+          await fill();
           this.writer.exec(APPEND_ONLY_TRIGGERS);
-        })();
+          this.writer.exec('COMMIT');
+        } catch (error) {
+          if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+          throw error;
+        }
       } catch (error) {
         throw atBoundary(classifySqliteError, error);
       }
@@ -282,10 +326,18 @@ export class SqliteStore extends SqlReads implements LedgerStore {
   async close(): Promise<void> {
     await this.writes.run(async () => {
       this.closed = true;
+      await this.scans.run(async () => this.scanner?.db.close());
       if (this.reader !== this.writer) this.reader.close();
       this.writer.close();
     });
   }
+}
+
+/** The connection scans and dumps read on: read-only, like the reader. */
+function scanningRunner(options: SqliteStoreOptions): SqliteRunner {
+  const db = connect(options);
+  db.pragma('query_only = ON');
+  return new SqliteRunner(db);
 }
 
 function connect(options: SqliteStoreOptions): Database.Database {

@@ -66,6 +66,8 @@ export const bullish: VenueDialect<'bullish'> = {
   settings: BULLISH_SETTINGS,
   demo: bullishDemo,
   basePaths: [BULLISH_PREFIX],
+  // ccxt's bullish takes its API base with the prefix (`urls.api.public`, `urls.api.private`).
+  clientUrl: (origin) => `${origin}${BULLISH_PREFIX}`,
   errors: bullishErrorRenderer,
   rateLimits: Object.values(BULLISH_RATE_LIMITS),
   streamCaps: Object.values(BULLISH_STREAM_CAPS),
