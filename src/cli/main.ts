@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isLedgerError } from '../ledger/errors.js';
 import { ConfigError } from '../server/config.js';
 import { storeCommands } from './commands.js';
+import { faultsCommand } from './faults.js';
 import { journalCommand } from './journal.js';
 import { serveCommand } from './serve.js';
 import { CliError } from './shared.js';
@@ -18,6 +19,7 @@ serveCommand(program);
 storeCommands(program);
 journalCommand(program);
 resetCommand(program);
+faultsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { installRefusals, type RefusalRenderer } from '../http/refusal.js';
 import { errorBody, operatorRefusal, operatorRenderer } from './errors.js';
 import { operatorRoutes, type OperatorRuntime } from './routes.js';
+import { faultRoutes, type FaultRoutesRuntime } from './routes-faults.js';
 import { operatorValidatorCompiler } from './validation.js';
 
 export const OPERATOR_PREFIX = '/_assetbook/v1';
@@ -18,7 +19,7 @@ const operatorRoutesRenderer: RefusalRenderer = {
  * Its catalog and credential routes take and show what `runtime.venues` declare (the same venues
  * the runtime's ledger builds facts for).
  */
-export const operatorPlugin = (runtime: OperatorRuntime): FastifyPluginAsync => async (app) => {
+export const operatorPlugin = (runtime: OperatorRuntime & FaultRoutesRuntime): FastifyPluginAsync => async (app) => {
   installRefusals(app, operatorRoutesRenderer);
   // Refusals name the field and the code the ledger would give (./validation.ts), not Ajv's wording.
   app.setValidatorCompiler(operatorValidatorCompiler);
@@ -35,4 +36,5 @@ export const operatorPlugin = (runtime: OperatorRuntime): FastifyPluginAsync => 
     done();
   });
   await app.register(operatorRoutes(runtime));
+  await app.register(faultRoutes(runtime));
 };

@@ -37,6 +37,7 @@ const CCXT_CLASS: Record<BitgetErrorName, string> = {
   insufficientBalance: 'InsufficientFunds',
   tooManyRequests: 'DDoSProtection',
   internal: 'ExchangeError',
+  maintenance: 'OnMaintenance',
 };
 
 const NAMES = Object.keys(BITGET_ERRORS) as BitgetErrorName[];

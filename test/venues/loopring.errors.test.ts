@@ -26,6 +26,7 @@ const SDK_NAME: Record<LoopringErrorName, string> = {
   // The venue documents no body for a rate limit, and a bug has no code of its own: both are the generic code.
   tooManyRequests: 'Unknown_Error',
   internal: 'Unknown_Error',
+  maintenance: 'Unknown_Error',
 };
 
 const NAMES = Object.keys(LOOPRING_ERRORS) as LoopringErrorName[];
@@ -39,9 +40,10 @@ describe('loopring error catalogue', () => {
     });
   }
 
-  test('every refusal but the rate limit (429) and a bug (500) is HTTP 400, the only error status the SDK resolves instead of throwing', () => {
+  test('every refusal but the rate limit (429), a bug (500) and maintenance (503, a fault rule\'s) is HTTP 400, the only error status the SDK resolves instead of throwing', () => {
+    const STATUS: Partial<Record<LoopringErrorName, number>> = { tooManyRequests: 429, internal: 500, maintenance: 503 };
     for (const name of NAMES) {
-      const expected = name === 'tooManyRequests' ? 429 : name === 'internal' ? 500 : 400;
+      const expected = STATUS[name] ?? 400;
       assert.equal(LOOPRING_ERRORS[name].status, expected, name);
     }
   });

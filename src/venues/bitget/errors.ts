@@ -5,7 +5,7 @@ import type { LedgerErrorMap } from '../venue.js';
 /**
  * Bitget's error catalogue as assetbook uses it: every code this dialect can send, with the HTTP
  * status and the message. Codes and messages are the venue's (api-doc/spot/error-code/restapi);
- * the status is 400 for every refusal, as the venue answers, except the two noted. The ccxt
+ * the status is 400 for every refusal, as the venue answers, except those noted. The ccxt
  * exception each code raises is listed in docs/venues/bitget.md and checked by the tests.
  */
 export const BITGET_ERRORS = {
@@ -29,6 +29,8 @@ export const BITGET_ERRORS = {
   insufficientBalance: { code: '43012', status: 400, msg: 'Insufficient balance' },
   tooManyRequests: { code: '429', status: 429, msg: 'Too Many Requests' },
   internal: { code: '40015', status: 500, msg: 'System is abnormal, please try again later' },
+  /** Sent only by a fault rule (docs/faults.md): the venue's "server upgrade" code, with 503 (its status is not documented). */
+  maintenance: { code: '40200', status: 503, msg: 'Server upgrade, please try again later' },
 } as const;
 
 export type BitgetErrorName = keyof typeof BITGET_ERRORS;

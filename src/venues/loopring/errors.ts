@@ -6,9 +6,9 @@ import type { LedgerErrorMap } from '../venue.js';
  * Loopring's error catalogue as assetbook uses it: every code this dialect can send. Codes and
  * messages are the venue's (DEX API v3 docs, and the SDK's `LoopringErrorCode`). Every refusal
  * is HTTP 400 with `{"resultInfo":{"code","message"}}`, because the SDK accepts only 2xx and 400
- * and turns any other status into a thrown HTTP error; the two exceptions are the rate limit
- * (429, whose body the venue does not document) and a bug (500). docs/venues/loopring.md lists
- * when each is sent.
+ * and turns any other status into a thrown HTTP error; the exceptions are the rate limit (429,
+ * whose body the venue does not document), a bug (500) and maintenance (503, sent only by a fault
+ * rule). docs/venues/loopring.md lists when each is sent.
  */
 export const LOOPRING_ERRORS = {
   unknown: { code: 100000, status: 400, message: 'Unknown error' },
@@ -23,6 +23,7 @@ export const LOOPRING_ERRORS = {
   emptyOwner: { code: 107001, status: 400, message: 'Owner/User cannot be empty' },
   tooManyRequests: { code: 100000, status: 429, message: 'Too many requests' },
   internal: { code: 100000, status: 500, message: 'Unknown error' },
+  maintenance: { code: 100000, status: 503, message: 'Service under maintenance' },
 } as const;
 
 export type LoopringErrorName = keyof typeof LOOPRING_ERRORS;
