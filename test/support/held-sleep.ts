@@ -8,13 +8,14 @@ import type { Sleep } from '../../src/faults/fault-set.js';
 export class HeldSleep {
   /** Every wait asked for, in ms, in order. */
   readonly asked: number[] = [];
-  private readonly pending: (() => void)[] = [];
+  /** The waits not yet ended, by their place in `asked`. */
+  private readonly pending = new Map<number, () => void>();
   private readonly waiters = new Set<() => void>();
 
   readonly sleep: Sleep = (ms) =>
     new Promise<void>((resolve) => {
+      this.pending.set(this.asked.length, resolve);
       this.asked.push(ms);
-      this.pending.push(resolve);
       for (const wake of [...this.waiters]) wake();
     });
 
@@ -35,6 +36,13 @@ export class HeldSleep {
 
   /** Ends every wait asked for so far. */
   releaseAll(): void {
-    for (const resolve of this.pending.splice(0)) resolve();
+    for (const resolve of this.pending.values()) resolve();
+    this.pending.clear();
+  }
+
+  /** Ends the wait asked for at `index` (0 for the first ever asked). */
+  release(index: number): void {
+    this.pending.get(index)?.();
+    this.pending.delete(index);
   }
 }
