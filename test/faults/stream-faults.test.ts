@@ -10,7 +10,7 @@ import { HeldSleep } from '../support/held-sleep.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { DEMO_LOOPRING } from '../support/loopring-demo.js';
 import { LoopringWsClient } from '../support/loopring-ws-client.js';
-import type { TestSocket } from '../support/ws-client.js';
+import { openSocket, type TestSocket } from '../support/ws-client.js';
 import { clearFaults, listFaults, nextFaultEvent, setFaults } from '../support/faults.js';
 
 /**
@@ -58,7 +58,8 @@ describe('fault rules on the Bitget stream', () => {
     try {
       const dropped = nextFaultEvent(h, (e) => e.type === 'injected');
       void client.subscribeTopic('SPOT', 'account');
-      assert.deepEqual((await dropped).type === 'injected' && (await dropped).action, 'drop');
+      const event = await dropped;
+      assert.equal(event.type === 'injected' && event.action, 'drop');
       const push = await snapshot;
       assert.deepEqual(seen, ['reconnect', 'reconnected', 'push snapshot'], 'the first snapshot never came: the socket went, and the new one got it');
       assert.equal(push.data?.find((d) => d.coin === 'BTC')?.available, '0.5');
@@ -91,6 +92,18 @@ describe('fault rules on the Bitget stream', () => {
     assert.equal(snapshot.data.find((d) => d.coin === 'BTC')?.available, '0.5');
     assert.deepEqual(update.data.map((d) => [d.coin, d.available]), [['USDT', '25']]);
     await clearFaults(h);
+  });
+
+  test("a request rule on the stream's path refuses the upgrade with the venue's HTTP answer, or drops it", async () => {
+    await setFaults(h, [
+      { venue: 'bitget', path: '/v2/ws/private', action: { type: 'error', kind: 'maintenance' }, count: 1 },
+      { venue: 'bitget', path: '/v2/ws/private', action: { type: 'drop' }, count: 1 },
+    ]);
+    await assert.rejects(openSocket(wsUrl(h)), /Unexpected server response: 503/);
+    await assert.rejects(openSocket(wsUrl(h)), /socket hang up|ECONNRESET/);
+    const served = await track(openSocket(wsUrl(h)));
+    served.send('ping');
+    assert.equal(await served.next(), 'pong', 'both rules used up: the next upgrade is a socket');
   });
 
   test('a duplicated push arrives twice, the very same frame; the pushes after it once each', async () => {
