@@ -35,6 +35,7 @@ export function storeCommands(program: Command): void {
           });
           if (options.credentialsFile) writeJsonFile(options.credentialsFile, buildCredentialsFile(runtime.venues, null, result.users));
           console.log(`loaded ${name}: ${result.assets} assets, ${result.users.length} users, ${result.operations} operations`);
+          if (scenario.faults !== undefined) console.log(`its ${scenario.faults.rules.length} fault rules are not stored: they are set by serve --scenario, on each start (docs/faults.md)`);
         },
         { create: true },
       );

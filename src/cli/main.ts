@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isLedgerError } from '../ledger/errors.js';
 import { ConfigError } from '../server/config.js';
 import { storeCommands } from './commands.js';
+import { faultsCommand } from './faults.js';
 import { journalCommand } from './journal.js';
 import { serveCommand } from './serve.js';
 import { CliError } from './shared.js';
@@ -20,6 +21,7 @@ storeCommands(program);
 journalCommand(program);
 resetCommand(program);
 snapshotCommand(program);
+faultsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,6 +5,7 @@ import { buildApp } from '../server/app.js';
 import { openRuntime, type Runtime } from '../server/runtime.js';
 import { buildCredentialsFile } from '../scenario/credentials-file.js';
 import { checkScenario, loadScenario, type LoadedUser } from '../scenario/load.js';
+import { applyScenarioFaults } from '../scenario/faults.js';
 import type { ConfigFlags } from '../server/config.js';
 import { SERVE_START_OPTIONS } from '../server/settings.js';
 import { CliError, DEMO_SCENARIO_PATH, configFrom, readJsonFile, shellWord, withSettings, withStoreOptions, writeJsonFile } from './shared.js';
@@ -103,6 +104,9 @@ async function loadStartupScenarios(runtime: Runtime, options: ServeOptions): Pr
   const paths = [...(options.demo ? [DEMO_SCENARIO_PATH] : []), ...(options.scenario ? [options.scenario] : [])];
   for (const path of paths) {
     const scenario = checkScenario(runtime.venues, path === DEMO_SCENARIO_PATH ? readDemoScenario(runtime.venues) : readJsonFile(path));
+    // Fault rules live in this process: set at every start, before anything is served.
+    const faults = applyScenarioFaults(runtime.faults, scenario);
+    if (faults > 0) notes.push(`${path === DEMO_SCENARIO_PATH ? 'the demo scenario' : path}: ${faults} fault rule${faults === 1 ? '' : 's'} set on this instance (assetbook faults list)`);
     const first = scenario.users[0];
     if (first && (await runtime.store.getUserByName(first.name))) {
       users.push(...(await usersFromStore(runtime, runtime.venues, scenario)));

@@ -3,6 +3,7 @@ import { installRefusals, type RefusalRenderer } from '../http/refusal.js';
 import { errorBody, operatorRefusal, operatorRenderer } from './errors.js';
 import { operatorRoutes } from './routes.js';
 import { snapshotRoutes, type SnapshotRoutesRuntime } from './routes-snapshot.js';
+import { faultRoutes, type FaultRoutesRuntime } from './routes-faults.js';
 import { operatorValidatorCompiler } from './validation.js';
 
 export const OPERATOR_PREFIX = '/_assetbook/v1';
@@ -19,7 +20,7 @@ const operatorRoutesRenderer: RefusalRenderer = {
  * Its catalog and credential routes take and show what `runtime.venues` declare (the same venues
  * the runtime's ledger builds facts for).
  */
-export const operatorPlugin = (runtime: SnapshotRoutesRuntime): FastifyPluginAsync => async (app) => {
+export const operatorPlugin = (runtime: SnapshotRoutesRuntime & FaultRoutesRuntime): FastifyPluginAsync => async (app) => {
   installRefusals(app, operatorRoutesRenderer);
   // Refusals name the field and the code the ledger would give (./validation.ts), not Ajv's wording.
   app.setValidatorCompiler(operatorValidatorCompiler);
@@ -37,4 +38,5 @@ export const operatorPlugin = (runtime: SnapshotRoutesRuntime): FastifyPluginAsy
   });
   await app.register(operatorRoutes(runtime));
   await app.register(snapshotRoutes(runtime));
+  await app.register(faultRoutes(runtime));
 };

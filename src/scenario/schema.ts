@@ -4,6 +4,7 @@ import type { Bucket } from '../ledger/types.js';
 import { factsSchema, type FactsInput } from '../ledger/venue-facts.js';
 import { operatorSchemas, type AssetInput, type OperatorVenue } from '../operator/schemas.js';
 import { UserHistory, type HistoryItem } from './history.js';
+import { faultSchemas, type FaultSetInput } from '../faults/schemas.js';
 
 /**
  * The scenario file format, built from the venues served: what each venue knows assets, users and
@@ -64,6 +65,8 @@ export interface Scenario {
   readonly description?: string;
   readonly assets: readonly AssetInput[];
   readonly users: readonly ScenarioUser[];
+  /** Fault rules `serve` sets at every start (docs/faults.md): per instance, in memory, never in the store. */
+  readonly faults?: FaultSetInput;
 }
 
 /** A venue's credential entries: `account` (unless the user holds them) and the kind's own fields. */
@@ -106,6 +109,10 @@ function buildScenarioSchema(venues: readonly OperatorVenue[]): TObject {
         ),
         { maxItems: 10000 },
       ),
+      faults: Type.Optional({
+        ...faultSchemas(venues).FaultSetIn,
+        description: 'Fault rules `serve` sets at every start of an instance (docs/faults.md); `scenario load` writes none of them',
+      }),
     },
     {
       additionalProperties: false,

@@ -7,6 +7,7 @@ import { OPERATOR_PREFIX, operatorPlugin } from '../operator/plugin.js';
 import type { VenueDialect } from '../venues/venue.js';
 import { ConfigError } from './config.js';
 import { httpConnections } from './http-connection.js';
+import { installHttpFaults } from './http-faults.js';
 import { refusalFor } from './http-surface.js';
 import { registerOpenApi } from './openapi.js';
 import type { Runtime } from './runtime.js';
@@ -73,6 +74,9 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     if (request.ws) reply.raw.shouldKeepAlive = false;
     done();
   });
+
+  // Fault rules act here, before any venue hook or handler (docs/faults.md); one check while none is set.
+  installHttpFaults(app, runtime);
 
   // Every body is JSON: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');

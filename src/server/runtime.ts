@@ -4,6 +4,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { holdsSecretKey, secretKeyCheck } from '../credentials/key-check.js';
 import { Keyring } from '../credentials/keyring.js';
+import { FaultSet, type Sleep } from '../faults/fault-set.js';
 import { BalanceFeed } from '../ledger/balance-feed.js';
 import { Ledger } from '../ledger/ledger.js';
 import { LedgerSession } from '../ledger/session.js';
@@ -43,6 +44,8 @@ export interface Runtime {
   readonly readCache: ReadCache;
   /** Live balance watches for venues' private streams: one ledger-events subscription for all of them. */
   readonly balanceFeed: BalanceFeed;
+  /** This instance's fault rules (docs/faults.md): in memory, never shared with other instances. */
+  readonly faults: FaultSet;
   /** Set when this start generated the operator token: the only time it can be shown. */
   readonly generatedOperatorToken: string | null;
   /** Where the operator token was written when generated, if anywhere. */
@@ -172,6 +175,8 @@ export interface RuntimeOptions {
   readonly clock?: Clock;
   /** The venues to serve; the registry's (`VENUES`) by default. A venue's settings must be in `config.venues` (resolveConfig reads them). */
   readonly venues?: readonly VenueDialect[];
+  /** How fault latency waits; a timer by default (tests hand in one they release). */
+  readonly faultSleep?: Sleep;
 }
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -233,7 +238,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const balanceFeed = new BalanceFeed(ledger.events, (accountId) => ledger.balances(accountId), {
     onError: (error) => log.warn(`balance feed: ${(error as Error).message}`),
   });
-  const parts = { config, store, ledger, keyring, clock, rateLimiters, log, readCache, balanceFeed };
+  const faults = new FaultSet({ venues, clock, log, ...(options.faultSleep ? { sleep: options.faultSleep } : {}) });
+  const parts = { config, store, ledger, keyring, clock, rateLimiters, log, readCache, balanceFeed, faults };
   return {
     config,
     venues,
@@ -245,6 +251,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     log,
     readCache,
     balanceFeed,
+    faults,
     generatedOperatorToken: generated,
     operatorTokenFile: tokenFile,
     checkOperatorToken: (presented) => {

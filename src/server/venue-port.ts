@@ -10,7 +10,8 @@ import { capCounters } from '../rate-limit/stream-caps.js';
 import type { Runtime } from './runtime.js';
 
 /** The parts of a runtime a venue port is built from. */
-export type VenuePortParts = Pick<Runtime, 'config' | 'store' | 'ledger' | 'keyring' | 'clock' | 'rateLimiters' | 'log' | 'readCache' | 'balanceFeed'>;
+export type VenuePortParts = Pick<Runtime, 'config' | 'store' | 'ledger' | 'keyring' | 'clock' | 'rateLimiters' | 'log' | 'readCache' | 'balanceFeed'> &
+  Partial<Pick<Runtime, 'faults'>>;
 
 // The port names credentials in its own words; this fails to compile if they drift from the store's.
 const credentialsFit: (record: CredentialRecord) => VenueCredential = (record) => record;
@@ -26,7 +27,7 @@ export const venueSettingNames = (venue: VenueName) => ({
 
 /** The port one venue's dialect is given: the runtime seen through the few things a venue needs. */
 export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect): VenuePort {
-  const { store, ledger, keyring } = runtime;
+  const { store, ledger, keyring, faults } = runtime;
   const venue = dialect.id;
   const names = venueSettingNames(venue);
   const firstKey = async (account: Account, read: (userId: number) => Promise<CredentialRecord[]>) =>
@@ -42,6 +43,7 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
     streamCap: capCounters(runtime.config.rateLimits, runtime.config.streamCapOverrides),
     streamSendBufferBytes: runtime.config.wsSendBufferBytes,
     generation: () => ledger.generation,
+    pushFault: (facts) => (faults === undefined || faults.pushesIdle ? undefined : faults.decidePush(venue, facts)),
 
     balances: (accountId) => ledger.balances(accountId),
     asset: (symbol) => ledger.asset(symbol),

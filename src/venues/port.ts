@@ -5,6 +5,7 @@ import type { Account, Asset, Balance, JournalEntry, User } from '../ledger/type
 import type { HistoryQuery, HistoryResult } from '../ledger/history.js';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { CapCounter, StreamCap } from '../rate-limit/stream-caps.js';
+import type { PushFacts, PushFault } from './shared/stream.js';
 
 /**
  * Everything a venue dialect may do with the rest of assetbook, and nothing more. The server
@@ -83,6 +84,12 @@ export interface VenuePort {
   readonly streamSendBufferBytes: number;
   /** Changes whenever this process empties the store: a cache keyed on it never outlives a reset made here. */
   generation(): number;
+  /**
+   * What the server's stream fault rules do to this balance push (docs/faults.md): undefined (send
+   * it) unless a rule fires. Hand the answer to `pushOrEnd` (shared/stream.ts). One check when no
+   * rule is set.
+   */
+  pushFault(facts: PushFacts): PushFault | undefined;
 
   // Ledger reads: committed state only.
   /** An account's balance rows; the ledger's ACCOUNT_NOT_FOUND when it does not exist. */

@@ -1,5 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AnySetting } from '../config/setting.js';
+import type { Keyring } from '../credentials/keyring.js';
 import type { CredentialKind } from '../credentials/kinds.js';
 import type { LedgerErrorCode } from '../ledger/errors.js';
 import type { VenueIdentity } from '../ledger/venue-facts.js';
@@ -7,7 +9,7 @@ import type { RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { StreamCap } from '../rate-limit/stream-caps.js';
 import type { VenueName, VenuePort } from './port.js';
 import type { VenueApiDoc } from './shared/openapi-doc.js';
-import type { VenueErrorRenderer } from './shared/venue-error.js';
+import type { VenueError, VenueErrorRenderer } from './shared/venue-error.js';
 
 /**
  * The contract every venue dialect implements: one folder beside this file, one line in
@@ -48,6 +50,8 @@ export interface VenueDialect<Id extends VenueName = VenueName> {
   readonly streamCaps?: readonly StreamCap[];
   /** What /openapi.json says of its routes: security schemes, parameters, refusals, error shape. */
   readonly openapi: VenueApiDoc;
+  /** What fault rules need of it (docs/faults.md): its answer to each named error, and who a request says it is. */
+  readonly faults: VenueFaults;
   /**
    * Registers the dialect's routes, auth and error rendering. The port is all the dialect gets of
    * the rest of assetbook (see port.ts): it never sees the store or the server's runtime.
@@ -75,3 +79,29 @@ export interface DemoCredential {
  * map with this type makes the compiler refuse it until every ledger error code has an answer.
  */
 export type LedgerErrorMap<T> = { readonly [Code in LedgerErrorCode]: T };
+
+/**
+ * The named errors a fault rule can answer with (docs/faults.md). Each venue maps every one to its
+ * own status, code and body, so a client sees exactly what the venue would send it.
+ */
+export const FAULT_ERROR_KINDS = ['rate_limited', 'maintenance', 'internal_error', 'service_unavailable', 'timestamp_expired', 'unauthorized'] as const;
+export type FaultErrorKind = (typeof FAULT_ERROR_KINDS)[number];
+
+/**
+ * A venue's answer to every named fault error, or null where the venue has no such answer (a
+ * venue whose requests carry no time cannot say a timestamp expired): a rule naming it for that
+ * venue is refused. Declaring the map with this type makes the compiler ask for every kind.
+ */
+export type FaultErrorMap = { readonly [Kind in FaultErrorKind]: (() => VenueError) | null };
+
+export interface VenueFaults {
+  readonly errors: FaultErrorMap;
+  /**
+   * The API key a request presents (a header, or the key named in a session token), read without
+   * checking anything: what a rule's `apiKey` is matched against. Undefined when it shows none.
+   * Called only while fault rules are set, never on the hot path otherwise.
+   */
+  presentedKey(headers: IncomingHttpHeaders): string | undefined;
+  /** The public id a credential with this presented key is stored under (`VenueCredential.publicId`): a rule's `account` is matched through it. */
+  publicIdOf(key: string, keyring: Keyring): string;
+}

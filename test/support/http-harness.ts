@@ -9,6 +9,7 @@ import { loadScenario, type LoadResult } from '../../src/scenario/load.js';
 import { resolveConfig, type ConfigFlags } from '../../src/server/config.js';
 import { openRuntime, type Clock, type Runtime } from '../../src/server/runtime.js';
 import type { VenueDialect } from '../../src/venues/venue.js';
+import type { Sleep } from '../../src/faults/fault-set.js';
 
 /**
  * A real assetbook server on 127.0.0.1 (an ephemeral port) over an in-memory store, and a small
@@ -52,6 +53,8 @@ export interface HarnessOptions {
   readonly clock?: Clock;
   /** The venues to serve: the registry's by default; a test-only venue comes in here. */
   readonly venues?: readonly VenueDialect[];
+  /** How fault latency waits (runtime option `faultSleep`): a test's own, released when it says. */
+  readonly faultSleep?: Sleep;
 }
 
 export const DEMO = new URL('../../examples/demo.json', import.meta.url).pathname;
@@ -81,7 +84,7 @@ export class HttpHarness {
 
   static async start(operatorToken: string, options: HarnessOptions = {}): Promise<HttpHarness> {
     const flags = { db: ':memory:', operatorToken, ...options.flags } as ConfigFlags;
-    const runtime = await openRuntime(resolveConfig(flags, {}, options.venues), { clock: options.clock, venues: options.venues });
+    const runtime = await openRuntime(resolveConfig(flags, {}, options.venues), { clock: options.clock, venues: options.venues, faultSleep: options.faultSleep });
     const loaded = options.scenario === undefined ? null : await loadScenarioFile(runtime, options.scenario);
     const app = await buildApp(runtime, { logger: false });
     const seen: SeenRequest[] = [];

@@ -47,6 +47,7 @@ const CCXT_CLASS: Record<BitgetErrorName, string> = {
   clientOidInvalid: 'BadRequest',
   chainNotServed: 'ExchangeError',
   internal: 'ExchangeError',
+  maintenance: 'OnMaintenance',
 };
 
 const NAMES = Object.keys(BITGET_ERRORS) as BitgetErrorName[];

@@ -28,6 +28,7 @@ const SDK_NAME: Record<LoopringErrorName, string> = {
   internal: 'Unknown_Error',
   // Nor does a path the venue has and assetbook does not serve (the SDK's NOT_SUPPORT_ERROR is its own wallet code).
   notServed: 'Unknown_Error',
+  maintenance: 'Unknown_Error',
 };
 
 const NAMES = Object.keys(LOOPRING_ERRORS) as LoopringErrorName[];
@@ -41,8 +42,8 @@ describe('loopring error catalogue', () => {
     });
   }
 
-  test('every refusal but the rate limit (429), a bug (500) and an unserved path (501) is HTTP 400, the only error status the SDK resolves instead of throwing', () => {
-    const thrown: Partial<Record<LoopringErrorName, number>> = { tooManyRequests: 429, internal: 500, notServed: 501 };
+  test('every refusal but the rate limit (429), a bug (500), an unserved path (501) and maintenance (503, a fault rule\'s) is HTTP 400, the only error status the SDK resolves instead of throwing', () => {
+    const thrown: Partial<Record<LoopringErrorName, number>> = { tooManyRequests: 429, internal: 500, notServed: 501, maintenance: 503 };
     for (const name of NAMES) {
       const expected = thrown[name] ?? 400;
       assert.equal(LOOPRING_ERRORS[name].status, expected, name);

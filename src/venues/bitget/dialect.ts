@@ -8,6 +8,7 @@ import { bitgetError, bitgetErrorRenderer, type BitgetErrorBody } from './errors
 import { BITGET_RATE_LIMITS, BITGET_STREAM_CAPS, BITGET_WS_RATE_LIMITS } from './rate-limits.js';
 import { bitgetCredentials } from './credentials.js';
 import { bitgetDemo } from './demo.js';
+import { bitgetFaults } from './faults.js';
 import { BITGET, bitgetIdentity } from './identity.js';
 import { BITGET_SETTINGS } from './settings.js';
 import { keepRawJsonBodies } from './body.js';
@@ -38,6 +39,7 @@ export const bitget: VenueDialect<'bitget'> = {
   rateLimits: [...Object.values(BITGET_RATE_LIMITS), ...Object.values(BITGET_WS_RATE_LIMITS)],
   streamCaps: Object.values(BITGET_STREAM_CAPS),
   openapi: BITGET_OPENAPI,
+  faults: bitgetFaults,
   plugin: (port) => async (app) => {
     const ctx = new BitgetContext(port);
     // A refusal is stamped when it is sent, by the same clock as every success envelope.

@@ -45,6 +45,8 @@ export const BITGET_ERRORS = {
   clientOidInvalid: { code: '40305', status: 400, msg: 'clientOid or clientOrderId length cannot greater than 64, and cannot be Martian characters' },
   chainNotServed: { code: '42017', status: 400, msg: 'The current chain does not support deposit the coin' },
   internal: { code: '40015', status: 500, msg: 'System is abnormal, please try again later' },
+  /** Sent only by a fault rule (docs/faults.md): the venue's "server upgrade" code, with 503 (its status is not documented). */
+  maintenance: { code: '40200', status: 503, msg: 'Server upgrade, please try again later' },
 } as const;
 
 export type BitgetErrorName = keyof typeof BITGET_ERRORS;

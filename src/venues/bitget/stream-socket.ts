@@ -4,7 +4,7 @@ import type { BalanceChange, StopWatch } from '../../ledger/balance-feed.js';
 import type { CapCounter } from '../../rate-limit/stream-caps.js';
 import { verdictFor, type RateLimiter } from '../../rate-limit/rate-limiter.js';
 import type { VenuePort } from '../port.js';
-import { frameText, jsonObject, pushOrEnd, type CloseWith } from '../shared/stream.js';
+import { frameText, jsonObject, pushOrEnd, type CloseWith, type PushFault } from '../shared/stream.js';
 import type { BitgetAuthenticator, BitgetCaller } from './auth.js';
 import { heldItems, itemsOf } from './assets-view.js';
 import { argList, channelName, channelOf, type Channel } from './stream-channels.js';
@@ -19,6 +19,9 @@ export interface StreamShared {
   readonly messages: RateLimiter;
   readonly subscribes: RateLimiter;
 }
+
+/** The socket path pushes go out on (the public one serves no channel). */
+const PRIVATE_PATH = '/v2/ws/private';
 
 /** Frames read but not yet handled before a socket is closed as over the limit: a bound on what a flood can queue. */
 export const WAITING_FRAMES_MAX = 256;
@@ -62,8 +65,8 @@ export class BitgetSocket {
     if (this.socket.readyState === this.socket.OPEN) this.socket.close(close.code, close.reason);
   }
 
-  private send(text: string): boolean {
-    return pushOrEnd(this.socket, text, this.shared.port.streamSendBufferBytes, CLOSES.slowConsumer);
+  private send(text: string, fault?: PushFault): boolean {
+    return pushOrEnd(this.socket, text, this.shared.port.streamSendBufferBytes, CLOSES.slowConsumer, fault);
   }
 
   private receive(data: RawData, isBinary: boolean): void {
@@ -198,12 +201,12 @@ export class BitgetSocket {
     switch (change.kind) {
       case 'snapshot': {
         const data = asset ? await itemsOf(port, change.balances, [asset.symbol], createdAtMs) : await heldItems(port, change.balances, createdAtMs);
-        return void this.push('snapshot', sub, data);
+        return void this.push('snapshot', caller, sub, data);
       }
       case 'update': {
         if (asset && !change.assets.has(asset.symbol)) return;
         const data = await itemsOf(port, change.balances, asset ? [asset.symbol] : change.assets, createdAtMs);
-        if (data.length > 0) this.push('update', sub, data);
+        if (data.length > 0) this.push('update', caller, sub, data);
         return;
       }
       case 'reset':
@@ -216,9 +219,12 @@ export class BitgetSocket {
     }
   }
 
-  private push(action: 'snapshot' | 'update', sub: Subscription, data: Parameters<typeof accountPush>[2]): void {
+  private push(action: 'snapshot' | 'update', caller: BitgetCaller, sub: Subscription, data: Parameters<typeof accountPush>[2]): void {
     if (this.closed || this.subscriptions.get(sub.channel.key) !== sub) return;
-    this.send(accountPush(action, sub.channel.arg, data, this.shared.port.clock()));
+    const { port } = this.shared;
+    // What a fault rule may do to it (docs/faults.md): undefined, at the cost of one check, while none is set.
+    const fault = port.pushFault({ path: PRIVATE_PATH, channel: sub.channel.arg.channel, apiKey: caller.credential.publicId, accountId: caller.account.id });
+    this.send(accountPush(action, sub.channel.arg, data, port.clock()), fault);
   }
 
   /** A bug or a store failure while handling a frame: the venue's error frame, then 1011. */

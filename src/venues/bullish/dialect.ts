@@ -16,6 +16,7 @@ import { registerSessionRoutes } from './routes-session.js';
 import { registerStreamRoute } from './stream.js';
 import { bullishCredentials } from './credentials.js';
 import { bullishDemo } from './demo.js';
+import { bullishFaults } from './faults.js';
 import { BULLISH, bullishIdentity } from './identity.js';
 import { BULLISH_SETTINGS } from './settings.js';
 
@@ -72,6 +73,7 @@ export const bullish: VenueDialect<'bullish'> = {
   rateLimits: Object.values(BULLISH_RATE_LIMITS),
   streamCaps: Object.values(BULLISH_STREAM_CAPS),
   openapi: BULLISH_OPENAPI,
+  faults: bullishFaults,
   plugin: (port) => async (app) => {
     await app.register(bullishApi(port), { prefix: BULLISH_PREFIX });
   },

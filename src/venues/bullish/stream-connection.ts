@@ -3,7 +3,7 @@ import type { BalanceChange, StopWatch } from '../../ledger/balance-feed.js';
 import type { Account } from '../../ledger/types.js';
 import { verdictFor, type RateLimiter } from '../../rate-limit/rate-limiter.js';
 import type { CapCounter } from '../../rate-limit/stream-caps.js';
-import { closeSocket, frameText, pushOrEnd, type CloseWith } from '../shared/stream.js';
+import { closeSocket, frameText, pushOrEnd, type CloseWith, type PushFault } from '../shared/stream.js';
 import { VenueError } from '../shared/venue-error.js';
 import { assetAccountRows } from './asset-rows.js';
 import type { BullishContext } from './context.js';
@@ -27,6 +27,8 @@ export const SESSION_ENDED: CloseWith = { code: 4401, reason: 'session ended' };
 export const INTERNAL_FAILURE: CloseWith = { code: 1011, reason: 'internal error' };
 
 const TOPIC = 'assetAccounts';
+/** The socket's path as fault rules see it (the venue's prefix and the route). */
+const PUSH_PATH = '/trading-api/v1/private-data';
 const TOPIC_NAME = /^[A-Za-z0-9]{1,64}$/;
 const TRADING_ACCOUNT_ID = /^[1-9][0-9]{0,19}$/;
 
@@ -183,14 +185,20 @@ export class StreamConnection {
         const rows = await assetAccountRows(this.ctx.port, account, change.balances, only);
         if (this.ended) return;
         const nowMs = this.ctx.port.clock();
-        if (change.kind === 'snapshot') this.send(F.snapshotFrame(tradingAccountIdOf(account), rows, nowMs));
-        else for (const row of rows) this.send(F.updateFrame(row, nowMs));
+        if (change.kind === 'snapshot') this.push(account, F.snapshotFrame(tradingAccountIdOf(account), rows, nowMs));
+        else for (const row of rows) this.push(account, F.updateFrame(row, nowMs));
       })
       .catch((error: unknown) => this.fail(error));
   }
 
-  private send(text: string): void {
-    if (!this.ended) pushOrEnd(this.socket, text, this.ctx.port.streamSendBufferBytes, SLOW_CONSUMER);
+  private send(text: string, fault?: PushFault): void {
+    if (!this.ended) pushOrEnd(this.socket, text, this.ctx.port.streamSendBufferBytes, SLOW_CONSUMER, fault);
+  }
+
+  /** A balance push, as a fault rule lets it go (docs/faults.md): one check while none is set. */
+  private push(account: Account, text: string): void {
+    if (this.ended) return;
+    this.send(text, this.ctx.port.pushFault({ path: PUSH_PATH, channel: TOPIC, apiKey: this.session.claims.publicKey, accountId: account.id }));
   }
 
   /** Bullish's error push (which ccxt raises), then the close. */

@@ -1,4 +1,5 @@
 import { LOOPRING_OPENAPI } from './openapi.js';
+import { loopringFaults } from './faults.js';
 import type { VenueDialect } from '../venue.js';
 import { installVenueErrors } from '../shared/venue-error.js';
 import { hookOf } from '../shared/sync-hook.js';
@@ -35,6 +36,7 @@ export const loopring: VenueDialect<'loopring'> = {
   rateLimits: Object.values(LOOPRING_RATE_LIMITS),
   streamCaps: Object.values(LOOPRING_STREAM_CAPS),
   openapi: LOOPRING_OPENAPI,
+  faults: loopringFaults,
   plugin: (port) => async (app) => {
     const ctx = new LoopringContext(port);
     await app.register(

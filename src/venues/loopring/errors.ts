@@ -8,8 +8,9 @@ import { LOOPRING_VENUE_PATHS } from './unserved.js';
  * messages are the venue's (DEX API v3 docs, and the SDK's `LoopringErrorCode`). Every refusal
  * is HTTP 400 with `{"resultInfo":{"code","message"}}`, because the SDK accepts only 2xx and 400
  * and turns any other status into a thrown HTTP error; the exceptions are the rate limit (429,
- * whose body the venue does not document), a bug (500) and a path assetbook does not serve (501),
- * where a thrown error is the point. docs/venues/loopring.md lists when each is sent.
+ * whose body the venue does not document), a bug (500), a path assetbook does not serve (501),
+ * where a thrown error is the point, and maintenance (503, sent only by a fault rule).
+ * docs/venues/loopring.md lists when each is sent.
  */
 export const LOOPRING_ERRORS = {
   unknown: { code: 100000, status: 400, message: 'Unknown error' },
@@ -29,6 +30,7 @@ export const LOOPRING_ERRORS = {
    * (it resolves a 400's `resultInfo` as if it were the answer) with the body still telling why.
    */
   notServed: { code: 100000, status: 501, message: 'Unknown error' },
+  maintenance: { code: 100000, status: 503, message: 'Service under maintenance' },
 } as const;
 
 export type LoopringErrorName = keyof typeof LOOPRING_ERRORS;

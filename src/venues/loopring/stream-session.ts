@@ -2,7 +2,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { BalanceChange, StopWatch } from '../../ledger/balance-feed.js';
 import type { Account, Asset, Balance } from '../../ledger/types.js';
 import type { VenuePort } from '../port.js';
-import { every, frameText, pushOrEnd, type CloseWith } from '../shared/stream.js';
+import { every, frameText, pushOrEnd, type CloseWith, type PushFault } from '../shared/stream.js';
 import { renderHeldRows } from './balance-rows.js';
 import type { LoopringContext } from './context.js';
 import { accountIdOf } from './identity.js';
@@ -17,6 +17,9 @@ import { WS_CODES, StreamRequestError, accountPush, parseRequest, resultFrame, t
  * venue's heartbeat (a text `ping` from the server, a text `pong` back). docs/venues/loopring.md
  * ("Stream") has the rules and every difference from the venue.
  */
+
+/** The socket's path (fault rules match it). */
+const LOOPRING_WS_PATH = '/v3/ws';
 
 /** How the stream ends a socket, by cause. */
 export const LOOPRING_CLOSES = {
@@ -42,6 +45,8 @@ export interface SessionOptions {
 interface Subscription {
   readonly topic: AccountTopic;
   readonly account: Account;
+  /** The apiKey it was subscribed with, as the client sent it (fault rules match it). */
+  readonly apiKey: string;
   stop: StopWatch;
   stopped: boolean;
   /** What each token's last push showed (its data as JSON), with the asset, by token id. */
@@ -146,7 +151,7 @@ export class LoopringStreamSession {
     const added: Subscription[] = [];
     for (const topic of request.topics) {
       this.drop([keyOf(topic)]);
-      const subscription: Subscription = { topic, account: caller.account, stop: () => {}, stopped: false, shown: new Map(), chain: Promise.resolve() };
+      const subscription: Subscription = { topic, account: caller.account, apiKey: request.apiKey, stop: () => {}, stopped: false, shown: new Map(), chain: Promise.resolve() };
       this.subscriptions.set(keyOf(topic), subscription);
       added.push(subscription);
     }
@@ -218,11 +223,13 @@ export class LoopringStreamSession {
     const before = subscription.shown.get(row.tokenId)?.text ?? (isEmptyRow(row) ? text : undefined);
     if (before === text) return;
     subscription.shown.set(row.tokenId, { asset, text });
-    this.send(accountPush(subscription.topic, row, ts));
+    // What a fault rule may do to it (docs/faults.md): undefined, at the cost of one check, while none is set.
+    const fault = this.options.port.pushFault({ path: LOOPRING_WS_PATH, channel: 'account', apiKey: subscription.apiKey, accountId: subscription.account.id });
+    this.send(accountPush(subscription.topic, row, ts), fault);
   }
 
-  private send(text: string): boolean {
-    return pushOrEnd(this.socket, text, this.options.port.streamSendBufferBytes, LOOPRING_CLOSES.slowConsumer);
+  private send(text: string, fault?: PushFault): boolean {
+    return pushOrEnd(this.socket, text, this.options.port.streamSendBufferBytes, LOOPRING_CLOSES.slowConsumer, fault);
   }
 
   private fail(error: unknown): void {

@@ -4,6 +4,7 @@ import { FourthContext } from './context.js';
 import { fourthCredentials } from './credentials.js';
 import { fourthDemo } from './demo.js';
 import { fourthErrorRenderer } from './errors.js';
+import { fourthFaults } from './faults.js';
 import { FOURTH, fourthIdentity } from './identity.js';
 import { FOURTH_BASE, FOURTH_OPENAPI } from './openapi.js';
 import { FOURTH_RATE_LIMITS } from './rate-limits.js';
@@ -26,6 +27,7 @@ export const fourth: VenueDialect<'fourth'> = {
   errors: fourthErrorRenderer,
   rateLimits: Object.values(FOURTH_RATE_LIMITS),
   openapi: FOURTH_OPENAPI,
+  faults: fourthFaults,
   plugin: (port) => async (app) => {
     const ctx = new FourthContext(port);
     await app.register(
