@@ -5,6 +5,7 @@ import { LedgerError } from '../ledger/errors.js';
 import { compareBalanceKeys, type LedgerStore } from './store.js';
 import { runReservationSuite } from './reservations.case.js';
 import { runHistorySuite } from './history.case.js';
+import { runDirectorySuite } from './directory.case.js';
 import { addAccount, addAsset, addUser } from './seed.case.js';
 
 /**
@@ -14,6 +15,7 @@ import { addAccount, addAsset, addUser } from './seed.case.js';
 export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerStore>, options: { skip?: string | false } = {}): void {
   runReservationSuite(engine, openEmpty, options);
   runHistorySuite(engine, openEmpty, options);
+  runDirectorySuite(engine, openEmpty, options);
   const withLedger = (name: string, fn: (ledger: Ledger, store: LedgerStore) => Promise<void>) =>
     test(`[${engine}] ${name}`, { skip: options.skip ?? false }, async () => {
       const store = await openEmpty();
