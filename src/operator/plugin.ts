@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { installRefusals, type RefusalRenderer } from '../http/refusal.js';
 import { errorBody, operatorRefusal, operatorRenderer } from './errors.js';
 import { operatorRoutes, type OperatorRuntime } from './routes.js';
+import { directoryRoutes } from './directory-routes.js';
+import { journalStreamRoute } from './journal-stream.js';
 import { operatorValidatorCompiler } from './validation.js';
 
 export const OPERATOR_PREFIX = '/_assetbook/v1';
@@ -35,4 +37,7 @@ export const operatorPlugin = (runtime: OperatorRuntime): FastifyPluginAsync => 
     done();
   });
   await app.register(operatorRoutes(runtime));
+  // What an operator console browses by: the directory, an account's views, the live journal.
+  await app.register(directoryRoutes(runtime));
+  await app.register(journalStreamRoute(runtime));
 };

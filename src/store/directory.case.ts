@@ -20,7 +20,8 @@ export function runDirectorySuite(engine: string, openEmpty: () => Promise<Ledge
       }
     });
 
-  const FACTS = [{ venue: 'acme', name: 'uid' }];
+  /** What a caller passes for a search text: the text read as the made-up venue's unique fact. */
+  const asFact = (search: string) => ({ search, identities: [{ venue: 'acme', name: 'uid', value: search.trim() }] });
 
   /** Users user-00 … user-(n-1), each with a main account and, every third one, a sub-account "bot". */
   const seed = (store: LedgerStore, users: number) =>
@@ -67,12 +68,12 @@ export function runDirectorySuite(engine: string, openEmpty: () => Promise<Ledge
 
   withStore("searches users by name (ignoring case), by id and by an account's unique fact", async (store) => {
     await seed(store, 25);
-    const names = async (query: Omit<DirectoryQuery, 'limit'>) => (await store.listUsersPage({ limit: 100, facts: FACTS, ...query })).items.map((u) => u.name);
+    const names = async (query: Omit<DirectoryQuery, 'limit'>) => (await store.listUsersPage({ limit: 100, ...(query.search === undefined ? {} : asFact(query.search)), ...query })).items.map((u) => u.name);
     assert.deepEqual(await names({ search: 'USER-1' }), ['user-10', 'user-11', 'user-12', 'user-13', 'user-14', 'user-15', 'user-16', 'user-17', 'user-18', 'user-19']);
     assert.deepEqual(await names({ search: '  user-07 ' }), ['user-07'], 'the text is trimmed');
     assert.deepEqual(await names({ search: '3' }), ['user-02', 'user-03', 'user-13', 'user-23'], 'an integer matches the user with that id and the names containing it');
     assert.deepEqual(await names({ search: 'S1009' }), ['user-09'], "a sub-account's fact finds its user");
-    assert.deepEqual(await names({ search: 'U1009', facts: [] }), [], 'facts are compared only when named');
+    assert.deepEqual(await names({ search: 'U1009', identities: [] }), [], 'facts are compared only as the identities given');
     assert.deepEqual(await names({ search: 'nobody' }), []);
     const searched = await walk((afterId) => store.listUsersPage({ limit: 3, search: 'user-1', ...(afterId === undefined ? {} : { afterId }) }), 3);
     assert.deepEqual(searched, [11, 12, 13, 14, 15, 16, 17, 18, 19, 20], 'a searched walk pages too');
@@ -80,7 +81,7 @@ export function runDirectorySuite(engine: string, openEmpty: () => Promise<Ledge
 
   withStore("searches accounts by label, user name, id and unique fact, and narrows to one user's", async (store) => {
     await seed(store, 25);
-    const ids = async (query: Omit<DirectoryQuery, 'limit'>) => (await store.listAccountsPage({ limit: 100, facts: FACTS, ...query })).items.map((a) => `${a.userName}/${a.label}`);
+    const ids = async (query: Omit<DirectoryQuery, 'limit'>) => (await store.listAccountsPage({ limit: 100, ...(query.search === undefined ? {} : asFact(query.search)), ...query })).items.map((a) => `${a.userName}/${a.label}`);
     assert.deepEqual(await ids({ search: 'BOT', userId: 4 }), ['user-03/bot']);
     assert.deepEqual((await ids({ search: 'bot' })).length, 9);
     assert.deepEqual(await ids({ search: 'user-21' }), ['user-21/main', 'user-21/bot'], "a user's name finds its accounts");

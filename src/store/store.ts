@@ -248,14 +248,14 @@ export interface HistoryPage {
  * A page of the catalog for an operator's directory (`LedgerStore.listUsersPage`,
  * `listAccountsPage`): subjects in id order after `afterId`, at most `limit`, those `search`
  * matches when it is given. A search matches an id equal to it (when it is an integer), a user's
- * name or an account's label containing it (ignoring case), or one of `facts` (unique venue facts,
- * so each comparison is one indexed lookup) equal to it. Paged by id, a page costs an index range
+ * name or an account's label containing it (ignoring case), or an account holding one of
+ * `identities` (the caller's reading of the text as each unique venue fact: one indexed lookup each). Paged by id, a page costs an index range
  * however large the catalog; a search that matches little reads the table once.
  */
 export interface DirectoryQuery {
   readonly search?: string;
-  /** The unique account facts a search compares exactly (venue and fact name). */
-  readonly facts?: readonly { readonly venue: string; readonly name: string }[];
+  /** With `search`: account identities that match too (an account holding any of them, or its user). */
+  readonly identities?: readonly Identity[];
   /** Accounts only: this user's. */
   readonly userId?: number;
   readonly afterId?: number;

@@ -28,13 +28,13 @@ function searchedId(text: string): number | null {
   return Number.isSafeInteger(id) ? id : null;
 }
 
-/** The accounts holding one of the facts equal to `text`: a subquery over the identities' primary key. */
-function factOwners(query: DirectoryQuery, text: string): { sql: string; params: SqlParam[] } | null {
-  const facts = query.facts ?? [];
-  if (facts.length === 0) return null;
+/** The accounts holding one of the query's identities: a subquery over the identities' primary key. */
+function identityOwners(query: DirectoryQuery): { sql: string; params: SqlParam[] } | null {
+  const identities = query.identities ?? [];
+  if (identities.length === 0) return null;
   return {
-    sql: `SELECT CAST(owner AS INTEGER) FROM identities WHERE subject = 'account' AND (${facts.map(() => '(venue = ? AND name = ? AND value = ?)').join(' OR ')})`,
-    params: facts.flatMap((f) => [f.venue, f.name, text]),
+    sql: `SELECT CAST(owner AS INTEGER) FROM identities WHERE subject = 'account' AND (${identities.map(() => '(venue = ? AND name = ? AND value = ?)').join(' OR ')})`,
+    params: identities.flatMap((i) => [i.venue, i.name, i.value]),
   };
 }
 
@@ -56,7 +56,7 @@ export async function listUsersPage(db: SqlRunner, query: DirectoryQuery): Promi
       either.push('u.id = ?');
       eitherParams.push(id);
     }
-    const owners = factOwners(query, text);
+    const owners = identityOwners(query);
     if (owners) {
       either.push(`u.id IN (SELECT a.user_id FROM accounts a WHERE a.id IN (${owners.sql}))`);
       eitherParams.push(...owners.params);
@@ -92,7 +92,7 @@ export async function listAccountsPage(db: SqlRunner, query: DirectoryQuery): Pr
       either.push('a.id = ?');
       eitherParams.push(id);
     }
-    const owners = factOwners(query, text);
+    const owners = identityOwners(query);
     if (owners) {
       either.push(`a.id IN (${owners.sql})`);
       eitherParams.push(...owners.params);

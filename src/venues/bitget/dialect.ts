@@ -13,6 +13,7 @@ import { BITGET_SETTINGS } from './settings.js';
 import { accountRoutes } from './routes-account.js';
 import { publicRoutes } from './routes-public.js';
 import { WS_PREFIX, streamRoutes } from './stream.js';
+import { bitgetBalanceView } from './balance-view.js';
 
 /** The one path Bitget owns outside `/api/v2`: ccxt's signed probe for a unified (UTA) account. */
 export const UTA_PROBE_PATH = '/api/v3/account/settings';
@@ -32,6 +33,7 @@ export const bitget: VenueDialect<'bitget'> = {
   rateLimits: [...Object.values(BITGET_RATE_LIMITS), ...Object.values(BITGET_WS_RATE_LIMITS)],
   streamCaps: Object.values(BITGET_STREAM_CAPS),
   openapi: BITGET_OPENAPI,
+  balanceView: bitgetBalanceView,
   plugin: (port) => async (app) => {
     const ctx = new BitgetContext(port);
     // A refusal is stamped when it is sent, by the same clock as every success envelope.

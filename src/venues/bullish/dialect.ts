@@ -16,6 +16,7 @@ import { bullishCredentials } from './credentials.js';
 import { bullishDemo } from './demo.js';
 import { BULLISH, bullishIdentity } from './identity.js';
 import { BULLISH_SETTINGS } from './settings.js';
+import { bullishBalanceView } from './balance-view.js';
 
 export const BULLISH_PREFIX = '/trading-api';
 
@@ -66,6 +67,7 @@ export const bullish: VenueDialect<'bullish'> = {
   rateLimits: Object.values(BULLISH_RATE_LIMITS),
   streamCaps: Object.values(BULLISH_STREAM_CAPS),
   openapi: BULLISH_OPENAPI,
+  balanceView: bullishBalanceView,
   plugin: (port) => async (app) => {
     await app.register(bullishApi(port), { prefix: BULLISH_PREFIX });
   },
