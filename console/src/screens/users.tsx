@@ -65,7 +65,7 @@ function UserDetail(props: { id: number }) {
         User {props.id}
         {summary ? ` — ${summary.name}` : ''}
       </h2>
-      {summary ? (
+      {summary && Object.values(summary.venues).some((facts) => Object.keys(facts).length > 0) ? (
         <p>
           <Facts venues={summary.venues} />
         </p>
