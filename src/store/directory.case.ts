@@ -75,6 +75,8 @@ export function runDirectorySuite(engine: string, openEmpty: () => Promise<Ledge
     assert.deepEqual(await names({ search: 'S1009' }), ['user-09'], "a sub-account's fact finds its user");
     assert.deepEqual(await names({ search: 'U1009', identities: [] }), [], 'facts are compared only as the identities given');
     assert.deepEqual(await names({ search: 'nobody' }), []);
+    assert.deepEqual(await names({ search: '6100000001' }), [], 'a number past every id (a venue uid, say) is searched, not refused');
+    assert.deepEqual(await names({ search: '99999999999999999999' }), []);
     const searched = await walk((afterId) => store.listUsersPage({ limit: 3, search: 'user-1', ...(afterId === undefined ? {} : { afterId }) }), 3);
     assert.deepEqual(searched, [11, 12, 13, 14, 15, 16, 17, 18, 19, 20], 'a searched walk pages too');
   });

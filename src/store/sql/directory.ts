@@ -21,11 +21,14 @@ export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** An id the search text may be: an integer within the ids' range, else null. */
+/** The largest id any engine stores (PostgreSQL's `integer` ids); a larger number names no subject. */
+const ID_MAX = 2_147_483_647;
+
+/** An id the search text may be: an integer within the ids' range, else null (a Bitget uid is not an account id). */
 function searchedId(text: string): number | null {
-  if (!/^[1-9][0-9]{0,15}$/.test(text)) return null;
+  if (!/^[1-9][0-9]{0,9}$/.test(text)) return null;
   const id = Number(text);
-  return Number.isSafeInteger(id) ? id : null;
+  return id <= ID_MAX ? id : null;
 }
 
 /** The accounts holding one of the query's identities: a subquery over the identities' primary key. */
@@ -85,7 +88,8 @@ export async function listAccountsPage(db: SqlRunner, query: DirectoryQuery): Pr
   const text = query.search?.trim() ?? '';
   if (text !== '') {
     const pattern = containsPattern(text);
-    const either = [`lower(a.label) ${LIKE}`, `lower(u.name) ${LIKE}`];
+    // A user's name is matched over users once (a hashed list), not once per account through a join.
+    const either = [`lower(a.label) ${LIKE}`, `a.user_id IN (SELECT id FROM users WHERE lower(name) ${LIKE})`];
     const eitherParams: SqlParam[] = [pattern, pattern];
     const id = searchedId(text);
     if (id !== null) {
@@ -101,8 +105,8 @@ export async function listAccountsPage(db: SqlRunner, query: DirectoryQuery): Pr
     params.push(...eitherParams);
   }
   const found = await db.all<rows.AccountRow & { user_name: string }>(
-    `SELECT a.id, a.user_id, a.kind, a.label, a.venues, a.created_at_ms, u.name AS user_name
-     FROM accounts a JOIN users u ON u.id = a.user_id WHERE ${where.join(' AND ')} ORDER BY a.id LIMIT ?`,
+    `SELECT a.id, a.user_id, a.kind, a.label, a.venues, a.created_at_ms, (SELECT u.name FROM users u WHERE u.id = a.user_id) AS user_name
+     FROM accounts a WHERE ${where.join(' AND ')} ORDER BY a.id LIMIT ?`,
     [...params, query.limit + 1],
   );
   return toPage(
