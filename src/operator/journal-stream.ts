@@ -97,13 +97,23 @@ export const journalStreamRoute = (runtime: OperatorRuntime): FastifyPluginAsync
         const entry = await renderEntry(ledger, event.entry);
         return writeEvent(raw, frame('entry', { position: event.position, accounts: event.accounts, entry }, event.position));
       };
-      const subscription = ledger.events.subscribe(onEvent, {
-        ...(after === undefined ? {} : { after }),
-        onError: (error) => {
-          req.log.warn({ err: error }, 'journal stream ended');
-          raw.end();
-        },
-      });
+      let subscription: ReturnType<typeof ledger.events.subscribe>;
+      try {
+        subscription = ledger.events.subscribe(onEvent, {
+          ...(after === undefined ? {} : { after }),
+          onError: (error) => {
+            req.log.warn({ err: error }, 'journal stream ended');
+            raw.end();
+          },
+        });
+      } catch (error) {
+        // The events are closed: the server is shutting down.
+        req.log.debug({ err: error }, 'journal stream refused');
+        clearInterval(heartbeat);
+        open.delete(raw);
+        raw.end();
+        return;
+      }
       const close = () => {
         subscription();
         clearInterval(heartbeat);
