@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles src/ into dist/ (tsc -p tsconfig.build.json) and makes the `assetbook` bin executable.
+// Compiles src/ into dist/ (tsc -p tsconfig.build.json), makes the `assetbook` bin executable and
+// bundles the operator console (console/) into dist/console/ (scripts/build-console.mjs).
 // With --if-stale (what `npm start` runs) it does nothing when dist/ was built from the current
 // inputs: `npm ci` has just built it, and a full tsc costs 15 to 20 s of CPU on every start.
 //
@@ -18,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = join(ROOT, 'dist', '.build-stamp');
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+/** The operator console's front end, bundled by scripts/build-console.mjs (a checkout without it builds the server alone). */
+const CONSOLE = existsSync(join(ROOT, 'console')) ? 'console' : null;
 const CONFIGS = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].filter((path) => existsSync(join(ROOT, path)));
 const require = createRequire(import.meta.url);
 const COMPILER = `typescript ${JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')).version}`;
@@ -25,11 +28,11 @@ const COMPILER = `typescript ${JSON.parse(readFileSync(require.resolve('typescri
 /** What the stamp records: the compiler, then every input's path. */
 const stampText = (inputs) => [COMPILER, ...inputs].join('\n');
 
-function sources(dir) {
+function sources(dir, extensions = ['.ts']) {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+    if (entry.isDirectory()) return sources(path, extensions);
+    return extensions.some((ext) => entry.name.endsWith(ext)) && !entry.name.endsWith('.test.ts') ? [path] : [];
   });
 }
 
@@ -45,20 +48,21 @@ function isCurrent(inputs) {
   return inputs.every((path) => statSync(join(ROOT, path)).mtimeMs <= stamp.mtimeMs);
 }
 
-function build(inputs) {
+async function build(inputs) {
   const started = new Date();
   rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
   const tsc = require.resolve('typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   chmodSync(BIN, 0o755);
+  if (CONSOLE !== null) await (await import('./build-console.mjs')).buildConsole(join(ROOT, 'dist', 'console'));
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
   writeFileSync(STAMP, stampText(inputs));
   // The stamp carries the time the build started: a file saved while tsc ran is newer, so stale.
   utimesSync(STAMP, started, started);
 }
 
-const inputs = [...sources('src').sort(), ...CONFIGS];
+const inputs = [...sources('src').sort(), ...(CONSOLE === null ? [] : sources(CONSOLE, ['.ts', '.tsx', '.css', '.html', '.json']).sort()), ...CONFIGS];
 if (process.argv.includes('--if-stale') && isCurrent(inputs)) process.exit(0);
 if (process.argv.includes('--if-stale')) console.error('assetbook: dist/ is missing or older than src/: building (tsc, about 20 s)');
-build(inputs);
+await build(inputs);

@@ -4,6 +4,8 @@ import { errorBody, operatorRefusal, operatorRenderer } from './errors.js';
 import { operatorRoutes } from './routes.js';
 import { snapshotRoutes, type SnapshotRoutesRuntime } from './routes-snapshot.js';
 import { faultRoutes, type FaultRoutesRuntime } from './routes-faults.js';
+import { directoryRoutes } from './directory-routes.js';
+import { journalStreamRoute } from './journal-stream.js';
 import { operatorValidatorCompiler } from './validation.js';
 
 export const OPERATOR_PREFIX = '/_assetbook/v1';
@@ -39,4 +41,7 @@ export const operatorPlugin = (runtime: SnapshotRoutesRuntime & FaultRoutesRunti
   await app.register(operatorRoutes(runtime));
   await app.register(snapshotRoutes(runtime));
   await app.register(faultRoutes(runtime));
+  // What an operator console browses by: the directory, an account's views, the live journal.
+  await app.register(directoryRoutes(runtime));
+  await app.register(journalStreamRoute(runtime));
 };

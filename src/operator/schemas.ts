@@ -40,8 +40,8 @@ export const ErrorBody = Type.Object(
   { $id: 'OperatorError', description: 'Every refusal of the operator API' },
 );
 
-/** What the operator API and scenario files need of a venue: its id, its facts and its credential kind. */
-export type OperatorVenue = Pick<VenueDialect, 'id' | 'identity' | 'credentials'>;
+/** What the operator API and scenario files need of a venue: its id, its facts, its credential kind and (for the console) its balance view. */
+export type OperatorVenue = Pick<VenueDialect, 'id' | 'identity' | 'credentials' | 'balanceView'>;
 
 /** What the operator API takes to create assets, accounts and users: the ledger's own input types. */
 export type { AssetInput, AccountInput, UserInput };

@@ -6,6 +6,7 @@ import { operatorRenderer } from '../operator/errors.js';
 import { OPERATOR_PREFIX, operatorPlugin } from '../operator/plugin.js';
 import type { VenueDialect } from '../venues/venue.js';
 import { ConfigError } from './config.js';
+import { consolePlugin } from './console.js';
 import { httpConnections } from './http-connection.js';
 import { installHttpFaults } from './http-faults.js';
 import { refusalFor } from './http-surface.js';
@@ -95,6 +96,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(operatorPlugin(runtime), { prefix: OPERATOR_PREFIX });
+  // The operator console's static page, which calls the operator API from the browser (docs/console.md).
+  await app.register(consolePlugin());
   checkRateLimitOverrides(runtime, venues);
   checkStreamCapOverrides(runtime, venues);
   for (const venue of venues) await app.register(venue.plugin(runtime.venuePort(venue.id)));

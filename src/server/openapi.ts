@@ -141,6 +141,7 @@ export async function registerOpenApi(app: FastifyInstance, venues: readonly Ven
         { name: 'operations', description: 'Operator API: ledger operations and the journal' },
         { name: 'admin', description: 'Operator API: verify, reset' },
         { name: 'probes', description: 'Health probes, this document (no authentication)' },
+        { name: 'console', description: 'The operator console: a web page that signs in with the operator token (docs/console.md)' },
         ...docs.map((doc) => ({ name: doc.tag, description: doc.description })),
       ],
       components: {

@@ -6,6 +6,7 @@ import { compareBalanceKeys, type LedgerStore } from './store.js';
 import { runReservationSuite } from './reservations.case.js';
 import { runHistorySuite } from './history.case.js';
 import { runSnapshotSuite } from './snapshot.case.js';
+import { runDirectorySuite } from './directory.case.js';
 import { addAccount, addAsset, addUser } from './seed.case.js';
 
 /**
@@ -16,6 +17,7 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
   runReservationSuite(engine, openEmpty, options);
   runHistorySuite(engine, openEmpty, options);
   runSnapshotSuite(engine, openEmpty, options);
+  runDirectorySuite(engine, openEmpty, options);
   const withLedger = (name: string, fn: (ledger: Ledger, store: LedgerStore) => Promise<void>) =>
     test(`[${engine}] ${name}`, { skip: options.skip ?? false }, async () => {
       const store = await openEmpty();

@@ -306,6 +306,40 @@ export interface HistoryPage {
   readonly total: number;
 }
 
+/**
+ * A page of the catalog for an operator's directory (`LedgerStore.listUsersPage`,
+ * `listAccountsPage`): subjects in id order after `afterId`, at most `limit`, those `search`
+ * matches when it is given. A search matches an id equal to it (when it is an integer), a user's
+ * name or an account's label containing it (ignoring case), or an account holding one of
+ * `identities` (the caller's reading of the text as each unique venue fact: one indexed lookup each). Paged by id, a page costs an index range
+ * however large the catalog; a search that matches little reads the table once.
+ */
+export interface DirectoryQuery {
+  readonly search?: string;
+  /** With `search`: account identities that match too (an account holding any of them, or its user). */
+  readonly identities?: readonly Identity[];
+  /** Accounts only: this user's. */
+  readonly userId?: number;
+  readonly afterId?: number;
+  readonly limit: number;
+}
+
+/** A user as the directory lists it: with how many accounts it has, not the accounts. */
+export interface UserSummary extends User {
+  readonly accountCount: number;
+}
+
+/** An account as the directory lists it: with its user's name. */
+export interface AccountSummary extends Account {
+  readonly userName: string;
+}
+
+export interface DirectoryPage<T> {
+  readonly items: T[];
+  /** The cursor (`afterId`) for the next page, or null when this page reached the last match. */
+  readonly next: number | null;
+}
+
 export interface JournalPage {
   readonly entries: JournalEntry[];
   /** The cursor for the next page, or null at the end of the journal. */
@@ -360,6 +394,10 @@ export interface LedgerStore extends StoreReader {
    * below the cursor when it commits, and then once.
    */
   listHistory(filter: HistoryFilter, page: HistoryPageRequest): Promise<HistoryPage>;
+  /** Users a page at a time, optionally searched (`DirectoryQuery`): committed data. */
+  listUsersPage(query: DirectoryQuery): Promise<DirectoryPage<UserSummary>>;
+  /** Accounts a page at a time, optionally of one user and searched (`DirectoryQuery`): committed data. */
+  listAccountsPage(query: DirectoryQuery): Promise<DirectoryPage<AccountSummary>>;
   /**
    * The journal as a feed reads it: committed entries with id greater than `afterId`, oldest
    * first, stopping before any id a transaction still under way may yet commit. Ids are taken

@@ -4,6 +4,7 @@ import type { AnySetting } from '../config/setting.js';
 import type { Keyring } from '../credentials/keyring.js';
 import type { CredentialKind } from '../credentials/kinds.js';
 import type { LedgerErrorCode } from '../ledger/errors.js';
+import type { Account, Balance } from '../ledger/types.js';
 import type { VenueIdentity } from '../ledger/venue-facts.js';
 import type { RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { StreamCap } from '../rate-limit/stream-caps.js';
@@ -53,10 +54,25 @@ export interface VenueDialect<Id extends VenueName = VenueName> {
   /** What fault rules need of it (docs/faults.md): its answer to each named error, and who a request says it is. */
   readonly faults: VenueFaults;
   /**
+   * How its balance read shows one account, for the operator console (optional): the rows its
+   * REST read answers with no filter, rendered by its own renderer from the ledger's balances, so
+   * the console shows exactly what a client of the venue sees. A venue without it is shown as
+   * having no view.
+   */
+  balanceView?(port: Pick<VenuePort, 'asset'>, account: Account, balances: readonly Balance[]): Promise<VenueBalanceView>;
+  /**
    * Registers the dialect's routes, auth and error rendering. The port is all the dialect gets of
    * the rest of assetbook (see port.ts): it never sees the store or the server's runtime.
    */
   plugin(port: VenuePort): FastifyPluginAsync;
+}
+
+/** One venue's rows for one account (`VenueDialect.balanceView`). */
+export interface VenueBalanceView {
+  /** The read these rows answer, as `METHOD path` (`GET /api/v2/spot/account/assets`). */
+  readonly source: string;
+  /** Each row as the venue's wire shows it, with the ledger asset it shows; assets the read leaves out have none. */
+  readonly rows: readonly { readonly asset: string; readonly row: Readonly<Record<string, unknown>> }[];
 }
 
 export interface VenueDemo {

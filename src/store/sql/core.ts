@@ -6,10 +6,13 @@ import { LedgerError } from '../../ledger/errors.js';
 import { balanceKeyId, compareBalanceKeys } from '../store.js';
 import type {
   AccountFilter,
+  AccountSummary,
   BalanceDelta,
   BalanceKey,
   BalanceWrite,
   CredentialRecord,
+  DirectoryPage,
+  DirectoryQuery,
   HistoryFilter,
   HistoryPage,
   HistoryPageRequest,
@@ -21,8 +24,10 @@ import type {
   StoreScans,
   StoredOperation,
   StoreTx,
+  UserSummary,
 } from '../store.js';
 import type { SqlAdapter, SqlParam, SqlRunner } from './adapter.js';
+import { listAccountsPage, listUsersPage } from './directory.js';
 import * as rows from './rows.js';
 
 /**
@@ -213,6 +218,14 @@ export class SqlReads implements StoreReader {
       previous,
       total: Number(count?.[0] ?? 0),
     };
+  }
+
+  /** The operator's directory (./directory.ts): users and accounts a page at a time, searched. */
+  listUsersPage(query: DirectoryQuery): Promise<DirectoryPage<UserSummary>> {
+    return listUsersPage(this.db, query);
+  }
+  listAccountsPage(query: DirectoryQuery): Promise<DirectoryPage<AccountSummary>> {
+    return listAccountsPage(this.db, query);
   }
 }
 

@@ -20,7 +20,7 @@ export async function assetOfCoin(port: VenuePort, coin: string): Promise<Asset 
 }
 
 /** The coins of `balances` held on Bitget (any shown field non-zero), by coin name: the default REST read and a stream snapshot. */
-export async function heldItems(port: VenuePort, balances: readonly Balance[], createdAtMs: number): Promise<BitgetAssetItem[]> {
+export async function heldItems(port: Pick<VenuePort, 'asset'>, balances: readonly Balance[], createdAtMs: number): Promise<BitgetAssetItem[]> {
   const items: BitgetAssetItem[] = [];
   for (const holdings of holdingsByAsset(balances).values()) {
     if (!isHeldOnBitget(holdings)) continue;

@@ -18,6 +18,7 @@ import { publicRoutes } from './routes-public.js';
 import { transferRoutes } from './routes-transfer.js';
 import { walletRoutes } from './routes-wallet.js';
 import { WS_PREFIX, streamRoutes } from './stream.js';
+import { bitgetBalanceView } from './balance-view.js';
 
 /** The one path Bitget owns outside `/api/v2`: ccxt's signed probe for a unified (UTA) account. */
 export const UTA_PROBE_PATH = '/api/v3/account/settings';
@@ -40,6 +41,7 @@ export const bitget: VenueDialect<'bitget'> = {
   streamCaps: Object.values(BITGET_STREAM_CAPS),
   openapi: BITGET_OPENAPI,
   faults: bitgetFaults,
+  balanceView: bitgetBalanceView,
   plugin: (port) => async (app) => {
     const ctx = new BitgetContext(port);
     // A refusal is stamped when it is sent, by the same clock as every success envelope.

@@ -19,6 +19,7 @@ import { bullishDemo } from './demo.js';
 import { bullishFaults } from './faults.js';
 import { BULLISH, bullishIdentity } from './identity.js';
 import { BULLISH_SETTINGS } from './settings.js';
+import { bullishBalanceView } from './balance-view.js';
 
 export const BULLISH_PREFIX = '/trading-api';
 
@@ -74,6 +75,7 @@ export const bullish: VenueDialect<'bullish'> = {
   streamCaps: Object.values(BULLISH_STREAM_CAPS),
   openapi: BULLISH_OPENAPI,
   faults: bullishFaults,
+  balanceView: bullishBalanceView,
   plugin: (port) => async (app) => {
     await app.register(bullishApi(port), { prefix: BULLISH_PREFIX });
   },

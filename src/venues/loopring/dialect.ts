@@ -15,6 +15,7 @@ import { loopringCredentials } from './credentials.js';
 import { loopringDemo } from './demo.js';
 import { LOOPRING, loopringIdentity } from './identity.js';
 import { LOOPRING_SETTINGS } from './settings.js';
+import { loopringBalanceView } from './balance-view.js';
 
 /** Loopring's prefix. Bitget owns one path below it (`/api/v3/account/settings`), registered outside this prefix's handlers. */
 export const LOOPRING_PREFIX = '/api/v3';
@@ -37,6 +38,7 @@ export const loopring: VenueDialect<'loopring'> = {
   streamCaps: Object.values(LOOPRING_STREAM_CAPS),
   openapi: LOOPRING_OPENAPI,
   faults: loopringFaults,
+  balanceView: loopringBalanceView,
   plugin: (port) => async (app) => {
     const ctx = new LoopringContext(port);
     await app.register(
