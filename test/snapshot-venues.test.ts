@@ -24,6 +24,11 @@ function dialect(base: typeof acme): VenueDialect {
     errors: { ledger: (e) => error(400, e.message), badRequest: (m, s) => error(s, m), notFound: (m, p) => error(404, `${m} ${p}`), internal: () => error(500, 'internal') },
     rateLimits: [],
     openapi: { tag: base.id, description: `the ${base.id} test venue`, securitySchemes: {}, errorSchema: Type.Object({ failed: Type.String() }, { $id: `${base.id}Error` }), operations: {} },
+    faults: {
+      errors: { rate_limited: null, maintenance: null, internal_error: null, service_unavailable: null, timestamp_expired: null, unauthorized: null },
+      presentedKey: () => undefined,
+      publicIdOf: (key) => key,
+    },
     plugin: () => async () => {},
   };
 }

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { OneOf } from '../ledger/operation-types.js';
+import { OneOf, described } from '../ledger/operation-types.js';
 import { FAULT_ERROR_KINDS, type VenueDialect } from '../venues/venue.js';
 import { SEED_MAX } from './random.js';
 
@@ -135,7 +135,7 @@ function buildFaultSchemas(venueIds: readonly string[]) {
   const FaultRuleIn = Type.Object({ ...ruleProperties(venueIds), action: ActionSchema }, { additionalProperties: false, title: 'a fault rule' });
   const FaultSetIn = Type.Object(
     {
-      seed: Type.Optional({ ...Seed, description: "Seeds every rule that gives no seed of its own (each its own sequence, derived from this and its place)" }),
+      seed: Type.Optional(described(Seed, "Seeds every rule that gives no seed of its own (each its own sequence, derived from this and its place)")),
       rules: Type.Array(FaultRuleIn, { maxItems: RULES_MAX }),
     },
     { additionalProperties: false, title: 'a fault rule set' },

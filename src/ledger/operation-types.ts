@@ -80,7 +80,7 @@ const SignedAmount = Type.String({
 });
 
 /** `schema` with its own description; its type stays `schema`'s (a spread's type would hold TypeBox's symbols, which declarations cannot name). */
-const described = <T extends TSchema>(schema: T, description: string): T => ({ ...schema, description });
+export const described = <T extends TSchema>(schema: T, description: string): T => ({ ...schema, description });
 
 const KEY_RULE = 'must be 1 to 128 printable ASCII characters without spaces';
 const printable = (description: string): TString =>

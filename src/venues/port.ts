@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Keyring } from '../credentials/keyring.js';
 import type { BalanceListener, StopWatch } from '../ledger/balance-feed.js';
-import type { Account, Asset, Balance, JournalEntry, User } from '../ledger/types.js';
+import type { Account, Asset, Balance, User } from '../ledger/types.js';
 import type { HistoryQuery, HistoryResult } from '../ledger/history.js';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.js';
 import type { CapCounter, StreamCap } from '../rate-limit/stream-caps.js';

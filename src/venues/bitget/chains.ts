@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LedgerError } from '../../ledger/errors.js';
-import { DECIMAL_PATTERN } from '../../ledger/operation-types.js';
+import { DECIMAL_PATTERN, described } from '../../ledger/operation-types.js';
 import { checkerFor } from '../../ledger/validation.js';
 import type { AddressFamily } from './deposit-address.js';
 
@@ -23,9 +23,9 @@ export const ChainFactItem = Type.Object(
   {
     chain: Type.String({ pattern: '^[A-Za-z0-9._-]{1,32}$', description: "The chain's Bitget name, e.g. ERC20, TRC20, BTC, SOL", 'x-invalid': 'must be 1 to 32 letters, digits, dots, dashes or underscores' }),
     needTag: Type.Optional(Type.Boolean({ description: 'Deposits need a tag (memo); default: as the chain is known (XRP does), else false' })),
-    withdrawFee: Type.Optional({ ...Decimal, description: 'Shown as the withdrawal fee (default 0)' }),
-    minDepositAmount: Type.Optional({ ...Decimal, description: 'Shown as the smallest deposit (default 0)' }),
-    minWithdrawAmount: Type.Optional({ ...Decimal, description: 'Shown as the smallest withdrawal (default 0)' }),
+    withdrawFee: Type.Optional(described(Decimal, 'Shown as the withdrawal fee (default 0)')),
+    minDepositAmount: Type.Optional(described(Decimal, 'Shown as the smallest deposit (default 0)')),
+    minWithdrawAmount: Type.Optional(described(Decimal, 'Shown as the smallest withdrawal (default 0)')),
     contractAddress: Type.Optional(Type.String({ maxLength: 128, pattern: '^[\\x21-\\x7e]*$', description: "The token's contract on this chain (default none)" })),
     rechargeable: Type.Optional(Type.Boolean({ description: 'Deposits open (default true); false: no deposit address is given on it' })),
     withdrawable: Type.Optional(Type.Boolean({ description: 'Withdrawals open (default true)' })),
