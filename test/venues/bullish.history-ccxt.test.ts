@@ -133,7 +133,7 @@ describe('ccxt bullish: transfer() between the user’s trading accounts, and fe
     const entry = journal.body.entries.find((e) => String(e.id) === transfer.id);
     assert.equal(entry?.type, 'transfer');
     assert.deepEqual(entry?.request, { from: h.account('alice').id, to: h.account('alice', 'grid-bot').id, asset: 'BTC', amount: '0.4' });
-    assert.match(entry!.key, /^bullish\/transfer\/\d+\/\d+$/);
+    assert.match(entry!.key, /^bullish:transfer\/\d+\/\d+$/);
     assert.deepEqual((await h.runtime.ledger.verify()).mismatches, []);
   });
 

@@ -52,7 +52,7 @@ describe('bullish public endpoints over HTTP', () => {
 
   describe('everything else under /trading-api', () => {
     const cases: [string, HttpRequest, number, number][] = [
-      ['an endpoint not served', get('/trading-api/v2/orders', null), 404, 2016],
+      ['a path Bullish does not have', get('/trading-api/v2/no-such-thing', null), 404, 2016],
       ['a served path with another method', { method: 'DELETE', path: assets(ALICE_MAIN), token: null }, 404, 2016],
       ['a path under a served one', get(`${TRADING_ACCOUNTS}-extra`, null), 404, 2016],
     ];

@@ -53,6 +53,7 @@ function connection(options: { authenticate?: () => Promise<SessionClaims>; send
       clock: () => 0,
       log: pino({ level: 'silent' }),
       streamSendBufferBytes: options.sendBuffer ?? 1024,
+      pushFault: () => undefined,
       asset: async () => btc,
       watchBalances: (_id: number, listener: BalanceListener) => {
         listeners.push(listener);
