@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Type } from '@sinclair/typebox';
-import { VenueError } from '../src/venues/shared/venue-error.js';
-import type { VenueDialect } from '../src/venues/venue.js';
-import { acme, zeta } from './support/fake-venues.js';
+import { acme, fakeDialect, zeta } from './support/fake-venues.js';
 import { HttpHarness } from './support/http-harness.js';
 
 /**
@@ -13,27 +10,9 @@ import { HttpHarness } from './support/http-harness.js';
 
 const V1 = '/_assetbook/v1';
 
-function dialect(base: typeof acme): VenueDialect {
-  const error = (status: number, message: string) => new VenueError(status, { failed: message }, message);
-  return {
-    ...base,
-    settings: {},
-    basePaths: [`/${base.id}`],
-    errors: { ledger: (e) => error(400, e.message), badRequest: (m, s) => error(s, m), notFound: (m, p) => error(404, `${m} ${p}`), internal: () => error(500, 'internal') },
-    rateLimits: [],
-    openapi: { tag: base.id, description: `the ${base.id} test venue`, securitySchemes: {}, errorSchema: Type.Object({ failed: Type.String() }, { $id: `${base.id}Error` }), operations: {} },
-    faults: {
-      errors: { rate_limited: null, maintenance: null, internal_error: () => error(500, 'internal'), service_unavailable: null, timestamp_expired: null, unauthorized: null },
-      presentedKey: () => undefined,
-      publicIdOf: (key) => key,
-    },
-    plugin: () => async () => {},
-  };
-}
-
 let h: HttpHarness;
 before(async () => {
-  h = await HttpHarness.start('fourth-venue-token', { venues: [dialect(acme), dialect(zeta)] });
+  h = await HttpHarness.start('fourth-venue-token', { venues: [fakeDialect(acme), fakeDialect(zeta)] });
 });
 after(async () => h.close());
 

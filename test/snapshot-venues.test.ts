@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { randomBytes } from 'node:crypto';
-import { Type } from '@sinclair/typebox';
-import { VenueError } from '../src/venues/shared/venue-error.js';
-import type { VenueDialect } from '../src/venues/venue.js';
-import { acme, zeta } from './support/fake-venues.js';
+import { acme, fakeDialect, zeta } from './support/fake-venues.js';
 import { HttpHarness } from './support/http-harness.js';
 
 /**
@@ -15,28 +12,10 @@ import { HttpHarness } from './support/http-harness.js';
 
 const V1 = '/_assetbook/v1';
 
-function dialect(base: typeof acme): VenueDialect {
-  const error = (status: number, message: string) => new VenueError(status, { failed: message }, message);
-  return {
-    ...base,
-    settings: {},
-    basePaths: [`/${base.id}`],
-    errors: { ledger: (e) => error(400, e.message), badRequest: (m, s) => error(s, m), notFound: (m, p) => error(404, `${m} ${p}`), internal: () => error(500, 'internal') },
-    rateLimits: [],
-    openapi: { tag: base.id, description: `the ${base.id} test venue`, securitySchemes: {}, errorSchema: Type.Object({ failed: Type.String() }, { $id: `${base.id}Error` }), operations: {} },
-    faults: {
-      errors: { rate_limited: null, maintenance: null, internal_error: null, service_unavailable: null, timestamp_expired: null, unauthorized: null },
-      presentedKey: () => undefined,
-      publicIdOf: (key) => key,
-    },
-    plugin: () => async () => {},
-  };
-}
-
 test('a snapshot of a server serving zeta restores into one serving zeta and acme, with acme facts generated for its asset and accounts', async () => {
   const secretKey = randomBytes(32).toString('hex');
-  const before = await HttpHarness.start('snapshot-venues-token', { venues: [dialect(zeta)], flags: { secretKey } });
-  const after = await HttpHarness.start('snapshot-venues-token', { venues: [dialect(zeta), dialect(acme)], flags: { secretKey } });
+  const before = await HttpHarness.start('snapshot-venues-token', { venues: [fakeDialect(zeta)], flags: { secretKey } });
+  const after = await HttpHarness.start('snapshot-venues-token', { venues: [fakeDialect(zeta), fakeDialect(acme)], flags: { secretKey } });
   try {
     assert.equal((await before.post(`${V1}/assets`, { symbol: 'BTC', scale: 8 })).status, 201);
     const user = await before.post<{ accounts: { id: number }[] }>(`${V1}/users`, { name: 'ann' });

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { CredentialKind } from '../../src/credentials/kinds.js';
 import { LedgerError } from '../../src/ledger/errors.js';
 import type { FactSpec, VenueIdentity } from '../../src/ledger/venue-facts.js';
-import type { VenueDemo } from '../../src/venues/venue.js';
+import { VenueError } from '../../src/venues/shared/venue-error.js';
+import type { VenueDemo, VenueDialect } from '../../src/venues/venue.js';
 
 /**
  * Two made-up venues for the operator, scenario and credential tests that must prove nothing
@@ -89,3 +90,25 @@ export const zeta: FakeVenue = {
 };
 
 export const FAKE_VENUES: readonly FakeVenue[] = [acme, zeta];
+
+/**
+ * A fake venue as a whole dialect: no routes (`plugin` registers nothing), no limits, errors as
+ * `{failed}` bodies, only an internal-error fault. What a test needs to serve it beside others.
+ */
+export function fakeDialect(base: FakeVenue): VenueDialect {
+  const error = (status: number, message: string) => new VenueError(status, { failed: message }, message);
+  return {
+    ...base,
+    settings: {},
+    basePaths: [`/${base.id}`],
+    errors: { ledger: (e) => error(400, e.message), badRequest: (m, s) => error(s, m), notFound: (m, p) => error(404, `${m} ${p}`), internal: () => error(500, 'internal') },
+    rateLimits: [],
+    openapi: { tag: base.id, description: `the ${base.id} test venue`, securitySchemes: {}, errorSchema: Type.Object({ failed: Type.String() }, { $id: `${base.id}Error` }), operations: {} },
+    faults: {
+      errors: { rate_limited: null, maintenance: null, internal_error: () => error(500, 'internal'), service_unavailable: null, timestamp_expired: null, unauthorized: null },
+      presentedKey: () => undefined,
+      publicIdOf: (key) => key,
+    },
+    plugin: () => async () => {},
+  };
+}

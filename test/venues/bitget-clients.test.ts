@@ -5,6 +5,7 @@ import ccxt from 'ccxt';
 import { RestClientV2 } from 'bitget-api';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { uidOf } from '../../src/venues/bitget/identity.js';
+import { restErrorOf } from '../support/client-errors.js';
 
 /**
  * The real clients against a real server on loopback: ccxt's `bitget` with its default options
@@ -35,17 +36,6 @@ async function ccxtErrorOf(promise: Promise<unknown>): Promise<string> {
     return (error as Error).constructor.name;
   }
   return 'no error';
-}
-
-/** What bitget-api threw: the HTTP status and the venue code in the body. */
-async function restErrorOf(promise: Promise<unknown>): Promise<{ status: unknown; code: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { code?: unknown; body?: { code?: unknown } };
-    return { status: e.code, code: e.body?.code };
-  }
-  return { status: 'no error', code: undefined };
 }
 
 /** ccxt's unified figures of one currency. */

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import ccxt from 'ccxt';
 import { RestClientV2 } from 'bitget-api';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
+import { restErrorOf } from '../support/client-errors.js';
 
 /**
  * Chains, deposit addresses and main-sub transfers through the real clients, unmodified but for
@@ -32,17 +33,6 @@ function ccxtFor(h: HttpHarness, user: string, label = 'main'): CcxtImplicit {
 function restFor(h: HttpHarness, user: string, label = 'main') {
   const s = h.secrets(user, 'bitget', label);
   return new RestClientV2({ apiKey: s.apiKey, apiSecret: s.secretKey, apiPass: s.passphrase, baseUrl: h.baseUrl });
-}
-
-/** What bitget-api threw: the HTTP status and the venue code in the body. */
-async function restErrorOf(promise: Promise<unknown>): Promise<{ status: unknown; code: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { code?: unknown; body?: { code?: unknown } };
-    return { status: e.code, code: e.body?.code };
-  }
-  return { status: 'no error', code: undefined };
 }
 
 /** One coin's `available` as the venue's own balance endpoint shows it, for the key of `user`/`label`. */

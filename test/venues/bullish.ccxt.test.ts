@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import ccxt from 'ccxt';
 import { ShiftedClock } from '../support/clock.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { BullishFileServer } from '../support/bullish-file-server.js';
 import { ASSETS, ccxtBullish, demoBullishKey, jwtPayload } from '../support/bullish-client.js';
 import { tradingAccountIdOf } from '../../src/venues/bullish/identity.js';
+import { ccxtErrorOf } from '../support/client-errors.js';
 
 /**
  * The real ccxt `bullish` client (default options, only its URLs pointed at a loopback server)
@@ -22,17 +22,6 @@ interface AssetInfo {
   lockedQuantity: string;
   borrowedQuantity: string;
   loanedQuantity: string;
-}
-
-/** Runs `fn` and returns the name of the ccxt error class it rejects with. */
-async function ccxtErrorOf(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-  } catch (error) {
-    assert.ok(error instanceof ccxt.BaseError, `expected a ccxt error, got ${String(error)}`);
-    return error.constructor.name;
-  }
-  assert.fail('expected ccxt to throw');
 }
 
 describe('ccxt bullish against assetbook', () => {

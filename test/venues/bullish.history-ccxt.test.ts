@@ -7,6 +7,7 @@ import type { OperationRequest } from '../../src/ledger/operations.js';
 import { DEMO, HttpHarness } from '../support/http-harness.js';
 import { ccxtBullish, demoBullishKey, loginAs } from '../support/bullish-client.js';
 import { sendCommand, transferBody } from '../support/bullish-command.js';
+import { ccxtErrorOf } from '../support/client-errors.js';
 
 /**
  * ccxt's bullish (4.5.84, unmodified, only its URLs pointed here) over the history and transfer
@@ -26,16 +27,6 @@ const custodyId = (key: string) => `DB:${createHash('sha256').update(key).digest
 /** Resolves once the wall clock has passed `ms`: entries written after it carry a later time. */
 async function clockPast(ms: number): Promise<void> {
   while (Date.now() <= ms) await new Promise((resolve) => setImmediate(resolve));
-}
-
-async function ccxtErrorOf(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-  } catch (error) {
-    assert.ok(error instanceof ccxt.BaseError, `expected a ccxt error, got ${String(error)}`);
-    return error.constructor.name;
-  }
-  assert.fail('expected ccxt to throw');
 }
 
 describe('ccxt bullish: deposits and withdrawals the operator made', () => {
