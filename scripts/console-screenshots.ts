@@ -15,6 +15,7 @@ import { CONSOLE_DIR } from '../src/server/console.js';
 import { openRuntime } from '../src/server/runtime.js';
 import { demoScenario } from '../src/scenario/demo.js';
 import { loadScenario } from '../src/scenario/load.js';
+import { bitgetSignature } from '../test/support/bitget-signer.js';
 import { launchChromium } from '../test/support/browser.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,6 +33,22 @@ const accountOf = (user: string, label = 'main') => loaded.users.find((u) => u.u
 async function operate(body: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${base}/_assetbook/v1/operations`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`operation refused: ${await response.text()}`);
+}
+
+/** A Bitget key issued for `account`, to sign a balance read with. */
+async function issueBitgetKey(account: number): Promise<Record<string, string>> {
+  const response = await fetch(`${base}/_assetbook/v1/credentials`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ venue: 'bitget', accountId: account, label: 'faults picture' }) });
+  if (!response.ok) throw new Error(`credential refused: ${await response.text()}`);
+  return ((await response.json()) as { secrets: Record<string, string> }).secrets;
+}
+
+/** A signed Bitget balance read (the rule under the picture fails it). */
+async function bitgetRead(secrets: Record<string, string>): Promise<number> {
+  const path = '/api/v2/spot/account/assets';
+  const timestamp = String(Date.now());
+  const signature = bitgetSignature(secrets.secretKey!, `${timestamp}GET${path}`);
+  const headers = { 'ACCESS-KEY': secrets.apiKey!, 'ACCESS-SIGN': signature, 'ACCESS-TIMESTAMP': timestamp, 'ACCESS-PASSPHRASE': secrets.passphrase!, locale: 'en-US' };
+  return (await fetch(`${base}${path}`, { headers })).status;
 }
 
 const alice = accountOf('alice');
@@ -88,6 +105,32 @@ try {
   await page.locator('.shown-once').waitFor();
   await page.locator('table[data-list="credentials"] td', { hasText: 'trading bot' }).waitFor();
   await shot('credential');
+
+  // Faults: two rules, one of which has failed a signed Bitget balance read twice.
+  const faults = (method: string, body?: unknown) =>
+    fetch(`${base}/_assetbook/v1/faults`, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  await faults('POST', { id: 'slow-logins', venue: 'bullish', path: '/trading-api/v1/users/hmac/login', action: { type: 'latency', ms: 1 }, probability: 0.5, seed: 7 });
+  await page.goto(`${base}/_assetbook/console#/faults`);
+  await page.locator('[data-fault-stream="live"]').waitFor();
+  const ruleForm = page.locator('form[data-form="fault"]');
+  await ruleForm.locator('select[name="venue"]').selectOption('bitget');
+  await ruleForm.locator('select[name="method"]').selectOption('GET');
+  await ruleForm.locator('input[name="path"]').fill('/api/v2/spot/account/assets');
+  await ruleForm.locator('input[name="id"]').fill('rate-limited');
+  await ruleForm.locator('input[name="count"]').fill('5');
+  await ruleForm.locator('button[type=submit]').click();
+  await page.locator('tr[data-rule="rate-limited"]').waitFor();
+  const bitgetKey = await issueBitgetKey(alice);
+  for (let n = 1; n <= 2; n += 1) {
+    await bitgetRead(bitgetKey);
+    await page.locator(`tr[data-injection="rate-limited/${n}"]`).waitFor();
+  }
+  await page.locator('tr[data-rule="rate-limited"] td[data-col="injected"]', { hasText: /^2$/ }).waitFor();
+  await ruleForm.locator('input[name="probability"]').fill('2');
+  await ruleForm.locator('button[type=submit]').click();
+  await ruleForm.locator('[data-field="probability"] .field-error').waitFor();
+  await shot('faults');
+  await faults('DELETE');
   console.log(`screenshots written to ${OUT}`);
 } finally {
   await browser.close();

@@ -6,6 +6,7 @@ import { snapshotRoutes, type SnapshotRoutesRuntime } from './routes-snapshot.js
 import { faultRoutes, type FaultRoutesRuntime } from './routes-faults.js';
 import { directoryRoutes } from './directory-routes.js';
 import { journalStreamRoute } from './journal-stream.js';
+import { faultStreamRoute, type FaultStreamRuntime } from './fault-stream.js';
 import { operatorValidatorCompiler } from './validation.js';
 
 export const OPERATOR_PREFIX = '/_assetbook/v1';
@@ -22,7 +23,7 @@ const operatorRoutesRenderer: RefusalRenderer = {
  * Its catalog and credential routes take and show what `runtime.venues` declare (the same venues
  * the runtime's ledger builds facts for).
  */
-export const operatorPlugin = (runtime: SnapshotRoutesRuntime & FaultRoutesRuntime): FastifyPluginAsync => async (app) => {
+export const operatorPlugin = (runtime: SnapshotRoutesRuntime & FaultRoutesRuntime & FaultStreamRuntime): FastifyPluginAsync => async (app) => {
   installRefusals(app, operatorRoutesRenderer);
   // Refusals name the field and the code the ledger would give (./validation.ts), not Ajv's wording.
   app.setValidatorCompiler(operatorValidatorCompiler);
@@ -44,4 +45,5 @@ export const operatorPlugin = (runtime: SnapshotRoutesRuntime & FaultRoutesRunti
   // What an operator console browses by: the directory, an account's views, the live journal.
   await app.register(directoryRoutes(runtime));
   await app.register(journalStreamRoute(runtime));
+  await app.register(faultStreamRoute(runtime));
 };
