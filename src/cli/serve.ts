@@ -11,6 +11,7 @@ import { SERVE_START_OPTIONS } from '../server/settings.js';
 import { CliError, DEMO_SCENARIO_PATH, configFrom, readJsonFile, shellWord, withSettings, withStoreOptions, writeJsonFile } from './shared.js';
 import { refuseLoadedTwice, resetCommandFor } from './start-over.js';
 import { describeDemo, readDemoScenario, usersFromStore } from './demo.js';
+import { CONSOLE_PATH } from '../server/console.js';
 
 /** The table's settings (settings.ts), plus what `serve` does at start. */
 interface ServeOptions extends ConfigFlags {
@@ -45,6 +46,7 @@ export function serveCommand(program: Command): void {
           writeJsonFile(options.credentialsFile, buildCredentialsFile(runtime.venues, token, users, token === null ? (runtime.operatorTokenFile ?? undefined) : undefined));
         }
         console.log(`assetbook listening on ${url}`);
+        console.log(`console: ${url}${CONSOLE_PATH} (sign in with the operator token)`);
         printOperatorToken(runtime);
         for (const note of notes) console.log(note);
         if (options.demo) console.log(describeDemo(url, runtime.venues, users, operatorTokenForShell(runtime), restarted));

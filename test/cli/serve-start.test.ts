@@ -58,6 +58,9 @@ test('serve --demo restarted prints operator requests that read the token file, 
     assert.equal(token, readFileSync(join(dir, 'operator-token'), 'utf8').trim());
     const users = await getJson(`${second.url}${OPERATOR}/users`, token);
     assert.equal(users.status, 200, JSON.stringify(users.body));
+    const consoleUrl = /^console: (http:\/\/\S+) /m.exec(second.stdout())?.[1];
+    assert.equal(consoleUrl, `${second.url}/_assetbook/console`, 'the console address is printed');
+    assert.equal((await fetch(consoleUrl)).status, 200, 'and serves the page');
   } finally {
     assert.equal((await second.stop()).code, 0);
   }
