@@ -95,6 +95,19 @@ export function runDirectorySuite(engine: string, openEmpty: () => Promise<Ledge
     assert.deepEqual(await ids({ userId: 999 }), []);
   });
 
+  withStore('an id past any an engine stores (above 2^31 - 1) names nothing: no user, no account, empty pages, never a database error', async (store) => {
+    await seed(store, 2);
+    const beyond = 3_000_000_000;
+    assert.equal(await store.getUser(beyond), undefined);
+    assert.equal(await store.getAccount(beyond), undefined);
+    assert.deepEqual(await store.listAccounts({ userId: beyond }), []);
+    assert.deepEqual(await store.listCredentials(beyond), []);
+    assert.deepEqual(await store.listUsersPage({ limit: 5, afterId: beyond }), { items: [], next: null });
+    assert.deepEqual(await store.listAccountsPage({ limit: 5, afterId: beyond }), { items: [], next: null });
+    assert.deepEqual(await store.listAccountsPage({ limit: 5, userId: beyond }), { items: [], next: null });
+    assert.equal((await store.listAccountsPage({ limit: 5 })).items.length > 0, true, 'the ledger is not empty');
+  });
+
   withStore('takes the search text literally: % and _ are not wildcards, a backslash is a backslash', async (store) => {
     await store.transaction(async (tx) => {
       for (const name of ['100% sure', '100 sure', 'a_b', 'axb', 'back\\slash', 'backslash']) await addUser(tx, name);

@@ -78,6 +78,7 @@ export class SqlReads implements StoreReader {
     return (await this.db.all<rows.AssetRow>(`SELECT symbol, name, scale, venues FROM assets ORDER BY ${this.adapter.assetOrder}`)).map(rows.toAsset);
   }
   async getUser(id: number): Promise<User | undefined> {
+    if (!rows.storableId(id)) return undefined;
     const [row] = await this.db.all<rows.UserRow>('SELECT * FROM users WHERE id = ?', [id]);
     return row && rows.toUser(row);
   }
@@ -89,10 +90,12 @@ export class SqlReads implements StoreReader {
     return (await this.db.all<rows.UserRow>('SELECT * FROM users ORDER BY id')).map(rows.toUser);
   }
   async getAccount(id: number): Promise<Account | undefined> {
+    if (!rows.storableId(id)) return undefined;
     const [row] = await this.db.all<rows.AccountRow>('SELECT * FROM accounts WHERE id = ?', [id]);
     return row && rows.toAccount(row);
   }
   async listAccounts(filter: AccountFilter = {}): Promise<Account[]> {
+    if (filter.userId !== undefined && !rows.storableId(filter.userId)) return [];
     const found =
       filter.userId === undefined
         ? await this.db.all<rows.AccountRow>('SELECT * FROM accounts ORDER BY id')
@@ -121,6 +124,7 @@ export class SqlReads implements StoreReader {
     return row && rows.toCredential(row);
   }
   async listCredentials(userId?: number): Promise<CredentialRecord[]> {
+    if (userId !== undefined && !rows.storableId(userId)) return [];
     const found =
       userId === undefined
         ? await this.db.all<rows.CredentialRow>('SELECT * FROM credentials ORDER BY id')

@@ -21,8 +21,7 @@ export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The largest id any engine stores (PostgreSQL's `integer` ids); a larger number names no subject. */
-const ID_MAX = 2_147_483_647;
+const ID_MAX = rows.ROW_ID_MAX;
 
 /** An id the search text may be: an integer within the ids' range, else null (a Bitget uid is not an account id). */
 function searchedId(text: string): number | null {
@@ -48,6 +47,7 @@ function toPage<T extends { readonly id: number }>(found: T[], limit: number): D
 }
 
 export async function listUsersPage(db: SqlRunner, query: DirectoryQuery): Promise<DirectoryPage<UserSummary>> {
+  if (!rows.storableId(query.afterId ?? 0)) return { items: [], next: null };
   const where = ['u.id > ?'];
   const params: SqlParam[] = [query.afterId ?? 0];
   const text = query.search?.trim() ?? '';
@@ -79,6 +79,8 @@ export async function listUsersPage(db: SqlRunner, query: DirectoryQuery): Promi
 }
 
 export async function listAccountsPage(db: SqlRunner, query: DirectoryQuery): Promise<DirectoryPage<AccountSummary>> {
+  // Past every id there is nothing to list; nor for a user id no user can have.
+  if (!rows.storableId(query.afterId ?? 0) || (query.userId !== undefined && !rows.storableId(query.userId))) return { items: [], next: null };
   const where = ['a.id > ?'];
   const params: SqlParam[] = [query.afterId ?? 0];
   if (query.userId !== undefined) {

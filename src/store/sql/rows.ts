@@ -169,3 +169,7 @@ export const toReservation = (r: ReservationRow): Reservation => ({
   voided: BigInt(r.voided),
   state: r.state,
 });
+
+/** The largest id any engine stores (PostgreSQL's `integer` ids); a larger number names no user or account, and is never sent to the database (PostgreSQL would refuse it as out of range). */
+export const ROW_ID_MAX = 2_147_483_647;
+export const storableId = (id: number): boolean => Number.isSafeInteger(id) && id >= 0 && id <= ROW_ID_MAX;
