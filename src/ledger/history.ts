@@ -124,6 +124,7 @@ export function historyFilter(query: HistoryQuery) {
   }
   const unknownBucket = query.balancesOf?.find((bucket) => !(BUCKETS as readonly string[]).includes(bucket));
   if (unknownBucket !== undefined) throw new LedgerError('INVALID_ARGUMENT', `${unknownBucket} is not a bucket`, 'balancesOf');
+  if (query.afterId !== undefined && query.offset !== undefined) throw new LedgerError('INVALID_ARGUMENT', 'offset counts from the newest match: not with afterId', 'offset');
   if (query.balancesOf !== undefined && typeof query.account !== 'number') throw new LedgerError('INVALID_ARGUMENT', 'balancesOf needs one account', 'balancesOf');
   const types = query.types ?? (query.kinds ?? HISTORY_KINDS).flatMap((kind) => HISTORY_TYPES[kind]);
   const statuses = query.statuses;

@@ -188,6 +188,7 @@ export function runHistorySuite(engine: string, openEmpty: () => Promise<LedgerS
     const filtered = await ledger.history({ account: main, limit: 4, afterId: third.previous!, beforeId: first.next! });
     assert.equal(keys(filtered), 'd5,d4,d3,d2', 'both cursors bound a range');
     await assert.rejects(ledger.history({ account: main, limit: 1, afterId: -1 }), (e: unknown) => e instanceof LedgerError && e.path === 'afterId');
+    await assert.rejects(ledger.history({ account: main, limit: 1, afterId: 1, offset: 1 }), (e: unknown) => e instanceof LedgerError && e.path === 'offset', 'an offset counts from the newest: not with the cursor back');
   });
 
   withLedger('a cursor walk while deposits keep landing shows every entry committed before it exactly once, and nothing twice', async (ledger) => {
