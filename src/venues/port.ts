@@ -23,7 +23,8 @@ export type VenueName = string;
 /**
  * The ledger key a venue's operation is written under: the venue's name, then the key the venue
  * chose (from a client's own id, say). The port writes every operation under it, so one venue's
- * client ids never replay or collide with another venue's, nor with an operator's keys; a venue
+ * client ids never replay or collide with another venue's, nor with an operator's keys unless the
+ * operator writes one under a venue's prefix on purpose (docs/operator-api.md says not to); a venue
  * finds its entries in history (`HistoryQuery.keys`) under the same name.
  */
 export const venueOperationKey = (venue: VenueName, key: string): string => `${venue}:${key}`;
