@@ -1,4 +1,5 @@
 import { API, session, type Entry } from './api.js';
+import { readEventStream, type SseEvent } from './event-stream.js';
 
 /**
  * The journal live: one Server-Sent-Events stream (`GET /journal/stream`) per signed-in tab, read
@@ -20,35 +21,6 @@ export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 export const KEPT = 200;
 /** How many entries before the head a first connection starts with. */
 const RECENT = 50;
-
-interface SseEvent {
-  event: string;
-  data: string;
-  id?: string;
-}
-
-/** Splits a text/event-stream into events (comments and unknown fields ignored). */
-export function parseEvents(buffer: string): { events: SseEvent[]; rest: string } {
-  const events: SseEvent[] = [];
-  const blocks = buffer.replace(/\r\n?/g, '\n').split('\n\n');
-  const rest = blocks.pop() ?? '';
-  for (const block of blocks) {
-    const event: SseEvent = { event: 'message', data: '' };
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line === '' || line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') event.event = value;
-      else if (field === 'data') data.push(value);
-      else if (field === 'id') event.id = value;
-    }
-    event.data = data.join('\n');
-    if (data.length > 0 || event.event !== 'message') events.push(event);
-  }
-  return { events, rest };
-}
 
 export class JournalFeed {
   entries: StreamEntry[] = [];
@@ -99,21 +71,8 @@ export class JournalFeed {
     this.controller = new AbortController();
     const where = this.position === null ? `recent=${RECENT}` : `after=${this.position}`;
     try {
-      const response = await fetch(`${API}/journal/stream?${where}`, { headers: { authorization: `Bearer ${token}` }, signal: this.controller.signal });
-      if (response.status === 401) {
-        session.signOut('The operator token was refused: sign in again.');
-        return;
-      }
-      if (!response.ok || !response.body) throw new Error(`journal stream: HTTP ${response.status}`);
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        const { events, rest } = parseEvents(buffer + value);
-        buffer = rest;
-        for (const event of events) this.handle(event);
-      }
+      const ended = await readEventStream(`${API}/journal/stream?${where}`, token, this.controller.signal, (event) => this.handle(event));
+      if (ended === 'unauthorized') return;
     } catch {
       // Dropped, refused or aborted: reconnect below unless stopped.
     }

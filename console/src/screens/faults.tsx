@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API, call, session } from '../api.js';
 import { Field, NO_ERRORS, Notice, formatTime, placeError, type FieldErrors } from '../components.js';
-import { parseEvents } from '../journal-feed.js';
+import { readEventStream } from '../event-stream.js';
 import type { ScreenProps } from './index.js';
 
 /**
@@ -67,25 +67,15 @@ function useFaultStream(handlers: { onReady: (rules: FaultRule[], venues: Record
       const token = session.token();
       if (token === null) return;
       try {
-        const response = await fetch(`${API}/faults/stream`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-        if (response.status === 401) return session.signOut('The operator token was refused: sign in again.');
-        if (!response.ok || !response.body) throw new Error(`fault stream: HTTP ${response.status}`);
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          const { events, rest } = parseEvents(buffer + value);
-          buffer = rest;
-          for (const event of events) {
-            const data = JSON.parse(event.data) as Record<string, unknown>;
-            if (event.event === 'ready') {
-              retryMs = 500;
-              setState('live');
-              latest.current.onReady(data.rules as FaultRule[], data.venues as Record<string, string[]>);
-            } else latest.current.onEvent(event.event, data);
-          }
-        }
+        const ended = await readEventStream(`${API}/faults/stream`, token, controller.signal, (event) => {
+          const data = JSON.parse(event.data) as Record<string, unknown>;
+          if (event.event === 'ready') {
+            retryMs = 500;
+            setState('live');
+            latest.current.onReady(data.rules as FaultRule[], data.venues as Record<string, string[]>);
+          } else latest.current.onEvent(event.event, data);
+        });
+        if (ended === 'unauthorized') return;
       } catch {
         // Dropped or aborted: reconnect below unless the screen is gone.
       }

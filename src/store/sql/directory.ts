@@ -23,7 +23,7 @@ export function containsPattern(text: string): string {
 
 const ID_MAX = rows.ROW_ID_MAX;
 
-/** An id the search text may be: an integer within the ids' range, else null (a Bitget uid is not an account id). */
+/** An id the search text may be: an integer within the ids' range, else null (a venue's longer numeric id, matched as a fact, is not an account id). */
 function searchedId(text: string): number | null {
   if (!/^[1-9][0-9]{0,9}$/.test(text)) return null;
   const id = Number(text);
