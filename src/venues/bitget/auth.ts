@@ -7,7 +7,7 @@ import { FreshCache } from '../shared/fresh-cache.js';
 import { headerText } from '../shared/headers.js';
 import { HmacSha256Key } from '../shared/hmac-key.js';
 import { rawQueryOf } from '../shared/query.js';
-import { rawBodyOf } from './body.js';
+import { rawBodyOf } from '../shared/raw-body.js';
 import { bitgetError } from './errors.js';
 import type { BitgetSettings } from './settings.js';
 import { verifyHmac, verifyRsa, type SignedParts } from './signature.js';
@@ -73,7 +73,7 @@ export class BitgetAuthenticator {
       method: request.method,
       path: query === -1 ? url : url.slice(0, query),
       rawQuery: rawQueryOf(url),
-      // The body as the client sent and signed it, never re-serialized (body.ts).
+      // The body as the client sent and signed it, never re-serialized (../shared/raw-body.ts).
       body: rawBodyOf(request),
     };
     return this.signedBy(apiKey, parts, signature, passphrase, nowMs);

@@ -11,7 +11,7 @@ import { bitgetDemo } from './demo.js';
 import { bitgetFaults } from './faults.js';
 import { BITGET, bitgetIdentity } from './identity.js';
 import { BITGET_SETTINGS } from './settings.js';
-import { keepRawJsonBodies } from './body.js';
+import { keepRawJsonBodies } from '../shared/raw-body.js';
 import { accountRoutes } from './routes-account.js';
 import { historyRoutes } from './routes-history.js';
 import { publicRoutes } from './routes-public.js';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { formatAmount, parseAmount } from '../../ledger/amount.js';
 import { isLedgerError } from '../../ledger/errors.js';
 import { isPlainObject } from '../../ledger/validation.js';
@@ -10,6 +10,7 @@ import { admitAuthenticated, type BullishContext } from './context.js';
 import { bullishError } from './errors.js';
 import { precisionOf } from './identity.js';
 import { ASSET_SYMBOL, TRADING_ACCOUNT_ID } from './routes-accounts.js';
+import { keepRawJsonBodies, rawBodyOf } from '../shared/raw-body.js';
 
 /**
  * `POST /v2/command`, Bullish's command entry, serving the one command that moves balances:
@@ -68,13 +69,7 @@ export function registerCommandRoutes(app: FastifyInstance, ctx: BullishContext)
 
   // Its own scope: the JSON parser here keeps the body's text, which the signature covers.
   void app.register(async (scope) => {
-    const rawBodies = new WeakMap<FastifyRequest, string>();
-    const parseJson = scope.getDefaultJsonParser('error', 'error');
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      rawBodies.set(request, body as string);
-      parseJson(request, body as string, done);
-    });
+    keepRawJsonBodies(scope);
 
     /** One of the caller's trading accounts; another user's and a nonexistent one get the same 403. */
     const callerAccount = async (userId: number, tradingAccountId: string): Promise<Account> => {
@@ -91,7 +86,7 @@ export function registerCommandRoutes(app: FastifyInstance, ctx: BullishContext)
       if (!credential || credential.id !== session.credentialId || credential.secretSealed === null) {
         throw bullishError('UNAUTHORIZED_COMMAND', 'Unauthorized to execute command');
       }
-      const expected = computeCommandSignature(port.keyring.open(credential.secretSealed), signed.timestamp, signed.nonce, COMMAND_PATH, rawBodies.get(request) ?? '');
+      const expected = computeCommandSignature(port.keyring.open(credential.secretSealed), signed.timestamp, signed.nonce, COMMAND_PATH, rawBodyOf(request));
       if (!signatureMatches(signed.signature, expected)) {
         throw bullishError('UNAUTHORIZED_COMMAND', 'Unauthorized to execute command: BX-SIGNATURE does not match timestamp + nonce + POST + /trading-api/v2/command + body');
       }

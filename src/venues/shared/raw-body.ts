@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
- * Request bodies under `/api/v2`. A POST's signature covers its body as sent, so the text is kept
- * as it arrived (`rawBodyOf`), byte for byte, beside the parsed value: `JSON.stringify` of the
- * parsed body would differ from what the client signed as soon as it spaced, escaped or wrote a
- * number differently. Parsing is Fastify's own JSON parser (prototype poisoning refused); a body
- * it cannot parse, or one over the body limit, is refused before the route as the venue's
- * parameter error (errors.ts `badRequest`).
+ * JSON request bodies of a venue whose signatures cover the body as sent (Bitget's POSTs, Bullish's
+ * commands): the text is kept as it arrived (`rawBodyOf`), byte for byte, beside the parsed value,
+ * since `JSON.stringify` of the parsed body would differ from what the client signed as soon as it
+ * spaced, escaped or wrote a number differently. Parsing is Fastify's own JSON parser (prototype
+ * poisoning refused); a body it cannot parse, or one over the body limit, is refused before the
+ * route with the venue's bad-request error.
  */
 
 const rawBodies = new WeakMap<FastifyRequest['raw'], string>();
