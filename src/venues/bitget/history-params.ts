@@ -65,7 +65,7 @@ function time(query: unknown, name: string, required: boolean): number | undefin
 }
 
 /** An id (a cursor or `orderId`); ids past the largest exact integer are larger than any assetbook gives, so they bound nothing. */
-function id(query: unknown, name: string): number | null | undefined {
+export function id(query: unknown, name: string): number | null | undefined {
   const value = text(query, name);
   if (value === undefined) return undefined;
   if (!DIGITS.test(value)) throw bitgetError('parameterError', name);
@@ -80,7 +80,8 @@ function limit(query: unknown, fallback: number, max: number): number {
   return Math.min(Number(value), max);
 }
 
-function window(query: unknown, required: boolean): TimeWindow {
+/** `startTime` and `endTime` (ms, inclusive), each required or not; a start after the end is `20001`. */
+export function window(query: unknown, required: boolean): TimeWindow {
   const fromMs = time(query, 'startTime', required);
   const toMs = time(query, 'endTime', required);
   if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) throw bitgetError('startAfterEnd');

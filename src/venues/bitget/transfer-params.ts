@@ -2,6 +2,7 @@ import { parseAmount } from '../../ledger/amount.js';
 import type { Asset } from '../../ledger/types.js';
 import { param } from './context.js';
 import { bitgetError } from './errors.js';
+import { id, window } from './history-params.js';
 
 /**
  * What the transfer endpoints take, read in the venue's terms and refused with its codes: a
@@ -31,7 +32,6 @@ export const SPOT = 'spot';
 const CLIENT_OID = /^[\x21-\x7e]{1,64}$/;
 const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const UID = /^[1-9][0-9]{0,19}$/;
-const MS = /^[0-9]{1,15}$/;
 const DAY_MS = 86_400_000;
 /** The longest span a record query may name, as the venue documents. */
 export const RECORD_SPAN_DAYS = 90;
@@ -108,28 +108,18 @@ export interface RecordQuery {
   readonly clientOid?: string;
 }
 
-const digitsParam = (query: unknown, name: string): number | undefined => {
-  const text = param(query, name);
-  if (text === undefined || text === '') return undefined;
-  if (!MS.test(text)) throw bitgetError('parameterError', name);
-  return Number(text);
-};
-
 /** `startTime`, `endTime` (ms, inclusive, at most 90 days apart), `limit` (1 to `limitMax`), `idLessThan`, `clientOid`. */
 export function recordQuery(query: unknown, limits: { readonly limitDefault: number; readonly limitMax: number }): RecordQuery {
-  const fromMs = digitsParam(query, 'startTime');
-  const toMs = digitsParam(query, 'endTime');
-  if (fromMs !== undefined && toMs !== undefined) {
-    if (fromMs > toMs) throw bitgetError('startAfterEnd');
-    if (toMs - fromMs > RECORD_SPAN_DAYS * DAY_MS) throw bitgetError('windowTooLong', String(RECORD_SPAN_DAYS));
-  }
+  const { fromMs, toMs } = window(query, false);
+  if (fromMs !== undefined && toMs !== undefined && toMs - fromMs > RECORD_SPAN_DAYS * DAY_MS) throw bitgetError('windowTooLong', String(RECORD_SPAN_DAYS));
   const limitText = param(query, 'limit');
   let limit = limits.limitDefault;
   if (limitText !== undefined && limitText !== '') {
     limit = Number(limitText);
     if (!/^[0-9]{1,4}$/.test(limitText) || limit < 1 || limit > limits.limitMax) throw bitgetError('parameterError', 'limit');
   }
-  const beforeId = digitsParam(query, 'idLessThan');
+  // A cursor past the largest exact integer is larger than any id here: it bounds nothing.
+  const beforeId = id(query, 'idLessThan') ?? undefined;
   const clientOid = param(query, 'clientOid');
   return {
     limit,
