@@ -148,6 +148,40 @@ describe('the spot account channel', () => {
   });
 });
 
+describe('a transfer made through the venue reaches the streams of both accounts', () => {
+  test("a subaccount-transfer pushes an update to the main account's channel and the sub-account's, each as its REST read shows the coin", async () => {
+    const grid = h.account('alice', 'grid-bot');
+    const issued = await h.post<{ secrets: Record<string, string> }>('/_assetbook/v1/credentials', { venue: 'bitget', accountId: grid.id });
+    assert.equal(issued.status, 201, issued.text);
+    const gridKey = demoBitgetKey(issued.body.secrets);
+    const main = await loggedIn(h, alice, clock.now());
+    const sub = await loggedIn(h, gridKey, clock.now());
+    for (const socket of [main, sub]) {
+      socket.send({ op: 'subscribe', args: [accountArg('USDT')] });
+      assert.equal((await nextPush(socket, 'USDT')).action, 'snapshot');
+    }
+    const body = JSON.stringify({ fromType: 'spot', toType: 'spot', amount: '7.5', coin: 'USDT', fromUserId: '6100000001', toUserId: '6100000002', clientOid: 'stream-transfer-1' });
+    const moved = await h.request<Envelope>(signedBitgetRequest(alice, '/api/v2/spot/wallet/subaccount-transfer', { body, timestampMs: clock.now() }));
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(moved.body.code, '00000', moved.text);
+
+    const readOf = async (key: BitgetKey) => {
+      const response = await h.request<Envelope>(signedBitgetRequest(key, '/api/v2/spot/account/assets', { query: 'coin=USDT', timestampMs: clock.now() }));
+      assert.equal(response.status, 200, response.text);
+      return response.body.data;
+    };
+    const [mainUpdate, subUpdate] = [await nextPush(main, 'USDT'), await nextPush(sub, 'USDT')];
+    assert.equal(mainUpdate.action, 'update');
+    assert.equal(subUpdate.action, 'update');
+    assert.deepEqual(mainUpdate.data, await readOf(alice));
+    assert.deepEqual(subUpdate.data, await readOf(gridKey));
+    // The sub-account held 5000 USDT available: the pushed figure is the one after the transfer.
+    assert.equal(subUpdate.data[0]?.available, '5007.5');
+    await main.close();
+    await sub.close();
+  });
+});
+
 describe('refused frames get the venue error frame and the socket stays open', () => {
   const rows: [string, string | Record<string, unknown>, number][] = [
     ['an unknown channel is 30001', { op: 'subscribe', args: [{ instType: 'SPOT', channel: 'ticker', instId: 'BTCUSDT' }] }, 30001],
