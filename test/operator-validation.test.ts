@@ -197,3 +197,51 @@ describe('assetbook op answers a mistake as the operator API does', () => {
     });
   }
 });
+
+describe("an operator's key in a venue's key space is refused: those keys are the venue's own transfers", () => {
+  const journalHead = async () => (await api.runtime.ledger.journal(0, 10_000)).entries.at(-1)?.id ?? 0;
+
+  for (const venue of ['bitget', 'bullish', 'loopring']) {
+    test(`a key beginning "${venue}:" is 400 INVALID_ARGUMENT at key, and nothing is written`, async () => {
+      const head = await journalHead();
+      const res = await api.post<ErrorBody>(`${V1}/operations`, dep(ids, { key: `${venue}:transfer/1/oid-1` }));
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.body.error.code, 'INVALID_ARGUMENT');
+      assert.equal(res.body.error.path, 'key');
+      assert.ok(res.body.error.message.includes(`keys beginning with "${venue}:" are written by ${venue}'s own transfer calls`), res.text);
+      assert.equal(await journalHead(), head);
+    });
+  }
+
+  test('in a batch the refusal names the operation, and none of the batch is written', async () => {
+    const head = await journalHead();
+    const res = await api.post<ErrorBody>(`${V1}/operations/batch`, { operations: [dep(ids, { key: 'venue-keys-fine' }), dep(ids, { key: 'bullish:transfer/x/1' })] });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.error.path, 'operations/1/key');
+    assert.ok(res.body.error.message.startsWith('operations/1: key: keys beginning with "bullish:"'), res.text);
+    assert.equal(await journalHead(), head);
+  });
+
+  test("a venue's name elsewhere in a key, or without the colon, is an ordinary key", async () => {
+    for (const key of ['ops:bitget:1', 'bitgetx:1', 'bitget-1', 'Bitget:1']) {
+      const res = await api.post(`${V1}/operations`, dep(ids, { key, amount: '0.001' }));
+      assert.equal(res.status, 201, `${key}: ${res.text}`);
+    }
+  });
+
+  test('assetbook op refuses it the same way, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assetbook-venue-keys-'));
+    try {
+      const body = dep({ alice: 1, bob: 2 }, { key: 'bitget:transfer/1/oid-9' });
+      const expected = (await api.post<ErrorBody>(`${V1}/operations`, body)).body.error;
+      const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'op', JSON.stringify(body), '--db', join(dir, 'ledger.db')], { cwd: ROOT }).then(
+        () => assert.fail('op accepted a venue key'),
+        (error: { code: number; stderr: string }) => error,
+      );
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stderr.trim(), `assetbook: refused (${expected.code}): ${expected.message}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

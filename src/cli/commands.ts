@@ -3,6 +3,8 @@ import { Option } from 'commander';
 import { formatAmount } from '../ledger/amount.js';
 import { BUCKETS } from '../ledger/types.js';
 import { parseOperationRequest } from '../operator/operation-input.js';
+import { refuseVenueKey } from '../operator/operation-keys.js';
+import { VENUES } from '../venues/index.js';
 import { buildCredentialsFile } from '../scenario/credentials-file.js';
 import { checkScenario, loadScenario } from '../scenario/load.js';
 import type { ConfigFlags } from '../server/config.js';
@@ -65,6 +67,8 @@ export function storeCommands(program: Command): void {
     .option('--pending <key>', 'key of the pending deposit or withdrawal to settle')
     .action(async (json: string | undefined, options: ConfigFlags & Record<string, string | undefined>) => {
       const request = parseOperationRequest(json !== undefined ? parseOperationJson(json) : operationFromFlags(options));
+      // Refused before any store is opened, as a malformed operation is: the CLI serves the registry's venues.
+      refuseVenueKey(request.key, VENUES.map((v) => v.id));
       await withRuntime(options, async (runtime) => {
         const result = await runtime.ledger.apply(request);
         console.log(`${result.replayed ? 'replayed' : 'applied'} #${result.entry.id} ${result.entry.type} (${result.entry.key})`);

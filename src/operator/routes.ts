@@ -8,6 +8,7 @@ import { parseFactChanges } from '../ledger/venue-facts.js';
 import type { Runtime } from '../server/runtime.js';
 import { renderAccount, renderAsset, renderBalances, renderCredential, renderEntry, renderUser } from './render.js';
 import * as S from './schemas.js';
+import { refuseVenueKey } from './operation-keys.js';
 import { sendJsonText, sendWhenReady, serializedForRoute } from '../http/json-text.js';
 
 /** What the operator API uses of the runtime: the venues served decide its catalog and credential shapes. */
@@ -42,6 +43,8 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const V = S.operatorSchemas(venues);
   const schemes = venues.map((v) => v.identity);
+  /** The venues' key spaces, which an operator's operation keys stay out of (./operation-keys.ts). */
+  const venueIds = venues.map((v) => v.id);
 
   const accountOr404 = async (id: number) => {
     const account = await store.getAccount(id);
@@ -246,6 +249,7 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
       },
     },
     async (req, reply) => {
+      refuseVenueKey(req.body.key, venueIds);
       const result = await ledger.apply(req.body);
       return reply.status(result.replayed ? 200 : 201).send({ replayed: result.replayed, entry: await renderEntry(ledger, result.entry) });
     },
@@ -264,6 +268,7 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
       },
     },
     async (req, reply) => {
+      for (const [i, operation] of req.body.operations.entries()) refuseVenueKey(operation.key, venueIds, i);
       const results = await ledger.applyBatch(req.body.operations);
       const rendered = [];
       for (const r of results) rendered.push({ replayed: r.replayed, entry: await renderEntry(ledger, r.entry) });

@@ -23,11 +23,19 @@ export type VenueName = string;
 /**
  * The ledger key a venue's operation is written under: the venue's name, then the key the venue
  * chose (from a client's own id, say). The port writes every operation under it, so one venue's
- * client ids never replay or collide with another venue's, nor with an operator's keys unless the
- * operator writes one under a venue's prefix on purpose (docs/operator-api.md says not to); a venue
+ * client ids never replay or collide with another venue's, nor with an operator's: the operator API
+ * and `assetbook op` refuse a key under a venue's prefix (`venueOwningKey`); a venue
  * finds its entries in history (`HistoryQuery.keys`) under the same name.
  */
 export const venueOperationKey = (venue: VenueName, key: string): string => `${venue}:${key}`;
+
+/** The venue among `venues` whose key space (`venueOperationKey`'s prefix) `key` is in, if any. */
+export function venueOwningKey(key: string, venues: readonly VenueName[]): VenueName | undefined {
+  const colon = key.indexOf(':');
+  if (colon <= 0) return undefined;
+  const prefix = key.slice(0, colon);
+  return venues.find((venue) => venue === prefix);
+}
 
 /** A transfer a venue asks for: `amount` (a decimal string in the asset's unit) of `asset`, available to available. */
 export interface VenueTransfer {
