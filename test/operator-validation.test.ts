@@ -144,6 +144,16 @@ async function throughLedger(body: Record<string, unknown>): Promise<LedgerError
   assert.fail('the ledger path applied a mistake');
 }
 
+/** `assetbook op` with `body` exits 1 and says what the operator API said (`expected`), before it opens `db`. */
+async function expectOpRefused(body: Record<string, unknown>, db: string, expected: ErrorBody['error']): Promise<void> {
+  const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'op', JSON.stringify(body), '--db', db], { cwd: ROOT }).then(
+    () => assert.fail(`op accepted ${JSON.stringify(body)}`),
+    (error: { code: number; stderr: string }) => error,
+  );
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(run.stderr.trim(), `assetbook: refused (${expected.code}): ${expected.message}`);
+}
+
 describe('every operation mistake gets a stable code, the path of the field and a message saying what is expected, the same through HTTP and the ledger', () => {
   test('the table names each mistake once', () => {
     assert.equal(new Set(MISTAKES.map((m) => m.name)).size, MISTAKES.length);
@@ -188,12 +198,7 @@ describe('assetbook op answers a mistake as the operator API does', () => {
       assert.ok(m);
       const body = m.body({ alice: 1, bob: 2 });
       const expected = (await api.post<ErrorBody>(`${V1}/operations`, body)).body.error;
-      const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'op', JSON.stringify(body), '--db', join(dir, 'ledger.db')], { cwd: ROOT }).then(
-        () => assert.fail('op accepted a mistake'),
-        (error: { code: number; stderr: string }) => error,
-      );
-      assert.equal(run.code, 1, run.stderr);
-      assert.equal(run.stderr.trim(), `assetbook: refused (${expected.code}): ${expected.message}`);
+      await expectOpRefused(body, join(dir, 'ledger.db'), expected);
     });
   }
 });
@@ -234,12 +239,7 @@ describe("an operator's key in a venue's key space is refused: those keys are th
     try {
       const body = dep({ alice: 1, bob: 2 }, { key: 'bitget:transfer/1/oid-9' });
       const expected = (await api.post<ErrorBody>(`${V1}/operations`, body)).body.error;
-      const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'op', JSON.stringify(body), '--db', join(dir, 'ledger.db')], { cwd: ROOT }).then(
-        () => assert.fail('op accepted a venue key'),
-        (error: { code: number; stderr: string }) => error,
-      );
-      assert.equal(run.code, 1, run.stderr);
-      assert.equal(run.stderr.trim(), `assetbook: refused (${expected.code}): ${expected.message}`);
+      await expectOpRefused(body, join(dir, 'ledger.db'), expected);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
