@@ -146,9 +146,14 @@ export class GroupCommitter {
     for (const w of group) {
       try {
         if (group.length === 1) outcomes.push({ ok: await session.apply(w.request) });
-        // Each operation waits for its entry's insert inside its savepoint. (Sending them back to
-        // back without waiting measured 2-3x faster in process, but under concurrent instances a
-        // lost key race then reached clients as a 500 in test/multi-instance: off until understood.)
+        // Where a COMMIT is refused after a failed insert (PostgreSQL), an operation does not wait
+        // for its entry's insert: the next one's statements follow it on the connection, and the
+        // ids are awaited once the group has committed. An insert that fails (a key another
+        // instance committed meanwhile) fails the whole transaction, which runs again and finds
+        // the key; each savepoint's own name keeps a later refusal's ROLLBACK TO from undoing it
+        // quietly (SqlTx.savepoint).
+        else if (this.store.commitRefusesAfterFailedWrite) outcomes.push({ started: await session.savepoint(() => session.start(w.request)) });
+        // One writer (SQLite): each operation's insert answers at once anyway.
         else outcomes.push({ ok: await session.savepoint(() => session.apply(w.request)) });
       } catch (error) {
         // A domain refusal is this operation's alone; anything else fails the whole transaction.

@@ -381,9 +381,6 @@ const CATALOG_RESETS = 'ledger.resets';
 /** The columns of no balance writes, for an entry's insert that carries none. */
 const NO_WRITES = { accounts: [], assets: [], buckets: [], amounts: [], atMs: [] } as const;
 
-/** PostgreSQL's in_failed_sql_transaction: a statement after one that failed, in the same transaction. */
-const IN_FAILED_TRANSACTION = '25P02';
-
 /** PostgreSQL's numeric_value_out_of_range: a sum beyond numeric(78,0). */
 const NUMERIC_OVERFLOW = '22003';
 
@@ -521,9 +518,10 @@ export class PostgresStore extends SqlReads implements LedgerStore {
       return { result, newestOperationId: run.newestOperationId };
     } catch (error) {
       if (open) await connection`ROLLBACK`.catch(() => undefined);
-      // A statement refused because an entry's insert sent before it (not awaited) failed: that
-      // failure is the transaction's.
-      if ((error as { code?: string }).code === IN_FAILED_TRANSACTION && run?.failure !== undefined) throw run.failure;
+      // An entry's insert sent without waiting (a batch, a commit group) failed: whatever failed
+      // after it (a statement refused in the aborted transaction, a ROLLBACK TO a savepoint that
+      // was never taken) is its consequence, and that first failure is the transaction's.
+      if (run?.failure !== undefined) throw run.failure;
       throw error;
     } finally {
       connection.release();

@@ -320,6 +320,14 @@ function historyWhere(f: HistoryFilter): { where: string; params: SqlParam[] } {
  * concurrently.
  */
 export abstract class SqlTx extends SqlReads implements StoreTx {
+  /**
+   * Savepoints taken so far: each gets a name of its own in the transaction (`sp1`, `sp2`, …, as
+   * many as the transaction has operations), never one a savepoint before it had. When an
+   * operation's insert fails unanswered (the engine sends the next operation without waiting,
+   * `savepointAwaited`), its RELEASE fails too and its savepoint stays: a later operation's
+   * ROLLBACK TO under a reused name would reach back to it and quietly undo the failed operation,
+   * where a name of its own finds nothing and leaves the transaction failed.
+   */
   private savepoints = 0;
   /** What this transaction adds to system books, summed per book: applied at its end (`finish`). */
   private systemDeltas = new Map<string, BalanceDelta>();
@@ -414,31 +422,27 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
     const name = `sp${++this.savepoints}`;
     // Rolled back, a savepoint takes the system additions made inside it with it.
     const marks = new Map(this.systemDeltas);
-    try {
-      for (let attempt = 1; ; attempt += 1) {
+    for (let attempt = 1; ; attempt += 1) {
+      this.systemDeltas = new Map(marks);
+      // Not waited for: on a connection it goes out with `fn`'s first query, and a failure
+      // fails that query too.
+      const begun = this.db.run(`SAVEPOINT ${name}`);
+      begun.catch(() => undefined);
+      try {
+        const result = await fn();
+        if (this.savepointAwaited) await begun;
+        // Not waited for either: it goes out with what follows. Should it fail, the transaction
+        // is aborted, every later query fails, and its commit is refused (the engine checks).
+        this.db.run(`RELEASE SAVEPOINT ${name}`).catch(() => undefined);
+        return result;
+      } catch (error) {
+        await begun.catch(() => undefined);
+        await this.db.run(`ROLLBACK TO SAVEPOINT ${name}`);
         this.systemDeltas = new Map(marks);
-        // Not waited for: on a connection it goes out with `fn`'s first query, and a failure
-        // fails that query too.
-        const begun = this.db.run(`SAVEPOINT ${name}`);
-        begun.catch(() => undefined);
-        try {
-          const result = await fn();
-          if (this.savepointAwaited) await begun;
-          // Not waited for either: it goes out with what follows. Should it fail, the transaction
-          // is aborted, every later query fails, and its commit is refused (the engine checks).
-          this.db.run(`RELEASE SAVEPOINT ${name}`).catch(() => undefined);
-          return result;
-        } catch (error) {
-          await begun.catch(() => undefined);
-          await this.db.run(`ROLLBACK TO SAVEPOINT ${name}`);
-          this.systemDeltas = new Map(marks);
-          if (attempt === 1 && this.adapter.classify(error)?.kind === 'key-race') continue;
-          await this.db.run(`RELEASE SAVEPOINT ${name}`);
-          throw error;
-        }
+        if (attempt === 1 && this.adapter.classify(error)?.kind === 'key-race') continue;
+        await this.db.run(`RELEASE SAVEPOINT ${name}`);
+        throw error;
       }
-    } finally {
-      this.savepoints -= 1;
     }
   }
 

@@ -65,15 +65,15 @@ async function twoInstances() {
 }
 
 /**
- * Holds x's pendingDeposit book, sends `first`, waits until it waits, sends `second`, waits until
+ * Holds x's `bucket` book of BTC, sends `first`, waits until it waits, sends `second`, waits until
  * it waits too, then lets go; resolves both outcomes.
  */
-async function behindOneLock<A, B>(raw: postgres.Sql, x: number, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+async function behindOneLock<A, B>(raw: postgres.Sql, x: number, first: () => Promise<A>, second: () => Promise<B>, bucket = 'pendingDeposit'): Promise<[A, B]> {
   const other = await raw.reserve();
   try {
     await other`BEGIN`;
     const [{ pid }] = (await other`SELECT pg_backend_pid() AS pid`) as unknown as [{ pid: number }];
-    await other`SELECT 1 FROM balances WHERE account_id = ${x} AND bucket = 'pendingDeposit' FOR UPDATE`;
+    await other`SELECT 1 FROM balances WHERE account_id = ${x} AND asset = 'BTC' AND bucket = ${bucket} FOR UPDATE`;
     const one = first();
     const onePid = await waitingBehind(raw, [pid], []);
     const two = second();
@@ -120,10 +120,46 @@ test('[postgres] the same, the slower instance running it in a commit group: its
     );
     const original = answered(first, 'the first instance');
     assert.equal(original.replayed, false);
-    console.log('DBG', JSON.stringify([first, fresh, second], (k, v) => typeof v === 'bigint' ? String(v) : v), b.retried, a.retried);
     assert.equal(answered(fresh, 'the group\'s new operation').replayed, false);
     assert.deepEqual(answered(second, 'the group\'s replay'), { entry: original.entry, replayed: true });
     assert.equal(b.retried, 0, 'only the replay\'s savepoint ran again, not the whole group');
+  } finally {
+    await close();
+  }
+});
+
+test('[postgres] a commit group whose deposit loses its key to another instance, with a later operation of the group refused: the deposit answers the replay, the refusal stays a refusal, the rest applies', { skip }, async () => {
+  const { a, b, raw, x, z, close } = await twoInstances();
+  try {
+    const deposit = { key: 'd1', type: 'deposit', account: x, asset: 'BTC', amount: '0.5' } as const;
+    const la = new Ledger(a, Date.now, { groupCommit: false });
+    const lb = new Ledger(b, Date.now, { groupCommit: {} });
+    const [first, [raced, refused, fresh]] = await behindOneLock(
+      raw,
+      x,
+      () => settle(la.apply(deposit)),
+      // Sent in one turn: one group of three. The deposit's key was looked up (absent) before the
+      // group waited for x's book; by the time its entry is inserted, the first instance has
+      // committed it. The transfer after it is refused (z holds 1 BTC).
+      () =>
+        Promise.all([
+          settle(lb.apply(deposit)),
+          settle(lb.apply({ key: 't1', type: 'transfer', from: z, to: x, asset: 'BTC', amount: '5' })),
+          settle(lb.apply({ key: 'd2', type: 'deposit', account: z, asset: 'BTC', amount: '0.25' })),
+        ]),
+      'available',
+    );
+    const original = answered(first, 'the first instance');
+    assert.equal(original.replayed, false);
+    assert.deepEqual(answered(raced, "the group's raced deposit"), { entry: original.entry, replayed: true });
+    assert.ok('error' in refused, 'the transfer is refused');
+    assert.equal((refused.error as { code?: string }).code, 'INSUFFICIENT_FUNDS');
+    assert.equal(answered(fresh, "the group's other deposit").replayed, false);
+    const balances = new Map((await b.readBalances(x)).map((row) => [`${row.asset}/${row.bucket}`, row.amount]));
+    // fund-x (1 BTC) and d1 once.
+    assert.equal(balances.get('BTC/available'), 150_000_000n);
+    const report = await lb.verify();
+    assert.ok(report.ok, JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
   } finally {
     await close();
   }
