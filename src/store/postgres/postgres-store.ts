@@ -128,6 +128,11 @@ class PgTx extends SqlTx {
     return false;
   }
 
+  /** Left to the COMMIT: PostgreSQL ends every savepoint there, and a RELEASE per operation is a statement more for the server to run. */
+  protected override get releasesSavepoints(): boolean {
+    return false;
+  }
+
   /** Serializes catalog writes across instances, once per transaction. */
   protected override async lockCatalog(): Promise<void> {
     if (this.catalogLocked) return;
