@@ -128,7 +128,7 @@ class PgTx extends SqlTx {
     return false;
   }
 
-  /** Left to the COMMIT: PostgreSQL ends every savepoint there, and a RELEASE per operation is a statement more for the server to run. */
+  /** Left to the COMMIT: PostgreSQL ends every savepoint there, and a RELEASE per operation is a statement more for the server to run (after a refusal, a round trip more). */
   protected override get releasesSavepoints(): boolean {
     return false;
   }

@@ -349,9 +349,10 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
   }
 
   /**
-   * Whether a savepoint that ran well is released. One that is not stays until the COMMIT, which
-   * ends them all: a statement fewer per operation of a commit group. Its name is its own
-   * (`savepoints`), so a later ROLLBACK TO can never reach it.
+   * Whether a savepoint is released once its operation is done, applied or rolled back to. One
+   * that is not stays until the COMMIT, which ends them all: a statement fewer per operation of a
+   * commit group (and no round trip after a refusal). Its name is its own (`savepoints`), so a
+   * later ROLLBACK TO can never reach it.
    */
   protected get releasesSavepoints(): boolean {
     return true;
@@ -449,7 +450,7 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
         await this.db.run(`ROLLBACK TO SAVEPOINT ${name}`);
         this.systemDeltas = new Map(marks);
         if (attempt === 1 && this.adapter.classify(error)?.kind === 'key-race') continue;
-        await this.db.run(`RELEASE SAVEPOINT ${name}`);
+        if (this.releasesSavepoints) await this.db.run(`RELEASE SAVEPOINT ${name}`);
         throw error;
       }
     }
