@@ -26,8 +26,15 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '3' },
     'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
     'echo-server': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+
+const HELP = `npm run bench:roundtrip [-- --count <n> --repeat <n> --postgres-url <url>]
+  --count          queries per run (default 3000)
+  --repeat         alternated runs of each measurement, after one untimed round (default 3)
+  --postgres-url   the server (default $BENCH_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/test)
+Pin it with taskset to compare with the other benchmarks, e.g. taskset -c 1 npx tsx bench/roundtrip.ts`;
 
 interface Figure {
   readonly cpuUs: number;
@@ -106,7 +113,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (values['echo-server']) {
+if (values.help) {
+  console.log(HELP);
+} else if (values['echo-server']) {
   // The child: echoes every chunk, reports its port, stops when the parent goes.
   const server = createServer((socket) => socket.on('data', (chunk) => socket.write(chunk)));
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as { port: number }).port }));
