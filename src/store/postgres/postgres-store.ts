@@ -225,8 +225,10 @@ class PgTx extends SqlTx {
    * The end of the transaction, before its commit: the writes still pending, then every system
    * book's sum in one upsert, in the global book order. The system books are locked from here to
    * the commit only, after every account book: the last locks any transaction takes, so no
-   * transaction waits for one while holding them. A sum past the limit (numeric(78,0) overflows)
-   * refuses the transaction.
+   * transaction waits for one while holding them. The upsert is not waited for: it goes out in
+   * the COMMIT's packet, so the hottest locks (every deposit's system book) are held for the
+   * server's work only, not for a round trip through this process's event loop. A sum past the
+   * limit (numeric(78,0) overflows) is the transaction's failure, its COMMIT then refused.
    */
   override async finish(): Promise<void> {
     await this.sendEntries();
@@ -236,18 +238,19 @@ class PgTx extends SqlTx {
 
   protected override async applySystemDeltas(deltas: readonly BalanceDelta[]): Promise<void> {
     const { accounts, assets, buckets } = columnsOf(deltas);
-    try {
-      await this.sql`
+    const added = this.sql`
         INSERT INTO balances AS b (account_id, asset, bucket, amount, updated_at_ms)
         SELECT account_id, asset, bucket, delta, at_ms
         FROM unnest(${accounts}::int[], ${assets}::text[], ${buckets}::text[], ${deltas.map((d) => d.delta.toString())}::numeric[], ${deltas.map((d) => d.atMs)}::bigint[])
           WITH ORDINALITY AS k(account_id, asset, bucket, delta, at_ms, ord)
         ORDER BY ord
-        ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = b.amount + excluded.amount, updated_at_ms = excluded.updated_at_ms`;
-    } catch (error) {
-      if ((error as { code?: string }).code === NUMERIC_OVERFLOW) throw systemBookBeyondLimit(overflowing(deltas));
-      throw boundary(error);
-    }
+        ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = b.amount + excluded.amount, updated_at_ms = excluded.updated_at_ms`.then(
+      () => undefined,
+      (error: unknown) => {
+        this.failure ??= (error as { code?: string }).code === NUMERIC_OVERFLOW ? systemBookBeyondLimit(overflowing(deltas)) : boundary(error);
+      },
+    );
+    this.inserts.push(added);
   }
 
   /** One query for every key, `ANY` of an array: one prepared text whatever the batch's size. */
