@@ -447,6 +447,25 @@ export function runStoreSuite(engine: string, openEmpty: () => Promise<LedgerSto
     assert.deepEqual((await ledger.verify()).mismatches, []);
   });
 
+  withLedger('a savepoint refused after a write takes that write back, and the operations around it commit', async (ledger, store) => {
+    const { main } = await seed(ledger);
+    const reservation = (id: string) => ({ id, kind: 'order' as const, account: main.id, asset: 'ETH', bucket: 'held' as const, amount: 1n, fee: 0n, posted: 0n, voided: 0n, state: 'open' as const });
+    await store.transaction(async (tx) => {
+      await tx.savepoint(() => tx.insertReservation(reservation('before')));
+      await assert.rejects(
+        tx.savepoint(async () => {
+          await tx.insertReservation(reservation('refused'));
+          throw new LedgerError('INVALID_ARGUMENT', 'refused after its write');
+        }),
+        code('INVALID_ARGUMENT'),
+      );
+      await tx.savepoint(() => tx.insertReservation(reservation('after')));
+    });
+    assert.equal((await store.getReservation('refused')), undefined, 'the refused operation wrote nothing');
+    assert.equal((await store.getReservation('before'))?.id, 'before');
+    assert.equal((await store.getReservation('after'))?.id, 'after');
+  });
+
   withLedger('verify recomputes balances from scanned postings and finds nothing wrong', async (ledger) => {
     const { main, sub } = await seed(ledger);
     await ledger.apply({ key: 'd', type: 'deposit', account: main.id, asset: 'ETH', amount: '3' });

@@ -101,7 +101,9 @@ class PgTx extends SqlTx {
     super(new PostgresRunner(tx as unknown as Sql), POSTGRES_ADAPTER);
   }
 
+  /** The connection, for a statement of the operation under way: its savepoint goes out first (`deferSavepoints`). */
   private get sql(): Sql {
+    this.sendSavepoint();
     return this.tx as unknown as Sql;
   }
 
@@ -126,6 +128,11 @@ class PgTx extends SqlTx {
   /** A failed SAVEPOINT aborts the transaction, and its COMMIT is then refused: nothing to wait for. */
   protected override get savepointAwaited(): boolean {
     return false;
+  }
+
+  /** An operation's entry goes out last, and a failed statement makes PostgreSQL refuse the COMMIT: see SqlTx. */
+  protected override get deferSavepoints(): boolean {
+    return true;
   }
 
   /** Left to the COMMIT: PostgreSQL ends every savepoint there, and a RELEASE per operation is a statement more for the server to run (after a refusal, a round trip more). */
@@ -347,8 +354,11 @@ class PgTx extends SqlTx {
     // Not locked ahead, this entry is the transaction's last (see `lockedAhead`): its system additions come along.
     const s = this.lockedAhead ? [] : this.takeSystemDeltas();
     const sys = columnsOf(s);
-    // The writes pending (this entry's books) ride in the same statement: one round trip.
-    const [row] = await this.sql<{ id: number }[]>`
+    // The writes pending (this entry's books) ride in the same statement: one round trip. It is
+    // the operation's last statement: its savepoint, if not taken yet, is not needed.
+    this.entryGoesOut();
+    const tx = this.tx as unknown as Sql;
+    const [row] = await tx<{ id: number }[]>`
       WITH written AS (
         INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms)
         SELECT * FROM unnest(${w.accounts}::int[], ${w.assets}::text[], ${w.buckets}::text[], ${w.amounts}::numeric[], ${w.atMs}::bigint[])

@@ -329,11 +329,23 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
    * where a name of its own finds nothing and leaves the transaction failed.
    */
   private savepoints = 0;
+  /** The savepoint of the operation under way (`savepoint`), while its `fn` runs. */
+  private current: OpenSavepoint | null = null;
+  /** The runner as the engine gave it: the savepoint's own statements go out through it, nothing before them. */
+  private readonly direct: SqlRunner;
   /** What this transaction adds to system books, summed per book: applied at its end (`finish`). */
   private systemDeltas = new Map<string, BalanceDelta>();
   /** Accounts and assets this transaction created: no other transaction can see their books yet. */
   protected readonly createdAccounts = new Set<number>();
   protected readonly createdAssets = new Set<string>();
+
+  constructor(db: SqlRunner, adapter: SqlAdapter) {
+    let self: SqlTx | undefined;
+    // Every statement of the core goes out after the savepoint it belongs to (`deferSavepoints`).
+    super(beforeEach(db, () => self?.sendSavepoint()), adapter);
+    self = this;
+    this.direct = db;
+  }
 
   protected override get rowLock(): string {
     return this.adapter.rowLock;
@@ -356,6 +368,38 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
    */
   protected get releasesSavepoints(): boolean {
     return true;
+  }
+
+  /**
+   * Whether an operation's SAVEPOINT waits until the operation sends a statement, and is never
+   * sent when that statement is its entry's insert (`entryGoesOut`): where an operation sends its
+   * entry last and the engine refuses the COMMIT of a transaction in which a statement failed
+   * (LedgerStore.commitRefusesAfterFailedWrite), nothing of an operation can be refused once the
+   * insert is out, and one refused before it has written nothing. A commit group of deposits and
+   * transfers (books locked ahead) then sends one statement per operation, not two.
+   */
+  protected get deferSavepoints(): boolean {
+    return false;
+  }
+
+  /**
+   * Sends the SAVEPOINT of the operation under way if it has not gone out: before any statement
+   * of the operation, the entry's insert excepted. A statement after an insert that went out
+   * without one would be beyond any rollback: it is refused, and the transaction with it.
+   */
+  protected sendSavepoint(): void {
+    const open = this.current;
+    if (open === null || open.begun !== undefined) return;
+    if (open.entrySent) throw new Error(`a statement followed the entry's insert of an operation in savepoint ${open.name}, which was never taken: the transaction is abandoned`);
+    open.begun = this.direct.run(`SAVEPOINT ${open.name}`);
+    // Not waited for (unless `savepointAwaited`): a failure fails the statement it went out with.
+    open.begun.catch(() => undefined);
+  }
+
+  /** The engine is sending an operation's entry (its last statement): a savepoint not taken yet is not needed. */
+  protected entryGoesOut(): void {
+    const open = this.current;
+    if (open !== null && open.begun === undefined) open.entrySent = true;
   }
 
   /** Serializes catalog writes (ids, generated facts) across writers until the transaction ends; nothing to do with one writer. */
@@ -434,23 +478,30 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
     const marks = new Map(this.systemDeltas);
     for (let attempt = 1; ; attempt += 1) {
       this.systemDeltas = new Map(marks);
-      // Not waited for: on a connection it goes out with `fn`'s first query, and a failure
-      // fails that query too.
-      const begun = this.db.run(`SAVEPOINT ${name}`);
-      begun.catch(() => undefined);
+      const open: OpenSavepoint = { name, begun: undefined, entrySent: false };
+      this.current = open;
+      // Otherwise not waited for either: on a connection it goes out with `fn`'s first query, and
+      // a failure fails that query too.
+      if (!this.deferSavepoints) this.sendSavepoint();
       try {
         const result = await fn();
-        if (this.savepointAwaited) await begun;
+        this.current = null;
+        if (this.savepointAwaited) await open.begun;
         // Not waited for either: it goes out with what follows. Should it fail, the transaction
         // is aborted, every later query fails, and its commit is refused (the engine checks).
-        if (this.releasesSavepoints) this.db.run(`RELEASE SAVEPOINT ${name}`).catch(() => undefined);
+        if (this.releasesSavepoints && open.begun) this.direct.run(`RELEASE SAVEPOINT ${name}`).catch(() => undefined);
         return result;
       } catch (error) {
-        await begun.catch(() => undefined);
-        await this.db.run(`ROLLBACK TO SAVEPOINT ${name}`);
+        this.current = null;
+        // Its entry is out and cannot be rolled back alone: the transaction cannot commit.
+        if (open.entrySent) throw new Error(`an operation failed after its entry's insert went out without a savepoint (${String(error)}): the transaction is abandoned`);
+        if (open.begun) {
+          await open.begun.catch(() => undefined);
+          await this.direct.run(`ROLLBACK TO SAVEPOINT ${name}`);
+        }
         this.systemDeltas = new Map(marks);
         if (attempt === 1 && this.adapter.classify(error)?.kind === 'key-race') continue;
-        if (this.releasesSavepoints) await this.db.run(`RELEASE SAVEPOINT ${name}`);
+        if (this.releasesSavepoints && open.begun) await this.direct.run(`RELEASE SAVEPOINT ${name}`);
         throw error;
       }
     }
@@ -706,6 +757,31 @@ export function scansOver(db: SqlRunner): StoreScans {
         if (!last || page.length < SCAN_PAGE) return;
         after = last.id;
       }
+    },
+  };
+}
+
+/** A savepoint while its operation runs: `begun` once its SAVEPOINT is sent; `entrySent` once the entry went out without one. */
+interface OpenSavepoint {
+  readonly name: string;
+  begun: Promise<number> | undefined;
+  entrySent: boolean;
+}
+
+/** `db` with `before` called ahead of every statement (a throw of `before` rejects the statement, which is not sent). */
+function beforeEach(db: SqlRunner, before: () => void): SqlRunner {
+  return {
+    async all<R extends object>(query: string, params?: readonly SqlParam[]): Promise<R[]> {
+      before();
+      return db.all<R>(query, params);
+    },
+    async values<R extends unknown[]>(query: string, params?: readonly SqlParam[]): Promise<R[]> {
+      before();
+      return db.values<R>(query, params);
+    },
+    async run(query: string, params?: readonly SqlParam[]): Promise<number> {
+      before();
+      return db.run(query, params);
     },
   };
 }
