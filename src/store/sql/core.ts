@@ -340,10 +340,10 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
   protected readonly createdAssets = new Set<string>();
 
   constructor(db: SqlRunner, adapter: SqlAdapter) {
-    let self: SqlTx | undefined;
     // Every statement of the core goes out after the savepoint it belongs to (`deferSavepoints`).
-    super(beforeEach(db, () => self?.sendSavepoint()), adapter);
-    self = this;
+    const hook = { before: (): void => undefined };
+    super(beforeEach(db, () => hook.before()), adapter);
+    hook.before = () => this.sendSavepoint();
     this.direct = db;
   }
 
