@@ -107,7 +107,7 @@ export const SETTINGS = {
     env: 'ASSETBOOK_POSTGRES_POOL_SIZE',
     commands: 'store',
     help: 'PostgreSQL connections per instance, 2 to 200',
-    doc: 'PostgreSQL connections per instance, 2 to 200; half of them may run write transactions at once',
+    doc: 'PostgreSQL connections per instance, 2 to 200; group commit runs two write transactions at once (one with a pool of 2 or 3), batches and sessions take any free connection',
     fallback: '10',
     parse: (text = '') => {
       if (!/^[0-9]{1,3}$/.test(text) || Number(text) < 2 || Number(text) > 200) throw new ConfigError(`postgres-pool-size must be 2 to 200 (got "${text}")`);

@@ -366,7 +366,7 @@ export type StoreScans = Pick<LedgerStore, 'scanPostings' | 'scanBalances' | 'sc
 
 export interface LedgerStore extends StoreReader {
   readonly engine: string;
-  /** How many write transactions are worth running at once: 1 for a single-writer engine. */
+  /** How many write transactions the engine can run at once: 1 for a single-writer engine (group commit runs at most GROUP_COMMIT_LANES). */
   readonly writeConcurrency: number;
   /**
    * True when other assetbook instances serve the same store and may change it at any moment,

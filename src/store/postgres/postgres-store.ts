@@ -449,7 +449,7 @@ export class PostgresStore extends SqlReads implements LedgerStore {
   private constructor(
     private readonly sql: Sql,
     private readonly retries: number,
-    /** Half the pool: the rest stays free for reads while writes queue. */
+    /** Half the pool, of which group commit uses two at most (GROUP_COMMIT_LANES): the rest stays free for reads while writes queue. */
     readonly writeConcurrency: number,
     /** The LISTEN/NOTIFY channel of this schema's journal. */
     readonly journalChannel: string,
