@@ -39,6 +39,43 @@ function data(event: FaultEvent): Record<string, unknown> {
   return rest;
 }
 
+/** What `skippingWriter` needs of a response: Node's `ServerResponse` has it. */
+export interface StreamSink {
+  readonly destroyed: boolean;
+  readonly writableEnded: boolean;
+  readonly writableLength: number;
+  write(chunk: string): unknown;
+  on(event: 'drain', listener: () => void): unknown;
+  off(event: 'drain', listener: () => void): unknown;
+}
+
+/**
+ * Numbered SSE frames onto `sink`, never waiting for its reader: while more than `bufferMax` bytes
+ * are unread, events are counted instead of written, and told as one `skipped` ({events}) at the
+ * next 'drain'. `dispose` stops listening for it.
+ */
+export function skippingWriter(sink: StreamSink, bufferMax: number): { write(event: string, payload: unknown): void; dispose(): void } {
+  let sent = 0;
+  let skipped = 0;
+  const write = (event: string, payload: unknown) => {
+    if (sink.destroyed || sink.writableEnded) return;
+    if (sink.writableLength > bufferMax) {
+      skipped += 1;
+      return;
+    }
+    sink.write(frame(event, payload, ++sent));
+  };
+  const onDrain = () => {
+    // Still over (another writer filled it again): the count waits, whole, for the next drain.
+    if (skipped === 0 || sink.writableLength > bufferMax) return;
+    const events = skipped;
+    skipped = 0;
+    write('skipped', { events });
+  };
+  sink.on('drain', onDrain);
+  return { write, dispose: () => sink.off('drain', onDrain) };
+}
+
 export const faultStreamRoute = (runtime: FaultStreamRuntime): FastifyPluginAsync => async (app) => {
   const { faults } = runtime;
   const venues = Object.fromEntries(runtime.venues.map((v) => [v.id, FAULT_ERROR_KINDS.filter((kind) => v.faults.errors[kind] !== null)]));
@@ -68,23 +105,7 @@ export const faultStreamRoute = (runtime: FaultStreamRuntime): FastifyPluginAsyn
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-      let sent = 0;
-      let skipped = 0;
-      const write = (event: string, payload: unknown) => {
-        if (raw.destroyed || raw.writableEnded) return;
-        if (raw.writableLength > BUFFER_MAX) {
-          skipped += 1;
-          return;
-        }
-        raw.write(frame(event, payload, ++sent));
-      };
-      const onDrain = () => {
-        if (skipped === 0) return;
-        const events = skipped;
-        skipped = 0;
-        write('skipped', { events });
-      };
-      raw.on('drain', onDrain);
+      const { write, dispose } = skippingWriter(raw, BUFFER_MAX);
       raw.write(': assetbook faults\n\n');
       // Listed and subscribed in the same turn: no event falls between the list and the stream.
       const rules = faults.list();
@@ -97,7 +118,7 @@ export const faultStreamRoute = (runtime: FaultStreamRuntime): FastifyPluginAsyn
       raw.on('close', () => {
         unsubscribe();
         clearInterval(heartbeat);
-        raw.off('drain', onDrain);
+        dispose();
         open.delete(raw);
       });
     },
