@@ -94,7 +94,7 @@ class PgTx extends SqlTx {
   private inGroup = false;
   /** The newest journal entry this transaction inserted: the commit notice carries it. */
   newestOperationId = 0;
-  /** The first failure of an entry's insert: what a COMMIT sent before its answer reports when refused. */
+  /** The first failure of a write sent without waiting (an entry's insert, the system books' upsert): what a COMMIT sent before its answer reports when refused. */
   failure: unknown = undefined;
 
   constructor(private readonly tx: postgres.TransactionSql<Record<string, never>>) {
@@ -257,7 +257,7 @@ class PgTx extends SqlTx {
         this.failure ??= (error as { code?: string }).code === NUMERIC_OVERFLOW ? systemBookBeyondLimit(overflowing(deltas)) : boundary(error);
       },
     );
-    this.inserts.push(added);
+    this.unanswered.push(added);
   }
 
   /** One query for every key, `ANY` of an array: one prepared text whatever the batch's size. */
@@ -321,17 +321,17 @@ class PgTx extends SqlTx {
     }
   }
 
-  /** Every entry's insert of this transaction, settled or not: a COMMIT sent before their answers waits for them (`settled`). */
-  private readonly inserts: Promise<unknown>[] = [];
+  /** Every write of this transaction sent without waiting (entries' inserts, the system books' upsert): a COMMIT sent before their answers waits for them (`settled`). */
+  private readonly unanswered: Promise<unknown>[] = [];
 
-  /** Resolves once every entry's insert has its answer (and `failure`, `newestOperationId` are known). */
+  /** Resolves once every write sent without waiting has its answer (and `failure`, `newestOperationId` are known). */
   async settled(): Promise<void> {
-    await Promise.allSettled(this.inserts);
+    await Promise.allSettled(this.unanswered);
   }
 
   insertOperation(op: NewOperation): Promise<number> {
     const inserted = this.insertEntry(op);
-    this.inserts.push(inserted);
+    this.unanswered.push(inserted);
     return inserted;
   }
 
@@ -530,8 +530,8 @@ export class PostgresStore extends SqlReads implements LedgerStore {
       const committed = await connection`COMMIT`;
       open = false;
       await run.settled();
-      // Refused after an entry's insert failed (sent with the COMMIT, not awaited before it): that
-      // failure is the transaction's (a lost key race is then run again, a refusal reported).
+      // Refused after a write sent without waiting failed (an entry's insert, the system books'
+      // upsert, sent with the COMMIT): that failure is the transaction's (a lost key race is then run again, a refusal reported).
       if (committed.command !== 'COMMIT') throw run.failure ?? new Error(`the transaction was not committed (the server answered ${committed.command})`);
       return { result, newestOperationId: run.newestOperationId };
     } catch (error) {

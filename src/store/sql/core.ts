@@ -392,7 +392,8 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
     if (open === null || open.begun !== undefined) return;
     if (open.entrySent) throw new Error(`a statement followed the entry's insert of an operation in savepoint ${open.name}, which was never taken: the transaction is abandoned`);
     open.begun = this.direct.run(`SAVEPOINT ${open.name}`);
-    // Not waited for (unless `savepointAwaited`): a failure fails the statement it went out with.
+    // Not waited for here (`savepointAwaited` says whether the savepoint waits before it returns):
+    // on a connection it goes out with the statement that follows, and a failure fails that one too.
     open.begun.catch(() => undefined);
   }
 
@@ -480,8 +481,7 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
       this.systemDeltas = new Map(marks);
       const open: OpenSavepoint = { name, begun: undefined, entrySent: false };
       this.current = open;
-      // Otherwise not waited for either: on a connection it goes out with `fn`'s first query, and
-      // a failure fails that query too.
+      // Sent now, unless the engine defers it to the operation's first statement (`sendSavepoint`).
       if (!this.deferSavepoints) this.sendSavepoint();
       try {
         const result = await fn();
