@@ -1,5 +1,5 @@
 /**
- * assetbook as the benchmarks run it: the store given (a SQLite file in --data-dir, or PostgreSQL
+ * assetbook as the benchmarks run it (from the build in dist/ unless BENCH_ASSETBOOK_CODE=src, ./built.ts): the store given (a SQLite file in --data-dir, or PostgreSQL
  * with --db), the demo scenario loaded, venue rate limits off, the Fastify logger off, listening on
  * 127.0.0.1 at a free port. The operator token comes from BENCH_OPERATOR_TOKEN. Prints one JSON
  * line once it listens. Stops on SIGTERM/SIGINT, and when its stdin closes (so it never outlives
@@ -32,12 +32,23 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { buildApp } from '../src/server/app.js';
-import { isPostgresUrl, redactUrl, resolveConfig } from '../src/server/config.js';
-import { openRuntime } from '../src/server/runtime.js';
-import { checkScenario, loadScenario, type LoadedUser } from '../src/scenario/load.js';
-import { readDemoScenario, usersFromStore } from '../src/cli/demo.js';
+import type * as AppModule from '../src/server/app.js';
+import type * as ConfigModule from '../src/server/config.js';
+import type * as RuntimeModule from '../src/server/runtime.js';
+import type * as LoadModule from '../src/scenario/load.js';
+import type { LoadedUser } from '../src/scenario/load.js';
+import type * as DemoModule from '../src/cli/demo.js';
+import { assetbookCode, assetbookModule } from './built.js';
 import { exitOnStop } from './exit-on-stop.js';
+
+// The build npm start runs, unless BENCH_ASSETBOOK_CODE=src (built.ts; the benchmark built it).
+const [{ buildApp }, { isPostgresUrl, redactUrl, resolveConfig }, { openRuntime }, { checkScenario, loadScenario }, { readDemoScenario, usersFromStore }] = await Promise.all([
+  assetbookModule<typeof AppModule>('server/app.js'),
+  assetbookModule<typeof ConfigModule>('server/config.js'),
+  assetbookModule<typeof RuntimeModule>('server/runtime.js'),
+  assetbookModule<typeof LoadModule>('scenario/load.js'),
+  assetbookModule<typeof DemoModule>('cli/demo.js'),
+]);
 
 const USAGE =
   'usage: BENCH_OPERATOR_TOKEN=... assetbook-server.ts (--data-dir <dir> [--durability full|normal|off] | --db postgres://… [--secret-key <key>]) ' +
@@ -159,6 +170,7 @@ console.log(
     url,
     statsUrl,
     pid: process.pid,
+    code: assetbookCode(),
     store: postgres ? 'postgres' : 'sqlite',
     durability: config.durability,
     groupCommit: config.groupCommit,

@@ -15,6 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import postgres from 'postgres';
 import { redactUrl } from '../src/server/config.js';
+import { ensureBuilt } from './built.js';
 import {
   childrenGone,
   getJson,
@@ -212,6 +213,8 @@ export interface Deployment {
 }
 
 export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags): Promise<Deployment> {
+  // Once here, before any instance starts: two instances must not build dist/ at once.
+  ensureBuilt();
   const cpu = serverCpuOf(flags);
   const common = [
     ...(spec.groupCommit ? ['--group-commit', spec.groupCommit] : []),
@@ -293,7 +296,7 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
 
 /** Where each instance runs, for the report. */
 export function describeServers(deployment: Deployment): string {
-  return deployment.servers.map((s) => `${s.name} pid ${s.pid} on CPU ${s.affinity} at ${s.url}`).join('; ');
+  return deployment.servers.map((s) => `${s.name} (code from ${String(s.info.code)}/) pid ${s.pid} on CPU ${s.affinity} at ${s.url}`).join('; ');
 }
 
 export interface GroupCommitStats {
