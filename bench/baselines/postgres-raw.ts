@@ -51,6 +51,8 @@ CREATE TABLE postings (
   bucket text NOT NULL, asset text NOT NULL, amount numeric(78, 0) NOT NULL,
   PRIMARY KEY (operation_id, seq)
 );
+-- The index assetbook keeps for account history (src/store/postgres/migrations.ts): every posting updates it.
+CREATE INDEX postings_by_account ON postings (account_id, operation_id);
 
 -- One operation: amount moves from the debit book to the credit book. A replayed key changes nothing.
 CREATE FUNCTION raw_apply(p_key text, p_hash text, p_type text, p_request text, p_asset text,

@@ -1,10 +1,12 @@
 /**
  * The raw SQLite write baseline: better-sqlite3 doing the work of one assetbook operation on the
  * same schema shape (src/store/sqlite/migrations.ts: balances with TEXT amounts, operations with
- * key/hash/type/at_ms/request, postings), nothing else: per operation, the idempotency-key check,
- * reading the two books, the not-negative check, updating both, inserting the journal row with its
- * request JSON and two postings; `opsPerCommit` operations per transaction, WAL, and the
- * synchronous setting asked for (FULL = durability full: every commit is fsynced).
+ * key/hash/type/at_ms/request, postings with their foreign key checked and the by-account index
+ * the account history reads, both of which assetbook maintains on every write), nothing else: per
+ * operation, the idempotency-key check, reading the two books, the not-negative check, updating
+ * both, inserting the journal row with its request JSON and two postings; `opsPerCommit`
+ * operations per transaction, WAL, and the synchronous setting asked for (FULL = durability full:
+ * every commit is fsynced).
  *
  * Started by bench/write.ts (through baselines/raw.ts) pinned to the server CPU, one thread, as the
  * server runs its SQLite calls. Prints one JSON line, a RawResult.
@@ -29,6 +31,8 @@ if (!['FULL', 'NORMAL', 'OFF'].includes(synchronous)) throw new Error(`synchrono
 const db = new Database(join(spec.dir!, 'raw.db'));
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous}`);
+// As assetbook's store opens its connections (src/store/sqlite/sqlite-store.ts): each posting's operation is checked.
+db.pragma('foreign_keys = ON');
 db.exec(`
 CREATE TABLE balances (
   account_id INTEGER NOT NULL, asset TEXT NOT NULL, bucket TEXT NOT NULL, amount TEXT NOT NULL, updated_at_ms INTEGER NOT NULL,
@@ -40,6 +44,7 @@ CREATE TABLE postings (
   bucket TEXT NOT NULL, asset TEXT NOT NULL, amount TEXT NOT NULL,
   PRIMARY KEY (operation_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX postings_by_account ON postings (account_id, operation_id);
 `);
 const seed = db.prepare('INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms) VALUES (?, ?, ?, ?, ?)');
 db.transaction(() => {
