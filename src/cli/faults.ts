@@ -1,7 +1,14 @@
 import { Option, type Command } from 'commander';
 import type { FaultAction, FaultRuleInput, FaultRuleView } from '../faults/schemas.js';
 import { OPERATOR_PREFIX } from '../operator/plugin.js';
+import { FAULT_ERROR_KINDS } from '../venues/venue.js';
+import { VENUES } from '../venues/index.js';
 import { CliError, readJsonFile } from './shared.js';
+
+/** A rule for --help: the first venue served, with the first error kind it answers. */
+const EXAMPLE_VENUE = VENUES[0];
+const EXAMPLE_KIND = FAULT_ERROR_KINDS.find((kind) => EXAMPLE_VENUE.faults.errors[kind] !== null) ?? 'rate_limited';
+const EXAMPLE_RULE = JSON.stringify({ venue: EXAMPLE_VENUE.id, action: { type: 'error', kind: EXAMPLE_KIND }, count: 3 });
 
 /**
  * `assetbook faults set|list|clear`: the fault rules of a running instance (docs/faults.md),
@@ -49,7 +56,7 @@ export function faultsCommand(program: Command): void {
   withServer(
     faults
       .command('set')
-      .argument('[json]', 'one rule as JSON, e.g. \'{"venue":"bitget","action":{"type":"error","kind":"rate_limited"},"count":3}\'')
+      .argument('[json]', `one rule as JSON, e.g. '${EXAMPLE_RULE}'`)
       .description('add one rule (as JSON or flags), or replace every rule with --file'),
   )
     .option('--file <path>', 'replace every rule with this file\'s: a rule set {"seed", "rules"}, or a scenario file with a "faults" part')

@@ -58,6 +58,8 @@ export const DEFAULT_DB = 'data/assetbook.db';
 
 /** A rule name for examples in --help and errors: the first rule of the first venue served. */
 const EXAMPLE_RULE = VENUES[0].rateLimits[0]?.name ?? 'venue.rule';
+/** A stream cap name for the same examples: the first cap any venue served declares. */
+const EXAMPLE_CAP = VENUES.flatMap((v) => v.streamCaps ?? [])[0]?.name ?? 'venue.ws-connections-per-ip';
 
 /** In the order --help and the docs list them: the store's settings first, then the server's. */
 export const SETTINGS = {
@@ -179,8 +181,8 @@ export const SETTINGS = {
     value: 'cap',
     env: 'ASSETBOOK_STREAM_LIMIT',
     commands: 'serve',
-    help: 'replace one venue stream cap (sockets per IP or key, subscriptions per socket), e.g. bitget.ws-connections-per-ip=500 (repeatable)',
-    doc: 'replace one venue stream cap, `name=N` (sockets held at once per IP or key, subscriptions per socket), e.g. `bitget.ws-connections-per-ip=500`; the names are in docs/venues/; repeatable, or comma-separated in the variable; an unknown name stops the start; `--rate-limits off` lifts every cap',
+    help: `replace one venue stream cap (sockets per IP or key, subscriptions per socket), e.g. ${EXAMPLE_CAP}=500 (repeatable)`,
+    doc: `replace one venue stream cap, \`name=N\` (sockets held at once per IP or key, subscriptions per socket), e.g. \`${EXAMPLE_CAP}=500\`; the names are in docs/venues/; repeatable, or comma-separated in the variable; an unknown name stops the start; \`--rate-limits off\` lifts every cap`,
     defaultDoc: "each venue's documented caps",
     repeatable: true,
     parse: parseStreamCapOverrides,
