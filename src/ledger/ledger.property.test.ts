@@ -690,10 +690,12 @@ async function run(generated: readonly Command[]): Promise<void> {
       let command = generated;
       if (command.kind === 'undo') {
         const { ref, amount } = command;
-        const filled = history.flatMap((s) => (s.command.kind === 'single' && s.command.type in UNDO ? [s.command] : []));
+        // Undo an applied shift, at most by what it moved, so that un-shifts land often enough for
+        // every run of the property to see each of them (a refused one proves less).
+        const filled = history.flatMap((s) => (s.command.kind === 'single' && s.command.type in UNDO && model.applied.has(s.key) ? [s.command] : []));
         const earlier = filled[ref % Math.max(filled.length, 1)];
         if (!earlier) continue;
-        command = { ...earlier, type: UNDO[earlier.type as keyof typeof UNDO], amount };
+        command = { ...earlier, type: UNDO[earlier.type as keyof typeof UNDO], amount: amount < earlier.amount ? amount : earlier.amount };
       }
       let sent: Sent;
       if (command.kind === 'replay' || command.kind === 'conflict') {
@@ -777,30 +779,36 @@ async function run(generated: readonly Command[]): Promise<void> {
   }
 }
 
+/** Every outcome the property must see across its runs: each operation type applied, and each refusal. */
+const OUTCOMES = [
+  ...OPERATION_TYPES.map((type) => `applied ${type}`),
+  'replayed',
+  'IDEMPOTENCY_CONFLICT',
+  'INSUFFICIENT_FUNDS',
+  'INVALID_ARGUMENT',
+  'INVALID_AMOUNT',
+  'ACCOUNT_NOT_FOUND',
+  'ASSET_NOT_FOUND',
+  'PENDING_NOT_FOUND',
+  'PENDING_CLOSED',
+];
+
 test('random operation sequences agree with a reference model, conserve every asset and verify', async () => {
-  await fc.assert(
-    fc.asyncProperty(fc.array(commandArb, { minLength: 5, maxLength: 60, size: 'max' }), async (commands) => {
-      await run(commands);
-    }),
-    { numRuns: 100 },
-  );
+  // Rounds of 100 random sequences; a further round (at most two) only when some outcome has not
+  // come up yet, since the rarest ones come up about ten times a round and may, rarely, not at all.
+  const unseen = () => OUTCOMES.filter((what) => (stats.get(what) ?? 0) === 0);
+  for (let round = 0; round < 3 && (round === 0 || unseen().length > 0); round += 1) {
+    await fc.assert(
+      fc.asyncProperty(fc.array(commandArb, { minLength: 5, maxLength: 60, size: 'max' }), async (commands) => {
+        await run(commands);
+      }),
+      { numRuns: 100 },
+    );
+  }
   const applied = [...stats].filter(([what]) => what.startsWith('applied ')).reduce((n, [, c]) => n + c, 0);
   const refused = [...stats].filter(([what]) => !what.startsWith('applied ') && what !== 'replayed').reduce((n, [, c]) => n + c, 0);
   assert.ok(applied > refused / 2, `enough operations land (${applied} applied, ${refused} refused)`);
-  for (const type of OPERATION_TYPES) assert.ok((stats.get(`applied ${type}`) ?? 0) > 0, `some ${type} landed`);
-  for (const what of [
-    'replayed',
-    'IDEMPOTENCY_CONFLICT',
-    'INSUFFICIENT_FUNDS',
-    'INVALID_ARGUMENT',
-    'INVALID_AMOUNT',
-    'ACCOUNT_NOT_FOUND',
-    'ASSET_NOT_FOUND',
-    'PENDING_NOT_FOUND',
-    'PENDING_CLOSED',
-  ]) {
-    assert.ok((stats.get(what) ?? 0) > 0, `some run saw ${what}`);
-  }
+  assert.deepEqual(unseen(), [], 'every operation type landed and every refusal came up');
 });
 
 test('the generated sequences exercise every operation type, refusals and replays (a sanity check of the generator)', () => {
