@@ -1,4 +1,4 @@
-import { createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { assert } from '../../ledger/errors.js';
 import type { Account } from '../../ledger/types.js';
@@ -8,6 +8,7 @@ import { headerText } from '../shared/headers.js';
 import { HmacSha256Key } from '../shared/hmac-key.js';
 import { rawQueryOf } from '../shared/query.js';
 import { rawBodyOf } from '../shared/raw-body.js';
+import { sameText } from '../shared/same-text.js';
 import { bitgetError } from './errors.js';
 import type { BitgetSettings } from './settings.js';
 import { verifyHmac, verifyRsa, type SignedParts } from './signature.js';
@@ -23,8 +24,8 @@ interface KnownKey extends BitgetCaller {
   /** The opened HMAC secret, made ready once for the per-request HMAC. */
   readonly hmacKey: HmacSha256Key | null;
   readonly rsaKey: KeyObject | null;
-  /** The last passphrase that matched the stored hash, as bytes: compared directly instead of re-hashed. */
-  acceptedPassphrase: Buffer | null;
+  /** The last passphrase that matched the stored hash: compared directly (in constant time) instead of re-hashed. */
+  acceptedPassphrase: string | null;
 }
 
 /**
@@ -37,11 +38,6 @@ const KEY_CACHE_MAX = 10_000;
 
 const TIMESTAMP = /^[0-9]{1,15}$/;
 const API_KEY = /^[\x21-\x7e]{1,128}$/;
-
-function sameBytes(accepted: Buffer, presented: string): boolean {
-  const bytes = Buffer.from(presented);
-  return bytes.length === accepted.length && timingSafeEqual(bytes, accepted);
-}
 
 /**
  * Checks a private request in the venue's order: each header present, the timestamp well formed
@@ -101,11 +97,11 @@ export class BitgetAuthenticator {
   }
 
   private passphraseMatches(key: KnownKey, passphrase: string): boolean {
-    if (key.acceptedPassphrase !== null && sameBytes(key.acceptedPassphrase, passphrase)) return true;
+    if (key.acceptedPassphrase !== null && sameText(key.acceptedPassphrase, passphrase)) return true;
     const hash = key.credential.extra.passphraseHash;
     assert(hash !== undefined, 'a Bitget credential has a passphrase');
     const ok = this.port.keyring.matches(passphrase, hash);
-    if (ok) key.acceptedPassphrase = Buffer.from(passphrase);
+    if (ok) key.acceptedPassphrase = passphrase;
     return ok;
   }
 

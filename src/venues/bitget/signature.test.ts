@@ -30,6 +30,15 @@ test('HMAC: a signature over the raw or the decoded query verifies; one over ano
   assert.equal(verifyHmac('other', p, hmac('s3cret', prehash(p))), false);
 });
 
+test('HMAC: the same digest without its base64 padding still verifies (it is compared as bytes when not as text)', () => {
+  const p = parts('');
+  const good = hmac('s3cret', prehash(p));
+  assert.equal(good.length, 44);
+  assert.equal(verifyHmac('s3cret', p, good.replace(/=+$/, '')), true);
+  const wrong = `${good.slice(0, 10)}${good[10] === 'A' ? 'B' : 'A'}${good.slice(11)}`;
+  assert.equal(verifyHmac('s3cret', p, wrong), false);
+});
+
 test('HMAC: a signature that is not base64 of 32 bytes is refused before comparing', () => {
   const p = parts('');
   const good = hmac('s3cret', prehash(p));

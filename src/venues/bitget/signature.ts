@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { HmacSha256Key } from '../shared/hmac-key.js';
+import { sameText } from '../shared/same-text.js';
 
 /**
  * Bitget request signatures: base64 of HMAC-SHA256 (or SHA256withRSA) over
@@ -49,11 +50,20 @@ export function hmacSign(secret: string, text: string): string {
   return createHmac('sha256', secret).update(text).digest('base64');
 }
 
-/** `secret` is the key's text, or the key made ready once (`HmacSha256Key`, what the authenticator keeps per known key). */
+/** The length of a 32-byte digest in padded base64, as clients write it. */
+const BASE64_DIGEST_LENGTH = 44;
+
+/**
+ * `secret` is the key's text, or the key made ready once (`HmacSha256Key`, what the authenticator
+ * keeps per known key). A signature as clients write it, over the query as it arrived, is compared
+ * as text with no Buffer made; anything else (another spelling of the same bytes, a signature over
+ * the decoded query, or a wrong one) is decoded and compared with every candidate's digest.
+ */
 export function verifyHmac(secret: string | HmacSha256Key, parts: SignedParts, signature: string): boolean {
+  const key = typeof secret === 'string' ? new HmacSha256Key(secret) : secret;
+  if (signature.length === BASE64_DIGEST_LENGTH && sameText(key.digestBase64(prehash(parts)), signature)) return true;
   const presented = signatureBytes(signature, 32);
   if (presented === null) return false;
-  const key = typeof secret === 'string' ? new HmacSha256Key(secret) : secret;
   return prehashCandidates(parts).some((text) => timingSafeEqual(key.digest(text), presented));
 }
 
