@@ -1,6 +1,7 @@
 /**
  * The second baseline for bench/read.ts: bare node:http (no framework at all) answering
- * GET /balances with the file given by --body-file, byte for byte, pre-built once as a Buffer.
+ * GET --path (default /balances; any query) with the file given by --body-file, byte for byte,
+ * pre-built once as a Buffer.
  * It shows what the kernel, HTTP parsing and the response write cost alone, so the gap between
  * it and bare Fastify is Fastify's own, and the gap to assetbook is assetbook's.
  *
@@ -12,10 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { exitOnStop } from './exit-on-stop.js';
 
-const { values } = parseArgs({ options: { 'body-file': { type: 'string' } } });
+const { values } = parseArgs({ options: { 'body-file': { type: 'string' }, path: { type: 'string', default: '/balances' } } });
 const bodyFile = values['body-file'];
-if (bodyFile === undefined) {
-  console.error('usage: bare-node-server.ts --body-file <file>');
+const path = values.path;
+if (bodyFile === undefined || path === undefined || !path.startsWith('/') || path.includes('?')) {
+  console.error('usage: bare-node-server.ts --body-file <file> [--path /route/without/query]');
   process.exit(2);
 }
 
@@ -23,7 +25,9 @@ const body = readFileSync(bodyFile);
 // The same content type as assetbook and bare Fastify send, so the client parses the same thing.
 const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) };
 const server = createServer((request, response) => {
-  if (request.method === 'GET' && request.url === '/balances') {
+  const target = request.url ?? '';
+  const query = target.indexOf('?');
+  if (request.method === 'GET' && (query === -1 ? target : target.slice(0, query)) === path) {
     response.writeHead(200, headers);
     response.end(body);
     return;
@@ -35,4 +39,4 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 exitOnStop(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-console.log(JSON.stringify({ ready: true, url, pid: process.pid, bodyBytes: body.length }));
+console.log(JSON.stringify({ ready: true, url, pid: process.pid, path, bodyBytes: body.length }));

@@ -1,6 +1,8 @@
 /**
  * The baseline for bench/read.ts: a bare Fastify 5 server (logger off, no plugins, no hooks) with
- * one route, GET /balances, whose body is the file given by --body-file, byte for byte.
+ * one route, GET --path (default /balances), whose body is the file given by --body-file, byte for
+ * byte. bench/read.ts gives it the path of the read it compares with, and sends it that read's
+ * query and headers, so that it parses the same request assetbook does.
  *
  * --mode string  (default) the body is pre-built: the file's text is sent as a string with
  *                content-type application/json, so no serialization happens per request.
@@ -20,25 +22,27 @@ const { values } = parseArgs({
   options: {
     'body-file': { type: 'string' },
     mode: { type: 'string', default: 'string' },
+    path: { type: 'string', default: '/balances' },
   },
 });
 const bodyFile = values['body-file'];
 const mode = values.mode;
-if (bodyFile === undefined || (mode !== 'string' && mode !== 'schema')) {
-  console.error('usage: bare-server.ts --body-file <file> [--mode string|schema]');
+const path = values.path;
+if (bodyFile === undefined || (mode !== 'string' && mode !== 'schema') || path === undefined || !path.startsWith('/') || path.includes('?')) {
+  console.error('usage: bare-server.ts --body-file <file> [--mode string|schema] [--path /route/without/query]');
   process.exit(2);
 }
 
 const text = readFileSync(bodyFile, 'utf8');
 const app = Fastify({ logger: false });
 if (mode === 'string') {
-  app.get('/balances', async (_request, reply) => reply.type('application/json; charset=utf-8').send(text));
+  app.get(path, async (_request, reply) => reply.type('application/json; charset=utf-8').send(text));
 } else {
   const body = JSON.parse(text) as unknown;
-  app.get('/balances', { schema: { response: { 200: BalancesBody } } }, async () => body);
+  app.get(path, { schema: { response: { 200: BalancesBody } } }, async () => body);
 }
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
 exitOnStop(() => app.close());
 
-console.log(JSON.stringify({ ready: true, url, pid: process.pid, mode, bodyBytes: Buffer.byteLength(text) }));
+console.log(JSON.stringify({ ready: true, url, pid: process.pid, mode, path, bodyBytes: Buffer.byteLength(text) }));

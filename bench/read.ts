@@ -59,6 +59,15 @@ const BASELINE_NAMES: Record<Baseline, string> = {
   node: 'bare node:http, pre-built buffer',
 };
 
+/**
+ * What the baselines are sent: `same`, assetbook's request (its path, query and headers, which
+ * they parse and ignore), so that the ratio compares servers and not requests; `plain`, a bare
+ * `GET /balances` with no headers, as before 2026-12-03 (a Bitget read carries four more headers
+ * for Node to parse, a Bullish read a 300-byte bearer token).
+ */
+const BASELINE_REQUESTS = ['same', 'plain'] as const;
+type BaselineRequest = (typeof BASELINE_REQUESTS)[number];
+
 /** The read goals of issue 14. */
 const GOAL_RATIO = 0.7;
 const GOAL_P99_MS = 5;
@@ -69,6 +78,9 @@ ${COMMON_HELP}
   --bare <list>       baselines, comma-separated: fastify (bare Fastify, pre-built string), node (bare node:http),
                       schema (bare Fastify through the operator API's response schema; --target operator only),
                       or none (default fastify,node)
+  --baseline-request <same|plain>
+                      same (default): the baselines get assetbook's request, path, query and headers;
+                      plain: a bare GET /balances with no headers
 ${storeHelp(false, 22)}`;
 
 /** One system measured: assetbook or a baseline, with one load per repetition. */
@@ -125,6 +137,7 @@ interface Setup {
   readonly instances: number;
   readonly postgresUrl: string;
   readonly redis: string | undefined;
+  readonly baselineRequest: BaselineRequest;
 }
 
 /** One target: assetbook and every baseline started, then the alternated repetitions. */
@@ -166,19 +179,25 @@ async function benchTarget(target: ReadTarget, setup: Setup): Promise<TargetResu
     console.log(`  ${description} -> 200, ${bodyBytes} bytes${servers.length > 1 ? ' on every instance' : ''} (and refused without credentials)`);
 
     // The baselines serve assetbook's body, byte for byte. They stay up, idle, while the others are measured.
+    // They get the same request too (path, query and headers; they check nothing), unless --baseline-request plain.
     const bodyFile = join(dir, 'balances.json');
     writeFileSync(bodyFile, body);
+    const bare = setup.baselineRequest === 'same' ? { path, headers } : { path: '/balances', headers: {} };
+    const route = ['--path', bare.path.split('?')[0]!];
     const bareServers: { baseline: Baseline; server: RunningServer }[] = [];
     for (const baseline of setup.baselines) {
       const server =
         baseline === 'node'
-          ? await startServer('bare-node', serverCpuOf(flags), 'bench/bare-node-server.ts', ['--body-file', bodyFile])
-          : await startServer(`bare-${baseline}`, serverCpuOf(flags), 'bench/bare-server.ts', ['--body-file', bodyFile, '--mode', baseline === 'fastify' ? 'string' : 'schema']);
+          ? await startServer('bare-node', serverCpuOf(flags), 'bench/bare-node-server.ts', ['--body-file', bodyFile, ...route])
+          : await startServer(`bare-${baseline}`, serverCpuOf(flags), 'bench/bare-server.ts', ['--body-file', bodyFile, '--mode', baseline === 'fastify' ? 'string' : 'schema', ...route]);
       stops.push(() => server.stop());
-      const check = await getJson(`${server.url}/balances`);
+      const check = await getJson(`${server.url}${bare.path}`, { ...bare.headers });
       if (check.status !== 200) throw new Error(`${BASELINE_NAMES[baseline]} answered ${check.status}`);
       if (check.text !== body) throw new Error(`${BASELINE_NAMES[baseline]} serves ${Buffer.byteLength(check.text)} bytes that are not assetbook's ${bodyBytes}`);
-      console.log(`  ${BASELINE_NAMES[baseline]}: pid ${server.pid} on CPU ${server.affinity}, ${server.url}/balances -> 200, the same ${bodyBytes} bytes`);
+      console.log(
+        `  ${BASELINE_NAMES[baseline]}: pid ${server.pid} on CPU ${server.affinity}, ${server.url}${bare.path} -> 200, the same ${bodyBytes} bytes; ` +
+          `${setup.baselineRequest === 'same' ? "sent assetbook's request, headers included" : 'sent a plain GET, no headers'}`,
+      );
       bareServers.push({ baseline, server });
     }
 
@@ -188,7 +207,7 @@ async function benchTarget(target: ReadTarget, setup: Setup): Promise<TargetResu
       console.log(` repetition ${rep}/${flags.repeat}`);
       assetbook.loads.push(await measure(`${target.name} assetbook #${rep}`, servers, path, { ...headers }, flags, store === 'postgres'));
       for (const [i, { baseline, server }] of bareServers.entries()) {
-        baselines[i]!.loads.push(await measure(`${target.name} bare-${baseline} #${rep}`, [server], '/balances', {}, flags, false));
+        baselines[i]!.loads.push(await measure(`${target.name} bare-${baseline} #${rep}`, [server], bare.path, { ...bare.headers }, flags, false));
       }
     }
     return { target, description, bodyBytes, assetbook, baselines };
@@ -299,7 +318,7 @@ function printSummary(results: readonly TargetResult[], flags: CommonFlags): voi
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, ...STORE_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string', default: 'fastify,node' } } });
+  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, ...STORE_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string', default: 'fastify,node' }, 'baseline-request': { type: 'string', default: 'same' } } });
   if (values.help) {
     console.log(HELP);
     return;
@@ -317,15 +336,18 @@ async function main(): Promise<void> {
   const instances = instancesList[0]!;
   if (store === 'sqlite' && instances !== 1) throw new Error('--instances > 1 needs --store postgres (a SQLite file belongs to one process)');
   const postgresUrl = postgresUrlFlag(values['postgres-url']);
+  const baselineRequest = BASELINE_REQUESTS.find((r) => r === values['baseline-request']);
+  if (baselineRequest === undefined) throw new Error(`--baseline-request must be same or plain (got ${values['baseline-request']})`);
 
   console.log(
     `read benchmark: targets ${targets.map((t) => t.name).join(', ')}; baselines ${baselines.map((b) => BASELINE_NAMES[b]).join(', ') || 'none'}; ` +
+      `baselines sent ${baselineRequest === 'same' ? "assetbook's request" : 'a plain GET /balances'}; ` +
       `${flags.repeat} alternated repetitions of ${flags.durationS} s measured after ${flags.warmupS} s warm-up, ${flags.connections} connections, revision ${gitRevision()}`,
   );
   console.log(`  ${placement(flags, instances > 1 ? 'every assetbook instance and the bare servers' : 'assetbook and the bare servers')}${store === 'postgres' ? '; PostgreSQL runs unpinned (a service of the machine, on any CPU)' : ''}`);
   if (store === 'postgres') console.log(`  ${await preparePostgres(postgresUrl)}`);
 
-  const setup: Setup = { flags, baselines, store, instances, postgresUrl, redis: values.redis };
+  const setup: Setup = { flags, baselines, store, instances, postgresUrl, redis: values.redis, baselineRequest };
   const results: TargetResult[] = [];
   for (const target of targets) {
     const result = await benchTarget(target, setup);
