@@ -17,7 +17,7 @@ test("an HmacSha256Key's digest (bytes and base64) is createHmac's, for keys sho
   }
 });
 
-test('a key answers the same for repeated and interleaved messages, short and past its scratch space (which carries nothing over)', () => {
+test('a key answers the same for repeated and interleaved messages, short and longer than its scratch space (which carries nothing over)', () => {
   const key = new HmacSha256Key('secret');
   const long = 'é'.repeat(700);
   assert.equal(key.digestBase64(long), createHmac('sha256', 'secret').update(long).digest('base64'));

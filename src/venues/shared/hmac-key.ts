@@ -4,8 +4,8 @@ import { hash } from 'node:crypto';
 const BLOCK = 64;
 /** SHA-256's digest size. */
 const DIGEST = 32;
-/** Message bytes the scratch space holds before it grows: a Bitget balance read's pre-hash is about 50. */
-const INITIAL_ROOM = 512;
+/** Message bytes the scratch space holds: a Bitget balance read's pre-hash is about 50; a longer message gets its own buffer. */
+const ROOM = 512;
 
 /**
  * An HMAC-SHA256 key made ready once (RFC 2104: the key hashed if longer than a block, padded,
@@ -21,15 +21,15 @@ const INITIAL_ROOM = 512;
  * signature is checked with no Buffer made at all.
  */
 export class HmacSha256Key {
-  /** The inner pad followed by the message: grown when a message needs more room, used synchronously, never across an await. */
-  private inner: Buffer;
+  /** The inner pad followed by room for a message (`ROOM` bytes): used synchronously, never across an await. */
+  private readonly inner: Buffer;
   /** The outer pad followed by room for the inner digest: filled and hashed synchronously, never shared across an await. */
   private readonly outer: Buffer;
 
   constructor(key: string | Buffer) {
     let bytes = typeof key === 'string' ? Buffer.from(key) : key;
     if (bytes.length > BLOCK) bytes = hash('sha256', bytes, 'buffer');
-    this.inner = Buffer.alloc(BLOCK + INITIAL_ROOM, 0x36);
+    this.inner = Buffer.alloc(BLOCK + ROOM, 0x36);
     this.outer = Buffer.alloc(BLOCK + DIGEST, 0x5c);
     for (let i = 0; i < bytes.length; i++) {
       this.inner[i]! ^= bytes[i]!;
@@ -49,15 +49,19 @@ export class HmacSha256Key {
     return hash('sha256', this.outer, 'base64');
   }
 
-  /** Hashes the inner pad and `message` into the outer buffer, after the outer pad. */
+  /**
+   * Hashes the inner pad and `message` into the outer buffer, after the outer pad. A message too
+   * long for the scratch space gets a buffer of its own, used once: the scratch space never grows,
+   * so a key kept in a cache holds no more than it did for a large signed body.
+   */
   private hashInner(message: string): void {
     // UTF-8 takes at most three bytes per UTF-16 unit: with that much room, no byteLength pass is needed.
-    if (this.inner.length < BLOCK + message.length * 3) {
-      const grown = Buffer.alloc(BLOCK + message.length * 3);
-      this.inner.copy(grown, 0, 0, BLOCK);
-      this.inner = grown;
+    let inner = this.inner;
+    if (inner.length < BLOCK + message.length * 3) {
+      inner = Buffer.allocUnsafe(BLOCK + Buffer.byteLength(message));
+      this.inner.copy(inner, 0, 0, BLOCK);
     }
-    const length = this.inner.write(message, BLOCK, 'utf8');
-    this.outer.write(hash('sha256', this.inner.subarray(0, BLOCK + length), 'binary'), BLOCK, DIGEST, 'binary');
+    const length = inner.write(message, BLOCK, 'utf8');
+    this.outer.write(hash('sha256', inner.subarray(0, BLOCK + length), 'binary'), BLOCK, DIGEST, 'binary');
   }
 }
