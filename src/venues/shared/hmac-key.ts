@@ -52,7 +52,7 @@ export class HmacSha256Key {
   /**
    * Hashes the inner pad and `message` into the outer buffer, after the outer pad. A message too
    * long for the scratch space gets a buffer of its own, used once: the scratch space never grows,
-   * so a key kept in a cache holds no more than it did for a large signed body.
+   * so a key kept in a cache holds its 576 bytes whatever bodies it has checked.
    */
   private hashInner(message: string): void {
     // UTF-8 takes at most three bytes per UTF-16 unit: with that much room, no byteLength pass is needed.
