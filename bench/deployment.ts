@@ -201,6 +201,8 @@ export interface DeploymentSpec {
   readonly firstArgs?: readonly string[];
   /** How long an instance may take to listen (default 60 s; loading 10,000 accounts takes longer). */
   readonly readyTimeoutS?: number;
+  /** Count the requests each instance is handling, for `waitIdle` (two hooks on every request: off for reads). */
+  readonly countHandling?: boolean;
 }
 
 export interface Deployment {
@@ -219,6 +221,7 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
   const common = [
     ...(spec.groupCommit ? ['--group-commit', spec.groupCommit] : []),
     ...(spec.redis ? ['--redis', spec.redis] : []),
+    ...(spec.countHandling ? ['--count-handling'] : []),
   ];
   const env = { BENCH_OPERATOR_TOKEN: spec.operatorToken, ...spec.env };
   const servers: RunningServer[] = [];
@@ -315,7 +318,9 @@ export async function waitIdle(deployment: Deployment, maxS = 300): Promise<void
     let handling = 0;
     for (const server of deployment.servers) {
       const response = await getJson(String(server.info.statsUrl));
-      handling += Number((response.json as { handling?: number } | undefined)?.handling ?? 0);
+      const count = (response.json as { handling?: number | null } | undefined)?.handling;
+      if (typeof count !== 'number') throw new Error(`${server.name} does not count the requests it handles: start the deployment with countHandling`);
+      handling += count;
     }
     if (handling <= 0) {
       if (said) console.log(`  ... done after ${((performance.now() - started) / 1000).toFixed(1)} s`);

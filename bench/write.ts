@@ -163,6 +163,8 @@ async function benchConfiguration(config: Configuration, options: Options): Prom
       firstArgs,
       // 10,000 accounts with their opening deposits are one transaction of 10,000 operations.
       readyTimeoutS: spread ? 900 : 60,
+      // A run that stops with batches in flight leaves work behind, waited out before the next (waitIdle).
+      countHandling: true,
     },
     flags,
   );
