@@ -330,6 +330,8 @@ test('serve --demo is configured by ASSETBOOK_PORT and ASSETBOOK_DB alone', asyn
     assert.doesNotMatch(server.url, /:8080\b/, `a free port, not the default: ${server.url}`);
     const health = await getJson(`${server.url}/healthz`);
     assert.equal(health.status, 200);
+    // Printed after the listening line, in a write of its own.
+    await server.waitForStdout((text) => text.includes('operator token'));
     const token = /operator token \(generated, shown once\): (\S+)/.exec(server.stdout())?.[1];
     assert.ok(token, `the generated token is printed\n${server.stdout()}`);
     const users = await getJson(`${server.url}${OPERATOR}/users`, token);

@@ -33,6 +33,8 @@ async function serveFaulty(): Promise<{ server: Server; dir: string; faults: (..
 
 test("serve --scenario sets the scenario's fault rules at start; faults set with flags adds one that acts at once, list counts it, clear <id> removes it", async () => {
   const { server, faults } = await serveFaulty();
+  // The note is printed after the listening line, in a write of its own: wait for it, not for the listening line alone.
+  await server.waitForStdout((text) => text.includes('fault rule'));
   assert.match(server.stdout(), /faulty\.json: 1 fault rule set on this instance/);
   const r = await faults('list');
   assert.equal(r.code, 0, show(r));
