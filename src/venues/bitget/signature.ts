@@ -50,21 +50,22 @@ export function hmacSign(secret: string, text: string): string {
   return createHmac('sha256', secret).update(text).digest('base64');
 }
 
-/** The length of a 32-byte digest in padded base64, as clients write it. */
-const BASE64_DIGEST_LENGTH = 44;
-
 /**
  * `secret` is the key's text, or the key made ready once (`HmacSha256Key`, what the authenticator
- * keeps per known key). A signature as clients write it, over the query as it arrived, is compared
- * as text with no Buffer made; anything else (another spelling of the same bytes, a signature over
- * the decoded query, or a wrong one) is decoded and compared with every candidate's digest.
+ * keeps per known key). The digest over the query as it arrived is compared as base64 text first,
+ * as clients write it, with no Buffer made; anything else (another spelling of the same bytes, a
+ * signature over the decoded query, or a wrong one) is decoded and compared as bytes with that
+ * digest and then the other candidates', each digest made once.
  */
 export function verifyHmac(secret: string | HmacSha256Key, parts: SignedParts, signature: string): boolean {
   const key = typeof secret === 'string' ? new HmacSha256Key(secret) : secret;
-  if (signature.length === BASE64_DIGEST_LENGTH && sameText(key.digestBase64(prehash(parts)), signature)) return true;
+  const [raw, ...decoded] = prehashCandidates(parts);
+  const rawDigest = key.digestBase64(raw!);
+  if (sameText(rawDigest, signature)) return true;
   const presented = signatureBytes(signature, 32);
   if (presented === null) return false;
-  return prehashCandidates(parts).some((text) => timingSafeEqual(key.digest(text), presented));
+  if (timingSafeEqual(Buffer.from(rawDigest, 'base64'), presented)) return true;
+  return decoded.some((text) => timingSafeEqual(key.digest(text), presented));
 }
 
 export function verifyRsa(publicKey: KeyObject, parts: SignedParts, signature: string): boolean {
