@@ -32,7 +32,8 @@ test("a scenario's rules replace the instance's; one without faults leaves them 
   faults.add({ id: 'earlier', action: { type: 'drop' } });
   assert.equal(applyScenarioFaults(faults, checkScenario(VENUES, base)), 0);
   assert.deepEqual(faults.list().map((r) => r.id), ['earlier']);
-  const scenario = checkScenario(VENUES, { ...base, faults: { seed: 3, rules: [{ venue: answering!.venue, action: { type: 'error', kind: answering!.kind } }, { on: 'push', action: { type: 'duplicate' } }] } });
+  assert.ok(answering, 'some venue served answers some error kind');
+  const scenario = checkScenario(VENUES, { ...base, faults: { seed: 3, rules: [{ venue: answering.venue, action: { type: 'error', kind: answering.kind } }, { on: 'push', action: { type: 'duplicate' } }] } });
   assert.equal(applyScenarioFaults(faults, scenario), 2);
   assert.deepEqual(faults.list().map((r) => [r.id, r.on]), [['f1', 'request'], ['f2', 'push']]);
 });
