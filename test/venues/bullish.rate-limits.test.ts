@@ -124,4 +124,24 @@ describe('bullish rate limits', () => {
     assert.deepEqual([...statuses], [200]);
     assert.deepEqual([limitHeaders(last!).limit, limitHeaders(last!).remaining], ['50', '50']);
   });
+
+  test('with rate limits off the reset is still the end of the rule\'s window from now, on every answer', async () => {
+    const h = await start({ rateLimits: 'off' });
+    const token = await loginAs(h, 'alice');
+    // A private read shows its category (1 s); a path no route serves, only the per-IP rule (10 s).
+    const windowMs = { private: 1_000, ip: 10_000 };
+    const resetOf = async (path: string, auth: string | null, window: number, status = 200) => {
+      const before = Date.now();
+      const response = await h.get(path, auth);
+      assert.equal(response.status, status, response.text);
+      const reset = limitHeaders(response).reset;
+      assert.ok(reset >= before + window && reset <= Date.now() + window, `${path}: reset ${reset} is now + ${window} ms`);
+      return reset;
+    };
+    const first = await resetOf(aliceAssets, token, windowMs.private);
+    // The header's text is kept between answers: it must still follow the clock.
+    while (Date.now() <= first - windowMs.private + 1) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok((await resetOf(aliceAssets, token, windowMs.private)) > first, 'a later answer has a later reset');
+    await resetOf('/trading-api/v9/none', null, windowMs.ip, 404);
+  });
 });
