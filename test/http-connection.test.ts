@@ -63,6 +63,23 @@ describe('HTTP connections', () => {
       assert.equal(responses[1]!.headers.connection, 'close');
     });
 
+    test('requests sent one at a time on a keep-alive connection each run once their turn comes, and a malformed one after them is answered at once, then the connection closes', async () => {
+      // Each answer is read before the next request is sent: the server sees every response close
+      // only when the next request comes (http-connection.ts listens for it only when something waits).
+      const connection = await RawConnection.open(port);
+      for (const [i, key] of ['one-at-a-time-1', 'one-at-a-time-2', 'one-at-a-time-3'].entries()) {
+        await connection.write(requestBytes(deposit(key)));
+        const [answer] = (await connection.responsesAtLeast(i + 1)).slice(i);
+        assert.equal(answer!.status, 201, answer!.body);
+        assert.match(answer!.body, new RegExp(`"key":"${key}"`));
+      }
+      await connection.write('GET /healthz?a=\x00 HTTP/1.1\r\nhost: x\r\n\r\n');
+      const responses = await connection.untilClosed();
+      assert.deepEqual(statuses(responses), [201, 201, 201, 400]);
+      assert.equal(operatorCode(responses[3]), 'BAD_REQUEST');
+      assert.equal(responses[3]!.headers.connection, 'close');
+    });
+
     test('a request asking to upgrade to anything but a WebSocket (curl\'s h2c) is answered as plain HTTP/1.1, then the connection closes', async () => {
       const h2c = { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAARAAAAAAAIAAAAA' };
       const [answer, ...rest] = await exchange(requestBytes({ method: 'GET', path: '/api/v2/public/time' }, h2c));
