@@ -176,4 +176,25 @@ describe('bullish sessions', () => {
     const flipped = `${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`;
     assert.match(await refusalMessage(sessions.authenticate(`Bearer ${flipped}`)), /signature|Malformed/);
   });
+
+  test('a tampered copy that ends like a remembered token (its payload changed) is not served from memory either', async () => {
+    const { sessions, token } = await setUp();
+    await sessions.authenticate(`Bearer ${token}`);
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const tampered = `${h}.${p.startsWith('A') ? 'B' : 'A'}${p.slice(1)}.${s}`;
+    assert.equal(sessions.known(`Bearer ${tampered}`), undefined);
+    assert.equal(sessions.known(`Bearer x${token}`), undefined, 'a longer token with the same end');
+    assert.match(await refusalMessage(sessions.authenticate(`Bearer ${tampered}`)), /signature|Malformed|token/i);
+    assert.equal(sessions.known(`Bearer ${token}`)?.userId, 3, 'the remembered token itself is still served');
+  });
+
+  test('only the exact header of a remembered token is served at once; any other spelling goes through the full check', async () => {
+    const { sessions, token, calls } = await setUp();
+    assert.equal(sessions.known(`Bearer ${token}`), undefined, 'nothing is remembered before a check');
+    await sessions.authenticate(`Bearer ${token}`);
+    assert.equal(sessions.known(`Bearer ${token}`)?.userId, 3);
+    assert.equal(sessions.known(`bearer ${token}`), undefined);
+    assert.equal((await sessions.authenticate(`bearer ${token}`)).userId, 3, 'the other spelling is still the same session');
+    assert.equal(calls.getCredential, 1, 'and was found remembered by its token');
+  });
 });

@@ -47,8 +47,21 @@ export function isSameCredential(credential: VenueCredential, claims: SessionCla
   );
 }
 
+/**
+ * A remembered token is found by its last characters (its signature's) and then compared whole:
+ * a lookup hashes a short key instead of the whole token, a fresh string of some 300 characters
+ * on every request. Two tokens that end alike only take each other's place in the cache.
+ */
+const TOKEN_KEY_CHARS = 16;
+const BEARER = 'Bearer ';
+
+interface Remembered {
+  readonly token: string;
+  readonly claims: SessionClaims;
+}
+
 export class Sessions {
-  private readonly remembered = new FreshCache<string, SessionClaims>(REVALIDATE_MS, SESSION_CACHE_MAX);
+  private readonly remembered = new FreshCache<string, Remembered>(REVALIDATE_MS, SESSION_CACHE_MAX);
 
   constructor(
     private readonly tokens: SessionTokens,
@@ -67,21 +80,28 @@ export class Sessions {
    * `authenticate` then says what is wrong, or verifies the token.
    */
   known(authorization: string | undefined): SessionClaims | undefined {
-    if (authorization === undefined || !authorization.startsWith('Bearer ')) return undefined;
-    const claims = this.remembered.get(authorization.slice(7), this.generationOf(), this.clockMs());
-    return claims === undefined || this.revocations.isRevoked(claims) ? undefined : claims;
+    if (authorization === undefined || !authorization.startsWith(BEARER)) return undefined;
+    const found = this.recall(authorization.slice(-TOKEN_KEY_CHARS), this.clockMs());
+    if (found === undefined || authorization.length !== BEARER.length + found.token.length || !authorization.endsWith(found.token)) return undefined;
+    return this.revocations.isRevoked(found.claims) ? undefined : found.claims;
+  }
+
+  private recall(key: string, nowMs: number): Remembered | undefined {
+    return this.remembered.get(key, this.generationOf(), nowMs);
   }
 
   /** The session behind an Authorization header, or Bullish's 401 saying why not. */
   async authenticate(authorization: string | undefined): Promise<SessionClaims> {
     const token = readBearerToken(authorization);
     const nowMs = this.clockMs();
-    let claims = this.remembered.get(token, this.generationOf(), nowMs);
+    const key = token.slice(-TOKEN_KEY_CHARS);
+    const found = this.recall(key, nowMs);
+    let claims = found?.token === token ? found.claims : undefined;
     if (claims === undefined) {
       const generation = this.generationOf();
       claims = await this.tokens.verify(token, nowMs);
       await this.revalidate(claims, nowMs);
-      this.remembered.set(token, claims, generation, nowMs, Math.min(REVALIDATE_MS, claims.expiresAtMs - nowMs));
+      this.remembered.set(key, { token, claims }, generation, nowMs, Math.min(REVALIDATE_MS, claims.expiresAtMs - nowMs));
     }
     if (this.revocations.isRevoked(claims)) throw bullishError('UNAUTHORIZED_COMMAND', 'Session ended by logout: log in again');
     return claims;
