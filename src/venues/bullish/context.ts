@@ -40,7 +40,7 @@ export async function createBullishContext(port: VenuePort): Promise<BullishCont
 
 /** A public request (and the login): counted per IP in the unauthenticated category. */
 export async function admitUnauthenticated(ctx: BullishContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  await consumeOrRefuse(ctx.limiters.unauthenticated, () => request.ip, reply);
+  await consumeOrRefuse(ctx.limiters.unauthenticated, request.ip, reply);
 }
 
 /**
@@ -50,12 +50,12 @@ export async function admitUnauthenticated(ctx: BullishContext, request: Fastify
 export function admitAuthenticated(ctx: BullishContext, request: FastifyRequest, reply: FastifyReply): SessionClaims | Promise<SessionClaims> {
   const known = ctx.sessions.known(request.headers.authorization);
   if (known === undefined) return admitVerified(ctx, request, reply);
-  const admitted = consumeOrRefuse(ctx.limiters.authenticated, () => `user:${known.userId}`, reply);
+  const admitted = consumeOrRefuse(ctx.limiters.authenticated, `user:${known.userId}`, reply);
   return admitted === undefined ? known : admitted.then(() => known);
 }
 
 async function admitVerified(ctx: BullishContext, request: FastifyRequest, reply: FastifyReply): Promise<SessionClaims> {
   const session = await ctx.sessions.authenticate(request.headers.authorization);
-  await consumeOrRefuse(ctx.limiters.authenticated, () => `user:${session.userId}`, reply);
+  await consumeOrRefuse(ctx.limiters.authenticated, `user:${session.userId}`, reply);
   return session;
 }

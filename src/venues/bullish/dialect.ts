@@ -48,7 +48,7 @@ const bullishApi =
     app.addHook(
       'onRequest',
       hookOf((request, reply) => {
-        const counted = consumeOrRefuse(ctx.limiters.ip, () => request.ip, reply);
+        const counted = consumeOrRefuse(ctx.limiters.ip, request.ip, reply);
         if (counted !== undefined) return counted.then(() => refuseLongQuery(request));
         refuseLongQuery(request);
       }),

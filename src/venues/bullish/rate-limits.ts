@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { type RateLimiter, type RateLimitRule, type RateLimitVerdict } from '../../rate-limit/rate-limiter.js';
+import { verdictFor, type RateLimiter, type RateLimitRule, type RateLimitVerdict } from '../../rate-limit/rate-limiter.js';
 import type { StreamCap } from '../../rate-limit/stream-caps.js';
 import type { SoonOrNow } from '../shared/sync-hook.js';
 import { bullishError } from './errors.js';
@@ -48,62 +48,33 @@ export function buildRateLimitHeaders(verdict: RateLimitVerdict, nowMs: number):
   };
 }
 
-/** The header texts of a verdict that never changes (limits off), made once; the reset's text is made again only when it changes (once per millisecond at most). */
-interface FixedTexts {
-  readonly limit: string;
-  readonly remaining: string;
-  resetAtMs: number;
-  reset: string;
-}
-
-const fixedTexts = new WeakMap<RateLimitVerdict, FixedTexts>();
-
-function textsOf(verdict: RateLimitVerdict): FixedTexts {
-  let texts = fixedTexts.get(verdict);
-  if (texts === undefined) {
-    texts = { limit: String(verdict.limit), remaining: String(verdict.remaining), resetAtMs: -1, reset: '' };
-    fixedTexts.set(verdict, texts);
-  }
-  return texts;
-}
-
 /**
- * Counts one request against `limiter` for the key `keyOf` gives, puts the `x-ratelimit-*`
- * headers on the reply (so every answer carries them, refusals included), and throws Bullish's 429
- * when over the limit. At once, with no promise, when the limiter counts nothing (limits off):
- * the hot read's hooks then cost no turn, and the key is never built.
+ * Counts one request against `limiter` for `key`, puts the headers on the reply (so every answer
+ * carries them, refusals included), and throws Bullish's 429 when over the limit.
  */
-export function consumeOrRefuse(limiter: RateLimiter, keyOf: () => string, reply: FastifyReply): SoonOrNow {
-  const fixed = limiter.fixedVerdict;
-  if (fixed === null) return limiter.consume(keyOf()).then((counted) => judge(counted, reply));
-  if (!fixed.allowed) return judge(fixed, reply);
-  // The limiter counts in wall-clock time (rate-limiter-flexible and Redis expiry), so its reset is too.
-  const texts = textsOf(fixed);
-  const resetAtMs = Date.now() + fixed.resetMs;
-  if (resetAtMs !== texts.resetAtMs) {
-    texts.resetAtMs = resetAtMs;
-    texts.reset = String(resetAtMs);
-  }
-  setHeaders(reply, texts.limit, texts.remaining, texts.reset);
+/**
+ * Counts one request and sets the `x-ratelimit-*` headers, or refuses it. At once, with no promise,
+ * when the limiter counts nothing (limits off): the hot read's hooks then cost no turn.
+ */
+export function consumeOrRefuse(limiter: RateLimiter, key: string, reply: FastifyReply): SoonOrNow {
+  const verdict = verdictFor(limiter, key);
+  if (verdict instanceof Promise) return verdict.then((counted) => judge(counted, reply));
+  judge(verdict, reply);
 }
 
 function judge(verdict: RateLimitVerdict, reply: FastifyReply): void {
+  // The limiter counts in wall-clock time (rate-limiter-flexible and Redis expiry), so its reset is too.
   const nowMs = Date.now();
   if (verdict.allowed) {
-    setHeaders(reply, String(verdict.limit), String(verdict.remaining), String(nowMs + verdict.resetMs));
+    // One header at a time: no object built and walked per request.
+    void reply
+      .header('x-ratelimit-limit', String(verdict.limit))
+      .header('x-ratelimit-remaining', String(verdict.remaining))
+      .header('x-ratelimit-reset', String(nowMs + verdict.resetMs))
+      .header('x-ratelimit-global-breach', 'false');
     return;
   }
   const headers = buildRateLimitHeaders(verdict, nowMs);
   void reply.headers(headers);
   throw bullishError('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', headers);
-}
-
-/** One header at a time: no object built and walked per request. */
-function setHeaders(reply: FastifyReply, limit: string, remaining: string, reset: string): void {
-  void reply
-    .header('x-ratelimit-limit', limit)
-    .header('x-ratelimit-remaining', remaining)
-    .header('x-ratelimit-reset', reset)
-    // There is no exchange-wide order flow to breach here.
-    .header('x-ratelimit-global-breach', 'false');
 }

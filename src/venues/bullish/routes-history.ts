@@ -110,7 +110,7 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: BullishContext)
 
   app.get('/v1/wallets/transactions', { schema: { hide: true, response: { 200: CustodyTransactionsBody } } }, async (request, reply) => {
     // Bullish counts /wallets/* per IP, apart from the categories.
-    await consumeOrRefuse(ctx.limiters.custody, () => request.ip, reply);
+    await consumeOrRefuse(ctx.limiters.custody, request.ip, reply);
     const session = await admitAuthenticated(ctx, request, reply);
     const { query } = request;
     const paging = parsePaging(query);
