@@ -60,16 +60,8 @@ type Refuse = (url: string, status: number, message: string) => Refusal;
 const ignore = (): void => {};
 
 class Connection {
-  /**
-   * A request's handler has started and this connection has not seen its response close yet. The
-   * response's 'close' is listened for only once something must wait for it (a request behind it,
-   * a refusal to answer after it): a connection used one request at a time, as nearly every
-   * client does, notices the close when its next request comes (`inProgress`), and no listener is
-   * added and removed per request.
-   */
+  /** A request's handler has started and its response has not closed yet. */
   private busy = false;
-  /** `responseClosed` listens to the current response's 'close'. */
-  private listening = false;
   /** The connection is closing: no later request on it is handled. */
   private closed = false;
   /** Set when no request can follow (a parse error, a CONNECT): what to write once the requests before it are answered, null for nothing. */
@@ -100,13 +92,11 @@ class Connection {
 
   /** Runs the request now when nothing on this connection is in progress, later when something is, never when it is closing. */
   admit(req: IncomingMessage, res: ServerResponse, run: Handler): void {
-    // First, so that a response that closed unheard (and maybe closed the connection) is settled.
-    const behind = this.inProgress();
     if (this.closed || this.final !== undefined) {
       if (++this.receivedWhileClosing > LINGER_MAX_REQUESTS) this.socket.destroy();
       return;
     }
-    if (behind) {
+    if (this.busy) {
       this.waiting.push({ req, res, run });
       if (this.waiting.length >= QUEUE_PAUSE_AT) this.pauseReading();
       return;
@@ -118,36 +108,13 @@ class Connection {
     this.busy = true;
     this.current = req;
     this.currentRes = res;
-    // Requests already waiting behind this one (or a refusal owed after it) start from its close.
-    if (this.waiting.length > 0 || this.final !== undefined) this.listen(res);
+    // 'close' comes after Node has finished with the response, including closing the socket when it said so.
+    res.on('close', this.responseClosed);
     run(req, res);
-  }
-
-  private listen(res: ServerResponse): void {
-    if (this.listening) return;
-    this.listening = true;
-    res.once('close', this.responseClosed);
-  }
-
-  /**
-   * Whether the current response is still under way; from then on its close is listened for.
-   * 'close' comes after Node has finished with the response, including closing the socket when it
-   * said so; a response that closed unheard is settled here (`next`), as its listener would have.
-   */
-  private inProgress(): boolean {
-    if (!this.busy) return false;
-    const res = this.currentRes;
-    if (res !== undefined && !res.closed) {
-      this.listen(res);
-      return true;
-    }
-    this.next();
-    return this.busy;
   }
 
   private next(): void {
     this.busy = false;
-    this.listening = false;
     this.current = undefined;
     this.currentRes = undefined;
     if (this.socket.destroyed || !this.socket.writable) {
@@ -191,8 +158,6 @@ class Connection {
    */
   refuse(refusal: Refusal | ((url: string) => Refusal), handedOver = false, parserStopped = true): void {
     this.handedOver ||= handedOver;
-    // A response that closed unheard is settled first: `current` is then only a request still answering.
-    const behind = this.inProgress();
     if (this.final !== undefined || this.closed) return;
     const render = (url: string) => rawResponse(typeof refusal === 'function' ? refusal(url) : refusal);
     const last = this.waiting.at(-1);
@@ -220,7 +185,7 @@ class Connection {
       return;
     }
     this.final = render('');
-    if (!behind) this.answerAndClose(this.final);
+    if (!this.busy) this.answerAndClose(this.final);
   }
 
   private answerAndClose(answer: Buffer | null): void {
