@@ -64,8 +64,8 @@ describe('HTTP connections', () => {
     });
 
     test('requests sent one at a time on a keep-alive connection each run once their turn comes, and a malformed one after them is answered at once, then the connection closes', async () => {
-      // Each answer is read before the next request is sent: the server sees every response close
-      // only when the next request comes (http-connection.ts listens for it only when something waits).
+      // Each answer is read before the next request is sent: no request ever waits behind another,
+      // and the refusal of the malformed one is owed after no answer, so it goes out at once.
       const connection = await RawConnection.open(port);
       for (const [i, key] of ['one-at-a-time-1', 'one-at-a-time-2', 'one-at-a-time-3'].entries()) {
         await connection.write(requestBytes(deposit(key)));

@@ -139,7 +139,7 @@ describe('bullish rate limits', () => {
       return reset;
     };
     const first = await resetOf(aliceAssets, token, windowMs.private);
-    // The header's text is kept between answers: it must still follow the clock.
+    // Once the clock has moved, a later answer's reset must move with it (no text kept from an earlier answer).
     while (Date.now() <= first - windowMs.private + 1) await new Promise((resolve) => setImmediate(resolve));
     assert.ok((await resetOf(aliceAssets, token, windowMs.private)) > first, 'a later answer has a later reset');
     await resetOf('/trading-api/v9/none', null, windowMs.ip, 404);
