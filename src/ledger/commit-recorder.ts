@@ -1,4 +1,5 @@
 import { compareBalanceKeys, type BalanceDelta, type BalanceWrite, type NewOperation, type StoreTx } from '../store/store.js';
+import { withOverrides } from './tx-overrides.js';
 
 /** A committed entry of this process, with each book it touched as that entry left it. */
 export interface CommittedEntry {
@@ -66,12 +67,6 @@ export class CommitRecorder {
       }
     };
     const overrides: Partial<StoreTx> = { writeBalances, addToSystemBooks, insertOperation, savepoint };
-    return new Proxy(tx, {
-      get(target, property, receiver) {
-        if (property in overrides) return overrides[property as keyof StoreTx];
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    return withOverrides(tx, overrides);
   }
 }

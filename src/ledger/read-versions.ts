@@ -1,4 +1,5 @@
 import type { BalanceWrite, LedgerStore, StopWatching, StoreTx } from '../store/store.js';
+import { withOverrides } from './tx-overrides.js';
 
 /**
  * Read versions: a number per account that changes whenever a commit may have changed that
@@ -99,13 +100,7 @@ export class ReadVersions {
         return tx.addFacts(...args);
       },
     };
-    return new Proxy(tx, {
-      get(target, property, receiver) {
-        if (property in overrides) return overrides[property as keyof StoreTx];
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    return withOverrides(tx, overrides);
   }
 
   async close(): Promise<void> {
