@@ -13,12 +13,26 @@ async function scaleOf(ledger: Ledger, symbol: string): Promise<number> {
   return asset.scale;
 }
 
-export async function renderEntry(ledger: Ledger, entry: JournalEntry) {
-  const postings = [];
-  for (const p of entry.postings) {
-    postings.push({ account: p.account, bucket: p.bucket, asset: p.asset, amount: formatAmount(p.amount, await scaleOf(ledger, p.asset)) });
+/** Journal entries as the wire shows them, each asset's scale looked up once for them all. */
+export async function renderEntries(ledger: Ledger, entries: readonly JournalEntry[]) {
+  const scales = new Map<string, number>();
+  for (const entry of entries) {
+    for (const p of entry.postings) if (!scales.has(p.asset)) scales.set(p.asset, await scaleOf(ledger, p.asset));
   }
-  return { id: entry.id, key: entry.key, type: entry.type, atMs: entry.atMs, request: entry.request, postings };
+  return entries.map((entry) => ({
+    id: entry.id,
+    key: entry.key,
+    type: entry.type,
+    atMs: entry.atMs,
+    request: entry.request,
+    postings: entry.postings.map((p) => ({ account: p.account, bucket: p.bucket, asset: p.asset, amount: formatAmount(p.amount, scales.get(p.asset) ?? 0) })),
+  }));
+}
+
+export async function renderEntry(ledger: Ledger, entry: JournalEntry) {
+  const [rendered] = await renderEntries(ledger, [entry]);
+  assert(rendered, 'one entry renders as one');
+  return rendered;
 }
 
 type AssetBalances = { asset: string; updatedAtMs: Partial<Record<Bucket, number>> } & Record<Bucket, string>;

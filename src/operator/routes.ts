@@ -6,7 +6,7 @@ import { LedgerError, isLedgerError } from '../ledger/errors.js';
 import { JOURNAL_PAGE_MAX } from '../ledger/ledger.js';
 import { parseFactChanges } from '../ledger/venue-facts.js';
 import type { Runtime } from '../server/runtime.js';
-import { renderAccount, renderAsset, renderBalances, renderCredential, renderEntry, renderUser } from './render.js';
+import { renderAccount, renderAsset, renderBalances, renderCredential, renderEntries, renderEntry, renderUser } from './render.js';
 import * as S from './schemas.js';
 import { refuseVenueKey } from './operation-keys.js';
 import { sendJsonText, sendWhenReady, serializedForRoute } from '../http/json-text.js';
@@ -270,9 +270,8 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
     async (req, reply) => {
       for (const [i, operation] of req.body.operations.entries()) refuseVenueKey(operation.key, venueIds, i);
       const results = await ledger.applyBatch(req.body.operations);
-      const rendered = [];
-      for (const r of results) rendered.push({ replayed: r.replayed, entry: await renderEntry(ledger, r.entry) });
-      return reply.status(results.every((r) => r.replayed) ? 200 : 201).send({ results: rendered });
+      const entries = await renderEntries(ledger, results.map((r) => r.entry));
+      return reply.status(results.every((r) => r.replayed) ? 200 : 201).send({ results: entries.map((entry, i) => ({ replayed: results[i]?.replayed === true, entry })) });
     },
   );
 
@@ -293,8 +292,7 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
         throw new LedgerError('INVALID_ARGUMENT', `query/limit ${S.JOURNAL_LIMIT_RULE}; got ${JSON.stringify(req.query.limit)}`, 'query/limit');
       }
       const page = await ledger.journal(Number(req.query.after ?? '0'), limit);
-      const entries = [];
-      for (const e of page.entries) entries.push(await renderEntry(ledger, e));
+      const entries = await renderEntries(ledger, page.entries);
       return { entries, next: page.next === null ? null : String(page.next) };
     },
   );
