@@ -2,9 +2,10 @@ import type { StoreTx } from '../store/store.js';
 import type { Account, Asset } from './types.js';
 
 /**
- * Assets and accounts read by earlier transactions, for writes on a store that other instances
- * share. A plan needs only whether an account exists and an asset's symbol and scale, and neither
- * changes once created; only a reset removes them, possibly by another instance. Each entry
+ * Assets and accounts read by earlier transactions, for writes. A plan needs only whether an
+ * account exists and an asset's symbol and scale, and neither changes once created; only a reset
+ * removes them, possibly by another instance (PostgreSQL) or another process on the same file
+ * (SQLite: `assetbook reset --db` beside a server). Each entry
  * therefore belongs to an epoch of the catalog (`StoreTx.catalogEpoch`, a count of resets read in
  * the transaction's first round trip): a transaction that used an entry of another epoch than its
  * own is run again with the cache emptied (`CatalogStale`), so a plan never stands on a catalog a

@@ -61,7 +61,7 @@ export class GroupCommitter {
     /** The ledger's transactions (so that its events hear of each commit), and how many run well at once. */
     private readonly store: GroupTransactions,
     private readonly clockMs: () => number,
-    /** Committed assets (a store only this process writes), and the catalog cache of a shared one (catalog-cache.ts). */
+    /** Committed assets (a store only this process writes), and the catalog cache by epoch (catalog-cache.ts). */
     private readonly catalog: { readonly assets: ReadonlyMap<string, Asset>; readonly catalog: CatalogCache | null },
     private readonly options: GroupCommitOptions,
   ) {}

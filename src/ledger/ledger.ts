@@ -62,8 +62,8 @@ export class Ledger {
   private readonly writeAssets: ReadonlyMap<string, Asset>;
   private resets = 0;
   private readonly groups: GroupCommitter | null;
-  /** Assets and accounts for writes on a shared store, by the catalog's epoch (catalog-cache.ts). */
-  private readonly catalog: CatalogCache | null;
+  /** Assets and accounts for writes, by the catalog's epoch where the store tells it (catalog-cache.ts). */
+  private readonly catalog: CatalogCache;
   /** Committed journal entries, to in-process subscribers (events.ts). */
   readonly events: LedgerEvents;
   /** The venues' fact declarations sessions build subjects with. */
@@ -77,7 +77,7 @@ export class Ledger {
     options: LedgerOptions = {},
   ) {
     this.writeAssets = store.sharedByInstances ? new Map() : this.assetCache;
-    this.catalog = store.sharedByInstances ? new CatalogCache() : null;
+    this.catalog = new CatalogCache();
     this.events = new LedgerEvents(store, options.events);
     this.readVersions = new ReadVersions(store, options.events?.onError);
     this.venues = options.venues ?? [];
@@ -260,7 +260,7 @@ export class Ledger {
   }
 
   private forgetCatalog(): void {
-    this.catalog?.clear();
+    this.catalog.clear();
     this.assetCache.clear();
     this.assetCachedAtMs.clear();
   }

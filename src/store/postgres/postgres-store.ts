@@ -3,7 +3,7 @@ import { LedgerError } from '../../ledger/errors.js';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
 import { balanceKeyId, type BalanceDelta, type BalanceKey, type BalanceWrite, type JournalNotice, type JournalPage, type LedgerDump, type LedgerStore, type LockOptions, type NewOperation, type StoreScans, type StoreTx, type StopWatching } from '../store.js';
-import { SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, systemBookBeyondLimit } from '../sql/core.js';
+import { CATALOG_RESETS, SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, systemBookBeyondLimit } from '../sql/core.js';
 import { POSTGRES_ADAPTER, PostgresRunner, boundary, connect, guarded, migratePostgres, type Sql } from './adapter.js';
 import { isDeadlock, isRetryable } from './errors.js';
 import { LOCK_NAMESPACE, POSTGRES_LEDGER_TABLES } from './migrations.js';
@@ -392,9 +392,6 @@ class PgTx extends SqlTx {
 
 /** Up to this many postings, a restore empties the journal with DELETE rather than TRUNCATE (see `restore`). */
 const SMALL_JOURNAL_POSTINGS = 10_000;
-
-/** The setting counting resets: the catalog's epoch. */
-const CATALOG_RESETS = 'ledger.resets';
 
 /** The columns of no balance writes, for an entry's insert that carries none. */
 const NO_WRITES = { accounts: [], assets: [], buckets: [], amounts: [], atMs: [] } as const;

@@ -45,6 +45,12 @@ import * as rows from './rows.js';
  */
 export const UNWRITTEN_AT_MS = -1;
 
+/**
+ * The setting counting resets and restores: the catalog's epoch (`StoreTx.catalogEpoch`). Settings
+ * survive a reset, and each engine's reset adds one to it in the transaction that empties the ledger.
+ */
+export const CATALOG_RESETS = 'ledger.resets';
+
 /** Where each kind of subject lives, and the column naming it. */
 const SUBJECT_ROWS: Readonly<Record<Subject, { readonly table: string; readonly key: string }>> = {
   asset: { table: 'assets', key: 'symbol' },
@@ -343,8 +349,17 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
     // Every statement of the core goes out after the savepoint it belongs to (`deferSavepoints`).
     const hook = { before: (): void => undefined };
     super(beforeEach(db, () => hook.before()), adapter);
-    hook.before = () => this.sendSavepoint();
+    hook.before = () => this.beforeStatement();
     this.direct = db;
+  }
+
+  /**
+   * Runs before each statement of the core and of the engine (not before the savepoint's own):
+   * sends the savepoint of the operation under way. An engine that keeps writes back to send
+   * them together (SQLite's books and entries) sends them here first, so every statement sees them.
+   */
+  protected beforeStatement(): void {
+    this.sendSavepoint();
   }
 
   protected override get rowLock(): string {

@@ -75,6 +75,15 @@ export class SqliteRunner implements SqlRunner {
     return this.guarded(() => this.prepared(query).run(...params).changes);
   }
 
+  /** `run` at once, errors through the boundary: for writes a transaction sends from a synchronous hook. */
+  runNow(query: string, params: readonly SqlParam[] = []): number {
+    try {
+      return this.prepared(query).run(...params).changes;
+    } catch (error) {
+      throw atBoundary(classifySqliteError, error);
+    }
+  }
+
   /** `values` at once, errors through the boundary: for the hot read when no gate applies. */
   valuesNow<R extends unknown[]>(query: string, params: readonly SqlParam[] = []): R[] {
     try {

@@ -2,12 +2,13 @@ import Database from 'better-sqlite3';
 import type { Balance, Posting } from '../../ledger/types.js';
 import type { Reservation } from '../../ledger/operations.js';
 import { Mutex } from '../mutex.js';
-import { balanceKeyId, type BalanceKey, type BalanceWrite, type JournalNotice, JournalPage, LedgerDump, LedgerStore, NewOperation, StoreScans, StoreTx, StopWatching } from '../store.js';
+import type { BalanceWrite, JournalNotice, JournalPage, LedgerDump, LedgerStore, StoreScans, StoreTx, StopWatching } from '../store.js';
 import { dumpTables, loadTables } from '../sql/snapshot.js';
-import { BALANCES_OF_ACCOUNT, SqlReads, SqlTx, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, toBalances, type BalanceValues } from '../sql/core.js';
+import { BALANCES_OF_ACCOUNT, CATALOG_RESETS, SqlReads, claimNonce, journalHead, listJournal, readBalances, scansOver, sweepNonces, toBalances, type BalanceValues } from '../sql/core.js';
 import { atBoundary } from '../sql/errors.js';
 import { SQLITE_ADAPTER, SqliteRunner, migrateSqlite } from './adapter.js';
 import { classifySqliteError } from './errors.js';
+import { SqliteTx } from './sqlite-tx.js';
 import { APPEND_ONLY_TRIGGERS, APPEND_ONLY_TRIGGER_NAMES, SQLITE_LEDGER_TABLES } from './migrations.js';
 /**
  * How much an acknowledged write survives (SQLite `synchronous` in WAL mode):
@@ -30,83 +31,6 @@ export interface SqliteStoreOptions {
 
 /** One `PRAGMA data_version` a second: another process's commit reaches this one's journal events within about that. */
 export const SQLITE_WATCH_INTERVAL_MS = 1_000;
-
-/**
- * A transaction on the writer connection. One writer holds the whole database (BEGIN IMMEDIATE),
- * so a plain read is already a lock and the catalog needs none of its own.
- */
-class SqliteTx extends SqlTx {
-  /**
-   * Books written and not stored yet, the newest amount per book: stored before anything reads
-   * books, before a savepoint (dropped when it rolls back) and at the end, so a batch stores each
-   * book once however many of its operations touched it.
-   */
-  private pendingWrites = new Map<string, BalanceWrite>();
-
-  async lockBalances(keys: readonly BalanceKey[]): Promise<bigint[]> {
-    await this.storeWrites();
-    const amounts: bigint[] = [];
-    for (const k of keys) {
-      const [row] = await this.db.values<[string]>('SELECT amount FROM balances WHERE account_id = ? AND asset = ? AND bucket = ?', [k.account, k.asset, k.bucket]);
-      // A system book's amount as this transaction sees it: its own additions wait for the end (core.ts).
-      amounts.push(BigInt(row?.[0] ?? '0') + this.pendingSystemDelta(k));
-    }
-    return amounts;
-  }
-
-  async writeBalances(writes: readonly BalanceWrite[]): Promise<void> {
-    for (const w of writes) this.pendingWrites.set(balanceKeyId(w), w);
-  }
-
-  private async storeWrites(): Promise<void> {
-    const writes = [...this.pendingWrites.values()];
-    this.pendingWrites = new Map();
-    for (const b of writes) {
-      await this.db.run(
-        `INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms`,
-        [b.account, b.asset, b.bucket, b.amount.toString(), b.atMs],
-      );
-    }
-  }
-
-  override async savepoint<T>(fn: () => Promise<T>): Promise<T> {
-    await this.storeWrites();
-    try {
-      return await super.savepoint(() => {
-        this.pendingWrites = new Map();
-        return fn();
-      });
-    } catch (error) {
-      this.pendingWrites = new Map();
-      throw error;
-    }
-  }
-
-  override async finish(): Promise<void> {
-    await super.finish();
-    await this.storeWrites();
-  }
-
-  /** Ids are taken in commit order (one writer), so every visible entry is settled. */
-  async insertOperation(op: NewOperation): Promise<number> {
-    const [row] = await this.db.values<[number]>('INSERT INTO operations (key, hash, type, at_ms, request) VALUES (?, ?, ?, ?, ?) RETURNING id', [
-      op.key,
-      op.hash,
-      op.type,
-      op.atMs,
-      JSON.stringify(op.request),
-    ]);
-    const id = Number(row?.[0]);
-    // Every posting in one statement (one prepared text per count of postings, a handful in all).
-    const params: (string | number)[] = [];
-    for (const [seq, p] of op.postings.entries()) params.push(id, seq, p.account, p.bucket, p.asset, p.amount.toString());
-    if (op.postings.length > 0) {
-      await this.db.run(`INSERT INTO postings (operation_id, seq, account_id, bucket, asset, amount) VALUES ${op.postings.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`, params);
-    }
-    return id;
-  }
-}
 
 /**
  * The SQLite store: the shared SQL core (../sql/core.ts) over two connections to one file. Writes
@@ -172,7 +96,7 @@ export class SqliteStore extends SqlReads implements LedgerStore {
       try {
         this.writer.exec('BEGIN IMMEDIATE');
         try {
-          const tx = new SqliteTx(this.writerQueries, SQLITE_ADAPTER);
+          const tx = new SqliteTx(this.writerQueries);
           const result = await fn(tx);
           await tx.finish();
           this.writer.exec('COMMIT');
@@ -290,6 +214,10 @@ export class SqliteStore extends SqlReads implements LedgerStore {
         try {
           for (const name of APPEND_ONLY_TRIGGER_NAMES) this.writer.exec(`DROP TRIGGER ${name}`);
           for (const table of SQLITE_LEDGER_TABLES) this.writer.exec(`DELETE FROM ${table}`);
+          // A new epoch: a ledger's cached assets and accounts of the one before go unused (SqliteTx.catalogEpoch).
+          this.writer
+            .prepare("INSERT INTO settings (name, value) VALUES (?, '1') ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+            .run(CATALOG_RESETS);
           await fill();
           this.writer.exec(APPEND_ONLY_TRIGGERS);
           this.writer.exec('COMMIT');
