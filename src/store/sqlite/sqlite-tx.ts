@@ -6,6 +6,29 @@ import { SQLITE_ADAPTER, type SqliteRunner } from './adapter.js';
 /** Rows per multi-row insert, largest first: a kept-back run of entries goes out in a few statements of a few prepared shapes. */
 const ROW_CHUNKS = [64, 16, 4, 1] as const;
 
+/** A table and its columns, for multi-row inserts. */
+interface RowsInto {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly width: number;
+  /** The insert's text per count of rows, made once. */
+  readonly texts: Map<number, string>;
+}
+
+const rowsInto = (table: string, columns: readonly string[]): RowsInto => ({ table, columns, width: columns.length, texts: new Map() });
+const OPERATION_ROWS = rowsInto('operations', ['id', 'key', 'hash', 'type', 'at_ms', 'request']);
+const POSTING_ROWS = rowsInto('postings', ['operation_id', 'seq', 'account_id', 'bucket', 'asset', 'amount']);
+
+function insertText(into: RowsInto, rows: number): string {
+  let text = into.texts.get(rows);
+  if (text === undefined) {
+    const row = `(${into.columns.map(() => '?').join(', ')})`;
+    text = `INSERT INTO ${into.table} (${into.columns.join(', ')}) VALUES ${Array<string>(rows).fill(row).join(', ')}`;
+    into.texts.set(rows, text);
+  }
+  return text;
+}
+
 const UPSERT_BALANCE = `INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms`;
 
@@ -92,24 +115,24 @@ export class SqliteTx extends SqlTx {
   private storeEntries(): void {
     const entries = this.keptEntries;
     this.keptEntries = [];
-    const operations: SqlParam[][] = [];
-    const postings: SqlParam[][] = [];
+    const operations: SqlParam[] = [];
+    const postings: SqlParam[] = [];
     for (const { id, op } of entries) {
-      operations.push([id, op.key, op.hash, op.type, op.atMs, JSON.stringify(op.request)]);
-      for (const [seq, p] of op.postings.entries()) postings.push([id, seq, p.account, p.bucket, p.asset, p.amount.toString()]);
+      operations.push(id, op.key, op.hash, op.type, op.atMs, JSON.stringify(op.request));
+      for (const [seq, p] of op.postings.entries()) postings.push(id, seq, p.account, p.bucket, p.asset, p.amount.toString());
     }
-    this.insertRows('operations (id, key, hash, type, at_ms, request)', operations);
-    this.insertRows('postings (operation_id, seq, account_id, bucket, asset, amount)', postings);
+    this.insertRows(OPERATION_ROWS, operations);
+    this.insertRows(POSTING_ROWS, postings);
   }
 
-  /** `rows` into `into` (a table and its columns), in order, in as few statements as `ROW_CHUNKS` allow. */
-  private insertRows(into: string, rows: readonly (readonly SqlParam[])[]): void {
-    for (let at = 0; at < rows.length; ) {
-      const size = ROW_CHUNKS.find((chunk) => chunk <= rows.length - at) ?? 1;
-      const chunk = rows.slice(at, at + size);
-      const row = `(${chunk[0]!.map(() => '?').join(', ')})`;
-      this.writer.runNow(`INSERT INTO ${into} VALUES ${Array(size).fill(row).join(', ')}`, chunk.flat());
-      at += size;
+  /** `values` (rows of `into.width` values one after another) in order, in as few statements as `ROW_CHUNKS` allow. */
+  private insertRows(into: RowsInto, values: readonly SqlParam[]): void {
+    for (let at = 0; at < values.length; ) {
+      const left = (values.length - at) / into.width;
+      const size = ROW_CHUNKS.find((chunk) => chunk <= left) ?? 1;
+      const end = at + size * into.width;
+      this.writer.runNow(insertText(into, size), values.slice(at, end));
+      at = end;
     }
   }
 
