@@ -412,10 +412,11 @@ export class LedgerSession {
    * books' writes.
    */
   private async applyPostings(postings: readonly Posting[], atMs: number): Promise<BalanceWrite[]> {
-    const net = new Map<string, { key: BalanceKey; delta: bigint }>();
+    // Each book's id made once: it keys the nets and the books held.
+    const net = new Map<string, { key: BalanceKey; id: string; delta: bigint }>();
     for (const p of postings) {
       const id = balanceKeyId(p);
-      const slot = net.get(id) ?? { key: { account: p.account, bucket: p.bucket, asset: p.asset }, delta: 0n };
+      const slot = net.get(id) ?? { key: { account: p.account, bucket: p.bucket, asset: p.asset }, id, delta: 0n };
       slot.delta += p.amount;
       net.set(id, slot);
     }
@@ -425,13 +426,15 @@ export class LedgerSession {
     const sorted = [...net.values()].sort((a, b) => compareBalanceKeys(a.key, b.key));
     const touched = sorted.filter((t) => t.key.account !== SYSTEM_ACCOUNT);
     const system = sorted.filter((t) => t.key.account === SYSTEM_ACCOUNT);
-    const toLock = touched.filter((t) => !this.held.has(balanceKeyId(t.key)));
+    const toLock = touched.filter((t) => !this.held.has(t.id));
     if (toLock.length > 0) {
       const amounts = await this.tx.lockBalances(toLock.map((t) => t.key));
-      toLock.forEach((t, i) => this.held.set(balanceKeyId(t.key), amounts[i] ?? 0n));
+      toLock.forEach((t, i) => this.held.set(t.id, amounts[i] ?? 0n));
     }
+    const heldAfter: [string, bigint][] = [];
     const writes: BalanceWrite[] = touched.map((t) => {
-      const amount = (this.held.get(balanceKeyId(t.key)) ?? 0n) + t.delta;
+      const amount = (this.held.get(t.id) ?? 0n) + t.delta;
+      heldAfter.push([t.id, amount]);
       if (amount < 0n) {
         throw new LedgerError(
           'INSUFFICIENT_FUNDS',
@@ -443,7 +446,7 @@ export class LedgerSession {
       return { ...t.key, amount, atMs };
     });
     if (writes.length > 0) await this.tx.writeBalances(writes);
-    for (const w of writes) this.held.set(balanceKeyId(w), w.amount);
+    for (const [id, amount] of heldAfter) this.held.set(id, amount);
     if (system.length > 0) {
       const deltas: BalanceDelta[] = system.map((t) => ({ ...t.key, delta: t.delta, atMs }));
       await this.tx.addToSystemBooks(deltas);
