@@ -5,6 +5,7 @@ import { issueCredential } from '../credentials/issue.js';
 import { LedgerError, isLedgerError } from '../ledger/errors.js';
 import { JOURNAL_PAGE_MAX } from '../ledger/ledger.js';
 import { parseFactChanges } from '../ledger/venue-facts.js';
+import { checkedAlready } from '../ledger/operation-types.js';
 import type { Runtime } from '../server/runtime.js';
 import { renderAccount, renderAsset, renderBalances, renderCredential, renderEntries, renderEntry, renderUser } from './render.js';
 import * as S from './schemas.js';
@@ -250,6 +251,7 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
     },
     async (req, reply) => {
       refuseVenueKey(req.body.key, venueIds);
+      checkedAlready([req.body]);
       const result = await ledger.apply(req.body);
       return reply.status(result.replayed ? 200 : 201).send({ replayed: result.replayed, entry: await renderEntry(ledger, result.entry) });
     },
@@ -269,6 +271,7 @@ export const operatorRoutes = (runtime: OperatorRuntime): FastifyPluginAsync => 
     },
     async (req, reply) => {
       for (const [i, operation] of req.body.operations.entries()) refuseVenueKey(operation.key, venueIds, i);
+      checkedAlready(req.body.operations);
       const results = await ledger.applyBatch(req.body.operations);
       const entries = await renderEntries(ledger, results.map((r) => r.entry));
       return reply.status(results.every((r) => r.replayed) ? 200 : 201).send({ results: entries.map((entry, i) => ({ replayed: results[i]?.replayed === true, entry })) });
