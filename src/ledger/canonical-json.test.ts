@@ -27,3 +27,8 @@ test('equal content gives equal text whatever the order of its keys', () => {
   assert.equal(canonicalJson({ b: [null, true, 1.5, 'a"b'], a: {} }), '{"a":{},"b":[null,true,1.5,"a\\"b"]}');
   assert.equal(canonicalJson([]), '[]');
 });
+
+test("an operation's key is left out of its content at the top level only", () => {
+  assert.equal(canonicalJson({ key: 'k-1', ...trade }, 'key'), canonicalJson(trade));
+  assert.equal(canonicalJson({ a: { key: 1 }, key: 2 }, 'key'), '{"a":{"key":1}}');
+});

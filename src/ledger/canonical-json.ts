@@ -3,9 +3,10 @@ import { hash } from 'node:crypto';
 /**
  * JSON with object keys sorted at every depth (UTF-16 code unit order, `sort`'s own), undefined
  * members left out: equal content, equal text. Built by plain loops: once per operation, it cost
- * about a third more as a chain of entries, filter, sort, map and join.
+ * about a third more as a chain of entries, filter, sort, map and join. `omitted` names a member
+ * of the top level left out too (an operation's key, which is not part of its content).
  */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, omitted?: string): string {
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
@@ -16,7 +17,7 @@ export function canonicalJson(value: unknown): string {
     let out = '{';
     for (const key of Object.keys(object).sort()) {
       const member = object[key];
-      if (member === undefined) continue;
+      if (member === undefined || key === omitted) continue;
       out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
     }
     return `${out}}`;

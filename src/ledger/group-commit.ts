@@ -2,7 +2,7 @@ import type { LedgerStore, StoreTx } from '../store/store.js';
 import { withCatalog, type CatalogCache } from './catalog-cache.js';
 import { LedgerError } from './errors.js';
 import type { OperationRequest } from './operations.js';
-import { LedgerSession, type ApplyResult, type StartedOperation } from './session.js';
+import { LedgerSession, withId, type ApplyResult, type StartedOperation } from './session.js';
 import type { Asset } from './types.js';
 
 /**
@@ -130,7 +130,7 @@ export class GroupCommitter {
       if ('ok' in outcome) w.resolve(outcome.ok);
       else if ('refused' in outcome) w.reject(outcome.refused);
       else if (outcome.started.replayed) w.resolve(outcome.started.result);
-      else w.resolve({ entry: { id: await outcome.started.id, ...outcome.started.entry }, replayed: false });
+      else w.resolve({ entry: withId(await outcome.started.id, outcome.started.entry), replayed: false });
     }
   }
 

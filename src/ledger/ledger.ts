@@ -4,7 +4,7 @@ import { CommitRecorder } from './commit-recorder.js';
 import { LedgerError, assert } from './errors.js';
 import { GroupCommitter, type GroupCommitOptions, type GroupCommitStats, type GroupTransactions } from './group-commit.js';
 import type { OperationRequest } from './operations.js';
-import { LedgerSession, isId, type ApplyResult, type StartedOperation } from './session.js';
+import { LedgerSession, isId, withId, type ApplyResult, type StartedOperation } from './session.js';
 import type { Asset, Balance } from './types.js';
 import { verifyStore, type VerifyReport } from './verify.js';
 import { LedgerEvents, type LedgerEventsOptions } from './events.js';
@@ -148,7 +148,7 @@ export class Ledger {
       (s) => s.start(request),
       (st) => (st.replayed ? Promise.resolve() : st.id),
     );
-    return started.replayed ? started.result : { entry: { id: await started.id, ...started.entry }, replayed: false };
+    return started.replayed ? started.result : { entry: withId(await started.id, started.entry), replayed: false };
   }
 
   /** How many operations shared how many commits (null when group commit is off). */
@@ -186,7 +186,7 @@ export class Ledger {
       const settled = await Promise.allSettled(ids());
       const failed = settled.findIndex((o) => o.status === 'rejected');
       if (failed >= 0) throw atIndex(failed, (settled[failed] as PromiseRejectedResult).reason);
-      return started.map((x, i) => (x.replayed ? x.result : { entry: { id: (settled[i] as PromiseFulfilledResult<number>).value, ...x.entry }, replayed: false }));
+      return started.map((x, i) => (x.replayed ? x.result : { entry: withId((settled[i] as PromiseFulfilledResult<number>).value, x.entry), replayed: false }));
     });
   }
 

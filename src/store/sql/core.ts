@@ -436,7 +436,7 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
     for (const d of deltas) {
       const id = balanceKeyId(d);
       const sum = this.systemDeltas.get(id);
-      this.systemDeltas.set(id, sum ? { ...d, delta: sum.delta + d.delta, atMs: Math.max(sum.atMs, d.atMs) } : d);
+      this.systemDeltas.set(id, sum ? { account: d.account, bucket: d.bucket, asset: d.asset, delta: sum.delta + d.delta, atMs: Math.max(sum.atMs, d.atMs) } : d);
     }
   }
 
