@@ -392,10 +392,12 @@ export class LedgerSession {
       this.held = new Map(held);
       this.absentKeys = new Set(absent);
     };
+    let attempts = 0;
     try {
-      // The store may run `fn` again (a lost key race): each attempt starts from the marks.
+      // The store may run `fn` again (a lost key race): each later attempt starts from the marks
+      // (the first starts from them already: no copy to make).
       return await this.tx.savepoint(() => {
-        restore();
+        if (attempts++ > 0) restore();
         return fn();
       });
     } catch (error) {
