@@ -118,3 +118,32 @@ for (const groupCommit of [false, true]) {
     }
   });
 }
+
+test('[sqlite] in a commit group, an operation refused after it sent a statement is undone alone: what was kept back before and after it lands', async () => {
+  const store = SqliteStore.open({ path: join(dir, `group-${++n}.db`) });
+  const ledger = new Ledger(store, Date.now, { groupCommit: {} });
+  try {
+    const account = await seed(store, 8);
+    await ledger.apply(deposit('fund', account, '5'));
+    await ledger.apply({ key: 'open-r1', type: 'hold', account, asset: 'BTC', amount: '1', reservation: 'r1' });
+    const before = ledger.groupCommitStats!;
+    const outcomes = await Promise.all(
+      [
+        deposit('a', account, '1'),
+        // Moves 2 to held (kept apart), then asks for r1 (a statement: its SAVEPOINT goes out first), finds it and is refused.
+        { key: 'clash', type: 'hold', account, asset: 'BTC', amount: '2', reservation: 'r1' } as OperationRequest,
+        deposit('c', account, '1'),
+        // Sends statements too (the lookup and the reservation's insert), and lands.
+        { key: 'open-r2', type: 'hold', account, asset: 'BTC', amount: '0.5', reservation: 'r2' } as OperationRequest,
+      ].map((op) => ledger.apply(op).then(() => 'ok', (e: unknown) => (e instanceof LedgerError ? e.code : String(e)))),
+    );
+    assert.deepEqual(outcomes, ['ok', 'INVALID_ARGUMENT', 'ok', 'ok']);
+    assert.equal(ledger.groupCommitStats!.commits - before.commits, 1, 'the four shared one commit');
+    const books = Object.fromEntries((await ledger.balances(account)).map((b) => [b.bucket, b.amount]));
+    assert.deepEqual(books, { available: 550_000_000n, held: 150_000_000n });
+    assert.deepEqual((await ledger.journal(0, 10)).entries.map((e) => e.key), ['fund', 'open-r1', 'a', 'c', 'open-r2']);
+    assert.equal((await ledger.verify()).ok, true);
+  } finally {
+    await store.close();
+  }
+});

@@ -32,23 +32,40 @@ function insertText(into: RowsInto, rows: number): string {
 const UPSERT_BALANCE = `INSERT INTO balances (account_id, asset, bucket, amount, updated_at_ms) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (account_id, asset, bucket) DO UPDATE SET amount = excluded.amount, updated_at_ms = excluded.updated_at_ms`;
 
+/** What a transaction keeps back: the newest amount per book written, and entries in id order. */
+interface KeptBack {
+  readonly writes: Map<string, BalanceWrite>;
+  readonly entries: { readonly id: number; readonly op: NewOperation }[];
+}
+
+const nothingKept = (): KeptBack => ({ writes: new Map(), entries: [] });
+
 /**
  * A transaction on the writer connection. One writer holds the whole database (BEGIN IMMEDIATE),
  * so a plain read is already a lock and the catalog needs none of its own.
  *
  * Books written and journal entries are kept back and sent together: before the next statement
- * that is not a lock of books (`beforeStatement`), inside an operation's savepoint once it is
- * done, and at the end. So every other statement sees them, and a batch of 100 operations writes
- * each book once and its entries and postings in a few multi-row inserts, where it sent three
- * statements per operation (each a call into better-sqlite3 and a promise). A lock of books reads
- * a book kept back from here. An entry's id is known at once: one writer takes ids in order, from
- * the largest stored (read once per transaction), as SQLite itself would give them.
+ * (`beforeStatement`; a lock of books reads them from here instead) and at the end. So every
+ * statement sees them, and a batch or a commit group of 100 operations writes each book once and
+ * its entries and postings in a few multi-row inserts, where it sent three statements per
+ * operation (each a call into better-sqlite3 and a promise). An entry's id is known at once: one
+ * writer takes ids in order, from the largest stored (read once per transaction), as SQLite
+ * itself would give them.
+ *
+ * An operation of a commit group (`savepoint`) keeps its writes apart until it is done: refused,
+ * they are forgotten; done, they join the rest. Its SAVEPOINT goes out only if it sends a
+ * statement (`deferSavepoints`): what was kept back before it goes out first, then the
+ * SAVEPOINT, then its own writes so far, so that a rollback to it undoes exactly its own. A
+ * deposit or transfer sends none, so a group of them costs no savepoint statement at all. The
+ * database refuses a kept-back write only for a fault (the keys were looked up and the accounts
+ * read under the write lock), and such a refusal fails the whole transaction, as it did when each
+ * operation sent its own.
  */
 export class SqliteTx extends SqlTx {
-  /** Books written and not stored yet: the newest amount per book. */
-  private keptWrites = new Map<string, BalanceWrite>();
-  /** Entries not stored yet, in id order. */
-  private keptEntries: { readonly id: number; readonly op: NewOperation }[] = [];
+  /** Written by finished operations (or outside any), not stored yet. */
+  private kept: KeptBack = nothingKept();
+  /** Written by the commit group's operation under way, not stored yet; null outside one. */
+  private own: KeptBack | null = null;
   /** The id the next entry takes; null until this transaction's first entry. */
   private nextEntryId: number | null = null;
   private epoch: Promise<number> | null = null;
@@ -63,27 +80,32 @@ export class SqliteTx extends SqlTx {
    * between the count and what the transaction reads of the catalog.
    */
   catalogEpoch(): Promise<number> {
-    this.epoch ??= this.db.values<[string]>('SELECT value FROM settings WHERE name = ?', [CATALOG_RESETS]).then(([row]) => Number(row?.[0] ?? 0));
+    // Straight to the connection: a read of settings needs nothing kept back, nor a savepoint.
+    this.epoch ??= new Promise((resolve) => resolve(Number(this.writer.valuesNow<[string]>('SELECT value FROM settings WHERE name = ?', [CATALOG_RESETS])[0]?.[0] ?? 0)));
     return this.epoch;
   }
 
-  protected override beforeStatement(): void {
-    this.sendKeptBack();
-    super.beforeStatement();
+  /** Nothing is written before an operation's statement needs it: see the class comment for the order. */
+  protected override get deferSavepoints(): boolean {
+    return true;
   }
 
-  /** Books and entries kept back, stored now (synchronously: better-sqlite3 is). */
-  private sendKeptBack(): void {
-    if (this.keptWrites.size > 0) this.storeWrites();
-    if (this.keptEntries.length > 0) this.storeEntries();
+  protected override beforeStatement(): void {
+    this.store(this.kept);
+    this.kept = nothingKept();
+    super.beforeStatement();
+    if (this.own) {
+      this.store(this.own);
+      this.own = nothingKept();
+    }
   }
 
   async lockBalances(keys: readonly BalanceKey[]): Promise<bigint[]> {
-    // Reads books only, so what is kept back of other tables stays kept back.
-    this.sendSavepoint();
+    // Reads books only, and those kept back from here: nothing needs to go out first.
     const amounts: bigint[] = [];
     for (const k of keys) {
-      const kept = this.keptWrites.get(balanceKeyId(k));
+      const id = balanceKeyId(k);
+      const kept = this.own?.writes.get(id) ?? this.kept.writes.get(id);
       const stored = kept ? null : this.writer.valuesNow<[string]>('SELECT amount FROM balances WHERE account_id = ? AND asset = ? AND bucket = ?', [k.account, k.asset, k.bucket]);
       // A system book's amount as this transaction sees it: its own additions wait for the end (core.ts).
       amounts.push((kept ? kept.amount : BigInt(stored?.[0]?.[0] ?? '0')) + this.pendingSystemDelta(k));
@@ -92,13 +114,8 @@ export class SqliteTx extends SqlTx {
   }
 
   async writeBalances(writes: readonly BalanceWrite[]): Promise<void> {
-    for (const w of writes) this.keptWrites.set(balanceKeyId(w), w);
-  }
-
-  private storeWrites(): void {
-    const writes = [...this.keptWrites.values()];
-    this.keptWrites = new Map();
-    for (const b of writes) this.writer.runNow(UPSERT_BALANCE, [b.account, b.asset, b.bucket, b.amount.toString(), b.atMs]);
+    const into = (this.own ?? this.kept).writes;
+    for (const w of writes) into.set(balanceKeyId(w), w);
   }
 
   /** Ids are taken in commit order (one writer), so every visible entry is settled. */
@@ -108,13 +125,17 @@ export class SqliteTx extends SqlTx {
       this.nextEntryId = Number(row?.[0] ?? 1);
     }
     const id = this.nextEntryId++;
-    this.keptEntries.push({ id, op });
+    (this.own ?? this.kept).entries.push({ id, op });
     return id;
   }
 
-  private storeEntries(): void {
-    const entries = this.keptEntries;
-    this.keptEntries = [];
+  /** Stores what `back` holds (synchronously: better-sqlite3 is); books first, then entries. */
+  private store(back: KeptBack): void {
+    for (const b of back.writes.values()) this.writer.runNow(UPSERT_BALANCE, [b.account, b.asset, b.bucket, b.amount.toString(), b.atMs]);
+    if (back.entries.length > 0) this.storeEntries(back.entries);
+  }
+
+  private storeEntries(entries: KeptBack['entries']): void {
     const operations: SqlParam[] = [];
     const postings: SqlParam[] = [];
     for (const { id, op } of entries) {
@@ -137,34 +158,39 @@ export class SqliteTx extends SqlTx {
   }
 
   /**
-   * An operation of a commit group: what it keeps back goes out inside its savepoint once it is
-   * done, so that whatever fails there is this operation's, as when each statement went out at
-   * once. What was kept back before it goes out first; what it kept back is forgotten if it is
-   * rolled back.
+   * An operation of a commit group, its writes kept apart (`own`) while it runs: each attempt
+   * starts with none, a refusal forgets them (the core rolls back to its SAVEPOINT if one went
+   * out), and once it is done they join what is kept back.
    */
   override async savepoint<T>(fn: () => Promise<T>): Promise<T> {
-    this.sendKeptBack();
+    if (this.own) throw new Error('a SQLite transaction runs one operation of a commit group at a time');
     const idMark = this.nextEntryId;
-    const forget = () => {
-      this.keptWrites = new Map();
-      this.keptEntries = [];
-      this.nextEntryId = idMark;
-    };
     try {
       return await super.savepoint(async () => {
-        forget();
+        this.own = nothingKept();
+        this.nextEntryId = idMark;
         const result = await fn();
-        this.sendKeptBack();
+        this.join(this.own);
         return result;
       });
     } catch (error) {
-      forget();
+      this.own = null;
+      this.nextEntryId = idMark;
       throw error;
     }
   }
 
+  /** A finished operation's writes, added to what is kept back: a book keeps its newest amount. */
+  private join(own: KeptBack | null): void {
+    this.own = null;
+    if (!own) return;
+    for (const [id, w] of own.writes) this.kept.writes.set(id, w);
+    for (const e of own.entries) this.kept.entries.push(e);
+  }
+
   override async finish(): Promise<void> {
     await super.finish();
-    this.sendKeptBack();
+    this.store(this.kept);
+    this.kept = nothingKept();
   }
 }
