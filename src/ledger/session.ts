@@ -70,10 +70,17 @@ export class LedgerSession {
    * batch: a key another instance commits meanwhile fails the insert, and the store reruns).
    * `savepoint` restores them when it rolls back.
    */
-  private held = new Map<string, bigint>();
+  private readonly held = new Map<string, bigint>();
   private readonly assets = new Map<string, Asset>();
   private readonly accounts = new Map<number, Account>();
-  private absentKeys = new Set<string>();
+  private readonly absentKeys = new Set<string>();
+  /**
+   * While an operation of a commit group runs (`savepoint`): what it changed of `held` (each
+   * book's amount before its first change, undefined when it was not held) and the absent keys it
+   * took, to put back if it is rolled back. Its own changes only: a group of n operations does not
+   * copy everything it holds n times.
+   */
+  private undo: { readonly held: Map<string, bigint | undefined>; readonly keys: string[] } | null = null;
   /**
    * Keys found committed by another transaction after they were found absent (`LostKeyRace`):
    * never taken as absent again, not even from the marks a savepoint restores, so that its rerun
@@ -308,7 +315,7 @@ export class LedgerSession {
     const id = this.tx.insertOperation({ key, type: entry.type, atMs, request: entry.request, postings, hash });
     id.catch(() => undefined);
     // The key is taken now: the same key later in this batch must find it (its lookup queues behind this insert).
-    this.absentKeys.delete(key);
+    if (this.absentKeys.delete(key)) this.undo?.keys.push(key);
     return { replayed: false, id, entry };
   }
 
@@ -367,7 +374,7 @@ export class LedgerSession {
     if (keys.size === 0) return;
     const sorted = [...keys.values()].sort(compareBalanceKeys);
     const amounts = await this.tx.lockBalances(sorted, { existingOnly: true });
-    sorted.forEach((key, i) => this.held.set(balanceKeyId(key), amounts[i] ?? 0n));
+    sorted.forEach((key, i) => this.hold(balanceKeyId(key), amounts[i] ?? 0n));
   }
 
   /**
@@ -386,25 +393,32 @@ export class LedgerSession {
    * inside, as the database does.
    */
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
-    const held = new Map(this.held);
-    const absent = new Set(this.absentKeys);
-    const restore = () => {
-      this.held = new Map(held);
-      this.absentKeys = new Set(absent);
+    assert(this.undo === null, 'savepoints of a session do not nest');
+    const putBack = () => {
+      const undo = this.undo;
+      if (!undo) return;
+      for (const [id, amount] of undo.held) {
+        if (amount === undefined) this.held.delete(id);
+        else this.held.set(id, amount);
+      }
+      for (const key of undo.keys) this.absentKeys.add(key);
+      this.undo = null;
     };
-    let attempts = 0;
     try {
-      // The store may run `fn` again (a lost key race): each later attempt starts from the marks
-      // (the first starts from them already: no copy to make).
-      return await this.tx.savepoint(() => {
-        if (attempts++ > 0) restore();
+      // The store may run `fn` again (a lost key race): each attempt starts from the marks.
+      const result = await this.tx.savepoint(() => {
+        putBack();
+        this.undo = { held: new Map(), keys: [] };
         return fn();
       });
+      this.undo = null;
+      return result;
     } catch (error) {
-      restore();
+      putBack();
       throw error;
     }
   }
+
 
   /**
    * Nets the postings per book; locks the account books in a stable order (those this transaction
@@ -431,7 +445,7 @@ export class LedgerSession {
     const toLock = touched.filter((t) => !this.held.has(t.id));
     if (toLock.length > 0) {
       const amounts = await this.tx.lockBalances(toLock.map((t) => t.key));
-      toLock.forEach((t, i) => this.held.set(t.id, amounts[i] ?? 0n));
+      toLock.forEach((t, i) => this.hold(t.id, amounts[i] ?? 0n));
     }
     const heldAfter: [string, bigint][] = [];
     const writes: BalanceWrite[] = touched.map((t) => {
@@ -448,7 +462,7 @@ export class LedgerSession {
       return { account: t.key.account, bucket: t.key.bucket, asset: t.key.asset, amount, atMs };
     });
     if (writes.length > 0) await this.tx.writeBalances(writes);
-    for (const [id, amount] of heldAfter) this.held.set(id, amount);
+    for (const [id, amount] of heldAfter) this.hold(id, amount);
     if (system.length > 0) {
       const deltas: BalanceDelta[] = system.map((t) => ({ account: t.key.account, bucket: t.key.bucket, asset: t.key.asset, delta: t.delta, atMs }));
       await this.tx.addToSystemBooks(deltas);
@@ -552,7 +566,13 @@ export class LedgerSession {
     if (keys.size === 0) return;
     const sorted = [...keys.values()].sort(compareBalanceKeys);
     const amounts = await this.tx.lockBalances(sorted);
-    sorted.forEach((key, i) => this.held.set(balanceKeyId(key), amounts[i] ?? 0n));
+    sorted.forEach((key, i) => this.hold(balanceKeyId(key), amounts[i] ?? 0n));
+  }
+
+  /** A book's amount as this transaction leaves it, noted for `savepoint` to put back. */
+  private hold(id: string, amount: bigint): void {
+    if (this.undo && !this.undo.held.has(id)) this.undo.held.set(id, this.held.get(id));
+    this.held.set(id, amount);
   }
 
   private context(): PlanContext {
