@@ -490,10 +490,11 @@ export abstract class SqlTx extends SqlReads implements StoreTx {
    */
   async savepoint<T>(fn: () => Promise<T>): Promise<T> {
     const name = `sp${++this.savepoints}`;
-    // Rolled back, a savepoint takes the system additions made inside it with it.
+    // Rolled back, a savepoint takes the system additions made inside it with it. The first
+    // attempt starts from them as they are: only a rerun needs a fresh copy.
     const marks = new Map(this.systemDeltas);
     for (let attempt = 1; ; attempt += 1) {
-      this.systemDeltas = new Map(marks);
+      if (attempt > 1) this.systemDeltas = new Map(marks);
       const open: OpenSavepoint = { name, begun: undefined, entrySent: false };
       this.current = open;
       // Sent now, unless the engine defers it to the operation's first statement (`sendSavepoint`).
