@@ -62,7 +62,7 @@ export class GroupCommitter {
     private readonly store: GroupTransactions,
     private readonly clockMs: () => number,
     /** Committed assets (a store only this process writes), and the catalog cache by epoch (catalog-cache.ts). */
-    private readonly catalog: { readonly assets: ReadonlyMap<string, Asset>; readonly catalog: CatalogCache | null },
+    private readonly catalog: { readonly assets: ReadonlyMap<string, Asset>; readonly catalog: CatalogCache },
     private readonly options: GroupCommitOptions,
   ) {}
 

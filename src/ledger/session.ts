@@ -103,8 +103,9 @@ export class LedgerSession {
     /** What each venue served knows assets, users and accounts by: checked and generated on create. */
     private readonly venues: readonly VenueIdentity[] = [],
     /**
-     * Assets and accounts earlier transactions read, on a store other instances share: used only
-     * where the store tells the catalog's epoch, and confirmed before the commit (`confirmCatalog`).
+     * Assets and accounts earlier transactions read: used only where the store tells the catalog's
+     * epoch (both engines do), and confirmed before the commit (`confirmCatalog`). None: every
+     * transaction reads its own.
      */
     private readonly catalog: CatalogCache | null = null,
   ) {}
