@@ -1,6 +1,7 @@
 /**
  * What bench/write.ts measured, and its summary: assetbook beside the raw baselines with the
- * ratios against issue 14's goals, and the throughput of 2 instances against 1.
+ * ratios against issue 14's goals, the HTTP floor (bare Fastify given the same requests), and the
+ * throughput of 2 instances against 1.
  */
 import { fmt, goal, markdownTable, median, otherLoad, ratioSummary, requestsPerS, type LoadResult } from './lib.js';
 import type { StoreKind } from './deployment.js';
@@ -41,6 +42,15 @@ export interface RawRow {
   readonly result: RawResult;
 }
 
+/** The HTTP floor: bare Fastify given the requests of `mode`, answering with assetbook's bytes and doing nothing else. */
+export interface FloorRow {
+  readonly config: Configuration;
+  readonly mode: Mode;
+  readonly rep: number;
+  readonly opsPerRequest: number;
+  readonly load: LoadResult;
+}
+
 /** Deadlocks PostgreSQL detected during a configuration, with the raw baseline's own taken out. */
 export interface ConfigDeadlocks {
   readonly config: Configuration;
@@ -52,10 +62,10 @@ export function configName(c: Configuration): string {
   return [c.store, c.durability, c.instances > 1 ? `${c.instances}x` : null, c.groupCommit === 'off' ? 'no-gc' : null, c.workload].filter((p) => p !== null).join('-');
 }
 
-const opsPerS = (row: Row) => requestsPerS(row.load) * row.opsPerRequest;
+const opsPerS = (row: Row | FloorRow) => requestsPerS(row.load) * row.opsPerRequest;
 const rawOpsPerS = (raw: RawRow) => raw.result.operations / raw.result.wallS;
 /** CPU µs per operation of the whole path: the servers' (or the raw driver's) plus PostgreSQL's when it is the store. */
-const cpuPerOp = (row: Row) => ((row.load.serverCpuS + (row.load.postgresCpuS ?? 0)) * 1e6) / (row.load.ok * row.opsPerRequest);
+const cpuPerOp = (row: Row | FloorRow) => ((row.load.serverCpuS + (row.load.postgresCpuS ?? 0)) * 1e6) / (row.load.ok * row.opsPerRequest);
 const rawCpuPerOp = (raw: RawRow) => ((raw.result.processCpuS + (raw.result.postgresCpuS ?? 0)) * 1e6) / raw.result.operations;
 
 /** The issue's goals: which baseline a mode is held against, and the ratio it must reach. */
@@ -72,7 +82,7 @@ function rawName(store: StoreKind, kind: Mode, batch: number): string {
 const sameConfig = (a: Configuration, b: Configuration) => configName(a) === configName(b);
 
 /** Every run, as it was measured: assetbook's and the baselines'. */
-export function runsTable(rows: readonly Row[], raws: readonly RawRow[], batch: number, withPostgres: boolean): string {
+export function runsTable(rows: readonly Row[], raws: readonly RawRow[], floors: readonly FloorRow[], batch: number, withPostgres: boolean): string {
   const header = [
     'configuration',
     'repetition',
@@ -87,7 +97,7 @@ export function runsTable(rows: readonly Row[], raws: readonly RawRow[], batch: 
     'other load (cores)',
   ];
   // In the order they ran: configuration, then repetition (assetbook's runs, then the baselines').
-  const order = [...new Set([...rows, ...raws].map((r) => configName(r.config)))];
+  const order = [...new Set([...rows, ...raws, ...floors].map((r) => configName(r.config)))];
   const keyed: { key: [number, number, number]; cells: string[] }[] = [];
   const lines = {
     push: (cells: string[], config: Configuration, rep: number, side: number) => keyed.push({ key: [order.indexOf(configName(config)), rep, side], cells }),
@@ -129,13 +139,29 @@ export function runsTable(rows: readonly Row[], raws: readonly RawRow[], batch: 
       '—',
     ], raw.config, raw.rep, 1);
   }
+  for (const floor of floors) {
+    const ops = floor.load.ok * floor.opsPerRequest;
+    lines.push([
+      configName(floor.config),
+      String(floor.rep),
+      floor.mode === 'single' ? 'HTTP floor: bare Fastify, single' : `HTTP floor: bare Fastify, batch of ${floor.opsPerRequest}`,
+      fmt.int(opsPerS(floor)),
+      fmt.ms(floor.load.latencyMs.p50),
+      fmt.ms(floor.load.latencyMs.p99),
+      '—',
+      fmt.int((floor.load.serverCpuS * 1e6) / ops),
+      fmt.pct(floor.load.serverCpuS / floor.load.wallS),
+      ...(withPostgres ? ['—'] : []),
+      fmt.ratio(otherLoad(floor.load)),
+    ], floor.config, floor.rep, 2);
+  }
   // A stable sort keeps the modes in the order they ran within each side.
   keyed.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
   return markdownTable(header, keyed.map((k) => k.cells));
 }
 
 /** The summary: per configuration and mode, assetbook beside its baseline, the ratio and the goals. */
-export function summaryTable(rows: readonly Row[], raws: readonly RawRow[], deadlocks: readonly ConfigDeadlocks[], batch: number): string {
+export function summaryTable(rows: readonly Row[], raws: readonly RawRow[], floors: readonly FloorRow[], deadlocks: readonly ConfigDeadlocks[], batch: number): string {
   const header = [
     'store',
     'durability',
@@ -150,6 +176,8 @@ export function summaryTable(rows: readonly Row[], raws: readonly RawRow[], dead
     'ratio (median, min–max)',
     'goal',
     'CPU µs/op, assetbook / baseline',
+    'HTTP floor ops/s (CPU µs/op)',
+    'floor ÷ baseline',
     'batch p99 < 2 s',
     'deadlocks (assetbook)',
   ];
@@ -168,6 +196,11 @@ export function summaryTable(rows: readonly Row[], raws: readonly RawRow[], dead
       const b = baseline.find((r) => r.rep === m.rep);
       return b ? [opsPerS(m) / rawOpsPerS(b)] : [];
     });
+    const floor = floors.filter((f) => sameConfig(f.config, config) && f.mode === mode);
+    const floorRatios = floor.flatMap((f) => {
+      const b = baseline.find((r) => r.rep === f.rep);
+      return b ? [opsPerS(f) / rawOpsPerS(b)] : [];
+    });
     const p99 = median(mine.map((m) => m.load.latencyMs.p99));
     const d = deadlocks.find((x) => sameConfig(x.config, config));
     const pgBatch = config.store === 'postgres' && mode === 'batch';
@@ -185,6 +218,8 @@ export function summaryTable(rows: readonly Row[], raws: readonly RawRow[], dead
       ratioSummary(ratios),
       ratios.length > 0 ? `≥ ${target.ratio}: ${goal(median(ratios) >= target.ratio)}` : '—',
       `${fmt.int(median(mine.map(cpuPerOp)))} / ${baseline.length > 0 ? fmt.int(median(baseline.map(rawCpuPerOp))) : '—'}`,
+      floor.length > 0 ? `${fmt.int(median(floor.map(opsPerS)))} (${fmt.int(median(floor.map(cpuPerOp)))})` : '—',
+      floorRatios.length > 0 ? ratioSummary(floorRatios) : '—',
       pgBatch ? goal(p99 < 2000) : '—',
       config.store === 'postgres' && d ? `${Math.max(0, d.database - d.raw)}${d.database - d.raw > 0 ? ' (goal 0: MISSED)' : ''}` : '—',
     ]);

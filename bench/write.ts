@@ -14,7 +14,10 @@
  *   one transaction each);
  * - B: the raw baselines (bench/baselines/), pinned to --server-cpu, apply the very same
  *   operations: SQLite at 1 and --batch operations per commit; PostgreSQL one function call per
- *   operation from --connections clients, and --connections concurrent batches.
+ *   operation from --connections clients, and --connections concurrent batches;
+ * - C: the HTTP floor (bench/bare-write-server.ts), pinned to --server-cpu: bare Fastify gets the
+ *   same requests and answers each with bytes assetbook answered, doing nothing else, so that the
+ *   summary shows how much of the gap to the raw baselines is HTTP on that core before any work.
  * With several instances, one autocannon per instance runs at the same time in the load process,
  * the connections split between them. Every operation has a unique idempotency key. Every
  * response must be a 2xx, and after the runs GET /verify (on the first instance) must report
@@ -22,6 +25,8 @@
  * its baseline, the ratio (median and spread over the repetitions) and issue 14's goals.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   COMMON_HELP,
@@ -44,6 +49,7 @@ import {
   runLoad,
   runMain,
   serverCpuOf,
+  startServer,
   waitQuiet,
   type CommonFlags,
   type RunningServer,
@@ -67,7 +73,7 @@ import {
 } from './deployment.js';
 import { rawOperations, runRaw, type RawOperation } from './baselines/raw.js';
 import { WORKLOADS, assetScales, hotPattern, spreadPattern, writeSpreadScenario, type Operation } from './workloads.js';
-import { configName, instancesTable, runsTable, summaryTable, type ConfigDeadlocks, type Configuration, type Mode, type RawRow, type Row } from './write-results.js';
+import { configName, instancesTable, runsTable, summaryTable, type ConfigDeadlocks, type Configuration, type FloorRow, type Mode, type RawRow, type Row } from './write-results.js';
 
 const HELP = `Usage: npm run bench:write -- [options]
 ${COMMON_HELP}
@@ -82,6 +88,9 @@ ${COMMON_HELP}
                           SQLite: better-sqlite3 at 1 and --batch operations per commit (bench/baselines/sqlite-raw.ts);
                           PostgreSQL: a plpgsql function per operation, --connections clients, and --connections
                           concurrent batches (bench/baselines/postgres-raw.ts)
+  --floor on|off          also drive a bare Fastify server with the same requests, pinned where assetbook runs, answering each
+                          with a response assetbook gave (bench/bare-write-server.ts): the HTTP floor, the highest ratio any
+                          Fastify server on that core could show against the raw baselines (default on)
   --raw-batch calls|set   PostgreSQL raw batches: calls (the books locked, then one call per operation, pipelined, in one
                           transaction; default) or set (one set-based call per batch)
 ${storeHelp(true, 26)}`;
@@ -93,6 +102,7 @@ interface Options {
   readonly postgresUrl: string;
   readonly redis: string | undefined;
   readonly baseline: boolean;
+  readonly floor: boolean;
   readonly rawBatch: 'calls' | 'set';
   readonly spreadAccounts: number;
 }
@@ -133,6 +143,7 @@ async function reportDatabaseCounters(postgresUrl: string, before: DatabaseCount
 interface Measured {
   readonly rows: Row[];
   readonly raws: RawRow[];
+  readonly floors: FloorRow[];
   readonly deadlocks: ConfigDeadlocks | null;
 }
 
@@ -143,6 +154,8 @@ async function benchConfiguration(config: Configuration, options: Options): Prom
   const runId = randomBytes(4).toString('hex');
   const rows: Row[] = [];
   const raws: RawRow[] = [];
+  const floors: FloorRow[] = [];
+  let floorServer: RunningServer | null = null;
   const label = `assetbook-${configName(config)}`;
   const countersBefore = config.store === 'postgres' ? await databaseCounters(postgresUrl) : null;
   let rawDeadlocks = 0;
@@ -196,6 +209,7 @@ async function benchConfiguration(config: Configuration, options: Options): Prom
       if (batchResponse.status !== 201) throw new Error(`${server.name}: POST /operations/batch answered ${batchResponse.status}: ${batchResponse.text}`);
     }
     console.log(`  POST /operations (deposit, transfer) -> 201, POST /operations/batch -> 201${servers.length > 1 ? ', on every instance' : ''}`);
+    if (options.floor) floorServer = await startFloor(first, pattern, `bench-${runId}-floor`, auth, scenarioDir, options);
 
     const before = await verify(first, auth);
     let acknowledged = 0;
@@ -207,6 +221,9 @@ async function benchConfiguration(config: Configuration, options: Options): Prom
         rows.push(run.row);
         acknowledged += run.acknowledged;
         generated += run.generated;
+      }
+      if (floorServer) {
+        for (const mode of modes) floors.push(await runFloor(config, floorServer, mode, rep, pattern, `bench-${runId}-floor-${mode}-${rep}`, auth, options));
       }
       if (!options.baseline) continue;
       for (const kind of rawKinds(config.store, modes)) {
@@ -226,6 +243,7 @@ async function benchConfiguration(config: Configuration, options: Options): Prom
     }
     console.log(`  journal: +${added} entries; ${acknowledged} operations acknowledged with a 2xx, ${generated} sent (the rest were in flight at the stop)`);
   } finally {
+    await floorServer?.stop();
     await deployment.stop();
     removeTempDir(scenarioDir);
     // After the servers stopped (their backends have reported everything by then); on failure too,
@@ -235,7 +253,83 @@ async function benchConfiguration(config: Configuration, options: Options): Prom
       if (database !== null) deadlocks = { config, database, raw: rawDeadlocks };
     }
   }
-  return { rows, raws, deadlocks };
+  return { rows, raws, floors, deadlocks };
+}
+
+/**
+ * The HTTP floor's server, pinned where assetbook runs, answering with the bytes assetbook gave
+ * to one operation and to one batch of --batch (sent here with their own keys, before the
+ * journal count that `verify` checks starts).
+ */
+async function startFloor(
+  first: RunningServer,
+  pattern: readonly Operation[],
+  keyPrefix: string,
+  auth: Record<string, string>,
+  dir: string,
+  options: Options,
+): Promise<RunningServer> {
+  const single = await postJson(`${first.url}${OPERATOR_PREFIX}/operations`, { key: `${keyPrefix}-single`, ...pattern[0] }, auth);
+  const operations = Array.from({ length: options.batch }, (_, i) => ({ key: `${keyPrefix}-batch-${i}`, ...pattern[i % pattern.length] }));
+  const batch = await postJson(`${first.url}${OPERATOR_PREFIX}/operations/batch`, { operations }, auth);
+  if (single.status !== 201 || batch.status !== 201) throw new Error(`the floor's sample responses answered ${single.status} and ${batch.status}`);
+  const singleFile = join(dir, 'floor-single.json');
+  const batchFile = join(dir, 'floor-batch.json');
+  writeFileSync(singleFile, single.text);
+  writeFileSync(batchFile, batch.text);
+  const server = await startServer('bare-fastify-write', serverCpuOf(options.flags), 'bench/bare-write-server.ts', [
+    '--single-body-file',
+    singleFile,
+    '--batch-body-file',
+    batchFile,
+    '--prefix',
+    OPERATOR_PREFIX,
+  ]);
+  const check = await postJson(`${server.url}${OPERATOR_PREFIX}/operations`, { key: `${keyPrefix}-check`, ...pattern[0] }, auth);
+  if (check.status !== 201 || check.text !== single.text) throw new Error(`the HTTP floor's server answered ${check.status} with other bytes than assetbook's`);
+  console.log(
+    `  HTTP floor: bare Fastify (bench/bare-write-server.ts) pid ${server.pid} on CPU ${server.affinity}, answering the same requests with assetbook's ` +
+      `${Buffer.byteLength(single.text)} bytes (one operation) and ${Buffer.byteLength(batch.text)} bytes (a batch of ${options.batch})`,
+  );
+  return server;
+}
+
+/** One run of the HTTP floor: the requests assetbook gets in `mode`, sent to the bare server. */
+async function runFloor(
+  config: Configuration,
+  server: RunningServer,
+  mode: Mode,
+  rep: number,
+  pattern: readonly Operation[],
+  keyPrefix: string,
+  auth: Record<string, string>,
+  options: Options,
+): Promise<FloorRow> {
+  const { flags, batch } = options;
+  const opsPerRequest = mode === 'single' ? 1 : batch;
+  const name = `${configName(config)}/floor-${mode} #${rep}`;
+  const load = await runLoad(
+    name,
+    loadCpuOf(flags),
+    {
+      kind: 'operations',
+      targets: [{ url: `${server.url}${OPERATOR_PREFIX}/${mode === 'single' ? 'operations' : 'operations/batch'}`, serverPid: server.pid }],
+      headers: auth,
+      connections: flags.connections,
+      durationS: flags.durationS,
+      warmupS: flags.warmupS,
+      batch: mode === 'single' ? 0 : batch,
+      keyPrefix,
+      pattern,
+    },
+    flags.quietWaitS,
+  );
+  assertClean(name, load);
+  console.log(
+    `  ${name}: ${fmt.int(requestsPerS(load) * opsPerRequest)} operations/s, p50 ${fmt.ms(load.latencyMs.p50)} ms, p99 ${fmt.ms(load.latencyMs.p99)} ms, ` +
+      `${fmt.int((load.serverCpuS * 1e6) / (load.ok * opsPerRequest))} µs server CPU/op (bare Fastify, no work)`,
+  );
+  return { config, mode, rep, opsPerRequest, load };
 }
 
 /** The raw runs of one repetition: SQLite always both (the goals hold both modes against N per commit); PostgreSQL the modes run. */
@@ -337,6 +431,7 @@ async function main(): Promise<void> {
       workload: { type: 'string', default: 'hot' },
       'spread-accounts': { type: 'string', default: '10000' },
       baseline: { type: 'string', default: 'on' },
+      floor: { type: 'string', default: 'on' },
       'raw-batch': { type: 'string', default: 'calls' },
     },
   });
@@ -354,11 +449,12 @@ async function main(): Promise<void> {
   const groupCommits = listFlag('group-commit', values['group-commit'], ['on', 'off'] as const);
   const workloads = listFlag('workload', values.workload, WORKLOADS);
   const [baseline] = listFlag('baseline', values.baseline, ['on', 'off'] as const);
+  const [floor] = listFlag('floor', values.floor, ['on', 'off'] as const);
   const [rawBatch] = listFlag('raw-batch', values['raw-batch'], ['calls', 'set'] as const);
   const spreadAccounts = positiveInt('spread-accounts', values['spread-accounts']);
   if (spreadAccounts < 2 || spreadAccounts > 1_000_000) throw new Error('--spread-accounts must be between 2 and 1,000,000 (a scenario holds at most 10,000 users of 100 accounts)');
   const postgresUrl = postgresUrlFlag(values['postgres-url']);
-  const options: Options = { modes, batch, flags, postgresUrl, redis: values.redis, baseline: baseline === 'on', rawBatch: rawBatch ?? 'calls', spreadAccounts };
+  const options: Options = { modes, batch, flags, postgresUrl, redis: values.redis, baseline: baseline === 'on', floor: floor === 'on', rawBatch: rawBatch ?? 'calls', spreadAccounts };
 
   const configs: Configuration[] = [];
   for (const store of stores) {
@@ -375,28 +471,32 @@ async function main(): Promise<void> {
 
   console.log(
     `write benchmark: ${flags.repeat} alternated repetitions of ${flags.durationS} s measured after ${flags.warmupS} s warm-up, ${flags.connections} connections, ` +
-      `batch ${batch}, workloads ${workloads.join(', ')}, baselines ${options.baseline ? 'on' : 'off'}, revision ${gitRevision()}`,
+      `batch ${batch}, workloads ${workloads.join(', ')}, baselines ${options.baseline ? 'on' : 'off'}, HTTP floor ${options.floor ? 'on' : 'off'}, revision ${gitRevision()}`,
   );
   console.log(`  ${placement(flags, 'every assetbook instance and the raw baselines')}${stores.includes('postgres') ? '; PostgreSQL runs unpinned (a service of the machine, on any CPU)' : ''}`);
   if (stores.includes('sqlite') && instances.some((n) => n !== 1)) console.log('  SQLite runs one instance only (a SQLite file belongs to one process): --instances applies to PostgreSQL');
   if (stores.includes('postgres')) console.log(`  ${await preparePostgres(postgresUrl)}; --durability applies to SQLite only`);
   const rows: Row[] = [];
   const raws: RawRow[] = [];
+  const floors: FloorRow[] = [];
   const deadlocks: ConfigDeadlocks[] = [];
   for (const config of configs) {
     const measured = await benchConfiguration(config, options);
     rows.push(...measured.rows);
     raws.push(...measured.raws);
+    floors.push(...measured.floors);
     if (measured.deadlocks) deadlocks.push(measured.deadlocks);
   }
 
   const withPostgres = stores.includes('postgres');
-  console.log(`\n## Every run\n\n${runsTable(rows, raws, batch, withPostgres)}\n`);
-  console.log(`## Summary: assetbook beside the raw baselines (medians of ${flags.repeat} alternated repetitions)\n\n${summaryTable(rows, raws, deadlocks, batch)}\n`);
+  console.log(`\n## Every run\n\n${runsTable(rows, raws, floors, batch, withPostgres)}\n`);
+  console.log(`## Summary: assetbook beside the raw baselines (medians of ${flags.repeat} alternated repetitions)\n\n${summaryTable(rows, raws, floors, deadlocks, batch)}\n`);
   console.log(
     'Ratio: assetbook operations/s ÷ the baseline\'s, per repetition (runs of the same repetition), median (min–max). Goals (issue 14): SQLite single ≥ 0.5 × raw at ' +
       `${batch} ops/commit, batch ≥ 0.8 × the same; PostgreSQL single ≥ 0.8 × raw one call per op, batch ≥ 0.8 × raw batches, batch p99 < 2 s, no deadlock. ` +
       'CPU µs/op: the servers\' (or the raw driver\'s) CPU plus, on PostgreSQL, every postgres process\'s, per operation of the measured run. ' +
+      'HTTP floor: bare Fastify answering the same requests on the same CPU with assetbook\'s bytes and doing nothing else; floor ÷ baseline is the highest ratio ' +
+      'an HTTP server on that core could show. ' +
       'Deadlocks (assetbook) = the database\'s deadlock counter over the configuration minus those the raw baseline was told of (other clients of the database count too).',
   );
   const scaling = instancesTable(rows);
