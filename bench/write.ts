@@ -52,6 +52,7 @@ import {
   startServer,
   waitQuiet,
   type CommonFlags,
+  type LoadResult,
   type RunningServer,
 } from './lib.js';
 import {
@@ -217,13 +218,13 @@ async function benchConfiguration(config: Configuration, options: Options): Prom
     for (let rep = 1; rep <= flags.repeat; rep++) {
       // A: assetbook in every mode; B: the raw baselines. Alternated A,B,A,B… so drift hits both.
       for (const mode of modes) {
-        const run = await runAssetbook(config, deployment, mode, rep, pattern, `bench-${runId}-${mode}-${rep}`, auth, options);
+        const run = await runAssetbook(deployment, { config, mode, rep, pattern, keyPrefix: `bench-${runId}-${mode}-${rep}`, auth, options });
         rows.push(run.row);
         acknowledged += run.acknowledged;
         generated += run.generated;
       }
       if (floorServer) {
-        for (const mode of modes) floors.push(await runFloor(config, floorServer, mode, rep, pattern, `bench-${runId}-floor-${mode}-${rep}`, auth, options));
+        for (const mode of modes) floors.push(await runFloor(floorServer, { config, mode, rep, pattern, keyPrefix: `bench-${runId}-floor-${mode}-${rep}`, auth, options }));
       }
       if (!options.baseline) continue;
       for (const kind of rawKinds(config.store, modes)) {
@@ -294,36 +295,49 @@ async function startFloor(
   return server;
 }
 
-/** One run of the HTTP floor: the requests assetbook gets in `mode`, sent to the bare server. */
-async function runFloor(
-  config: Configuration,
-  server: RunningServer,
-  mode: Mode,
-  rep: number,
-  pattern: readonly Operation[],
-  keyPrefix: string,
-  auth: Record<string, string>,
-  options: Options,
-): Promise<FloorRow> {
-  const { flags, batch } = options;
-  const opsPerRequest = mode === 'single' ? 1 : batch;
-  const name = `${configName(config)}/floor-${mode} #${rep}`;
-  const load = await runLoad(
+/** What one measured run of a repetition sends: assetbook's and the HTTP floor's are the same requests. */
+interface RunInput {
+  readonly config: Configuration;
+  readonly mode: Mode;
+  readonly rep: number;
+  readonly pattern: readonly Operation[];
+  readonly keyPrefix: string;
+  readonly auth: Record<string, string>;
+  readonly options: Options;
+}
+
+/**
+ * Drives `servers` with the requests of the run's mode: every operation with a fresh key, the
+ * pattern in turn; `measurePostgres` adds the CPU of every postgres process to the figures.
+ */
+function driveOperations(name: string, servers: readonly RunningServer[], run: RunInput, measurePostgres: boolean): Promise<LoadResult> {
+  const { flags, batch } = run.options;
+  const route = run.mode === 'single' ? 'operations' : 'operations/batch';
+  return runLoad(
     name,
     loadCpuOf(flags),
     {
       kind: 'operations',
-      targets: [{ url: `${server.url}${OPERATOR_PREFIX}/${mode === 'single' ? 'operations' : 'operations/batch'}`, serverPid: server.pid }],
-      headers: auth,
+      targets: servers.map((s) => ({ url: `${s.url}${OPERATOR_PREFIX}/${route}`, serverPid: s.pid })),
+      headers: run.auth,
       connections: flags.connections,
       durationS: flags.durationS,
       warmupS: flags.warmupS,
-      batch: mode === 'single' ? 0 : batch,
-      keyPrefix,
-      pattern,
+      measurePostgres,
+      batch: run.mode === 'single' ? 0 : batch,
+      keyPrefix: run.keyPrefix,
+      pattern: run.pattern,
     },
     flags.quietWaitS,
   );
+}
+
+/** One run of the HTTP floor: the requests assetbook gets in the run's mode, sent to the bare server. */
+async function runFloor(server: RunningServer, run: RunInput): Promise<FloorRow> {
+  const { config, mode, rep } = run;
+  const opsPerRequest = mode === 'single' ? 1 : run.options.batch;
+  const name = `${configName(config)}/floor-${mode} #${rep}`;
+  const load = await driveOperations(name, [server], run, false);
   assertClean(name, load);
   console.log(
     `  ${name}: ${fmt.int(requestsPerS(load) * opsPerRequest)} operations/s, p50 ${fmt.ms(load.latencyMs.p50)} ms, p99 ${fmt.ms(load.latencyMs.p99)} ms, ` +
@@ -337,38 +351,14 @@ function rawKinds(store: StoreKind, modes: readonly Mode[]): Mode[] {
   return store === 'sqlite' ? ['single', 'batch'] : [...modes];
 }
 
-async function runAssetbook(
-  config: Configuration,
-  deployment: Deployment,
-  mode: Mode,
-  rep: number,
-  pattern: readonly Operation[],
-  keyPrefix: string,
-  auth: Record<string, string>,
-  options: Options,
-): Promise<{ row: Row; acknowledged: number; generated: number }> {
-  const { flags, batch } = options;
+async function runAssetbook(deployment: Deployment, run: RunInput): Promise<{ row: Row; acknowledged: number; generated: number }> {
+  const { config, mode, rep } = run;
+  const { batch } = run.options;
   const { servers } = deployment;
   const opsPerRequest = mode === 'single' ? 1 : batch;
   const name = `${configName(config)}/${mode} #${rep}`;
   const statsBefore = await groupCommitStats(deployment);
-  const load = await runLoad(
-    name,
-    loadCpuOf(flags),
-    {
-      kind: 'operations',
-      targets: servers.map((s) => ({ url: `${s.url}${OPERATOR_PREFIX}/${mode === 'single' ? 'operations' : 'operations/batch'}`, serverPid: s.pid })),
-      headers: auth,
-      connections: flags.connections,
-      durationS: flags.durationS,
-      warmupS: flags.warmupS,
-      measurePostgres: config.store === 'postgres',
-      batch: mode === 'single' ? 0 : batch,
-      keyPrefix,
-      pattern,
-    },
-    flags.quietWaitS,
-  );
+  const load = await driveOperations(name, servers, run, config.store === 'postgres');
   // Requests in flight at the stop are still being applied: wait, so that the next run starts clean.
   await waitIdle(deployment);
   assertClean(name, load, false);
