@@ -216,7 +216,7 @@ async function benchConfiguration(config: Configuration, options: Options): Prom
     let acknowledged = 0;
     let generated = 0;
     for (let rep = 1; rep <= flags.repeat; rep++) {
-      // A: assetbook in every mode; B: the raw baselines. Alternated A,B,A,B… so drift hits both.
+      // A: assetbook in every mode; C: the HTTP floor; B: the raw baselines. Alternated A,C,B,A,C,B… so drift hits all three.
       for (const mode of modes) {
         const run = await runAssetbook(deployment, { config, mode, rep, pattern, keyPrefix: `bench-${runId}-${mode}-${rep}`, auth, options });
         rows.push(run.row);
