@@ -81,7 +81,34 @@ function rawName(store: StoreKind, kind: Mode, batch: number): string {
 
 const sameConfig = (a: Configuration, b: Configuration) => configName(a) === configName(b);
 
-/** Every run, as it was measured: assetbook's and the baselines'. */
+/** One HTTP-driven run's cells (assetbook's or the HTTP floor's) in the runs table. */
+function loadCells(row: Row | FloorRow, system: string, perCommit: string, withPostgres: boolean): string[] {
+  const { load } = row;
+  const ops = load.ok * row.opsPerRequest;
+  return [
+    configName(row.config),
+    String(row.rep),
+    system,
+    fmt.int(opsPerS(row)),
+    fmt.ms(load.latencyMs.p50),
+    fmt.ms(load.latencyMs.p99),
+    perCommit,
+    fmt.int((load.serverCpuS * 1e6) / ops),
+    fmt.pct(load.serverCpuS / load.wallS),
+    ...(withPostgres ? [load.postgresCpuS === null ? '—' : fmt.int((load.postgresCpuS * 1e6) / ops)] : []),
+    fmt.ratio(otherLoad(load)),
+  ];
+}
+
+/** Per repetition, a run's operations/s ÷ the baseline run of the same repetition (none when that one is missing). */
+function ratiosTo(baseline: readonly RawRow[], runs: readonly (Row | FloorRow)[]): number[] {
+  return runs.flatMap((run) => {
+    const b = baseline.find((r) => r.rep === run.rep);
+    return b ? [opsPerS(run) / rawOpsPerS(b)] : [];
+  });
+}
+
+/** Every run, as it was measured: assetbook's, the HTTP floor's and the baselines'. */
 export function runsTable(rows: readonly Row[], raws: readonly RawRow[], floors: readonly FloorRow[], batch: number, withPostgres: boolean): string {
   const header = [
     'configuration',
@@ -96,32 +123,24 @@ export function runsTable(rows: readonly Row[], raws: readonly RawRow[], floors:
     ...(withPostgres ? ['PostgreSQL CPU µs/op'] : []),
     'other load (cores)',
   ];
-  // In the order they ran: configuration, then repetition (assetbook's runs, then the baselines').
+  // In the order they ran: configuration, then repetition (assetbook's runs, the HTTP floor's, then the baselines').
   const order = [...new Set([...rows, ...raws, ...floors].map((r) => configName(r.config)))];
   const keyed: { key: [number, number, number]; cells: string[] }[] = [];
   const lines = {
     push: (cells: string[], config: Configuration, rep: number, side: number) => keyed.push({ key: [order.indexOf(configName(config)), rep, side], cells }),
   };
   for (const row of rows) {
-    const ops = row.load.ok * row.opsPerRequest;
     const perCommit = row.group
       ? fmt.ratio(row.group.operations / Math.max(1, row.group.commits))
       : row.mode === 'batch'
         ? `${row.opsPerRequest} (one per request)`
         : '1 (no group commit)';
-    lines.push([
-      configName(row.config),
-      String(row.rep),
-      row.mode === 'single' ? 'assetbook single (POST /operations)' : `assetbook batch of ${row.opsPerRequest}`,
-      fmt.int(opsPerS(row)),
-      fmt.ms(row.load.latencyMs.p50),
-      fmt.ms(row.load.latencyMs.p99),
-      perCommit,
-      fmt.int((row.load.serverCpuS * 1e6) / ops),
-      fmt.pct(row.load.serverCpuS / row.load.wallS),
-      ...(withPostgres ? [row.load.postgresCpuS === null ? '—' : fmt.int((row.load.postgresCpuS * 1e6) / ops)] : []),
-      fmt.ratio(otherLoad(row.load)),
-    ], row.config, row.rep, 0);
+    const system = row.mode === 'single' ? 'assetbook single (POST /operations)' : `assetbook batch of ${row.opsPerRequest}`;
+    lines.push(loadCells(row, system, perCommit, withPostgres), row.config, row.rep, 0);
+  }
+  for (const floor of floors) {
+    const system = floor.mode === 'single' ? 'HTTP floor: bare Fastify, single' : `HTTP floor: bare Fastify, batch of ${floor.opsPerRequest}`;
+    lines.push(loadCells(floor, system, '—', withPostgres), floor.config, floor.rep, 1);
   }
   for (const raw of raws) {
     const r = raw.result;
@@ -137,23 +156,7 @@ export function runsTable(rows: readonly Row[], raws: readonly RawRow[], floors:
       fmt.pct(r.processCpuS / r.wallS),
       ...(withPostgres ? [r.postgresCpuS === null ? '—' : fmt.int((r.postgresCpuS * 1e6) / Math.max(1, r.operations))] : []),
       '—',
-    ], raw.config, raw.rep, 1);
-  }
-  for (const floor of floors) {
-    const ops = floor.load.ok * floor.opsPerRequest;
-    lines.push([
-      configName(floor.config),
-      String(floor.rep),
-      floor.mode === 'single' ? 'HTTP floor: bare Fastify, single' : `HTTP floor: bare Fastify, batch of ${floor.opsPerRequest}`,
-      fmt.int(opsPerS(floor)),
-      fmt.ms(floor.load.latencyMs.p50),
-      fmt.ms(floor.load.latencyMs.p99),
-      '—',
-      fmt.int((floor.load.serverCpuS * 1e6) / ops),
-      fmt.pct(floor.load.serverCpuS / floor.load.wallS),
-      ...(withPostgres ? ['—'] : []),
-      fmt.ratio(otherLoad(floor.load)),
-    ], floor.config, floor.rep, 2);
+    ], raw.config, raw.rep, 2);
   }
   // A stable sort keeps the modes in the order they ran within each side.
   keyed.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
@@ -191,16 +194,9 @@ export function summaryTable(rows: readonly Row[], raws: readonly RawRow[], floo
     const mine = rows.filter((r) => sameConfig(r.config, config) && r.mode === mode);
     const target = goalFor(config.store, mode);
     const baseline = raws.filter((r) => sameConfig(r.config, config) && r.kind === target.baseline);
-    // Per repetition: assetbook's run against the baseline run of the same repetition.
-    const ratios = mine.flatMap((m) => {
-      const b = baseline.find((r) => r.rep === m.rep);
-      return b ? [opsPerS(m) / rawOpsPerS(b)] : [];
-    });
+    const ratios = ratiosTo(baseline, mine);
     const floor = floors.filter((f) => sameConfig(f.config, config) && f.mode === mode);
-    const floorRatios = floor.flatMap((f) => {
-      const b = baseline.find((r) => r.rep === f.rep);
-      return b ? [opsPerS(f) / rawOpsPerS(b)] : [];
-    });
+    const floorRatios = ratiosTo(baseline, floor);
     const p99 = median(mine.map((m) => m.load.latencyMs.p99));
     const d = deadlocks.find((x) => sameConfig(x.config, config));
     const pgBatch = config.store === 'postgres' && mode === 'batch';
