@@ -1,7 +1,8 @@
 /**
  * The second baseline for bench/read.ts: bare node:http (no framework at all) answering
  * GET --path (default /balances; any query) with the file given by --body-file, byte for byte,
- * pre-built once as a Buffer.
+ * pre-built once as a Buffer, and with --headers-file the headers in it (a JSON object) on every
+ * answer, as bench/bare-server.ts does.
  * It shows what the kernel, HTTP parsing and the response write cost alone, so the gap between
  * it and bare Fastify is Fastify's own, and the gap to assetbook is assetbook's.
  *
@@ -13,17 +14,19 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { exitOnStop } from './exit-on-stop.js';
 
-const { values } = parseArgs({ options: { 'body-file': { type: 'string' }, path: { type: 'string', default: '/balances' } } });
+const { values } = parseArgs({ options: { 'body-file': { type: 'string' }, path: { type: 'string', default: '/balances' }, 'headers-file': { type: 'string' } } });
 const bodyFile = values['body-file'];
 const path = values.path;
 if (bodyFile === undefined || path === undefined || !path.startsWith('/') || path.includes('?')) {
-  console.error('usage: bare-node-server.ts --body-file <file> [--path /route/without/query]');
+  console.error('usage: bare-node-server.ts --body-file <file> [--path /route/without/query] [--headers-file <file>]');
   process.exit(2);
 }
 
 const body = readFileSync(bodyFile);
+const headersFile = values['headers-file'];
+const extra = headersFile === undefined ? {} : (JSON.parse(readFileSync(headersFile, 'utf8')) as Record<string, string>);
 // The same content type as assetbook and bare Fastify send, so the client parses the same thing.
-const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) };
+const headers = { ...extra, 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) };
 const server = createServer((request, response) => {
   const target = request.url ?? '';
   const query = target.indexOf('?');

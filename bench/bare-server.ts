@@ -2,7 +2,10 @@
  * The baseline for bench/read.ts: a bare Fastify 5 server (logger off, no plugins, no hooks) with
  * one route, GET --path (default /balances), whose body is the file given by --body-file, byte for
  * byte. bench/read.ts gives it the path of the read it compares with, and sends it that read's
- * query and headers, so that it parses the same request assetbook does.
+ * query and headers, so that it parses the same request assetbook does. With --headers-file (a
+ * JSON object of names and texts) it also sends those headers on every answer: the ones assetbook
+ * sent with that read besides Fastify's own (Bullish's four `x-ratelimit-*`, Bitget's
+ * `x-mbx-used-remain-limit`), so that both write the same bytes.
  *
  * --mode string  (default) the body is pre-built: the file's text is sent as a string with
  *                content-type application/json, so no serialization happens per request.
@@ -14,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import { BalancesBody } from '../src/operator/schemas.js';
 import { exitOnStop } from './exit-on-stop.js';
 
@@ -23,26 +26,34 @@ const { values } = parseArgs({
     'body-file': { type: 'string' },
     mode: { type: 'string', default: 'string' },
     path: { type: 'string', default: '/balances' },
+    'headers-file': { type: 'string' },
   },
 });
 const bodyFile = values['body-file'];
 const mode = values.mode;
 const path = values.path;
 if (bodyFile === undefined || (mode !== 'string' && mode !== 'schema') || path === undefined || !path.startsWith('/') || path.includes('?')) {
-  console.error('usage: bare-server.ts --body-file <file> [--mode string|schema] [--path /route/without/query]');
+  console.error('usage: bare-server.ts --body-file <file> [--mode string|schema] [--path /route/without/query] [--headers-file <file>]');
   process.exit(2);
 }
 
 const text = readFileSync(bodyFile, 'utf8');
+const headersFile = values['headers-file'];
+const headers = headersFile === undefined ? {} : (JSON.parse(readFileSync(headersFile, 'utf8')) as Record<string, string>);
+// No call at all when there is nothing to add: the baseline of a read without extra headers stays bare.
+const withHeaders = Object.keys(headers).length === 0 ? (reply: FastifyReply) => reply : (reply: FastifyReply) => reply.headers(headers);
 const app = Fastify({ logger: false });
 if (mode === 'string') {
-  app.get(path, async (_request, reply) => reply.type('application/json; charset=utf-8').send(text));
+  app.get(path, async (_request, reply) => withHeaders(reply).type('application/json; charset=utf-8').send(text));
 } else {
   const body = JSON.parse(text) as unknown;
-  app.get(path, { schema: { response: { 200: BalancesBody } } }, async () => body);
+  app.get(path, { schema: { response: { 200: BalancesBody } } }, async (_request, reply) => {
+    withHeaders(reply);
+    return body;
+  });
 }
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
 exitOnStop(() => app.close());
 
-console.log(JSON.stringify({ ready: true, url, pid: process.pid, mode, path, bodyBytes: Buffer.byteLength(text) }));
+console.log(JSON.stringify({ ready: true, url, pid: process.pid, mode, path, bodyBytes: Buffer.byteLength(text), headers: Object.keys(headers) }));

@@ -563,7 +563,8 @@ export function gitRevision(): string {
   }
 }
 
-type JsonResponse = { status: number; text: string; json: unknown };
+/** A response read whole: its status, body (as text and, when it parses, as JSON) and headers (names in lower case). */
+export type JsonResponse = { status: number; text: string; json: unknown; headers: Record<string, string> };
 
 async function readJson(response: Response): Promise<JsonResponse> {
   const text = await response.text();
@@ -573,7 +574,7 @@ async function readJson(response: Response): Promise<JsonResponse> {
   } catch {
     // not JSON: callers check status and text
   }
-  return { status: response.status, text, json };
+  return { status: response.status, text, json, headers: Object.fromEntries(response.headers) };
 }
 
 export async function getJson(url: string, headers: Record<string, string> = {}): Promise<JsonResponse> {

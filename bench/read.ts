@@ -68,6 +68,16 @@ const BASELINE_NAMES: Record<Baseline, string> = {
 const BASELINE_REQUESTS = ['same', 'plain'] as const;
 type BaselineRequest = (typeof BASELINE_REQUESTS)[number];
 
+/**
+ * What the baselines answer: `same`, assetbook's body and the headers assetbook sent with it
+ * besides the ones Node and Fastify write for any answer (`ANSWER_FRAMEWORK_HEADERS`), so that
+ * both write the same bytes (a Bullish read carries four `x-ratelimit-*` headers, a Bitget read
+ * `x-mbx-used-remain-limit`, the others none); `body`, the body alone, as before 2026-12-04.
+ */
+const BASELINE_ANSWERS = ['same', 'body'] as const;
+type BaselineAnswer = (typeof BASELINE_ANSWERS)[number];
+const ANSWER_FRAMEWORK_HEADERS = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+
 /** The read goals of issue 14. */
 const GOAL_RATIO = 0.7;
 const GOAL_P99_MS = 5;
@@ -81,6 +91,10 @@ ${COMMON_HELP}
   --baseline-request <same|plain>
                       same (default): the baselines get assetbook's request, path, query and headers;
                       plain: a bare GET /balances with no headers
+  --baseline-answer <same|body>
+                      same (default): the baselines answer with assetbook's body and the headers it sent
+                      besides Node's and Fastify's own (Bullish's x-ratelimit-*, Bitget's x-mbx-used-remain-limit);
+                      body: with the body alone
 ${storeHelp(false, 22)}`;
 
 /** One system measured: assetbook or a baseline, with one load per repetition. */
@@ -138,6 +152,7 @@ interface Setup {
   readonly postgresUrl: string;
   readonly redis: string | undefined;
   readonly baselineRequest: BaselineRequest;
+  readonly baselineAnswer: BaselineAnswer;
 }
 
 /** One target: assetbook and every baseline started, then the alternated repetitions. */
@@ -178,12 +193,16 @@ async function benchTarget(target: ReadTarget, setup: Setup): Promise<TargetResu
     }
     console.log(`  ${description} -> 200, ${bodyBytes} bytes${servers.length > 1 ? ' on every instance' : ''} (and refused without credentials)`);
 
-    // The baselines serve assetbook's body, byte for byte. They stay up, idle, while the others are measured.
+    // The baselines serve assetbook's body, byte for byte, and the headers it sent (unless
+    // --baseline-answer body). They stay up, idle, while the others are measured.
     // They get the same request too (path, query and headers; they check nothing), unless --baseline-request plain.
     const bodyFile = join(dir, 'balances.json');
     writeFileSync(bodyFile, body);
+    const answerHeaders = setup.baselineAnswer === 'same' ? venueHeadersOf(answer.headers) : {};
+    const headersFile = join(dir, 'headers.json');
+    writeFileSync(headersFile, JSON.stringify(answerHeaders));
     const bare = setup.baselineRequest === 'same' ? { path, headers } : { path: '/balances', headers: {} };
-    const route = ['--path', bare.path.split('?')[0]!];
+    const route = ['--path', bare.path.split('?')[0]!, '--headers-file', headersFile];
     const bareServers: { baseline: Baseline; server: RunningServer }[] = [];
     for (const baseline of setup.baselines) {
       const server =
@@ -194,8 +213,10 @@ async function benchTarget(target: ReadTarget, setup: Setup): Promise<TargetResu
       const check = await getJson(`${server.url}${bare.path}`, { ...bare.headers });
       if (check.status !== 200) throw new Error(`${BASELINE_NAMES[baseline]} answered ${check.status}`);
       if (check.text !== body) throw new Error(`${BASELINE_NAMES[baseline]} serves ${Buffer.byteLength(check.text)} bytes that are not assetbook's ${bodyBytes}`);
+      checkHeaders(BASELINE_NAMES[baseline], answerHeaders, check.headers);
       console.log(
-        `  ${BASELINE_NAMES[baseline]}: pid ${server.pid} on CPU ${server.affinity}, ${server.url}${bare.path} -> 200, the same ${bodyBytes} bytes; ` +
+        `  ${BASELINE_NAMES[baseline]}: pid ${server.pid} on CPU ${server.affinity}, ${server.url}${bare.path} -> 200, the same ${bodyBytes} bytes` +
+          `${Object.keys(answerHeaders).length > 0 ? ` and headers (${Object.keys(answerHeaders).join(', ')})` : ''}; ` +
           `${setup.baselineRequest === 'same' ? "sent assetbook's request, headers included" : 'sent a plain GET, no headers'}`,
       );
       bareServers.push({ baseline, server });
@@ -214,6 +235,24 @@ async function benchTarget(target: ReadTarget, setup: Setup): Promise<TargetResu
   } finally {
     for (const stop of stops.reverse()) await stop();
     removeTempDir(dir);
+  }
+}
+
+/** The headers of an answer that neither Node nor Fastify writes for every answer: the venue's own. */
+function venueHeadersOf(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !ANSWER_FRAMEWORK_HEADERS.has(name)));
+}
+
+/**
+ * A baseline must write the headers it was given and no other: the same names, each value as long
+ * as assetbook's (a reset time differs from answer to answer, not in length).
+ */
+function checkHeaders(name: string, ours: Readonly<Record<string, string>>, baseline: Readonly<Record<string, string>>): void {
+  const theirs = venueHeadersOf(baseline);
+  const names = (h: Readonly<Record<string, string>>) => Object.keys(h).sort().join(', ');
+  if (names(ours) !== names(theirs)) throw new Error(`${name} answers with the headers [${names(theirs)}], assetbook with [${names(ours)}]`);
+  for (const [header, value] of Object.entries(ours)) {
+    if (Buffer.byteLength(theirs[header]!) !== Buffer.byteLength(value)) throw new Error(`${name}'s ${header} is ${theirs[header]}, assetbook's ${value}: not as long`);
   }
 }
 
@@ -318,7 +357,7 @@ function printSummary(results: readonly TargetResult[], flags: CommonFlags): voi
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, ...STORE_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string', default: 'fastify,node' }, 'baseline-request': { type: 'string', default: 'same' } } });
+  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, ...STORE_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string', default: 'fastify,node' }, 'baseline-request': { type: 'string', default: 'same' }, 'baseline-answer': { type: 'string', default: 'same' } } });
   if (values.help) {
     console.log(HELP);
     return;
@@ -338,16 +377,18 @@ async function main(): Promise<void> {
   const postgresUrl = postgresUrlFlag(values['postgres-url']);
   const baselineRequest = BASELINE_REQUESTS.find((r) => r === values['baseline-request']);
   if (baselineRequest === undefined) throw new Error(`--baseline-request must be same or plain (got ${values['baseline-request']})`);
+  const baselineAnswer = BASELINE_ANSWERS.find((a) => a === values['baseline-answer']);
+  if (baselineAnswer === undefined) throw new Error(`--baseline-answer must be same or body (got ${values['baseline-answer']})`);
 
   console.log(
     `read benchmark: targets ${targets.map((t) => t.name).join(', ')}; baselines ${baselines.map((b) => BASELINE_NAMES[b]).join(', ') || 'none'}; ` +
-      `baselines sent ${baselineRequest === 'same' ? "assetbook's request" : 'a plain GET /balances'}; ` +
+      `baselines sent ${baselineRequest === 'same' ? "assetbook's request" : 'a plain GET /balances'}, answering with ${baselineAnswer === 'same' ? "assetbook's body and headers" : "assetbook's body alone"}; ` +
       `${flags.repeat} alternated repetitions of ${flags.durationS} s measured after ${flags.warmupS} s warm-up, ${flags.connections} connections, revision ${gitRevision()}`,
   );
   console.log(`  ${placement(flags, instances > 1 ? 'every assetbook instance and the bare servers' : 'assetbook and the bare servers')}${store === 'postgres' ? '; PostgreSQL runs unpinned (a service of the machine, on any CPU)' : ''}`);
   if (store === 'postgres') console.log(`  ${await preparePostgres(postgresUrl)}`);
 
-  const setup: Setup = { flags, baselines, store, instances, postgresUrl, redis: values.redis, baselineRequest };
+  const setup: Setup = { flags, baselines, store, instances, postgresUrl, redis: values.redis, baselineRequest, baselineAnswer };
   const results: TargetResult[] = [];
   for (const target of targets) {
     const result = await benchTarget(target, setup);
