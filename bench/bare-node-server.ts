@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { exitOnStop } from './exit-on-stop.js';
+import { readHeadersFile } from './headers-file.js';
 
 const { values } = parseArgs({ options: { 'body-file': { type: 'string' }, path: { type: 'string', default: '/balances' }, 'headers-file': { type: 'string' } } });
 const bodyFile = values['body-file'];
@@ -23,8 +24,7 @@ if (bodyFile === undefined || path === undefined || !path.startsWith('/') || pat
 }
 
 const body = readFileSync(bodyFile);
-const headersFile = values['headers-file'];
-const extra = headersFile === undefined ? {} : (JSON.parse(readFileSync(headersFile, 'utf8')) as Record<string, string>);
+const extra = readHeadersFile(values['headers-file']);
 // The same content type as assetbook and bare Fastify send, so the client parses the same thing.
 const headers = { ...extra, 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) };
 const server = createServer((request, response) => {

@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import Fastify, { type FastifyReply } from 'fastify';
 import { BalancesBody } from '../src/operator/schemas.js';
 import { exitOnStop } from './exit-on-stop.js';
+import { readHeadersFile } from './headers-file.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,8 +39,7 @@ if (bodyFile === undefined || (mode !== 'string' && mode !== 'schema') || path =
 }
 
 const text = readFileSync(bodyFile, 'utf8');
-const headersFile = values['headers-file'];
-const headers = headersFile === undefined ? {} : (JSON.parse(readFileSync(headersFile, 'utf8')) as Record<string, string>);
+const headers = readHeadersFile(values['headers-file']);
 // No call at all when there is nothing to add: the baseline of a read without extra headers stays bare.
 const withHeaders = Object.keys(headers).length === 0 ? (reply: FastifyReply) => reply : (reply: FastifyReply) => reply.headers(headers);
 const app = Fastify({ logger: false });
