@@ -26,6 +26,7 @@ import {
   startServer,
   type CommonFlags,
   type RunningServer,
+  type ServerOptions,
 } from './lib.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -203,6 +204,8 @@ export interface DeploymentSpec {
   readonly readyTimeoutS?: number;
   /** Count the requests each instance is handling, for `waitIdle` (two hooks on every request: off for reads). */
   readonly countHandling?: boolean;
+  /** A command every instance's node runs under (`startServer`): valgrind, to count instructions. */
+  readonly wrapper?: readonly string[];
 }
 
 export interface Deployment {
@@ -212,6 +215,10 @@ export interface Deployment {
   readonly description: string;
   /** Stops every instance, then drops the schema or removes the temp directory. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+function serverOptions(spec: DeploymentSpec): ServerOptions {
+  return { readyTimeoutS: spec.readyTimeoutS, wrapper: spec.wrapper };
 }
 
 export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags): Promise<Deployment> {
@@ -241,7 +248,7 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
     };
     try {
       const args = ['--data-dir', dir, '--durability', spec.durability, ...common, ...(spec.firstArgs ?? [])];
-      servers.push(await startServer(spec.label, cpu, 'bench/assetbook-server.ts', args, env, spec.readyTimeoutS));
+      servers.push(await startServer(spec.label, cpu, 'bench/assetbook-server.ts', args, { env, ...serverOptions(spec) }));
     } catch (error) {
       await stop();
       throw error;
@@ -277,7 +284,7 @@ export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags):
     for (let i = 0; i < spec.instances; i++) {
       const name = spec.instances > 1 ? `${spec.label}-${i + 1}` : spec.label;
       const args = ['--db', url, ...common, ...(i > 0 ? ['--skip-demo-if-loaded'] : (spec.firstArgs ?? []))];
-      const server = await startServer(name, cpu, 'bench/assetbook-server.ts', args, { ...env, ASSETBOOK_SECRET_KEY: secretKey }, spec.readyTimeoutS);
+      const server = await startServer(name, cpu, 'bench/assetbook-server.ts', args, { env: { ...env, ASSETBOOK_SECRET_KEY: secretKey }, ...serverOptions(spec) });
       servers.push(server);
       const expected = i === 0 ? 'loaded' : 'already there';
       if (server.info.demo !== expected) throw new Error(`${name}: the demo scenario is "${String(server.info.demo)}", expected "${expected}"`);

@@ -109,7 +109,11 @@ export interface PinnedChild {
   stderr(): string;
 }
 
-/** `cpu` null: not pinned (`--pin off`). */
+/**
+ * `cpu` null: not pinned (`--pin off`). `wrapper`: a command that runs node in the same process
+ * (exec, as taskset does), so that the child's pid stays node's: valgrind, for
+ * bench/read-instructions.ts.
+ */
 export function spawnPinned(
   name: string,
   cpu: number | null,
@@ -117,8 +121,9 @@ export function spawnPinned(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   nodeArgs: readonly string[] = [],
+  wrapper: readonly string[] = [],
 ): PinnedChild {
-  const nodeCommand = [process.execPath, ...nodeArgs, '--import', 'tsx', join(ROOT, script), ...args];
+  const nodeCommand = [...wrapper, process.execPath, ...nodeArgs, '--import', 'tsx', join(ROOT, script), ...args];
   const [command, ...commandArgs] = cpu === null ? nodeCommand : ['taskset', '-c', String(cpu), ...nodeCommand];
   const proc = spawn(command!, commandArgs, {
     cwd: ROOT,
@@ -223,21 +228,23 @@ export function serverNodeArgs(): string[] {
   return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 }
 
+export interface ServerOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** How long the server may take to listen (default 60 s). */
+  readonly readyTimeoutS?: number;
+  /** A command node runs under, in the same process (`spawnPinned`). */
+  readonly wrapper?: readonly string[];
+}
+
 /**
  * Starts a server script pinned to `cpu` (null: unpinned) and waits for the one JSON line it prints
  * once it listens (`{"ready":true,"url":...}`). Fails if it exits or stays silent for `readyTimeoutS`.
  */
-export async function startServer(
-  name: string,
-  cpu: number | null,
-  script: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = {},
-  readyTimeoutS = 60,
-): Promise<RunningServer> {
+export async function startServer(name: string, cpu: number | null, script: string, args: readonly string[], options: ServerOptions = {}): Promise<RunningServer> {
+  const { env = {}, readyTimeoutS = 60, wrapper = [] } = options;
   const nodeArgs = serverNodeArgs();
   if (nodeArgs.length > 0) console.log(`  ${name}: extra node flags ${nodeArgs.join(' ')}`);
-  const child = spawnPinned(name, cpu, script, args, env, nodeArgs);
+  const child = spawnPinned(name, cpu, script, args, env, nodeArgs, wrapper);
   const stop = async () => {
     if (child.process.exitCode !== null || child.process.signalCode !== null) return;
     child.process.kill('SIGTERM');

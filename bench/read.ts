@@ -15,9 +15,6 @@
  *
  * Goals (issue 14): requests/s and server CPU per response ≥ 0.70 × bare Fastify's, p99 ≤ 5 ms.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   COMMON_HELP,
@@ -26,57 +23,25 @@ import {
   commonFlags,
   count2xx,
   fmt,
-  getJson,
   gitRevision,
   goal,
   loadCpuOf,
-  makeTempDir,
   markdownTable,
   median,
   otherLoad,
   placement,
   ratioSummary,
-  removeTempDir,
   requestsPerS,
   runLoad,
   runMain,
-  serverCpuOf,
-  startServer,
   type CommonFlags,
   type LoadResult,
   type RunningServer,
 } from './lib.js';
-import { STORES, STORE_OPTIONS, describeServers, instancesFlag, listFlag, postgresUrlFlag, preparePostgres, startDeployment, storeHelp, type StoreKind } from './deployment.js';
+import { STORES, STORE_OPTIONS, describeServers, instancesFlag, listFlag, postgresUrlFlag, preparePostgres, storeHelp, type StoreKind } from './deployment.js';
+import { BASELINES, BASELINE_ANSWERS, BASELINE_NAMES, BASELINE_REQUESTS, describeBaseline, startReadSystems, type Baseline, type BaselineAnswer, type BaselineRequest } from './read-setup.js';
 import { READ_TARGETS } from './targets/index.js';
 import type { ReadTarget } from './targets/target.js';
-
-/** The baselines: bare Fastify with a pre-built string, bare Fastify through a response schema, bare node:http. */
-const BASELINES = ['fastify', 'schema', 'node'] as const;
-type Baseline = (typeof BASELINES)[number];
-const BASELINE_NAMES: Record<Baseline, string> = {
-  fastify: 'bare Fastify, pre-built string',
-  schema: 'bare Fastify, response schema',
-  node: 'bare node:http, pre-built buffer',
-};
-
-/**
- * What the baselines are sent: `same`, assetbook's request (its path, query and headers, which
- * they parse and ignore), so that the ratio compares servers and not requests; `plain`, a bare
- * `GET /balances` with no headers, as before 2026-12-03 (a Bitget read carries four more headers
- * for Node to parse, a Bullish read a 300-byte bearer token).
- */
-const BASELINE_REQUESTS = ['same', 'plain'] as const;
-type BaselineRequest = (typeof BASELINE_REQUESTS)[number];
-
-/**
- * What the baselines answer: `same`, assetbook's body and the headers assetbook sent with it
- * besides the ones Node and Fastify write for any answer (`ANSWER_FRAMEWORK_HEADERS`), so that
- * both write the same bytes (a Bullish read carries four `x-ratelimit-*` headers, a Bitget read
- * `x-mbx-used-remain-limit`, the others none); `body`, the body alone, as before 2026-12-04.
- */
-const BASELINE_ANSWERS = ['same', 'body'] as const;
-type BaselineAnswer = (typeof BASELINE_ANSWERS)[number];
-const ANSWER_FRAMEWORK_HEADERS = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 /** The read goals of issue 14. */
 const GOAL_RATIO = 0.7;
@@ -158,101 +123,27 @@ interface Setup {
 /** One target: assetbook and every baseline started, then the alternated repetitions. */
 async function benchTarget(target: ReadTarget, setup: Setup): Promise<TargetResult> {
   const { flags, store, instances } = setup;
-  const token = `bench_${randomBytes(18).toString('base64url')}`;
-  const dir = makeTempDir('assetbook-bench-read-');
-  const stops: (() => Promise<void>)[] = [];
+  const systems = await startReadSystems(target, setup, flags);
   try {
-    const deployment = await startDeployment(
-      {
-        store,
-        instances,
-        durability: 'full',
-        postgresUrl: setup.postgresUrl,
-        ...(setup.redis !== undefined ? { redis: setup.redis } : {}),
-        operatorToken: token,
-        ...(target.serverEnv ? { env: target.serverEnv } : {}),
-        label: store === 'sqlite' ? 'assetbook' : 'assetbook-pg',
-      },
-      flags,
-    );
-    stops.push(() => deployment.stop());
+    const { deployment, read, bareRead, bodyBytes, description } = systems;
     const { servers } = deployment;
-    const first = servers[0]!;
     console.log(`\n[${target.name}] assetbook: ${deployment.description}; demo loaded`);
     console.log(`  ${describeServers(deployment)}`);
-    const { path, headers, description } = await target.prepare(first, token);
-    const answer = await getJson(`${first.url}${path}`, { ...headers });
-    if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${answer.text}`);
-    const body = answer.text;
-    const bodyBytes = Buffer.byteLength(body);
-    // Every instance must serve the same read with the same credentials (the store is shared).
-    for (const server of servers.slice(1)) {
-      const other = await getJson(`${server.url}${path}`, { ...headers });
-      if (other.status !== 200) throw new Error(`${server.name}: GET ${path} answered ${other.status}: ${other.text}`);
-      if (Buffer.byteLength(other.text) !== bodyBytes) throw new Error(`${server.name} serves ${Buffer.byteLength(other.text)} bytes, ${first.name} ${bodyBytes}`);
-    }
     console.log(`  ${description} -> 200, ${bodyBytes} bytes${servers.length > 1 ? ' on every instance' : ''} (and refused without credentials)`);
-
-    // The baselines serve assetbook's body, byte for byte, and the headers it sent (unless
-    // --baseline-answer body). They stay up, idle, while the others are measured.
-    // They get the same request too (path, query and headers; they check nothing), unless --baseline-request plain.
-    const bodyFile = join(dir, 'balances.json');
-    writeFileSync(bodyFile, body);
-    const answerHeaders = setup.baselineAnswer === 'same' ? venueHeadersOf(answer.headers) : {};
-    const headersFile = join(dir, 'headers.json');
-    writeFileSync(headersFile, JSON.stringify(answerHeaders));
-    const bare = setup.baselineRequest === 'same' ? { path, headers } : { path: '/balances', headers: {} };
-    const route = ['--path', bare.path.split('?')[0]!, '--headers-file', headersFile];
-    const bareServers: { baseline: Baseline; server: RunningServer }[] = [];
-    for (const baseline of setup.baselines) {
-      const server =
-        baseline === 'node'
-          ? await startServer('bare-node', serverCpuOf(flags), 'bench/bare-node-server.ts', ['--body-file', bodyFile, ...route])
-          : await startServer(`bare-${baseline}`, serverCpuOf(flags), 'bench/bare-server.ts', ['--body-file', bodyFile, '--mode', baseline === 'fastify' ? 'string' : 'schema', ...route]);
-      stops.push(() => server.stop());
-      const check = await getJson(`${server.url}${bare.path}`, { ...bare.headers });
-      if (check.status !== 200) throw new Error(`${BASELINE_NAMES[baseline]} answered ${check.status}`);
-      if (check.text !== body) throw new Error(`${BASELINE_NAMES[baseline]} serves ${Buffer.byteLength(check.text)} bytes that are not assetbook's ${bodyBytes}`);
-      checkHeaders(BASELINE_NAMES[baseline], answerHeaders, check.headers);
-      console.log(
-        `  ${BASELINE_NAMES[baseline]}: pid ${server.pid} on CPU ${server.affinity}, ${server.url}${bare.path} -> 200, the same ${bodyBytes} bytes` +
-          `${Object.keys(answerHeaders).length > 0 ? ` and headers (${Object.keys(answerHeaders).join(', ')})` : ''}; ` +
-          `${setup.baselineRequest === 'same' ? "sent assetbook's request, headers included" : 'sent a plain GET, no headers'}`,
-      );
-      bareServers.push({ baseline, server });
-    }
+    for (const { baseline, server } of systems.bareServers) console.log(`  ${describeBaseline(systems, baseline, server, setup.baselineRequest)}`);
 
     const assetbook: Series = { name: `assetbook${store === 'postgres' ? ` (PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''})` : ''}`, baseline: null, loads: [] };
-    const baselines: Series[] = bareServers.map(({ baseline }) => ({ name: BASELINE_NAMES[baseline], baseline, loads: [] }));
+    const baselines: Series[] = systems.bareServers.map(({ baseline }) => ({ name: BASELINE_NAMES[baseline], baseline, loads: [] }));
     for (let rep = 1; rep <= flags.repeat; rep++) {
       console.log(` repetition ${rep}/${flags.repeat}`);
-      assetbook.loads.push(await measure(`${target.name} assetbook #${rep}`, servers, path, { ...headers }, flags, store === 'postgres'));
-      for (const [i, { baseline, server }] of bareServers.entries()) {
-        baselines[i]!.loads.push(await measure(`${target.name} bare-${baseline} #${rep}`, [server], bare.path, { ...bare.headers }, flags, false));
+      assetbook.loads.push(await measure(`${target.name} assetbook #${rep}`, servers, read.path, { ...read.headers }, flags, store === 'postgres'));
+      for (const [i, { baseline, server }] of systems.bareServers.entries()) {
+        baselines[i]!.loads.push(await measure(`${target.name} bare-${baseline} #${rep}`, [server], bareRead.path, { ...bareRead.headers }, flags, false));
       }
     }
     return { target, description, bodyBytes, assetbook, baselines };
   } finally {
-    for (const stop of stops.reverse()) await stop();
-    removeTempDir(dir);
-  }
-}
-
-/** The headers of an answer that neither Node nor Fastify writes for every answer: the venue's own. */
-function venueHeadersOf(headers: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !ANSWER_FRAMEWORK_HEADERS.has(name)));
-}
-
-/**
- * A baseline must write the headers it was given and no other: the same names, each value as long
- * as assetbook's (a reset time differs from answer to answer, not in length).
- */
-function checkHeaders(name: string, ours: Readonly<Record<string, string>>, baseline: Readonly<Record<string, string>>): void {
-  const theirs = venueHeadersOf(baseline);
-  const names = (h: Readonly<Record<string, string>>) => Object.keys(h).sort().join(', ');
-  if (names(ours) !== names(theirs)) throw new Error(`${name} answers with the headers [${names(theirs)}], assetbook with [${names(ours)}]`);
-  for (const [header, value] of Object.entries(ours)) {
-    if (Buffer.byteLength(theirs[header]!) !== Buffer.byteLength(value)) throw new Error(`${name}'s ${header} is ${theirs[header]}, assetbook's ${value}: not as long`);
+    await systems.stop();
   }
 }
 
