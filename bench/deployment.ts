@@ -204,8 +204,9 @@ export interface DeploymentSpec {
   readonly readyTimeoutS?: number;
   /** Count the requests each instance is handling, for `waitIdle` (two hooks on every request: off for reads). */
   readonly countHandling?: boolean;
-  /** A command every instance's node runs under (`startServer`): valgrind, to count instructions. */
+  /** A command every instance's node runs under (`startServer`), and node flags: valgrind, to count instructions. */
   readonly wrapper?: readonly string[];
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface Deployment {
@@ -218,7 +219,7 @@ export interface Deployment {
 }
 
 function serverOptions(spec: DeploymentSpec): ServerOptions {
-  return { readyTimeoutS: spec.readyTimeoutS, wrapper: spec.wrapper };
+  return { readyTimeoutS: spec.readyTimeoutS, wrapper: spec.wrapper, nodeArgs: spec.nodeArgs };
 }
 
 export async function startDeployment(spec: DeploymentSpec, flags: CommonFlags): Promise<Deployment> {

@@ -234,6 +234,8 @@ export interface ServerOptions {
   readonly readyTimeoutS?: number;
   /** A command node runs under, in the same process (`spawnPinned`). */
   readonly wrapper?: readonly string[];
+  /** Node flags, before BENCH_SERVER_NODE_ARGS's. */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -242,7 +244,7 @@ export interface ServerOptions {
  */
 export async function startServer(name: string, cpu: number | null, script: string, args: readonly string[], options: ServerOptions = {}): Promise<RunningServer> {
   const { env = {}, readyTimeoutS = 60, wrapper = [] } = options;
-  const nodeArgs = serverNodeArgs();
+  const nodeArgs = [...(options.nodeArgs ?? []), ...serverNodeArgs()];
   if (nodeArgs.length > 0) console.log(`  ${name}: extra node flags ${nodeArgs.join(' ')}`);
   const child = spawnPinned(name, cpu, script, args, env, nodeArgs, wrapper);
   const stop = async () => {

@@ -46,8 +46,9 @@ export interface ReadSetupSpec {
   readonly redis: string | undefined;
   readonly baselineRequest: BaselineRequest;
   readonly baselineAnswer: BaselineAnswer;
-  /** A command every server's node runs under (valgrind), and how long each may take to listen. */
+  /** A command every server's node runs under (valgrind), its node flags, and how long each may take to listen. */
   readonly wrapper?: readonly string[];
+  readonly nodeArgs?: readonly string[];
   readonly readyTimeoutS?: number;
 }
 
@@ -83,7 +84,7 @@ export async function startReadSystems(target: ReadTarget, spec: ReadSetupSpec, 
     stops.length = 0;
     removeTempDir(dir);
   };
-  const serverOptions = { wrapper: spec.wrapper, readyTimeoutS: spec.readyTimeoutS };
+  const serverOptions = { wrapper: spec.wrapper, nodeArgs: spec.nodeArgs, readyTimeoutS: spec.readyTimeoutS };
   try {
     const deployment = await startDeployment(
       {
