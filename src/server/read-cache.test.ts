@@ -88,15 +88,39 @@ describe('the read cache (one process)', () => {
     assert.equal(await cache.get(world.alice.id, 'v', async () => 'not kept'), 'alice');
   });
 
-  test('memory is bounded: past the cap, the oldest value goes', async () => {
+  /** Keeps `value` for `account`'s variant (the first read starts the account's watch, the second keeps). */
+  const keep = async (cache: ReadCache, account: number, variant: string, value: string) => {
+    await cache.get(account, variant, async () => value);
+    await new Promise((resolve) => setImmediate(resolve));
+    await cache.get(account, variant, async () => value);
+  };
+
+  test('memory is bounded across accounts: past the cap, the value of the account stored to longest ago goes', async () => {
     world = await makeWorld(undefined, clock.now);
     const cache = new ReadCache(world.ledger.readVersions, clock.now, READ_CACHE_MAX_AGE_MS, 3);
-    for (let account = 1; account <= 10; account++) {
-      await cache.get(account, 'v', async () => String(account));
-      await new Promise((resolve) => setImmediate(resolve));
-      await cache.get(account, 'v', async () => String(account));
-    }
+    for (let account = 1; account <= 10; account++) await keep(cache, account, 'v', String(account));
     assert.equal(cache.size, 3);
+    assert.equal(await cache.get(10, 'v', async () => 'not kept'), '10');
+    assert.equal(await cache.get(8, 'v', async () => 'not kept'), '8');
+    assert.equal(await cache.get(7, 'v', async () => 'read again'), 'read again');
+  });
+
+  test("memory is bounded within one account too: past the cap, the account's oldest variant goes", async () => {
+    world = await makeWorld(undefined, clock.now);
+    const cache = new ReadCache(world.ledger.readVersions, clock.now, READ_CACHE_MAX_AGE_MS, 3);
+    for (let n = 1; n <= 10; n++) await keep(cache, world.alice.id, `v${n}`, String(n));
+    assert.equal(cache.size, 3);
+    assert.equal(await cache.get(world.alice.id, 'v10', async () => 'not kept'), '10');
+    assert.equal(await cache.get(world.alice.id, 'v1', async () => 'read again'), 'read again');
+  });
+
+  test('storing a variant again replaces its value without counting it twice', async () => {
+    const cache = await setUp();
+    await keep(cache, world.alice.id, 'v', 'first');
+    clock.advance(READ_CACHE_MAX_AGE_MS);
+    assert.equal(await cache.get(world.alice.id, 'v', async () => 'second'), 'second');
+    assert.equal(await cache.get(world.alice.id, 'v', async () => 'not kept'), 'second');
+    assert.equal(cache.size, 1);
   });
 });
 

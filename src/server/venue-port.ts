@@ -25,11 +25,32 @@ export const venueSettingNames = (venue: VenueName) => ({
   keyIssue: (accountId: number) => `${venue}.api_key_issue.${accountId}`,
 });
 
+/** How many of a venue's read variants keep their scoped name (`scopedVariant`); past them, it is joined per read. */
+const SCOPED_VARIANTS_MAX = 256;
+
+/**
+ * A read variant under the venue's name (`bullish|asset`), the same string on every read of the
+ * variant, so that the read cache hashes it once (see `ReadCache`). Bounded: a variant made from
+ * a client's input (a token list) cannot grow it past `SCOPED_VARIANTS_MAX`.
+ */
+function variantScoper(venue: VenueName): (variant: string) => string {
+  const scoped = new Map<string, string>();
+  return (variant) => {
+    let name = scoped.get(variant);
+    if (name === undefined) {
+      name = `${venue}|${variant}`;
+      if (scoped.size < SCOPED_VARIANTS_MAX) scoped.set(variant, name);
+    }
+    return name;
+  };
+}
+
 /** The port one venue's dialect is given: the runtime seen through the few things a venue needs. */
 export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect): VenuePort {
   const { store, ledger, keyring, faults } = runtime;
   const venue = dialect.id;
   const names = venueSettingNames(venue);
+  const scopedVariant = variantScoper(venue);
   const firstKey = async (account: Account, read: (userId: number) => Promise<CredentialRecord[]>) =>
     (await read(account.userId)).find((c) => c.venue === venue && c.accountId === account.id);
 
@@ -48,7 +69,7 @@ export function createVenuePort(runtime: VenuePortParts, dialect: VenueDialect):
     balances: (accountId) => ledger.balances(accountId),
     asset: (symbol) => ledger.asset(symbol),
     assets: () => store.listAssets(),
-    cachedRead: (accountId, variant, compute) => runtime.readCache.get(accountId, `${venue}|${variant}`, compute),
+    cachedRead: (accountId, variant, compute) => runtime.readCache.get(accountId, scopedVariant(variant), compute),
     watchBalances: (accountId, listener) => runtime.balanceFeed.watch(accountId, listener),
     history: (query) => ledger.history(query),
 
