@@ -150,8 +150,8 @@ async function benchTarget(target: ReadTarget, baselines: readonly Baseline[], f
       await drive(`${series.name} warm-up`, `${s.url}${request.path}`, request.headers, flags.warmupRequests, flags.connections);
       console.log(`  ${series.name}: ${flags.warmupRequests} warm-up responses, not counted, in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       // The first counted run after the warm-up costs about twice the runs after it, on every
-      // server alike (bare node:http: 110,000–133,000 instructions a response, then 57,000–59,000),
-      // after 1,000 warm-up responses or 20,000: callgrind's profile of it has V8's optimizing
+      // server alike (bare node:http: 110,000–133,000 instructions a response, then 57,000–59,000)
+      // after 20,000 warm-up responses, and more after 1,000: callgrind's profile of it has V8's optimizing
       // compiler on top, likely for the code run once per connection, which the warm-up ran for
       // 32 connections only. So it is run and dropped.
       await count(`${target.name} ${series.name}, settling run (dropped)`, s, dir, request.path, request.headers, flags);
