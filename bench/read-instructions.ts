@@ -15,8 +15,10 @@
  * What a count is: the instructions of the server process in user space, every thread (V8's
  * compiler and GC helpers included), over exactly the counted responses. What it leaves out: the
  * kernel (socket reads, writev, epoll), which both sides pay per response for the same bytes, so
- * the instruction ratio is stricter than the CPU-time ratio of bench/read.ts; and how fast the
- * instructions run. `--cache-sim on` adds callgrind's simulated caches and branch predictor
+ * the instruction ratio is stricter than the CPU-time ratio of bench/read.ts; how fast the
+ * instructions run; and the CPU's own extensions valgrind does not emulate: OpenSSL hashes with its
+ * AVX2 code under valgrind, with SHA-NI natively, so a read that checks an HMAC counts more
+ * instructions here than it runs natively (docs/benchmarks.md). `--cache-sim on` adds callgrind's simulated caches and branch predictor
  * (another 2× slower): misses and mispredictions per response, and KCachegrind's cycle estimate
  * (instructions + 10 × (L1 misses + mispredicted branches) + 100 × last-level misses), a model of
  * how fast they run, not a measurement. Under valgrind every server is far slower than the
