@@ -31,7 +31,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { fmt, gitRevision, makeTempDir, markdownTable, positiveInt, removeTempDir, runMain, type CommonFlags, type RunningServer } from './lib.js';
 import { callgrindControl, callgrindWrapper, lastDump, valgrindVersion, SLOW_LITERAL_FUNCTION, type Dump } from './callgrind.js';
-import { BASELINE_NAMES, BASELINES, describeBaseline, startReadSystems, type Baseline } from './read-setup.js';
+import { BASELINE_NAMES, BASELINES, describeBaseline, startReadSystems, type Baseline, type ReadResult } from './read-setup.js';
 import { listFlag } from './deployment.js';
 import { READ_TARGETS } from './targets/index.js';
 import type { ReadTarget } from './targets/target.js';
@@ -84,13 +84,7 @@ interface Series {
   readonly counts: Count[];
 }
 
-interface TargetResult {
-  readonly target: ReadTarget;
-  readonly description: string;
-  readonly bodyBytes: number;
-  readonly assetbook: Series;
-  readonly baselines: readonly Series[];
-}
+type TargetResult = ReadResult<Series>;
 
 /** A figure of a run from callgrind's dump: instructions, misses, a cycle estimate. */
 type Figure = (dump: Dump) => number;

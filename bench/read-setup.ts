@@ -73,6 +73,15 @@ export interface ReadSystems {
   stop(): Promise<void>;
 }
 
+/** What a read benchmark found for one target: assetbook's series of runs and each baseline's. */
+export interface ReadResult<S> {
+  readonly target: ReadTarget;
+  readonly description: string;
+  readonly bodyBytes: number;
+  readonly assetbook: S;
+  readonly baselines: readonly S[];
+}
+
 /** Starts assetbook and every baseline for one target, and checks they answer alike. */
 export async function startReadSystems(target: ReadTarget, spec: ReadSetupSpec, flags: CommonFlags): Promise<ReadSystems> {
   const { store, instances } = spec;

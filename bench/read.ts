@@ -38,8 +38,8 @@ import {
   type LoadResult,
   type RunningServer,
 } from './lib.js';
-import { STORES, STORE_OPTIONS, describeServers, instancesFlag, listFlag, postgresUrlFlag, preparePostgres, storeHelp, type StoreKind } from './deployment.js';
-import { BASELINES, BASELINE_ANSWERS, BASELINE_NAMES, BASELINE_REQUESTS, describeBaseline, startReadSystems, type Baseline, type BaselineAnswer, type BaselineRequest } from './read-setup.js';
+import { STORES, STORE_OPTIONS, describeServers, instancesFlag, listFlag, postgresUrlFlag, preparePostgres, storeHelp } from './deployment.js';
+import { BASELINES, BASELINE_ANSWERS, BASELINE_NAMES, BASELINE_REQUESTS, describeBaseline, startReadSystems, type Baseline, type ReadResult, type ReadSetupSpec } from './read-setup.js';
 import { READ_TARGETS } from './targets/index.js';
 import type { ReadTarget } from './targets/target.js';
 
@@ -69,13 +69,7 @@ interface Series {
   readonly loads: LoadResult[];
 }
 
-interface TargetResult {
-  readonly target: ReadTarget;
-  readonly description: string;
-  readonly bodyBytes: number;
-  readonly assetbook: Series;
-  readonly baselines: readonly Series[];
-}
+type TargetResult = ReadResult<Series>;
 
 const cpuUsPerResponse = (l: LoadResult) => (l.serverCpuS / l.ok) * 1e6;
 
@@ -109,15 +103,8 @@ async function measure(name: string, servers: readonly RunningServer[], path: st
   return load;
 }
 
-interface Setup {
+interface Setup extends ReadSetupSpec {
   readonly flags: CommonFlags;
-  readonly baselines: readonly Baseline[];
-  readonly store: StoreKind;
-  readonly instances: number;
-  readonly postgresUrl: string;
-  readonly redis: string | undefined;
-  readonly baselineRequest: BaselineRequest;
-  readonly baselineAnswer: BaselineAnswer;
 }
 
 /** One target: assetbook and every baseline started, then the alternated repetitions. */
