@@ -29,9 +29,9 @@ export const venueSettingNames = (venue: VenueName) => ({
 const SCOPED_VARIANTS_MAX = 256;
 
 /**
- * A read variant under the venue's name (`bullish|asset`), the same string on every read of the
- * variant, so that the read cache hashes it once (see `ReadCache`). Bounded: a variant made from
- * a client's input (a token list) cannot grow it past `SCOPED_VARIANTS_MAX`.
+ * A read variant under the venue's name (`<venue>|<variant>`), the same string on every read of
+ * the variant, so that the read cache hashes it once (see `ReadCache`). Bounded: a variant made
+ * from a client's input (a list of assets, say) cannot grow it past `SCOPED_VARIANTS_MAX`.
  */
 function variantScoper(venue: VenueName): (variant: string) => string {
   const scoped = new Map<string, string>();
