@@ -5,7 +5,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parseAmount } from '../src/ledger/amount.js';
+import { buildApp } from '../src/server/app.js';
+import { resolveConfig, type ConfigFlags } from '../src/server/config.js';
 import { httpConnections, LINGER_MAX_REQUESTS, QUEUE_PAUSE_AT } from '../src/server/http-connection.js';
+import { openRuntime } from '../src/server/runtime.js';
 import { DEMO, HttpHarness, type HttpRequest } from './support/http-harness.js';
 import { jsonOf, RawConnection, requestBytes, type RawResponse } from './support/raw-http.js';
 
@@ -98,6 +101,15 @@ describe('HTTP connections', () => {
       const [refused, ...rest] = await exchange(requestBytes({ method: 'GET', path: '/api/v2/no-such-stream' }, ws));
       assert.equal(refused?.status, 404);
       assert.equal(refused?.headers.connection, 'close');
+      assert.deepEqual(rest, []);
+    });
+
+    test('a WebSocket upgrade on a route that is not a stream is answered as the plain GET it also is, then the connection closes', async () => {
+      const ws = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+      const [answer, ...rest] = await exchange(requestBytes({ method: 'GET', path: '/healthz' }, ws));
+      assert.equal(answer?.status, 200, 'not 101: only a stream route switches protocols');
+      assert.deepEqual(jsonOf(answer!), { status: 'ok' });
+      assert.equal(answer?.headers.connection, 'close');
       assert.deepEqual(rest, []);
     });
 
@@ -402,5 +414,22 @@ describe('HTTP connections: what one client can make the server hold', () => {
     assert.deepEqual(statuses(responses), [408]);
     assert.equal(req.complete, false, 'the body reached the request after its 408');
     assert.equal(ran, 1, 'only the GET on the other connection ran');
+  });
+});
+
+describe("the app's hooks", () => {
+  // The test harness adds an onResponse hook of its own (to record what clients called): this app is built without it.
+  test('no route has an onResponse hook, with which Fastify would set up two response listeners on every request', async () => {
+    const runtime = await openRuntime(resolveConfig({ db: ':memory:', operatorToken: TOKEN } as ConfigFlags, {}));
+    const app = await buildApp(runtime, { logger: false });
+    try {
+      await app.ready();
+      const routes = app.printRoutes({ includeHooks: true, commonPrefix: false });
+      assert.match(routes, /\/api\/v2\/spot\/account\/assets \(GET\)/, 'the venue routes are listed');
+      assert.doesNotMatch(routes, /onResponse/);
+    } finally {
+      await app.close();
+      await runtime.close();
+    }
   });
 });

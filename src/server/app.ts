@@ -1,5 +1,3 @@
-import websocket from '@fastify/websocket';
-import type { Server } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { installRefusals } from '../http/refusal.js';
 import { operatorRenderer } from '../operator/errors.js';
@@ -12,6 +10,7 @@ import { installHttpFaults } from './http-faults.js';
 import { refusalFor } from './http-surface.js';
 import { registerOpenApi } from './openapi.js';
 import type { Runtime } from './runtime.js';
+import { installWebSockets } from './websockets.js';
 
 export interface AppOptions {
   readonly logger?: boolean | { level: string };
@@ -52,28 +51,17 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
 
   await registerOpenApi(app, venues);
   // Venues' private streams: an upgrade is routed like any request (so a venue's hooks and its
-  // 404 apply to it) and becomes a socket only on a route the venue declared `websocket: true`.
-  await app.register(websocket, {
-    // Only WebSocket upgrades reach the plugin (http-connection.ts serves any other Upgrade as plain HTTP).
-    options: { server: connections.websocketUpgrades as unknown as Server, maxPayload: runtime.config.wsMessageLimitBytes, perMessageDeflate: false },
-    // A shutdown closes every socket with 1001 (going away) before the HTTP server stops.
-    preClose: function closeSockets(done) {
-      for (const socket of this.websocketServer.clients) socket.close(1001, 'server shutting down');
-      this.websocketServer.close(() => done());
-    },
+  // 404 apply to it) and becomes a socket only on a route that declares a `wsHandler`.
+  installWebSockets(app, {
+    // Only WebSocket upgrades arrive here (http-connection.ts serves any other Upgrade as plain HTTP).
+    upgrades: connections.websocketUpgrades,
+    maxPayload: runtime.config.wsMessageLimitBytes,
     // A protocol error (a message over the limit, a bad frame) is already being closed by ws with
     // its status code (1009, 1002): let that close frame go. Anything else ends the socket.
-    errorHandler: (error, socket, request) => {
+    onSocketError: (error, socket, request) => {
       request.log.debug({ err: error }, 'websocket error');
       if (socket.readyState === socket.OPEN) socket.terminate();
     },
-  });
-
-  // A WebSocket upgrade answered in plain HTTP (refused, or not found) is destroyed by the plugin
-  // once answered: say so, or a keep-alive client would send its next request into a closed socket.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.ws) reply.raw.shouldKeepAlive = false;
-    done();
   });
 
   // Fault rules act here, before any venue hook or handler (docs/faults.md); one check while none is set.

@@ -126,7 +126,7 @@ describe('slow consumers and silent sockets', () => {
       (socket.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
       const frame = { op: 'subscribe', args: [{ ...accountArg(), pad: 'x'.repeat(4000) }] };
       for (let i = 0; i < 2000; i++) socket.send(frame);
-      const [server] = (h.app as unknown as { websocketServer: { clients: Set<WebSocket> } }).websocketServer.clients;
+      const [server] = h.app.websocketServer.clients;
       await closing(server!);
       (socket.socket as unknown as { _socket: { resume(): void } })._socket.resume();
       assert.deepEqual(await socket.closed, { code: 1008, reason: 'slow consumer' });

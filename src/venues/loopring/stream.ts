@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { singleParam } from '../shared/query.js';
 import type { LoopringContext } from './context.js';
 import { loopringError } from './errors.js';
@@ -47,8 +48,10 @@ export const streamRoutes = (ctx: LoopringContext): FastifyPluginAsync => async 
     key: (await signerOf()).issue(port.clock() + settings.wsKeyTtlMs),
   }));
 
+  const notAnUpgrade = () => loopringError('invalidParameter', `${LOOPRING_WS_PREFIX} is a WebSocket: send an upgrade request`);
+
   const admit = async (request: FastifyRequest): Promise<void> => {
-    if (!request.ws) throw loopringError('invalidParameter', `${LOOPRING_WS_PREFIX} is a WebSocket: send an upgrade request`);
+    if (!request.ws) throw notAnUpgrade();
     const key = singleParam(request.query, 'wsApiKey');
     if (key === null) throw loopringError('invalidParameter', 'wsApiKey is given more than once');
     if (key === undefined || key === '') throw loopringError('emptyApiKey', 'wsApiKey is required (GET /v3/ws/key)');
@@ -72,23 +75,34 @@ export const streamRoutes = (ctx: LoopringContext): FastifyPluginAsync => async 
   };
 
   // '' is the prefix itself: `/v3/ws`, and no `/v3/ws/` beside it.
-  app.get('', { websocket: true, onRequest: ctx.limitPerIp('wsConnect'), preHandler: admit }, (socket, request) => {
-    const admission = admissions.get(request);
-    if (!admission) {
-      // Not reached: `admit` ran for this request. A socket without its admission is closed rather than served.
-      socket.close(1011, 'not admitted');
-      return;
-    }
-    new LoopringStreamSession(socket, {
-      port,
-      ctx,
-      rateKey: `ws:${randomUUID()}`,
-      topicsMax: topics.max,
-      onAuthenticated: () => {
-        if (!admission.unauthenticated) return;
-        admission.unauthenticated = false;
-        unauthenticated.release(admission.ip);
-      },
-    });
+  app.route({
+    method: 'GET',
+    url: '',
+    schema: { hide: true },
+    onRequest: ctx.limitPerIp('wsConnect'),
+    preHandler: admit,
+    // Not reached: `admit` refuses a plain GET first.
+    handler: async () => {
+      throw notAnUpgrade();
+    },
+    wsHandler: (socket: WebSocket, request: FastifyRequest) => {
+      const admission = admissions.get(request);
+      if (!admission) {
+        // Not reached: `admit` ran for this request. A socket without its admission is closed rather than served.
+        socket.close(1011, 'not admitted');
+        return;
+      }
+      new LoopringStreamSession(socket, {
+        port,
+        ctx,
+        rateKey: `ws:${randomUUID()}`,
+        topicsMax: topics.max,
+        onAuthenticated: () => {
+          if (!admission.unauthenticated) return;
+          admission.unauthenticated = false;
+          unauthenticated.release(admission.ip);
+        },
+      });
+    },
   });
 };
