@@ -69,8 +69,9 @@ export class BitgetAuthenticator {
       method: request.method,
       path: query === -1 ? url : url.slice(0, query),
       rawQuery: rawQueryOf(url),
-      // The body as the client sent and signed it, never re-serialized (../shared/raw-body.ts).
-      body: rawBodyOf(request),
+      // The body as the client sent and signed it, never re-serialized (../shared/raw-body.ts);
+      // a request Fastify parsed no body for (a GET) has none to look up.
+      body: request.body === undefined ? '' : rawBodyOf(request),
     };
     return this.signedBy(apiKey, parts, signature, passphrase, nowMs);
   }

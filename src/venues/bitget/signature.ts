@@ -59,13 +59,15 @@ export function hmacSign(secret: string, text: string): string {
  */
 export function verifyHmac(secret: string | HmacSha256Key, parts: SignedParts, signature: string): boolean {
   const key = typeof secret === 'string' ? new HmacSha256Key(secret) : secret;
-  const [raw, ...decoded] = prehashCandidates(parts);
-  const rawDigest = key.digestBase64(raw!);
+  // The raw query's pre-hash alone first: a good signature is checked with no list of candidates made.
+  const rawDigest = key.digestBase64(prehash(parts));
   if (sameText(rawDigest, signature)) return true;
   const presented = signatureBytes(signature, 32);
   if (presented === null) return false;
   if (timingSafeEqual(Buffer.from(rawDigest, 'base64'), presented)) return true;
-  return decoded.some((text) => timingSafeEqual(key.digest(text), presented));
+  return prehashCandidates(parts)
+    .slice(1)
+    .some((text) => timingSafeEqual(key.digest(text), presented));
 }
 
 export function verifyRsa(publicKey: KeyObject, parts: SignedParts, signature: string): boolean {
