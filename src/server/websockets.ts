@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * This is the part of `@fastify/websocket` assetbook used, without what that plugin costs every
  * other request: it adds a global `onRequest` hook (to mark upgrades) and a global `onResponse`
  * hook (to close an upgrade answered in HTTP), and Fastify sets up two response listeners on every
- * request of every route once any `onResponse` hook exists. Counted on the Bitget balance read,
+ * request of every route once any `onResponse` hook exists. Counted on a venue's balance read,
  * that was 5,800 instructions of about 121,000 per response (docs/benchmarks.md, issue 14's
  * eleventh session). Here an upgrade is marked where it arrives, its answer closes the connection
  * by the response's own `finish`, and only stream routes are wrapped; a plain request pays nothing.
