@@ -274,6 +274,8 @@ async function main(): Promise<void> {
   if (targets.length === 0) throw new Error(`--target must be one of ${READ_TARGETS.map((t) => t.name).join(', ')} or all (got ${values.target})`);
   const baselines = listFlag('bare', values.bare, BASELINES);
   if (baselines.includes('schema') && targets.some((t) => t.name !== 'operator')) throw new Error('--bare schema fits only --target operator: a venue body has its own shape');
+  // Its work is a spin on the clock: under valgrind, a count of how fast valgrind runs, not of a server.
+  if (baselines.includes('slowed')) throw new Error('--bare slowed is for bench:read (a spin on the clock counts nothing here)');
 
   console.log(
     `read benchmark by instructions (${valgrindVersion()}, callgrind): targets ${targets.map((t) => t.name).join(', ')}; baselines ${baselines.map((b) => BASELINE_NAMES[b]).join(', ')}; ` +

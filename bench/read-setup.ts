@@ -10,14 +10,21 @@ import { getJson, makeTempDir, removeTempDir, serverCpuOf, startServer, type Com
 import { startDeployment, type Deployment, type StoreKind } from './deployment.js';
 import type { ReadTarget } from './targets/target.js';
 
-/** The baselines: bare Fastify with a pre-built string, bare Fastify through a response schema, bare node:http. */
-export const BASELINES = ['fastify', 'schema', 'node'] as const;
+/**
+ * The baselines: bare Fastify with a pre-built string, bare Fastify through a response schema, bare
+ * node:http, and `slowed`, bare Fastify that spins `slowedUs` µs per request before answering (a
+ * calibration: what a server that much slower than bare Fastify measures on this host).
+ */
+export const BASELINES = ['fastify', 'schema', 'node', 'slowed'] as const;
 export type Baseline = (typeof BASELINES)[number];
 export const BASELINE_NAMES: Record<Baseline, string> = {
   fastify: 'bare Fastify, pre-built string',
   schema: 'bare Fastify, response schema',
   node: 'bare node:http, pre-built buffer',
+  slowed: 'bare Fastify slowed',
 };
+/** `slowedUs` when the spec gives none. */
+export const SLOWED_US_DEFAULT = 10;
 
 /**
  * What the baselines are sent: `same`, assetbook's request (its path, query and headers, which
@@ -46,6 +53,8 @@ export interface ReadSetupSpec {
   readonly redis: string | undefined;
   readonly baselineRequest: BaselineRequest;
   readonly baselineAnswer: BaselineAnswer;
+  /** µs of work the `slowed` baseline adds to each request (default `SLOWED_US_DEFAULT`). */
+  readonly slowedUs?: number;
   /** A command every server's node runs under (valgrind), its node flags, and how long each may take to listen. */
   readonly wrapper?: readonly string[];
   readonly nodeArgs?: readonly string[];
@@ -139,7 +148,7 @@ export async function startReadSystems(target: ReadTarget, spec: ReadSetupSpec, 
       const server =
         baseline === 'node'
           ? await startServer('bare-node', serverCpuOf(flags), 'bench/bare-node-server.ts', ['--body-file', bodyFile, ...route], serverOptions)
-          : await startServer(`bare-${baseline}`, serverCpuOf(flags), 'bench/bare-server.ts', ['--body-file', bodyFile, '--mode', baseline === 'fastify' ? 'string' : 'schema', ...route], serverOptions);
+          : await startServer(`bare-${baseline}`, serverCpuOf(flags), 'bench/bare-server.ts', ['--body-file', bodyFile, ...bareFastifyArgs(baseline, spec.slowedUs), ...route], serverOptions);
       stops.push(() => server.stop());
       const check = await getJson(`${server.url}${bareRead.path}`, { ...bareRead.headers });
       if (check.status !== 200) throw new Error(`${BASELINE_NAMES[baseline]} answered ${check.status}`);
@@ -152,6 +161,12 @@ export async function startReadSystems(target: ReadTarget, spec: ReadSetupSpec, 
     await stop();
     throw error;
   }
+}
+
+/** bench/bare-server.ts's mode (and work) for a baseline that is bare Fastify. */
+function bareFastifyArgs(baseline: Exclude<Baseline, 'node'>, slowedUs = SLOWED_US_DEFAULT): string[] {
+  if (baseline === 'schema') return ['--mode', 'schema'];
+  return baseline === 'slowed' ? ['--mode', 'string', '--work-us', String(slowedUs)] : ['--mode', 'string'];
 }
 
 /** One line per baseline for the report: where it runs and what it is sent and answers. */

@@ -39,7 +39,7 @@ import {
   type RunningServer,
 } from './lib.js';
 import { STORES, STORE_OPTIONS, describeServers, instancesFlag, listFlag, postgresUrlFlag, preparePostgres, storeHelp } from './deployment.js';
-import { BASELINES, BASELINE_ANSWERS, BASELINE_NAMES, BASELINE_REQUESTS, describeBaseline, startReadSystems, type Baseline, type ReadResult, type ReadSetupSpec } from './read-setup.js';
+import { BASELINES, BASELINE_ANSWERS, BASELINE_NAMES, BASELINE_REQUESTS, SLOWED_US_DEFAULT, describeBaseline, startReadSystems, type Baseline, type ReadResult, type ReadSetupSpec } from './read-setup.js';
 import { READ_TARGETS } from './targets/index.js';
 import type { ReadTarget } from './targets/target.js';
 
@@ -52,7 +52,9 @@ ${COMMON_HELP}
   --target <name>     the read to measure: ${READ_TARGETS.map((t) => t.name).join(', ')}, or all (default operator)
   --bare <list>       baselines, comma-separated: fastify (bare Fastify, pre-built string), node (bare node:http),
                       schema (bare Fastify through the operator API's response schema; --target operator only),
-                      or none (default fastify,node)
+                      slowed (bare Fastify spinning --slowed-us per request: what a server that much slower
+                      than bare Fastify measures on this host), or none (default fastify,node)
+  --slowed-us <n>     µs of work the slowed baseline adds to each request (default ${SLOWED_US_DEFAULT})
   --baseline-request <same|plain>
                       same (default): the baselines get assetbook's request, path, query and headers;
                       plain: a bare GET /balances with no headers
@@ -105,6 +107,7 @@ async function measure(name: string, servers: readonly RunningServer[], path: st
 
 interface Setup extends ReadSetupSpec {
   readonly flags: CommonFlags;
+  readonly slowedUs: number;
 }
 
 /** One target: assetbook and every baseline started, then the alternated repetitions. */
@@ -120,7 +123,8 @@ async function benchTarget(target: ReadTarget, setup: Setup): Promise<TargetResu
     for (const { baseline, server } of systems.bareServers) console.log(`  ${describeBaseline(systems, baseline, server, setup.baselineRequest)}`);
 
     const assetbook: Series = { name: `assetbook${store === 'postgres' ? ` (PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''})` : ''}`, baseline: null, loads: [] };
-    const baselines: Series[] = systems.bareServers.map(({ baseline }) => ({ name: BASELINE_NAMES[baseline], baseline, loads: [] }));
+    const nameOf = (b: Baseline) => (b === 'slowed' ? `${BASELINE_NAMES[b]} by ${setup.slowedUs} µs` : BASELINE_NAMES[b]);
+    const baselines: Series[] = systems.bareServers.map(({ baseline }) => ({ name: nameOf(baseline), baseline, loads: [] }));
     for (let rep = 1; rep <= flags.repeat; rep++) {
       console.log(` repetition ${rep}/${flags.repeat}`);
       assetbook.loads.push(await measure(`${target.name} assetbook #${rep}`, servers, read.path, { ...read.headers }, flags, store === 'postgres'));
@@ -143,7 +147,7 @@ function ratios(result: TargetResult, baseline: Series): { requests: number[]; c
   };
 }
 
-function printTarget(result: TargetResult, withPostgres: boolean): void {
+function printTarget(result: TargetResult, withPostgres: boolean, slowedUs: number): void {
   const header = [
     'system',
     'repetition',
@@ -181,6 +185,25 @@ function printTarget(result: TargetResult, withPostgres: boolean): void {
         `CPU (baseline µs ÷ assetbook µs) ${ratioSummary(r.cpu)}  [median (min–max) of ${r.requests.length} repetitions]`,
     );
   }
+  printSlowdownCost(result, slowedUs);
+}
+
+/**
+ * The calibration the `slowed` baseline is for: how much more than its added work a server that is
+ * only slower than bare Fastify costs per response on this host, and the ratio bare Fastify ÷ it,
+ * against the ratio of the work alone.
+ */
+function printSlowdownCost(result: TargetResult, slowedUs: number): void {
+  const fastify = result.baselines.find((s) => s.baseline === 'fastify');
+  const slowed = result.baselines.find((s) => s.baseline === 'slowed');
+  if (fastify === undefined || slowed === undefined) return;
+  const bare = median(fastify.loads.map(cpuUsPerResponse));
+  const beyond = slowed.loads.map((l, i) => cpuUsPerResponse(l) - cpuUsPerResponse(fastify.loads[i]!) - slowedUs);
+  const cpu = slowed.loads.map((l, i) => cpuUsPerResponse(fastify.loads[i]!) / cpuUsPerResponse(l));
+  console.log(
+    `[${result.target.name}] ${slowed.name} costs ${ratioSummary(beyond)} µs per response more than its ${slowedUs} µs of work; ` +
+      `bare Fastify ÷ it by CPU ${ratioSummary(cpu)}, against ${fmt.ratio(bare / (bare + slowedUs))} for the work alone`,
+  );
 }
 
 function printSummary(results: readonly TargetResult[], flags: CommonFlags): void {
@@ -235,7 +258,7 @@ function printSummary(results: readonly TargetResult[], flags: CommonFlags): voi
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, ...STORE_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string', default: 'fastify,node' }, 'baseline-request': { type: 'string', default: 'same' }, 'baseline-answer': { type: 'string', default: 'same' } } });
+  const { values } = parseArgs({ options: { ...COMMON_OPTIONS, ...STORE_OPTIONS, target: { type: 'string', default: 'operator' }, bare: { type: 'string', default: 'fastify,node' }, 'baseline-request': { type: 'string', default: 'same' }, 'baseline-answer': { type: 'string', default: 'same' }, 'slowed-us': { type: 'string', default: String(SLOWED_US_DEFAULT) } } });
   if (values.help) {
     console.log(HELP);
     return;
@@ -253,6 +276,8 @@ async function main(): Promise<void> {
   const instances = instancesList[0]!;
   if (store === 'sqlite' && instances !== 1) throw new Error('--instances > 1 needs --store postgres (a SQLite file belongs to one process)');
   const postgresUrl = postgresUrlFlag(values['postgres-url']);
+  const slowedUs = Number(values['slowed-us']);
+  if (!Number.isInteger(slowedUs) || slowedUs < 1) throw new Error(`--slowed-us must be a whole number of µs, at least 1 (got ${values['slowed-us']})`);
   const baselineRequest = BASELINE_REQUESTS.find((r) => r === values['baseline-request']);
   if (baselineRequest === undefined) throw new Error(`--baseline-request must be same or plain (got ${values['baseline-request']})`);
   const baselineAnswer = BASELINE_ANSWERS.find((a) => a === values['baseline-answer']);
@@ -266,11 +291,11 @@ async function main(): Promise<void> {
   console.log(`  ${placement(flags, instances > 1 ? 'every assetbook instance and the bare servers' : 'assetbook and the bare servers')}${store === 'postgres' ? '; PostgreSQL runs unpinned (a service of the machine, on any CPU)' : ''}`);
   if (store === 'postgres') console.log(`  ${await preparePostgres(postgresUrl)}`);
 
-  const setup: Setup = { flags, baselines, store, instances, postgresUrl, redis: values.redis, baselineRequest, baselineAnswer };
+  const setup: Setup = { flags, baselines, store, instances, postgresUrl, redis: values.redis, baselineRequest, baselineAnswer, slowedUs };
   const results: TargetResult[] = [];
   for (const target of targets) {
     const result = await benchTarget(target, setup);
-    printTarget(result, store === 'postgres');
+    printTarget(result, store === 'postgres', slowedUs);
     results.push(result);
   }
   printSummary(results, flags);
