@@ -26,12 +26,18 @@ export function prehash(parts: SignedParts, query: string = parts.rawQuery): str
 
 /** The pre-hash strings a genuine client may have signed: the raw query first, then its decoded forms. */
 export function prehashCandidates(parts: SignedParts): string[] {
-  const out = [prehash(parts)];
+  const raw = prehash(parts);
+  return [raw, ...decodedPrehashes(parts, raw)];
+}
+
+/** The pre-hashes over the query's decoded forms (ccxt signs those) that differ from `raw`, its pre-hash as it arrived. */
+function decodedPrehashes(parts: SignedParts, raw: string): string[] {
+  const out: string[] = [];
   if (!parts.rawQuery.includes('%') && !parts.rawQuery.includes('+')) return out;
   for (const decode of [(q: string) => decodeURIComponent(q), (q: string) => decodeURIComponent(q.replace(/\+/g, ' '))]) {
     try {
       const candidate = prehash(parts, decode(parts.rawQuery));
-      if (!out.includes(candidate)) out.push(candidate);
+      if (candidate !== raw && !out.includes(candidate)) out.push(candidate);
     } catch {
       // A malformed escape cannot have been signed in decoded form; the raw form still counts.
     }
@@ -60,14 +66,13 @@ export function hmacSign(secret: string, text: string): string {
 export function verifyHmac(secret: string | HmacSha256Key, parts: SignedParts, signature: string): boolean {
   const key = typeof secret === 'string' ? new HmacSha256Key(secret) : secret;
   // The raw query's pre-hash alone first: a good signature is checked with no list of candidates made.
-  const rawDigest = key.digestBase64(prehash(parts));
+  const raw = prehash(parts);
+  const rawDigest = key.digestBase64(raw);
   if (sameText(rawDigest, signature)) return true;
   const presented = signatureBytes(signature, 32);
   if (presented === null) return false;
   if (timingSafeEqual(Buffer.from(rawDigest, 'base64'), presented)) return true;
-  return prehashCandidates(parts)
-    .slice(1)
-    .some((text) => timingSafeEqual(key.digest(text), presented));
+  return decodedPrehashes(parts, raw).some((text) => timingSafeEqual(key.digest(text), presented));
 }
 
 export function verifyRsa(publicKey: KeyObject, parts: SignedParts, signature: string): boolean {
